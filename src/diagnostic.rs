@@ -1,0 +1,233 @@
+//! Findings as data (`Diagnostic`), rendered once at the edge with file:line:col and a caret.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Reported, does not stop anything.
+    Warning,
+    /// Stops the build / fails the command.
+    Error,
+}
+
+/// A file's text kept for rendering locations (pyproject.toml, a stamped `__init__.py`, ...).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user.
+    pub path: PathBuf,
+    /// Whole text of the file.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// Wrap a file's path and text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where a finding points: a file and, when known, a byte span in it.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub file: SourceFile,
+    /// Byte range of the offending text, if known.
+    pub span: Option<Range<usize>>,
+}
+
+/// One finding: severity, message, optional location, key and help.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// One-line message.
+    pub message: String,
+    /// Dotted key the finding is about (`project.version`), if any.
+    pub key: Option<String>,
+    /// Where it is.
+    pub location: Option<Location>,
+    /// A hint on how to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with just a message.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            key: None,
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A warning with just a message.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(message)
+        }
+    }
+
+    /// Point the finding at a span of a file.
+    pub fn at(mut self, file: &SourceFile, span: Option<Range<usize>>) -> Self {
+        self.location = Some(Location {
+            file: file.clone(),
+            span,
+        });
+        self
+    }
+
+    /// Name the key the finding is about.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Add a hint.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `path:line:col` of the finding, when it has a location.
+    pub fn position(&self) -> Option<String> {
+        let loc = self.location.as_ref()?;
+        Some(match &loc.span {
+            Some(span) => {
+                let (line, col) = loc.file.line_col(span.start);
+                format!("{}:{}:{}", display_path(&loc.file.path), line, col)
+            }
+            None => display_path(&loc.file.path),
+        })
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{level}: ")?;
+        if let Some(pos) = self.position() {
+            write!(f, "{pos}: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(key) = &self.key {
+            write!(f, " (key `{key}`)")?;
+        }
+        if let Some(Location {
+            file,
+            span: Some(span),
+        }) = &self.location
+        {
+            render_snippet(f, file, span.clone())?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The offending line with a caret run under the span (first line of the span only).
+fn render_snippet(
+    f: &mut fmt::Formatter<'_>,
+    file: &SourceFile,
+    span: Range<usize>,
+) -> fmt::Result {
+    let text = &*file.text;
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let (line, col) = file.line_col(start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_text = text[line_start..line_end].trim_end_matches('\r');
+    let end = floor_char_boundary(text, span.end.clamp(start, line_end));
+    let width = text[start..end].chars().count().max(1);
+    let gutter = line.to_string().len();
+    let pad: String = line_text
+        .chars()
+        .take(col - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    write!(
+        f,
+        "\n{blank:gutter$} --> {path}:{line}:{col}\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
+        blank = "",
+        path = display_path(&file.path),
+        carets = "^".repeat(width),
+    )
+}
+
+/// Render many findings, one per paragraph.
+pub fn render_all(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_caret_under_span() {
+        let file = SourceFile::new(
+            "pyproject.toml",
+            "[project]\nname = \"x\"\nversion = \"1.0.x\"\n",
+        );
+        let start = file.text.find("\"1.0.x\"").unwrap();
+        let d = Diagnostic::error("invalid version")
+            .at(&file, Some(start..start + 7))
+            .key("project.version");
+        let out = d.to_string();
+        assert!(
+            out.starts_with("error: pyproject.toml:3:11: invalid version (key `project.version`)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("3 | version = \"1.0.x\"\n  |           ^^^^^^^"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let file = SourceFile::new("f", "é = 1\nab");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(3), (1, 3));
+        assert_eq!(file.line_col(8), (2, 2));
+    }
+}

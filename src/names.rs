@@ -1,0 +1,300 @@
+//! Distribution, extra and file names as types: the only place those strings are made or parsed.
+
+use std::fmt;
+use std::str::FromStr;
+
+use pep440_rs::Version;
+
+/// Whether `name` is a valid distribution / extra name (PEP 508).
+pub fn is_valid_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let ok_edge = |b: u8| b.is_ascii_alphanumeric();
+    !bytes.is_empty()
+        && ok_edge(bytes[0])
+        && ok_edge(bytes[bytes.len() - 1])
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Lower-case, every run of `-_.` replaced by `sep`.
+fn collapse(name: &str, sep: char) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_run = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_run {
+                out.push(sep);
+            }
+            in_run = true;
+        } else {
+            out.push(c.to_ascii_lowercase());
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// A normalised (PEP 503) distribution name: lower-case, `-` separated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PackageName(String);
+
+/// The name is not a valid PEP 508 name.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{0}` is not a valid name: use letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit")]
+pub struct InvalidName(pub String);
+
+impl PackageName {
+    /// Validate and normalise.
+    pub fn new(name: &str) -> Result<Self, InvalidName> {
+        if !is_valid_name(name) {
+            return Err(InvalidName(name.to_string()));
+        }
+        Ok(Self(collapse(name, '-')))
+    }
+
+    /// `acme-sdk`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `acme_sdk`: the form used in wheel and sdist file names and `.dist-info` folders.
+    pub fn as_dist_info_name(&self) -> String {
+        self.0.replace('-', "_")
+    }
+
+    /// `acme_sdk`: the default import name.
+    pub fn as_module_name(&self) -> String {
+        self.as_dist_info_name()
+    }
+}
+
+impl fmt::Display for PackageName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for PackageName {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+/// Normalise an extra name (PEP 685): same rule as distribution names.
+pub fn normalize_extra(name: &str) -> Result<String, InvalidName> {
+    PackageName::new(name).map(|n| n.0)
+}
+
+/// `{name}-{version}` with the name escaped and the version normalised: the stem shared by the
+/// wheel, the sdist, `.dist-info` and `.data`.
+fn stem(name: &PackageName, version: &Version) -> String {
+    // Normalised versions never hold `-`, but a local part may have been written with one.
+    format!(
+        "{}-{}",
+        name.as_dist_info_name(),
+        version.to_string().replace('-', "_")
+    )
+}
+
+/// `{name}-{version}-py3-none-any.whl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WheelFilename {
+    /// Distribution name.
+    pub name: PackageName,
+    /// Version.
+    pub version: Version,
+    /// Optional build tag (starts with a digit).
+    pub build: Option<String>,
+    /// Python tag(s), `.` separated.
+    pub python: String,
+    /// ABI tag(s).
+    pub abi: String,
+    /// Platform tag(s).
+    pub platform: String,
+}
+
+impl WheelFilename {
+    /// The pure-Python wheel name for a distribution.
+    pub fn pure(name: PackageName, version: Version) -> Self {
+        Self {
+            name,
+            version,
+            build: None,
+            python: "py3".into(),
+            abi: "none".into(),
+            platform: "any".into(),
+        }
+    }
+
+    /// `acme_sdk-1.0.dist-info`.
+    pub fn dist_info_dir(&self) -> String {
+        format!("{}.dist-info", stem(&self.name, &self.version))
+    }
+
+    /// `acme_sdk-1.0.data`.
+    pub fn data_dir(&self) -> String {
+        format!("{}.data", stem(&self.name, &self.version))
+    }
+
+    /// Every tag the name stands for, expanded (`py2.py3-none-any` → two).
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags = Vec::new();
+        for py in self.python.split('.') {
+            for abi in self.abi.split('.') {
+                for plat in self.platform.split('.') {
+                    tags.push(format!("{py}-{abi}-{plat}"));
+                }
+            }
+        }
+        tags
+    }
+}
+
+impl fmt::Display for WheelFilename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", stem(&self.name, &self.version))?;
+        if let Some(build) = &self.build {
+            write!(f, "-{build}")?;
+        }
+        write!(f, "-{}-{}-{}.whl", self.python, self.abi, self.platform)
+    }
+}
+
+/// A file name that is not a valid wheel or sdist name.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{name}` is not a valid {kind} file name: {reason}")]
+pub struct InvalidFilename {
+    /// The file name.
+    pub name: String,
+    /// `wheel` or `sdist`.
+    pub kind: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+impl FromStr for WheelFilename {
+    type Err = InvalidFilename;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason: &str| InvalidFilename {
+            name: s.into(),
+            kind: "wheel",
+            reason: reason.into(),
+        };
+        let stem = s
+            .strip_suffix(".whl")
+            .ok_or_else(|| err("it does not end in `.whl`"))?;
+        let parts: Vec<&str> = stem.split('-').collect();
+        let (name, version, build, py, abi, plat) = match parts.as_slice() {
+            [n, v, p, a, pl] => (*n, *v, None, *p, *a, *pl),
+            [n, v, b, p, a, pl] => (*n, *v, Some(*b), *p, *a, *pl),
+            _ => return Err(err("expected 5 or 6 `-` separated parts")),
+        };
+        let name = PackageName::new(name).map_err(|e| err(&e.to_string()))?;
+        let version = Version::from_str(version).map_err(|e| err(&e.to_string()))?;
+        if let Some(b) = build {
+            if !b.starts_with(|c: char| c.is_ascii_digit()) {
+                return Err(err("the build tag must start with a digit"));
+            }
+        }
+        Ok(Self {
+            name,
+            version,
+            build: build.map(String::from),
+            python: py.into(),
+            abi: abi.into(),
+            platform: plat.into(),
+        })
+    }
+}
+
+/// `{name}-{version}.tar.gz` (PEP 625).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdistFilename {
+    /// Distribution name.
+    pub name: PackageName,
+    /// Version.
+    pub version: Version,
+}
+
+impl SdistFilename {
+    /// The sdist name for a distribution.
+    pub fn new(name: PackageName, version: Version) -> Self {
+        Self { name, version }
+    }
+
+    /// The single top-level folder inside the archive.
+    pub fn top_dir(&self) -> String {
+        stem(&self.name, &self.version)
+    }
+}
+
+impl fmt::Display for SdistFilename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.tar.gz", self.top_dir())
+    }
+}
+
+impl FromStr for SdistFilename {
+    type Err = InvalidFilename;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason: &str| InvalidFilename {
+            name: s.into(),
+            kind: "sdist",
+            reason: reason.into(),
+        };
+        let stem = s
+            .strip_suffix(".tar.gz")
+            .ok_or_else(|| err("it does not end in `.tar.gz`"))?;
+        let (name, version) = stem
+            .rsplit_once('-')
+            .ok_or_else(|| err("expected `{name}-{version}`"))?;
+        let name = PackageName::new(name).map_err(|e| err(&e.to_string()))?;
+        let version = Version::from_str(version).map_err(|e| err(&e.to_string()))?;
+        Ok(Self { name, version })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_names() {
+        assert_eq!(
+            PackageName::new("Acme.SDK__x").unwrap().as_str(),
+            "acme-sdk-x"
+        );
+        assert_eq!(
+            PackageName::new("Acme.SDK__x").unwrap().as_dist_info_name(),
+            "acme_sdk_x"
+        );
+        assert!(PackageName::new("-bad").is_err());
+        assert!(PackageName::new("bad name").is_err());
+        assert!(PackageName::new("").is_err());
+    }
+
+    #[test]
+    fn wheel_name_round_trips_and_normalises_version() {
+        let v = Version::from_str("1.0.0-RC.1").unwrap();
+        let w = WheelFilename::pure(PackageName::new("Acme-SDK").unwrap(), v);
+        assert_eq!(w.to_string(), "acme_sdk-1.0.0rc1-py3-none-any.whl");
+        assert_eq!(w.dist_info_dir(), "acme_sdk-1.0.0rc1.dist-info");
+        let parsed: WheelFilename = w.to_string().parse().unwrap();
+        assert_eq!(parsed, w);
+        let tagged: WheelFilename = "a-1-py2.py3-none-any.whl".parse().unwrap();
+        assert_eq!(tagged.tags(), ["py2-none-any", "py3-none-any"]);
+        assert!("a-1-x-py3-none-any.whl".parse::<WheelFilename>().is_err());
+    }
+
+    #[test]
+    fn sdist_name_is_pep625() {
+        let s = SdistFilename::new(
+            PackageName::new("Acme.SDK").unwrap(),
+            Version::from_str("1.0").unwrap(),
+        );
+        assert_eq!(s.to_string(), "acme_sdk-1.0.tar.gz");
+        assert_eq!(s.to_string().parse::<SdistFilename>().unwrap(), s);
+    }
+}

@@ -1,0 +1,195 @@
+//! `Project`: the validated, typed input every later stage reads.
+//!
+//! Built by `pyproject::load`; nothing downstream touches TOML again. Values the user wrote
+//! keep their span (`Located`) so later stages (discover, version stamping) can point at them.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use pep440_rs::Version;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::names::PackageName;
+
+/// A value with the byte span (in pyproject.toml) it came from, when it came from there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Byte range in `Project::source`, if the value was written by the user.
+    pub span: Option<Range<usize>>,
+}
+
+impl<T> Located<T> {
+    /// A value and its span.
+    pub fn new(value: T, span: Option<Range<usize>>) -> Self {
+        Self { value, span }
+    }
+}
+
+/// `name` and/or `email` of an author or maintainer (PEP 621).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Contact {
+    /// Display name.
+    pub name: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+/// The long description, read and typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Readme {
+    /// Content, decoded as UTF-8.
+    pub text: String,
+    /// Full content type, e.g. `text/markdown; charset=UTF-8`.
+    pub content_type: String,
+    /// Project-relative path (`/` separated) when it came from a file.
+    pub path: Option<String>,
+}
+
+/// `project.license`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum License {
+    /// PEP 639 SPDX expression, validated and case-normalised.
+    Spdx(String),
+    /// Legacy table form (`{text = ...}` or `{file = ...}` read): becomes the `License` field.
+    Text(String),
+}
+
+/// Where the version comes from (`[tool.cartwheel.version] source`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionSource {
+    /// `project.version`.
+    Pyproject,
+    /// The top-level `__version__` string literal of the module.
+    Module,
+    /// Newest git tag.
+    Git {
+        /// Override for the tag pattern.
+        tag_pattern: Option<Located<String>>,
+    },
+    /// A file, optionally with a regex having a `version` group.
+    File {
+        /// Project-relative path.
+        path: Located<String>,
+        /// Regex with a named group `version`.
+        pattern: Option<Located<String>>,
+    },
+}
+
+/// `[tool.cartwheel] check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CheckLevel {
+    /// Findings fail the build.
+    #[default]
+    Error,
+    /// Findings are printed, the build goes on.
+    Warn,
+    /// No check.
+    Off,
+}
+
+/// `[tool.cartwheel.version]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionConfig {
+    /// Where the version lives.
+    pub source: VersionSource,
+    /// Explicit stamp targets (project-relative); `None` = the default (`<module>/__init__.py`
+    /// when it assigns a string literal to `__version__`); `Some(vec![])` = stamping off.
+    pub stamp: Option<Vec<Located<String>>>,
+    /// Changelog file for `cartwheel bump`.
+    pub changelog: Option<Located<String>>,
+}
+
+impl Default for VersionConfig {
+    fn default() -> Self {
+        Self {
+            source: VersionSource::Pyproject,
+            stamp: None,
+            changelog: None,
+        }
+    }
+}
+
+/// `[tool.cartwheel]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ToolConfig {
+    /// Import names of the top-level modules (dotted for a namespace sub-package);
+    /// `None` = the normalised project name.
+    pub module: Option<Vec<Located<String>>>,
+    /// Folder holding the module(s); `None` = `src` if `src/<module>` exists, else `.`.
+    pub source: Option<Located<String>>,
+    /// Globs added to both artifacts.
+    pub include: Vec<Located<String>>,
+    /// Globs removed from both artifacts.
+    pub exclude: Vec<Located<String>>,
+    /// Globs removed from the wheel only.
+    pub wheel_exclude: Vec<Located<String>>,
+    /// Globs added to the sdist only.
+    pub sdist_include: Vec<Located<String>>,
+    /// Globs removed from the sdist only.
+    pub sdist_exclude: Vec<Located<String>>,
+    /// Source path → destination under `.data/` (first segment is the scheme).
+    pub data: Vec<(Located<String>, Located<String>)>,
+    /// Build-time check level.
+    pub check: CheckLevel,
+    /// `[tool.cartwheel.version]`.
+    pub version: VersionConfig,
+}
+
+/// A validated pyproject.toml.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Absolute project root (the folder holding pyproject.toml).
+    pub root: PathBuf,
+    /// pyproject.toml's path and text, for diagnostics.
+    pub source: SourceFile,
+    /// `project.name` as written (for the `Name` field).
+    pub name: Located<String>,
+    /// Normalised name.
+    pub normalized_name: PackageName,
+    /// The version, `None` when dynamic (resolved by `version`).
+    pub version: Option<Located<Version>>,
+    /// `project.description`.
+    pub description: Option<String>,
+    /// `project.readme`, read.
+    pub readme: Option<Readme>,
+    /// `project.requires-python`, normalised.
+    pub requires_python: Option<String>,
+    /// `project.license`.
+    pub license: Option<Located<License>>,
+    /// `project.license-files` globs; `None` = the conventional names.
+    pub license_files: Option<Vec<Located<String>>>,
+    /// `project.authors`.
+    pub authors: Vec<Contact>,
+    /// `project.maintainers`.
+    pub maintainers: Vec<Contact>,
+    /// `project.keywords`.
+    pub keywords: Vec<String>,
+    /// `project.classifiers`.
+    pub classifiers: Vec<String>,
+    /// `project.urls`, in order.
+    pub urls: IndexMap<String, String>,
+    /// `project.dependencies`, each a normalised PEP 508 string.
+    pub dependencies: Vec<String>,
+    /// `project.optional-dependencies`: normalised extra → PEP 508 strings, in order.
+    pub optional_dependencies: IndexMap<String, Vec<String>>,
+    /// `project.scripts`.
+    pub scripts: IndexMap<String, String>,
+    /// `project.gui-scripts`.
+    pub gui_scripts: IndexMap<String, String>,
+    /// `project.entry-points`: group → (name → object reference).
+    pub entry_points: IndexMap<String, IndexMap<String, String>>,
+    /// `project.dynamic`, as written (lower-case field names).
+    pub dynamic: Vec<String>,
+    /// `[tool.cartwheel]`.
+    pub tool: ToolConfig,
+}
+
+impl Project {
+    /// An error pointing at a span of pyproject.toml.
+    pub fn error_at(&self, message: impl Into<String>, span: Option<Range<usize>>) -> Diagnostic {
+        Diagnostic::error(message).at(&self.source, span)
+    }
+}
