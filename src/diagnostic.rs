@@ -26,10 +26,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// Wrap a file's path and text.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
-        Self {
-            path: path.into(),
-            text: text.into(),
-        }
+        Self { path: path.into(), text: text.into() }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -77,29 +74,17 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with just a message.
     pub fn error(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            message: message.into(),
-            key: None,
-            location: None,
-            help: None,
-        }
+        Self { severity: Severity::Error, message: message.into(), key: None, location: None, help: None }
     }
 
     /// A warning with just a message.
     pub fn warning(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            ..Self::error(message)
-        }
+        Self { severity: Severity::Warning, ..Self::error(message) }
     }
 
     /// Point the finding at a span of a file.
     pub fn at(mut self, file: &SourceFile, span: Option<Range<usize>>) -> Self {
-        self.location = Some(Location {
-            file: file.clone(),
-            span,
-        });
+        self.location = Some(Location { file: file.clone(), span });
         self
     }
 
@@ -146,11 +131,7 @@ impl fmt::Display for Diagnostic {
         if let Some(key) = &self.key {
             write!(f, " (key `{key}`)")?;
         }
-        if let Some(Location {
-            file,
-            span: Some(span),
-        }) = &self.location
-        {
+        if let Some(Location { file, span: Some(span) }) = &self.location {
             render_snippet(f, file, span.clone())?;
         }
         if let Some(help) = &self.help {
@@ -161,11 +142,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The offending line with a caret run under the span (first line of the span only).
-fn render_snippet(
-    f: &mut fmt::Formatter<'_>,
-    file: &SourceFile,
-    span: Range<usize>,
-) -> fmt::Result {
+fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usize>) -> fmt::Result {
     let text = &*file.text;
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let (line, col) = file.line_col(start);
@@ -175,11 +152,7 @@ fn render_snippet(
     let end = floor_char_boundary(text, span.end.clamp(start, line_end));
     let width = text[start..end].chars().count().max(1);
     let gutter = line.to_string().len();
-    let pad: String = line_text
-        .chars()
-        .take(col - 1)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let pad: String = line_text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     write!(
         f,
         "\n{blank:gutter$} --> {path}:{line}:{col}\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
@@ -191,11 +164,7 @@ fn render_snippet(
 
 /// Render many findings, one per paragraph.
 pub fn render_all(diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n\n")
 }
 
 #[cfg(test)]
@@ -204,23 +173,15 @@ mod tests {
 
     #[test]
     fn renders_caret_under_span() {
-        let file = SourceFile::new(
-            "pyproject.toml",
-            "[project]\nname = \"x\"\nversion = \"1.0.x\"\n",
-        );
+        let file = SourceFile::new("pyproject.toml", "[project]\nname = \"x\"\nversion = \"1.0.x\"\n");
         let start = file.text.find("\"1.0.x\"").unwrap();
-        let d = Diagnostic::error("invalid version")
-            .at(&file, Some(start..start + 7))
-            .key("project.version");
+        let d = Diagnostic::error("invalid version").at(&file, Some(start..start + 7)).key("project.version");
         let out = d.to_string();
         assert!(
             out.starts_with("error: pyproject.toml:3:11: invalid version (key `project.version`)"),
             "{out}"
         );
-        assert!(
-            out.contains("3 | version = \"1.0.x\"\n  |           ^^^^^^^"),
-            "{out}"
-        );
+        assert!(out.contains("3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
     }
 
     #[test]

@@ -8,13 +8,20 @@
 //! ```
 
 pub mod archive;
+pub mod build;
+pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod editable;
 pub mod error;
 pub mod metadata;
 pub mod names;
 pub mod project;
 pub mod pyproject;
+#[cfg(feature = "python")]
+mod python;
+pub mod sdist;
 pub mod version;
+pub mod wheel;
 
 pub use error::{Error, Result};

@@ -12,9 +12,7 @@ pub fn is_valid_name(name: &str) -> bool {
     !bytes.is_empty()
         && ok_edge(bytes[0])
         && ok_edge(bytes[bytes.len() - 1])
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Lower-case, every run of `-_.` replaced by `sep`.
@@ -91,11 +89,7 @@ pub fn normalize_extra(name: &str) -> Result<String, InvalidName> {
 /// wheel, the sdist, `.dist-info` and `.data`.
 fn stem(name: &PackageName, version: &Version) -> String {
     // Normalised versions never hold `-`, but a local part may have been written with one.
-    format!(
-        "{}-{}",
-        name.as_dist_info_name(),
-        version.to_string().replace('-', "_")
-    )
+    format!("{}-{}", name.as_dist_info_name(), version.to_string().replace('-', "_"))
 }
 
 /// `{name}-{version}-py3-none-any.whl`.
@@ -118,14 +112,7 @@ pub struct WheelFilename {
 impl WheelFilename {
     /// The pure-Python wheel name for a distribution.
     pub fn pure(name: PackageName, version: Version) -> Self {
-        Self {
-            name,
-            version,
-            build: None,
-            python: "py3".into(),
-            abi: "none".into(),
-            platform: "any".into(),
-        }
+        Self { name, version, build: None, python: "py3".into(), abi: "none".into(), platform: "any".into() }
     }
 
     /// `acme_sdk-1.0.dist-info`.
@@ -177,14 +164,8 @@ pub struct InvalidFilename {
 impl FromStr for WheelFilename {
     type Err = InvalidFilename;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason: &str| InvalidFilename {
-            name: s.into(),
-            kind: "wheel",
-            reason: reason.into(),
-        };
-        let stem = s
-            .strip_suffix(".whl")
-            .ok_or_else(|| err("it does not end in `.whl`"))?;
+        let err = |reason: &str| InvalidFilename { name: s.into(), kind: "wheel", reason: reason.into() };
+        let stem = s.strip_suffix(".whl").ok_or_else(|| err("it does not end in `.whl`"))?;
         let parts: Vec<&str> = stem.split('-').collect();
         let (name, version, build, py, abi, plat) = match parts.as_slice() {
             [n, v, p, a, pl] => (*n, *v, None, *p, *a, *pl),
@@ -239,17 +220,9 @@ impl fmt::Display for SdistFilename {
 impl FromStr for SdistFilename {
     type Err = InvalidFilename;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = |reason: &str| InvalidFilename {
-            name: s.into(),
-            kind: "sdist",
-            reason: reason.into(),
-        };
-        let stem = s
-            .strip_suffix(".tar.gz")
-            .ok_or_else(|| err("it does not end in `.tar.gz`"))?;
-        let (name, version) = stem
-            .rsplit_once('-')
-            .ok_or_else(|| err("expected `{name}-{version}`"))?;
+        let err = |reason: &str| InvalidFilename { name: s.into(), kind: "sdist", reason: reason.into() };
+        let stem = s.strip_suffix(".tar.gz").ok_or_else(|| err("it does not end in `.tar.gz`"))?;
+        let (name, version) = stem.rsplit_once('-').ok_or_else(|| err("expected `{name}-{version}`"))?;
         let name = PackageName::new(name).map_err(|e| err(&e.to_string()))?;
         let version = Version::from_str(version).map_err(|e| err(&e.to_string()))?;
         Ok(Self { name, version })
@@ -262,14 +235,8 @@ mod tests {
 
     #[test]
     fn normalises_names() {
-        assert_eq!(
-            PackageName::new("Acme.SDK__x").unwrap().as_str(),
-            "acme-sdk-x"
-        );
-        assert_eq!(
-            PackageName::new("Acme.SDK__x").unwrap().as_dist_info_name(),
-            "acme_sdk_x"
-        );
+        assert_eq!(PackageName::new("Acme.SDK__x").unwrap().as_str(), "acme-sdk-x");
+        assert_eq!(PackageName::new("Acme.SDK__x").unwrap().as_dist_info_name(), "acme_sdk_x");
         assert!(PackageName::new("-bad").is_err());
         assert!(PackageName::new("bad name").is_err());
         assert!(PackageName::new("").is_err());
@@ -290,10 +257,7 @@ mod tests {
 
     #[test]
     fn sdist_name_is_pep625() {
-        let s = SdistFilename::new(
-            PackageName::new("Acme.SDK").unwrap(),
-            Version::from_str("1.0").unwrap(),
-        );
+        let s = SdistFilename::new(PackageName::new("Acme.SDK").unwrap(), Version::from_str("1.0").unwrap());
         assert_eq!(s.to_string(), "acme_sdk-1.0.tar.gz");
         assert_eq!(s.to_string().parse::<SdistFilename>().unwrap(), s);
     }

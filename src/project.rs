@@ -104,11 +104,7 @@ pub struct VersionConfig {
 
 impl Default for VersionConfig {
     fn default() -> Self {
-        Self {
-            source: VersionSource::Pyproject,
-            stamp: None,
-            changelog: None,
-        }
+        Self { source: VersionSource::Pyproject, stamp: None, changelog: None }
     }
 }
 

@@ -43,3 +43,9 @@ impl Metadata {
         todo!("metadata::render")
     }
 }
+
+/// `entry_points.txt` for the project's scripts and entry points; `None` when there are none.
+pub fn entry_points_txt(project: &Project) -> Option<String> {
+    let _ = project;
+    todo!("metadata::entry_points_txt")
+}

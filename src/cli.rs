@@ -1,0 +1,138 @@
+//! The `cartwheel` command line (clap): prints diagnostics, returns the exit status.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::build::{Artifact, Build};
+use crate::diagnostic::Diagnostic;
+
+/// cartwheel: fast, correct wheels and sdists for pure-Python projects.
+#[derive(Debug, Parser)]
+#[command(name = "cartwheel", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the sdist and the wheel in one pass (both unless --wheel or --sdist is given).
+    Build {
+        /// Project folder (holding pyproject.toml).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output folder [default: PATH/dist].
+        #[arg(short = 'o', long = "out-dir")]
+        out_dir: Option<PathBuf>,
+        /// Build the wheel.
+        #[arg(long)]
+        wheel: bool,
+        /// Build the sdist.
+        #[arg(long)]
+        sdist: bool,
+    },
+    /// Print the project's version.
+    Version {
+        /// Project folder (holding pyproject.toml).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
+}
+
+/// Exit status for a failed command.
+const FAILURE: i32 = 1;
+
+/// Run the CLI on `args` (program name first); returns the exit status.
+pub fn run(args: Vec<String>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Build { path, out_dir, wheel, sdist } => {
+            let out_dir = out_dir.unwrap_or_else(|| path.join("dist"));
+            let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
+            build(&path, &out_dir, wheel, sdist)
+        }
+        Command::Version { path } => Build::prepare(&path).map(|b| {
+            print_warnings(&b.warnings);
+            println!("{}", b.version);
+        }),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{}", e.to_diagnostic());
+            FAILURE
+        }
+    }
+}
+
+fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result<()> {
+    let build = Build::prepare(path)?;
+    print_warnings(&build.warnings);
+    let mut written: Vec<Artifact> = Vec::new();
+    let result = (|| {
+        if sdist {
+            written.push(build.write_sdist(out_dir)?);
+        }
+        if wheel {
+            written.push(build.write_wheel(out_dir, None)?);
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        // All or nothing: an sdist without its wheel is a half-done build.
+        for a in &written {
+            let _ = fs_err::remove_file(&a.path);
+        }
+        return result;
+    }
+    for a in &written {
+        eprintln!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files);
+    }
+    Ok(())
+}
+
+/// Print warnings to stderr.
+pub fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}");
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{size:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(2048), "2.0 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024 + 1), "5.0 MiB");
+    }
+
+    #[test]
+    fn bad_arguments_exit_2() {
+        assert_eq!(run(vec!["cartwheel".into(), "frobnicate".into()]), 2);
+    }
+}

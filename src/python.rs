@@ -1,0 +1,155 @@
+//! The PyO3 face: the PEP 517 / PEP 660 hooks and the CLI entry, raising one exception type.
+//!
+//! Hooks run in the frontend's process with the working directory at the project root; they
+//! take output folders as `str` and return the basename of what they wrote.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::build::Build;
+use crate::cli::print_warnings;
+
+create_exception!(
+    _native,
+    CartwheelError,
+    PyException,
+    "A cartwheel build or check failed; the message says where and why."
+);
+
+/// Run `f`, turning errors and panics into `CartwheelError`.
+fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(CartwheelError::new_err(e.to_diagnostic().to_string())),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Err(CartwheelError::new_err(format!(
+                "internal error: {msg}\nthis is a bug in cartwheel, please report it with the project that triggered it"
+            )))
+        }
+    }
+}
+
+fn prepare() -> crate::Result<Build> {
+    let build = Build::prepare(Path::new("."))?;
+    print_warnings(&build.warnings);
+    Ok(build)
+}
+
+/// PEP 517 `build_wheel`.
+#[pyfunction]
+#[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
+fn build_wheel(
+    wheel_directory: PathBuf,
+    config_settings: Option<Bound<'_, PyDict>>,
+    metadata_directory: Option<PathBuf>,
+) -> PyResult<String> {
+    let _ = config_settings;
+    guarded(|| Ok(prepare()?.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+}
+
+/// PEP 517 `build_sdist`.
+#[pyfunction]
+#[pyo3(signature = (sdist_directory, config_settings=None))]
+fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
+    let _ = config_settings;
+    guarded(|| Ok(prepare()?.write_sdist(&sdist_directory)?.file_name()))
+}
+
+/// PEP 660 `build_editable`.
+#[pyfunction]
+#[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
+fn build_editable(
+    wheel_directory: PathBuf,
+    config_settings: Option<Bound<'_, PyDict>>,
+    metadata_directory: Option<PathBuf>,
+) -> PyResult<String> {
+    let _ = config_settings;
+    guarded(|| Ok(prepare()?.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+}
+
+/// PEP 517 `prepare_metadata_for_build_wheel`.
+#[pyfunction]
+#[pyo3(signature = (metadata_directory, config_settings=None))]
+fn prepare_metadata_for_build_wheel(
+    metadata_directory: PathBuf,
+    config_settings: Option<Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let _ = config_settings;
+    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+}
+
+/// PEP 660 `prepare_metadata_for_build_editable`.
+#[pyfunction]
+#[pyo3(signature = (metadata_directory, config_settings=None))]
+fn prepare_metadata_for_build_editable(
+    metadata_directory: PathBuf,
+    config_settings: Option<Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let _ = config_settings;
+    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+}
+
+/// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
+#[pyfunction]
+#[pyo3(signature = (config_settings=None))]
+fn get_requires_for_build_wheel(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
+    let _ = config_settings;
+    Vec::new()
+}
+
+/// PEP 517 `get_requires_for_build_sdist`: nothing beyond cartwheel itself.
+#[pyfunction]
+#[pyo3(signature = (config_settings=None))]
+fn get_requires_for_build_sdist(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
+    let _ = config_settings;
+    Vec::new()
+}
+
+/// PEP 660 `get_requires_for_build_editable`: nothing beyond cartwheel itself.
+#[pyfunction]
+#[pyo3(signature = (config_settings=None))]
+fn get_requires_for_build_editable(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
+    let _ = config_settings;
+    Vec::new()
+}
+
+/// The CLI: `cli_main(sys.argv)` returns the exit status.
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
+    let mut args = argv;
+    if let Some(first) = args.first_mut() {
+        *first = "cartwheel".into();
+    }
+    let status = py.detach(|| catch_unwind(|| crate::cli::run(args)));
+    Ok(status.unwrap_or_else(|_| {
+        eprintln!("error: internal error; this is a bug in cartwheel, please report it");
+        2
+    }))
+}
+
+/// The native module `cartwheel._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("CartwheelError", m.py().get_type::<CartwheelError>())?;
+    m.add_function(wrap_pyfunction!(build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(build_sdist, m)?)?;
+    m.add_function(wrap_pyfunction!(build_editable, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare_metadata_for_build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare_metadata_for_build_editable, m)?)?;
+    m.add_function(wrap_pyfunction!(get_requires_for_build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(get_requires_for_build_sdist, m)?)?;
+    m.add_function(wrap_pyfunction!(get_requires_for_build_editable, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    Ok(())
+}

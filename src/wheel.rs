@@ -1,0 +1,254 @@
+//! Assembling wheels: payload, `.data`, `.dist-info` (METADATA, WHEEL, entry_points.txt,
+//! licenses/, RECORD last), and PEP 660 editable wheels.
+
+use std::path::Path;
+
+use base64::Engine;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::archive::{ArchiveWriter, AtomicOutput, ZipWriter};
+use crate::build::{Artifact, Blob, Build};
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::metadata;
+use crate::names::WheelFilename;
+
+/// The generator line of WHEEL.
+const GENERATOR: &str = concat!("cartwheel ", env!("CARGO_PKG_VERSION"));
+
+impl Build {
+    /// The wheel's file name.
+    pub fn wheel_filename(&self) -> WheelFilename {
+        WheelFilename::pure(self.project.normalized_name.clone(), self.version.clone())
+    }
+
+    /// The files of `.dist-info` except RECORD, in archive order.
+    fn dist_info(&self, name: &WheelFilename) -> Result<Vec<Blob>> {
+        let dir = name.dist_info_dir();
+        let mut blobs = vec![
+            Blob {
+                path: format!("{dir}/METADATA"),
+                data: self.metadata.render(false).into_bytes(),
+                executable: false,
+            },
+            Blob { path: format!("{dir}/WHEEL"), data: wheel_file(name).into_bytes(), executable: false },
+        ];
+        if let Some(ep) = metadata::entry_points_txt(&self.project) {
+            blobs.push(Blob {
+                path: format!("{dir}/entry_points.txt"),
+                data: ep.into_bytes(),
+                executable: false,
+            });
+        }
+        blobs.extend(self.read_all(&self.selection.license_files, &format!("{dir}/licenses/"))?);
+        blobs.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(blobs)
+    }
+
+    /// The `.data/` files, scripts with their shebang made `#!python` for installers to rewrite.
+    fn data_files(&self, name: &WheelFilename) -> Result<Vec<Blob>> {
+        let mut blobs = self.read_all(&self.selection.data, &format!("{}/", name.data_dir()))?;
+        let scripts = format!("{}/scripts/", name.data_dir());
+        for b in &mut blobs {
+            if b.path.starts_with(&scripts) {
+                rewrite_shebang(&mut b.data);
+            }
+        }
+        blobs.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(blobs)
+    }
+
+    /// Write the wheel into `out_dir`. With a `metadata_directory` from
+    /// `prepare_metadata_for_build_wheel`, its METADATA must equal this build's (PEP 517).
+    pub fn write_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
+        let name = self.wheel_filename();
+        self.check_prepared_metadata(metadata_directory)?;
+        let mut payload = self.read_all(&self.selection.wheel, "")?;
+        payload.sort_by(|a, b| a.path.cmp(&b.path));
+        payload.extend(self.data_files(&name)?);
+        payload.extend(self.dist_info(&name)?);
+        write_zip(self, out_dir, &name, payload, true)
+    }
+
+    /// Write a PEP 660 editable wheel into `out_dir`.
+    pub fn write_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
+        let name = self.wheel_filename();
+        self.check_prepared_metadata(metadata_directory)?;
+        let mut payload = crate::editable::files(self)?;
+        payload.sort_by(|a, b| a.path.cmp(&b.path));
+        payload.extend(self.data_files(&name)?);
+        payload.extend(self.dist_info(&name)?);
+        write_zip(self, out_dir, &name, payload, false)
+    }
+
+    /// Write `<dist-info>/` with METADATA, WHEEL, entry_points.txt and licenses into
+    /// `metadata_directory`; returns the folder's name.
+    pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
+        let name = self.wheel_filename();
+        for blob in self.dist_info(&name)? {
+            let path = metadata_directory.join(&blob.path);
+            if let Some(parent) = path.parent() {
+                fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
+            }
+            fs_err::write(&path, &blob.data).map_err(crate::archive::Error::from)?;
+        }
+        Ok(name.dist_info_dir())
+    }
+
+    fn check_prepared_metadata(&self, metadata_directory: Option<&Path>) -> Result<()> {
+        let Some(dir) = metadata_directory else { return Ok(()) };
+        let name = self.wheel_filename();
+        let path = dir.join(name.dist_info_dir()).join("METADATA");
+        let path = if path.is_file() { path } else { dir.join("METADATA") };
+        let prepared = fs_err::read_to_string(&path).map_err(crate::archive::Error::from)?;
+        if prepared != self.metadata.render(false) {
+            return Err(Diagnostic::error(format!(
+                "the metadata prepared in `{}` differs from this build's: the project changed between \
+                 prepare_metadata_for_build_wheel and build_wheel",
+                path.display()
+            ))
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// WHEEL: one `Tag` line per expanded tag.
+fn wheel_file(name: &WheelFilename) -> String {
+    let mut s = format!("Wheel-Version: 1.0\nGenerator: {GENERATOR}\nRoot-Is-Purelib: true\n");
+    for tag in name.tags() {
+        s.push_str(&format!("Tag: {tag}\n"));
+    }
+    if let Some(build) = &name.build {
+        s.push_str(&format!("Build: {build}\n"));
+    }
+    s
+}
+
+/// `#!/usr/bin/env python3 -u` → `#!python -u`, as the wheel spec asks of scripts.
+fn rewrite_shebang(data: &mut Vec<u8>) {
+    if !data.starts_with(b"#!") {
+        return;
+    }
+    let end = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
+    let Ok(line) = std::str::from_utf8(&data[2..end]) else { return };
+    let line = line.trim_end_matches('\r');
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else { return };
+    let interp = if first.ends_with("/env") { words.next().unwrap_or("") } else { first };
+    let base = interp.rsplit('/').next().unwrap_or(interp);
+    let is_python = base.starts_with("python") && base[6..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    if !is_python || line.starts_with("python") {
+        return;
+    }
+    let args: Vec<&str> = words.collect();
+    let mut new = String::from("#!python");
+    if !args.is_empty() {
+        new.push(' ');
+        new.push_str(&args.join(" "));
+    }
+    if data[..end].ends_with(b"\r") {
+        new.push('\r');
+    }
+    data.splice(0..end, new.into_bytes());
+}
+
+/// urlsafe base64 sha256, no padding: RECORD's hash form.
+pub fn record_hash(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest))
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// RECORD for `blobs`, with its own line last.
+pub fn record(blobs: &[Blob], record_path: &str) -> String {
+    let lines: Vec<String> = blobs
+        .par_iter()
+        .map(|b| format!("{},{},{}\n", csv_field(&b.path), record_hash(&b.data), b.data.len()))
+        .collect();
+    let mut s = lines.concat();
+    s.push_str(&format!("{},,\n", csv_field(record_path)));
+    s
+}
+
+fn write_zip(
+    build: &Build,
+    out_dir: &Path,
+    name: &WheelFilename,
+    blobs: Vec<Blob>,
+    compress: bool,
+) -> Result<Artifact> {
+    let mut seen = std::collections::HashSet::new();
+    for b in &blobs {
+        if !seen.insert(b.path.as_str()) {
+            return Err(Diagnostic::error(format!(
+                "two files would be written to `{}` in the wheel",
+                b.path
+            ))
+            .help("check [tool.cartwheel] data and include for overlapping destinations")
+            .into());
+        }
+    }
+    let record_path = format!("{}/RECORD", name.dist_info_dir());
+    let record = record(&blobs, &record_path);
+    let out = AtomicOutput::create(out_dir, &name.to_string())?;
+    let mut writer: Box<dyn ArchiveWriter> = Box::new(ZipWriter::new(out.file()?, build.repro, compress));
+    for b in &blobs {
+        writer.add_file(&b.path, &b.data, b.executable)?;
+    }
+    writer.add_file(&record_path, record.as_bytes(), false)?;
+    writer.finish()?;
+    let path = out.persist()?;
+    let size = fs_err::metadata(&path).map_err(crate::archive::Error::from)?.len();
+    Ok(Artifact { path, size, files: blobs.len() + 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_hash_is_urlsafe_unpadded() {
+        // sha256("") in urlsafe base64 without padding.
+        assert_eq!(record_hash(b""), "sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+    }
+
+    #[test]
+    fn record_quotes_commas_and_ends_with_itself() {
+        let blobs = vec![Blob { path: "a,b.py".into(), data: b"x".to_vec(), executable: false }];
+        let r = record(&blobs, "p-1.dist-info/RECORD");
+        assert!(r.starts_with("\"a,b.py\",sha256="), "{r}");
+        assert!(r.ends_with("p-1.dist-info/RECORD,,\n"), "{r}");
+    }
+
+    #[test]
+    fn shebangs() {
+        let mut d = b"#!/usr/bin/env python3\nprint(1)\n".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python\nprint(1)\n");
+        let mut d = b"#!/usr/bin/python3.11 -u\nx".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python -u\nx");
+        let mut d = b"#!/bin/sh\necho\n".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!/bin/sh\necho\n");
+    }
+
+    #[test]
+    fn wheel_file_lists_tags() {
+        let name: WheelFilename = "a-1-py2.py3-none-any.whl".parse().unwrap();
+        assert_eq!(
+            wheel_file(&name),
+            format!("Wheel-Version: 1.0\nGenerator: {GENERATOR}\nRoot-Is-Purelib: true\nTag: py2-none-any\nTag: py3-none-any\n")
+        );
+    }
+}
