@@ -1,0 +1,429 @@
+//! Reading METADATA / PKG-INFO back: email headers (compat32 rules, as `packaging` reads them),
+//! then the validation `packaging.metadata.Metadata.from_email(..., validate=True)` applies.
+
+use std::str::FromStr;
+
+use indexmap::IndexMap;
+use pep440_rs::{Version, VersionSpecifiers};
+
+use super::{metadata_version_tuple, Error, Metadata, KNOWN_METADATA_VERSIONS};
+use crate::diagnostic::Diagnostic;
+use crate::names::is_valid_name;
+
+/// One header as written: its name, its value lines (first line, then continuation lines
+/// verbatim) and the 1-based line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHeader {
+    /// Field name as written.
+    pub name: String,
+    /// Value: the first line without leading blanks, then continuation lines as written.
+    pub lines: Vec<String>,
+    /// 1-based line number of the header.
+    pub line: usize,
+}
+
+impl RawHeader {
+    /// The value as `packaging` sees it: continuation lines kept verbatim, indent included.
+    pub fn raw_value(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    /// The value unfolded: the 8-space indent (or the `       |` of a 1.x `Description`)
+    /// that writers put before continuation lines removed.
+    pub fn value(&self) -> String {
+        let mut out = self.lines[0].clone();
+        for line in &self.lines[1..] {
+            out.push('\n');
+            let stripped = line
+                .strip_prefix("        ")
+                .or_else(|| line.strip_prefix("       |"))
+                .unwrap_or_else(|| line.trim_start_matches([' ', '\t']));
+            out.push_str(stripped);
+        }
+        out
+    }
+}
+
+/// The headers of a metadata file, in order, and its body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawHeaders {
+    /// Headers in file order.
+    pub headers: Vec<RawHeader>,
+    /// Text after the first blank line; `None` when absent or empty.
+    pub body: Option<String>,
+}
+
+/// Split metadata text into headers and body, as Python's email parser (compat32) does.
+pub fn parse_headers(text: &str) -> Result<RawHeaders, Error> {
+    if text.starts_with('\u{feff}') {
+        // packaging then sees no header at all; say why instead.
+        return Err(err("the file starts with a byte order mark"));
+    }
+    let mut raw = RawHeaders::default();
+    let mut rest = text;
+    let mut line_no = 0;
+    while !rest.is_empty() {
+        line_no += 1;
+        let (line, next) = split_line(rest);
+        if line.is_empty() {
+            rest = next;
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            let Some(last) = raw.headers.last_mut() else {
+                return Err(err(format!("line {line_no}: a continuation line before any header")));
+            };
+            last.lines.push(line.to_string());
+        } else {
+            let Some((name, value)) = line
+                .split_once(':')
+                .filter(|(name, _)| !name.is_empty() && name.bytes().all(|b| (b'!'..=b'~').contains(&b)))
+            else {
+                return Err(err(format!(
+                    "line {line_no}: `{line}` is not a `Name: value` header (a blank line must \
+                     separate the headers from the description)"
+                )));
+            };
+            raw.headers.push(RawHeader {
+                name: name.to_string(),
+                lines: vec![value.trim_start_matches([' ', '\t']).to_string()],
+                line: line_no,
+            });
+        }
+        rest = next;
+    }
+    if !rest.is_empty() {
+        raw.body = Some(rest.to_string());
+    }
+    Ok(raw)
+}
+
+/// The first line (without its line ending) and the text after it.
+fn split_line(text: &str) -> (&str, &str) {
+    match text.find(['\n', '\r']) {
+        Some(i) => {
+            let skip = if text[i..].starts_with("\r\n") { 2 } else { 1 };
+            (&text[..i], &text[i + skip..])
+        }
+        None => (text, ""),
+    }
+}
+
+fn err(message: impl Into<String>) -> Error {
+    Diagnostic::error(message).into()
+}
+
+/// Whether a field may appear once only, and the Metadata-Version that introduced it.
+fn field_info(lower: &str) -> Option<(bool, (u32, u32))> {
+    let single = |v| Some((true, v));
+    let multi = |v| Some((false, v));
+    match lower {
+        "metadata-version" | "name" | "version" | "summary" | "description" | "keywords" | "home-page"
+        | "author" | "author-email" | "license" => single((1, 0)),
+        "platform" => multi((1, 0)),
+        "download-url" => single((1, 1)),
+        "supported-platform" | "classifier" | "requires" | "provides" | "obsoletes" => multi((1, 1)),
+        "maintainer" | "maintainer-email" | "requires-python" => single((1, 2)),
+        "requires-dist" | "requires-external" | "project-url" | "provides-dist" | "obsoletes-dist" => {
+            multi((1, 2))
+        }
+        "description-content-type" => single((2, 1)),
+        "provides-extra" => multi((2, 1)),
+        "dynamic" => multi((2, 2)),
+        "license-expression" => single((2, 4)),
+        "license-file" => multi((2, 4)),
+        "import-name" | "import-namespace" => multi((2, 5)),
+        _ => None,
+    }
+}
+
+/// Canonical spelling of a known field, for messages and `Dynamic` checks.
+fn canonical_name(lower: &str) -> String {
+    match lower {
+        "home-page" => "Home-page".into(),
+        "author-email" => "Author-email".into(),
+        "maintainer-email" => "Maintainer-email".into(),
+        "download-url" => "Download-URL".into(),
+        "project-url" => "Project-URL".into(),
+        _ => lower
+            .split('-')
+            .map(|p| {
+                let mut c = p.chars();
+                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join("-"),
+    }
+}
+
+impl Metadata {
+    /// Parse and validate METADATA / PKG-INFO text (every problem is reported, `; `-joined).
+    pub fn parse(text: &str) -> Result<Metadata, Error> {
+        let raw = parse_headers(text)?;
+        let mut problems: Vec<String> = Vec::new();
+        let mut singles: IndexMap<String, String> = IndexMap::new();
+        let mut multis: IndexMap<String, Vec<String>> = IndexMap::new();
+        for header in &raw.headers {
+            let lower = header.name.to_ascii_lowercase();
+            match field_info(&lower) {
+                None => problems.push(format!("line {}: unrecognized field `{}`", header.line, header.name)),
+                Some((true, _)) => {
+                    if singles.insert(lower, header.value()).is_some() {
+                        problems
+                            .push(format!("line {}: `{}` given more than once", header.line, header.name));
+                    }
+                }
+                Some((false, _)) => multis.entry(lower).or_default().push(header.value()),
+            }
+        }
+
+        let declared = singles.shift_remove("metadata-version");
+        let declared_tuple = declared.as_deref().and_then(metadata_version_tuple);
+        match &declared {
+            None => problems.push("`Metadata-Version` is missing".into()),
+            Some(v) if !KNOWN_METADATA_VERSIONS.contains(&v.as_str()) => {
+                problems.push(format!("`{v}` is not a valid Metadata-Version"))
+            }
+            Some(_) => {}
+        }
+        if declared_tuple.is_some_and(|v| v < (2, 4)) {
+            // packaging drops these before validating: setuptools wrote them under 2.1/2.2.
+            multis.shift_remove("license-file");
+        }
+        let known = declared.as_deref().is_some_and(|v| KNOWN_METADATA_VERSIONS.contains(&v));
+        if let Some(declared_tuple) = declared_tuple.filter(|_| known) {
+            let present = singles.keys().chain(multis.keys());
+            for field in present {
+                let (_, introduced) = field_info(field).expect("known field");
+                if introduced > declared_tuple {
+                    problems.push(format!(
+                        "`{}` introduced in metadata version {}.{}, not {}",
+                        canonical_name(field),
+                        introduced.0,
+                        introduced.1,
+                        declared.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+        }
+
+        let name = singles.shift_remove("name").unwrap_or_default();
+        if name.is_empty() {
+            problems.push("`Name` is missing".into());
+        } else if !is_valid_name(&name) {
+            problems.push(format!("`{name}` is not a valid distribution name"));
+        }
+        let version = match singles.shift_remove("version") {
+            None => {
+                problems.push("`Version` is missing".into());
+                None
+            }
+            Some(v) => match Version::from_str(&v) {
+                Ok(version) => Some(version),
+                Err(e) => {
+                    problems.push(format!("`{v}` is not a valid version: {e}"));
+                    None
+                }
+            },
+        };
+
+        let mut m = Metadata::new(name, version.clone().unwrap_or(Version::new([0])));
+        m.metadata_version = declared.unwrap_or_default();
+        let mut take = |field: &str| multis.shift_remove(field).unwrap_or_default();
+        m.dynamic = take("dynamic");
+        m.platforms = take("platform");
+        m.supported_platforms = take("supported-platform");
+        m.license_files = take("license-file");
+        m.classifiers = take("classifier");
+        m.requires_dist = take("requires-dist");
+        m.requires_external = take("requires-external");
+        m.provides_extra = take("provides-extra");
+        m.provides_dist = take("provides-dist");
+        m.obsoletes_dist = take("obsoletes-dist");
+        m.requires = take("requires");
+        m.provides = take("provides");
+        m.obsoletes = take("obsoletes");
+        m.import_names = take("import-name");
+        m.import_namespaces = take("import-namespace");
+        let project_urls = take("project-url");
+
+        let mut take = |field: &str| singles.shift_remove(field);
+        m.summary = take("summary");
+        m.home_page = take("home-page");
+        m.download_url = take("download-url");
+        m.author = take("author");
+        m.author_email = take("author-email");
+        m.maintainer = take("maintainer");
+        m.maintainer_email = take("maintainer-email");
+        m.license = take("license");
+        m.license_expression = take("license-expression");
+        m.requires_python = take("requires-python");
+        m.description_content_type = take("description-content-type");
+        m.keywords = take("keywords")
+            .map(|k| k.split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect())
+            .unwrap_or_default();
+        m.description = match (take("description"), raw.body) {
+            (Some(_), Some(_)) => {
+                problems.push("the description is both in a header and in the body".into());
+                None
+            }
+            (header, body) => header.or(body).filter(|d| !d.is_empty()),
+        };
+
+        for pair in project_urls {
+            match pair.split_once(',') {
+                Some((label, url)) => {
+                    let label = label.trim().to_string();
+                    if m.project_urls.contains_key(&label) {
+                        problems.push(format!("`Project-URL` label `{label}` given twice"));
+                    }
+                    m.project_urls.insert(label, url.trim().to_string());
+                }
+                None => problems.push(format!("`Project-URL: {pair}` is not a `label, URL` pair")),
+            }
+        }
+
+        validate(&m, &mut problems);
+        if problems.is_empty() {
+            Ok(m)
+        } else {
+            problems.sort();
+            Err(err(format!("invalid distribution metadata: {}", problems.join("; "))))
+        }
+    }
+}
+
+/// The value checks `packaging` makes with `validate=True`.
+fn validate(m: &Metadata, problems: &mut Vec<String>) {
+    if let Some(summary) = &m.summary {
+        if summary.contains([
+            '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}',
+        ]) {
+            problems.push("`Summary` must be one line".into());
+        }
+    }
+    if let Some(dct) = &m.description_content_type {
+        if let Err(why) = check_content_type(dct) {
+            problems.push(format!("`Description-Content-Type: {dct}` is invalid: {why}"));
+        }
+    }
+    for field in &m.dynamic {
+        let lower = field.to_ascii_lowercase();
+        if matches!(lower.as_str(), "name" | "version" | "metadata-version") {
+            problems.push(format!("`{field}` cannot be `Dynamic`"));
+        } else if field_info(&lower).is_none() {
+            problems.push(format!("`Dynamic: {field}` is not a metadata field"));
+        }
+    }
+    for extra in &m.provides_extra {
+        if !is_valid_name(extra) {
+            problems.push(format!("`Provides-Extra: {extra}` is not a valid name"));
+        }
+    }
+    if let Some(spec) = &m.requires_python {
+        if let Err(e) = VersionSpecifiers::from_str(spec) {
+            problems.push(format!("`Requires-Python: {spec}` is invalid: {e}"));
+        }
+    }
+    for req in &m.requires_dist {
+        if let Err(e) = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(req) {
+            problems.push(format!("`Requires-Dist: {req}` is invalid: {e}"));
+        }
+    }
+    if let Some(expr) = &m.license_expression {
+        if let Err(why) = check_license_expression(expr) {
+            problems.push(format!("`License-Expression: {expr}` is invalid: {why}"));
+        }
+    }
+    for path in &m.license_files {
+        let absolute =
+            path.starts_with(['/', '\\']) || path.as_bytes().get(1) == Some(&b':') || path.is_empty();
+        if absolute || path.split('/').any(|p| p == "..") || path.contains(['*', '\\']) {
+            problems.push(format!("`License-File: {path}` must be a relative `/` path without `..` or `*`"));
+        }
+    }
+    for name in m.import_names.iter().chain(&m.import_namespaces) {
+        let dotted =
+            name.strip_suffix("; private").or_else(|| name.strip_suffix(";private")).unwrap_or(name).trim();
+        let ident = |p: &str| {
+            let mut c = p.chars();
+            c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
+                && c.all(|c| c == '_' || c.is_alphanumeric())
+        };
+        if !dotted.split('.').all(ident) {
+            problems.push(format!("`{name}` is not a valid import name"));
+        }
+    }
+}
+
+/// packaging's Description-Content-Type rules.
+pub(crate) fn check_content_type(value: &str) -> Result<(), String> {
+    if value.contains(['\n', '\r']) {
+        return Err("it spans several lines".into());
+    }
+    let mut parts = value.split(';');
+    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    if !matches!(mime.as_str(), "text/plain" | "text/x-rst" | "text/markdown") {
+        return Err("the type must be text/plain, text/x-rst or text/markdown".into());
+    }
+    for param in parts {
+        let param = param.trim();
+        if param.is_empty() {
+            continue;
+        }
+        let Some((key, val)) = param.split_once('=') else {
+            return Err(format!("`{param}` is not a `key=value` parameter"));
+        };
+        let val = val.trim().trim_matches('"');
+        match key.trim().to_ascii_lowercase().as_str() {
+            "charset" if !val.eq_ignore_ascii_case("utf-8") => return Err("the charset must be UTF-8".into()),
+            "variant" if mime == "text/markdown" && !matches!(val, "GFM" | "CommonMark") => {
+                return Err("the Markdown variant must be `GFM` or `CommonMark`".into())
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// An SPDX expression over known ids, matched case-insensitively as packaging does.
+pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
+    // Rewrite each id in its canonical case, then let the spdx crate check the grammar.
+    let spaced = expr.replace('(', " ( ").replace(')', " ) ");
+    let mut canonical = Vec::new();
+    for token in spaced.split_whitespace() {
+        let upper = token.to_ascii_uppercase();
+        let fixed = if matches!(upper.as_str(), "AND" | "OR" | "WITH") {
+            upper
+        } else if token == "(" || token == ")" {
+            token.to_string()
+        } else if let Some(rest) =
+            token.get(..11).filter(|p| p.eq_ignore_ascii_case("LicenseRef-")).map(|_| &token[11..])
+        {
+            if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') {
+                return Err(format!("`{token}` is not a valid LicenseRef"));
+            }
+            format!("LicenseRef-{rest}")
+        } else {
+            let (id, plus) = match token.strip_suffix('+') {
+                Some(id) => (id, "+"),
+                None => (token, ""),
+            };
+            let license = spdx::identifiers::LICENSES
+                .iter()
+                .find(|(name, _, _)| name.eq_ignore_ascii_case(id))
+                .map(|(name, _, _)| *name);
+            let exception = spdx::identifiers::EXCEPTIONS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(id))
+                .map(|(name, _)| *name);
+            match license.or(exception) {
+                Some(name) => format!("{name}{plus}"),
+                None => return Err(format!("unknown license `{token}`")),
+            }
+        };
+        canonical.push(fixed);
+    }
+    let mode = spdx::ParseMode { allow_deprecated: true, ..spdx::ParseMode::STRICT };
+    spdx::Expression::parse_mode(&canonical.join(" "), mode).map(|_| ()).map_err(|e| e.reason.to_string())
+}

@@ -1,0 +1,98 @@
+//! Tree → wheel equals tree → sdist → wheel, byte for byte; and two builds are identical.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use _native::build::Build;
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn project(root: &Path) {
+    write(
+        root,
+        "pyproject.toml",
+        r#"[build-system]
+requires = ["cartwheel"]
+build-backend = "cartwheel"
+
+[project]
+name = "Acme.SDK"
+version = "1.4.0"
+description = "Acme database SDK"
+readme = "README.md"
+requires-python = ">=3.8"
+license = "Apache-2.0"
+dependencies = ["sqlalchemy>=2"]
+
+[project.optional-dependencies]
+Dev_Tools = ["pytest; python_version >= '3.9' or os_name == 'nt'"]
+
+[project.scripts]
+acme-client = "acme_sdk.cli:main"
+"#,
+    );
+    write(root, "README.md", "# Acme\n\nAn SDK.\n");
+    write(root, "LICENSE", "Apache License 2.0\n");
+    write(root, "src/acme_sdk/__init__.py", "__version__ = \"0.0.0\"\n");
+    write(root, "src/acme_sdk/cli.py", "def main():\n    print('hi')\n");
+    write(root, "src/acme_sdk/py.typed", "");
+    write(root, "src/acme_sdk/data/schema.json", "{}\n");
+    write(root, "tests/test_x.py", "def test(): pass\n");
+}
+
+fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().to_string(), data)
+        })
+        .collect()
+}
+
+#[test]
+fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("proj");
+    project(&root);
+    let out = tmp.path().join("out");
+
+    let build = Build::prepare(&root).unwrap();
+    let sdist = build.write_sdist(&out).unwrap();
+    let wheel = build.write_wheel(&out, None).unwrap();
+    assert_eq!(sdist.file_name(), "acme_sdk-1.4.0.tar.gz");
+    assert_eq!(wheel.file_name(), "acme_sdk-1.4.0-py3-none-any.whl");
+
+    // Reproducible: a second build writes the same bytes.
+    let again = tmp.path().join("again");
+    let b2 = Build::prepare(&root).unwrap();
+    assert_eq!(fs::read(&sdist.path).unwrap(), fs::read(b2.write_sdist(&again).unwrap().path).unwrap());
+    assert_eq!(fs::read(&wheel.path).unwrap(), fs::read(b2.write_wheel(&again, None).unwrap().path).unwrap());
+
+    // Unpack the sdist and build the wheel from it.
+    let unpacked = tmp.path().join("unpacked");
+    let gz = flate2::read::GzDecoder::new(fs::File::open(&sdist.path).unwrap());
+    tar::Archive::new(gz).unpack(&unpacked).unwrap();
+    let from_sdist = Build::prepare(&unpacked.join("acme_sdk-1.4.0")).unwrap();
+    let wheel2 = from_sdist.write_wheel(&tmp.path().join("out2"), None).unwrap();
+    assert_eq!(fs::read(&wheel.path).unwrap(), fs::read(&wheel2.path).unwrap());
+
+    // The stamped version reached the wheel, and RECORD is last.
+    let entries = zip_entries(&wheel.path);
+    let init = entries.iter().find(|(n, _)| n == "acme_sdk/__init__.py").unwrap();
+    assert_eq!(init.1, b"__version__ = \"1.4.0\"\n");
+    assert_eq!(entries.last().unwrap().0, "acme_sdk-1.4.0.dist-info/RECORD");
+    assert!(!entries.iter().any(|(n, _)| n.starts_with("tests/")));
+    // The source tree is untouched.
+    assert_eq!(
+        fs::read_to_string(root.join("src/acme_sdk/__init__.py")).unwrap(),
+        "__version__ = \"0.0.0\"\n"
+    );
+}
