@@ -1,0 +1,713 @@
+//! Module discovery and file selection for the wheel and the sdist.
+//!
+//! Candidates come from `git ls-files` in a git work tree (so an untracked `.env` can never
+//! leak), otherwise from a walk honouring the .gitignore family; both minus the default
+//! excludes. `include` globs add files from disk, `exclude` globs remove them; the wheel takes
+//! what lies under the module folders, the sdist takes everything plus the files the build
+//! needs (pyproject.toml, readme, license files, version file).
+
+mod modules;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::project::{Located, Project, VersionSource};
+use walk::{Cand, Listing, Origin, Resolved, WalkKind};
+
+/// Files that cannot be selected.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file system error, naming the path (fs-err).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Located problem (a glob, a missing module, an escaping symlink, ...).
+    #[error("{0}")]
+    Invalid(Box<Diagnostic>),
+}
+
+impl Error {
+    /// The finding to show the user.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match self {
+            Error::Io(e) => Diagnostic::error(e.to_string()),
+            Error::Invalid(d) => (**d).clone(),
+        }
+    }
+}
+
+/// One file going into an artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// Path inside the artifact, `/` separated: relative to the wheel root (`wheel`), to the
+    /// `.data` folder (`data`: `scripts/foo`), to `.dist-info/licenses/` (`license_files`), or
+    /// to the sdist's top folder (`sdist`).
+    pub archive_path: String,
+    /// Project-relative path, `/` separated (matches stamp targets).
+    pub rel_path: String,
+    /// Absolute path to read the bytes from.
+    pub source: PathBuf,
+    /// Whether the file is executable on disk.
+    pub executable: bool,
+}
+
+/// One top-level importable thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    /// Import name, dotted for a namespace sub-package (`acme.plugins.foo`).
+    pub name: String,
+    /// Project-relative path of the package folder or the `.py` file.
+    pub rel_path: String,
+    /// Project-relative path of `__init__.py` (package) or the module file itself; `None` for
+    /// an implicit namespace package.
+    pub init: Option<String>,
+    /// Absolute folder that goes on `sys.path` (the `source` folder) for editable installs.
+    pub source_dir: PathBuf,
+}
+
+/// What goes where.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The modules found.
+    pub modules: Vec<Module>,
+    /// Wheel payload (modules with their data files, `include`d files), sorted by archive path.
+    pub wheel: Vec<FileEntry>,
+    /// `[tool.cartwheel] data` files, archive path relative to `.data/`.
+    pub data: Vec<FileEntry>,
+    /// License files, archive path = project-relative path.
+    pub license_files: Vec<FileEntry>,
+    /// Sdist payload (includes pyproject.toml, readme, license files), sorted.
+    pub sdist: Vec<FileEntry>,
+}
+
+/// Select the files of both artifacts; warnings (stale globs, ...) are pushed to `warnings`.
+pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selection, Error> {
+    let found = modules::find(project)?;
+    let mut ctx = Ctx::new(project)?;
+    let tool = &project.tool;
+    let include = Globs::new(project, "include", &tool.include)?;
+    let exclude = Globs::new(project, "exclude", &tool.exclude)?;
+    let wheel_exclude = Globs::new(project, "wheel-exclude", &tool.wheel_exclude)?;
+    let sdist_include = Globs::new(project, "sdist-include", &tool.sdist_include)?;
+    let sdist_exclude = Globs::new(project, "sdist-exclude", &tool.sdist_exclude)?;
+    let mut enter: Vec<String> = include
+        .items
+        .iter()
+        .chain(&sdist_include.items)
+        .filter_map(|g| literal_prefix(&g.located.value))
+        .collect();
+    if let Some(globs) = &project.license_files {
+        enter.extend(globs.iter().filter_map(|g| literal_prefix(&g.value)));
+    }
+    ctx.enter = enter;
+
+    // Candidates.
+    let (listing, origin) = candidate_listing(project, warnings)?;
+    if let Some(bad) = listing.bad_names.iter().find(|b| !exclude.hits(b)) {
+        return Err(non_utf8(bad));
+    }
+    let resolved = walk::resolve(&project.root, &ctx.root_canon, &listing);
+    // An excluded link is never read, so its target does not matter.
+    if let Some((_, d)) = resolved.errors.into_iter().find(|(rel, _)| !exclude.hits(rel)) {
+        return Err(invalid(d));
+    }
+    let candidates = resolved.files;
+
+    // Files added by `include` / `sdist-include`, looked up on disk.
+    let mut included: BTreeMap<String, Cand> = BTreeMap::new();
+    let mut sdist_included: BTreeMap<String, Cand> = BTreeMap::new();
+    if !include.is_empty() || !sdist_include.is_empty() {
+        let (disk_listing, disk) = ctx.disk()?;
+        for bad in &disk_listing.bad_names {
+            if include.hits(bad) || sdist_include.hits(bad) {
+                return Err(non_utf8(bad));
+            }
+        }
+        for (rel, d) in &disk.errors {
+            if include.hits(rel) || sdist_include.hits(rel) {
+                return Err(invalid(d.clone()));
+            }
+        }
+        for (rel, cand) in &disk.files {
+            let in_both = include.matches(rel);
+            let in_sdist = sdist_include.matches(rel);
+            if in_both {
+                included.insert(rel.clone(), cand.clone());
+            } else if in_sdist {
+                sdist_included.insert(rel.clone(), cand.clone());
+            }
+        }
+    }
+
+    // What both artifacts draw from.
+    let mut pool: BTreeMap<String, Cand> = BTreeMap::new();
+    for (rel, cand) in candidates.iter().chain(&included) {
+        if !exclude.matches(rel) {
+            pool.insert(rel.clone(), cand.clone());
+        }
+    }
+
+    // Wheel: the module folders (or files).
+    let mut wheel: BTreeMap<String, FileEntry> = BTreeMap::new();
+    for module in &found.modules {
+        let single_file = module.init.as_deref() == Some(module.rel_path.as_str());
+        let prefix = format!("{}/", module.rel_path);
+        let mut count = 0;
+        for (rel, cand) in &pool {
+            let inside = if single_file { rel == &module.rel_path } else { rel.starts_with(&prefix) };
+            if !inside || wheel_exclude.matches(rel) {
+                continue;
+            }
+            count += 1;
+            let archive = strip_dir(rel, &found.source_rel).to_string();
+            wheel.insert(archive.clone(), entry(archive, rel, cand));
+        }
+        if count == 0 {
+            let mut w =
+                Diagnostic::warning(format!("module `{}` contributes no file to the wheel", module.name));
+            if origin == Origin::Git {
+                w = w.help(format!(
+                    "only files tracked by git are packaged: `git add {}`, or list generated files in `include`",
+                    module.rel_path
+                ));
+            }
+            warnings.push(w);
+        } else if let Some(init) = &module.init {
+            if !pool.contains_key(init) && !exclude.hits(init) && !wheel_exclude.hits(init) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "`{init}` is not packaged (not tracked by git?); `{}` will not import as a package",
+                        module.name
+                    ))
+                    .help(format!("`git add {init}`")),
+                );
+            }
+        }
+    }
+
+    let (data, data_sources) = select_data(project, &mut ctx, &pool, &wheel_exclude, warnings)?;
+    let license_files = select_licenses(project, &mut ctx, &pool)?;
+
+    // Sdist: everything selected, then what the build from the sdist needs.
+    let mut sdist_pool: BTreeMap<String, Cand> = pool.clone();
+    for (rel, cand) in &sdist_included {
+        if !exclude.matches(rel) {
+            sdist_pool.insert(rel.clone(), cand.clone());
+        }
+    }
+    sdist_pool.retain(|rel, _| !sdist_exclude.matches(rel));
+
+    let secrets: Vec<&str> = wheel
+        .values()
+        .map(|e| e.rel_path.as_str())
+        .chain(sdist_pool.keys().map(String::as_str))
+        .filter(|rel| is_secret(rel.rsplit('/').next().unwrap_or(rel)))
+        .filter(|rel| !include.hits(rel) && !sdist_include.hits(rel))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if let Some(first) = secrets.first() {
+        let list = secrets.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        return Err(invalid(
+            Diagnostic::error(format!(
+                "refusing to package {list}: the name looks like a secret (key, credentials, .env)"
+            ))
+            .at(&SourceFile::new(*first, ""), None)
+            .help(
+                "add it to `exclude` in [tool.cartwheel] (and untrack it), \
+                 or list it explicitly in `include` if it is meant to ship",
+            ),
+        ));
+    }
+
+    let mut always: Vec<String> = vec!["pyproject.toml".to_string()];
+    if let Some(readme) = project.readme.as_ref().and_then(|r| r.path.as_deref()) {
+        always.extend(normalize_rel(readme));
+    }
+    if let VersionSource::File { path, .. } = &project.tool.version.source {
+        always.extend(normalize_rel(&path.value));
+    }
+    if let Some(stamps) = &project.tool.version.stamp {
+        always.extend(stamps.iter().filter_map(|s| normalize_rel(&s.value)));
+    }
+    for rel in always.into_iter().filter(|r| !r.is_empty()) {
+        if sdist_pool.contains_key(&rel) {
+            continue;
+        }
+        let cand = match pool.get(&rel) {
+            Some(c) => Some(c.clone()),
+            None => ctx.single(&rel)?,
+        };
+        if let Some(cand) = cand {
+            sdist_pool.insert(rel, cand);
+        }
+    }
+    for e in license_files.iter().chain(&data_sources) {
+        sdist_pool
+            .entry(e.rel_path.clone())
+            .or_insert_with(|| Cand { source: e.source.clone(), executable: e.executable });
+    }
+    let sdist: Vec<FileEntry> = sdist_pool.iter().map(|(rel, cand)| entry(rel.clone(), rel, cand)).collect();
+
+    // Stale globs: a glob is stale when it matches no file of the project at all, so a
+    // safety-net `exclude` for a file that is merely untracked does not nag.
+    let all_globs = [&include, &exclude, &wheel_exclude, &sdist_include, &sdist_exclude];
+    if all_globs.iter().any(|g| g.unused().next().is_some()) {
+        for rel in candidates.keys() {
+            all_globs.iter().for_each(|g| g.mark(rel));
+        }
+    }
+    if all_globs.iter().any(|g| g.unused().next().is_some()) {
+        let (_, disk) = ctx.disk()?;
+        for rel in disk.files.keys() {
+            all_globs.iter().for_each(|g| g.mark(rel));
+        }
+    }
+    for globs in all_globs {
+        for item in globs.unused() {
+            warnings.push(
+                Diagnostic::warning(format!("`{}` glob `{}` matches no file", globs.key, item.located.value))
+                    .at(&project.source, item.located.span.clone())
+                    .key(format!("tool.cartwheel.{}", globs.key))
+                    .help("remove the stale pattern, or fix it"),
+            );
+        }
+    }
+
+    Ok(Selection { modules: found.modules, wheel: wheel.into_values().collect(), data, license_files, sdist })
+}
+
+/// The shared state of one selection: the canonical root and the lazily walked disk.
+struct Ctx<'a> {
+    project: &'a Project,
+    root_canon: PathBuf,
+    /// Literal leading folders of include-like globs, which the disk walk enters even when
+    /// they are excluded by default.
+    enter: Vec<String>,
+    disk: Option<(Listing, Resolved)>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(project: &'a Project) -> Result<Self, Error> {
+        Ok(Self { project, root_canon: fs_err::canonicalize(&project.root)?, enter: Vec::new(), disk: None })
+    }
+
+    /// Every file on disk but the default-excluded folders, ignore files not honoured.
+    fn disk(&mut self) -> Result<(&Listing, &Resolved), Error> {
+        if self.disk.is_none() {
+            let root = &self.project.root;
+            let listing = walk::walk_listing(root, WalkKind::Disk { enter: &self.enter })?;
+            let resolved = walk::resolve(root, &self.root_canon, &listing);
+            self.disk = Some((listing, resolved));
+        }
+        let (l, r) = self.disk.as_ref().expect("just filled");
+        Ok((l, r))
+    }
+
+    /// One named file, symlinks resolved; `None` when it is missing or a folder.
+    fn single(&self, rel: &str) -> Result<Option<Cand>, Error> {
+        let abs = self.project.root.join(rel);
+        let meta = match std::fs::symlink_metadata(&abs) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(_) => fs_err::symlink_metadata(&abs)?,
+        };
+        let source = if meta.file_type().is_symlink() {
+            walk::link_target(&self.root_canon, &abs, rel).map_err(Error::Invalid)?
+        } else {
+            abs
+        };
+        if !source.is_file() {
+            return Ok(None);
+        }
+        let executable = walk::is_executable(&source);
+        Ok(Some(Cand { source, executable }))
+    }
+}
+
+fn candidate_listing(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<(Listing, Origin), Error> {
+    let root = &project.root;
+    if walk::in_git_work_tree(root) {
+        let listing = walk::git_listing(root)?;
+        if listing.entries.contains_key("pyproject.toml") {
+            return Ok((listing, Origin::Git));
+        }
+        // A fresh `git init` (or a project in an ignored folder): tracking says nothing yet.
+        warnings.push(
+            Diagnostic::warning(format!(
+                "{} is in a git work tree but pyproject.toml is not tracked; \
+                 selecting files by walking the folder (honouring .gitignore) instead",
+                root.display()
+            ))
+            .help("`git add` the project so that only tracked files are packaged"),
+        );
+    }
+    Ok((walk::walk_listing(root, WalkKind::Candidates)?, Origin::Walk))
+}
+
+/// Wheel schemes a `data` destination may start with.
+const SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
+
+/// `tool.data`: the `.data/` entries, and the files they come from (for the sdist).
+fn select_data(
+    project: &Project,
+    ctx: &mut Ctx<'_>,
+    pool: &BTreeMap<String, Cand>,
+    wheel_exclude: &Globs<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<FileEntry>, Vec<FileEntry>), Error> {
+    let mut data: BTreeMap<String, FileEntry> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for (src, dest) in &project.tool.data {
+        let src_rel = normalize_rel(&src.value).filter(|r| !r.is_empty()).ok_or_else(|| {
+            invalid(
+                project
+                    .error_at(
+                        format!("data source `{}` must be a path inside the project", src.value),
+                        src.span.clone(),
+                    )
+                    .key("tool.cartwheel.data"),
+            )
+        })?;
+        let dest_rel = normalize_rel(&dest.value)
+            .filter(|r| SCHEMES.contains(&r.split('/').next().unwrap_or_default()))
+            .ok_or_else(|| {
+                invalid(
+                    project
+                        .error_at(
+                            format!(
+                                "data destination `{}` must start with a wheel scheme: {}",
+                                dest.value,
+                                SCHEMES.join(", ")
+                            ),
+                            dest.span.clone(),
+                        )
+                        .key("tool.cartwheel.data"),
+                )
+            })?;
+        let dest_is_dir = dest.value.trim_end().ends_with('/') || !dest_rel.contains('/');
+        let abs = project.root.join(&src_rel);
+        let mut add = |archive: String, rel: &str, cand: &Cand| -> Result<(), Error> {
+            if let Some(prev) = data.get(&archive) {
+                if prev.rel_path != rel {
+                    return Err(invalid(
+                        project
+                            .error_at(
+                                format!(
+                                    "`{rel}` and `{}` both go to `{archive}` in the wheel's data",
+                                    prev.rel_path
+                                ),
+                                dest.span.clone(),
+                            )
+                            .key("tool.cartwheel.data"),
+                    ));
+                }
+            }
+            let e = entry(archive.clone(), rel, cand);
+            sources.push(e.clone());
+            data.insert(archive, e);
+            Ok(())
+        };
+        if abs.is_dir() {
+            let prefix = format!("{src_rel}/");
+            let mut count = 0;
+            for (rel, cand) in pool.range(prefix.clone()..) {
+                let Some(suffix) = rel.strip_prefix(&prefix) else {
+                    break;
+                };
+                if wheel_exclude.matches(rel) {
+                    continue;
+                }
+                count += 1;
+                add(format!("{dest_rel}/{suffix}"), rel, cand)?;
+            }
+            if count == 0 {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "data folder `{src_rel}` holds no selected file (untracked or excluded?)"
+                    ))
+                    .at(&project.source, src.span.clone())
+                    .key("tool.cartwheel.data"),
+                );
+            }
+        } else {
+            // An explicitly mapped file is wanted even when untracked.
+            let cand = match pool.get(&src_rel) {
+                Some(c) => Some(c.clone()),
+                None => ctx.single(&src_rel)?,
+            };
+            let Some(cand) = cand else {
+                return Err(invalid(
+                    project
+                        .error_at(format!("data source `{src_rel}` does not exist"), src.span.clone())
+                        .key("tool.cartwheel.data"),
+                ));
+            };
+            let archive = if dest_is_dir {
+                let name = src_rel.rsplit('/').next().unwrap_or(&src_rel);
+                format!("{dest_rel}/{name}")
+            } else {
+                dest_rel.clone()
+            };
+            add(archive, &src_rel, &cand)?;
+        }
+    }
+    Ok((data.into_values().collect(), sources))
+}
+
+/// PEP 639 license files: the globs when given, else the conventional root-level names.
+fn select_licenses(
+    project: &Project,
+    ctx: &mut Ctx<'_>,
+    pool: &BTreeMap<String, Cand>,
+) -> Result<Vec<FileEntry>, Error> {
+    let mut out: BTreeMap<String, FileEntry> = BTreeMap::new();
+    match &project.license_files {
+        Some(globs) if globs.is_empty() => {}
+        Some(globs) => {
+            let mut matchers = Vec::new();
+            for g in globs {
+                let glob = check_license_glob(&g.value)
+                    .and_then(|()| {
+                        globset::GlobBuilder::new(&g.value)
+                            .literal_separator(true)
+                            .backslash_escape(false)
+                            .build()
+                            .map_err(|e| e.kind().to_string())
+                    })
+                    .map_err(|why| {
+                        invalid(
+                            project
+                                .error_at(
+                                    format!("invalid license-files glob `{}`: {why}", g.value),
+                                    g.span.clone(),
+                                )
+                                .key("project.license-files"),
+                        )
+                    })?;
+                matchers.push((g, glob.compile_matcher()));
+            }
+            let (_, disk) = ctx.disk()?;
+            for (g, m) in &matchers {
+                if let Some((_, d)) = disk.errors.iter().find(|(rel, _)| m.is_match(rel)) {
+                    return Err(invalid(d.clone()));
+                }
+                let mut any = false;
+                for (rel, cand) in disk.files.iter().filter(|(rel, _)| m.is_match(rel)) {
+                    any = true;
+                    out.insert(rel.clone(), entry(rel.clone(), rel, cand));
+                }
+                if !any {
+                    return Err(invalid(
+                        project
+                            .error_at(
+                                format!("license-files glob `{}` matches no file", g.value),
+                                g.span.clone(),
+                            )
+                            .key("project.license-files")
+                            .help("PEP 639 requires every pattern to match; fix or remove it"),
+                    ));
+                }
+            }
+        }
+        None => {
+            for (rel, cand) in pool {
+                if !rel.contains('/') && is_conventional_license(rel) {
+                    out.insert(rel.clone(), entry(rel.clone(), rel, cand));
+                }
+            }
+        }
+    }
+    Ok(out.into_values().collect())
+}
+
+/// `LICEN[CS]E*`, `COPYING*`, `NOTICE*`, `AUTHORS*`, case-sensitive as hatchling and
+/// setuptools match them (Python's `glob` on POSIX), so `license.txt` is not picked up.
+fn is_conventional_license(name: &str) -> bool {
+    ["LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS"].iter().any(|p| name.starts_with(p))
+}
+
+/// PEP 639 glob syntax: anything else is invalid and must be refused.
+fn check_license_glob(glob: &str) -> Result<(), String> {
+    if glob.starts_with('/') {
+        return Err("patterns are relative to the project: no leading `/`".into());
+    }
+    if glob.contains('\\') {
+        return Err("use `/` as the path separator".into());
+    }
+    if glob.split('/').any(|s| s == "..") {
+        return Err("`..` is not allowed".into());
+    }
+    let verbatim = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ');
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => loop {
+                match chars.next() {
+                    Some(']') => break,
+                    Some(c) if verbatim(c) => {}
+                    Some(c) => return Err(format!("`{c}` is not allowed inside `[...]`")),
+                    None => return Err("unclosed `[`".into()),
+                }
+            },
+            '*' | '?' | '/' => {}
+            c if verbatim(c) => {}
+            c => return Err(format!("`{c}` is not allowed (PEP 639 glob syntax)")),
+        }
+    }
+    Ok(())
+}
+
+/// `.env`, `.env.*`, `*.pem`, `*.key`, `id_rsa*`, `id_ed25519*`, `.pypirc`, `.netrc`.
+fn is_secret(name: &str) -> bool {
+    name == ".env"
+        || name.starts_with(".env.")
+        || name.ends_with(".pem")
+        || name.ends_with(".key")
+        || name.starts_with("id_rsa")
+        || name.starts_with("id_ed25519")
+        || name == ".pypirc"
+        || name == ".netrc"
+}
+
+/// One list of gitignore-style globs, remembering which glob ever matched.
+struct Globs<'a> {
+    key: &'static str,
+    all: Gitignore,
+    items: Vec<GlobItem<'a>>,
+}
+
+struct GlobItem<'a> {
+    located: &'a Located<String>,
+    matcher: Gitignore,
+    negated: bool,
+    used: Cell<bool>,
+}
+
+impl<'a> Globs<'a> {
+    fn new(project: &Project, key: &'static str, list: &'a [Located<String>]) -> Result<Self, Error> {
+        let bad = |g: &Located<String>, e: ignore::Error| {
+            invalid(
+                project
+                    .error_at(format!("invalid `{key}` glob `{}`: {e}", g.value), g.span.clone())
+                    .key(format!("tool.cartwheel.{key}")),
+            )
+        };
+        let mut all = GitignoreBuilder::new(&project.root);
+        let mut items = Vec::new();
+        for g in list {
+            all.add_line(None, &g.value).map_err(|e| bad(g, e))?;
+            let mut one = GitignoreBuilder::new(&project.root);
+            one.add_line(None, &g.value).map_err(|e| bad(g, e))?;
+            items.push(GlobItem {
+                located: g,
+                matcher: one.build().map_err(|e| bad(g, e))?,
+                negated: g.value.trim_start().starts_with('!'),
+                used: Cell::new(false),
+            });
+        }
+        let all = all.build().map_err(|e| match list.first() {
+            Some(g) => bad(g, e),
+            None => invalid(Diagnostic::error(e.to_string())),
+        })?;
+        Ok(Self { key, all, items })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Whether the path (or a folder above it) is matched, without recording use.
+    fn hits(&self, rel: &str) -> bool {
+        !self.items.is_empty() && self.all.matched_path_or_any_parents(rel, false).is_ignore()
+    }
+
+    /// Whether the path is matched, recording which globs were used.
+    fn matches(&self, rel: &str) -> bool {
+        let hit = self.hits(rel);
+        if hit {
+            self.mark(rel);
+        }
+        hit
+    }
+
+    /// Record every glob matching `rel`, whatever the verdict of the whole list.
+    fn mark(&self, rel: &str) {
+        for item in self.items.iter().filter(|i| !i.used.get() && !i.negated) {
+            if item.matcher.matched_path_or_any_parents(rel, false).is_ignore() {
+                item.used.set(true);
+            }
+        }
+    }
+
+    fn unused(&self) -> impl Iterator<Item = &GlobItem<'a>> {
+        self.items.iter().filter(|i| !i.used.get() && !i.negated)
+    }
+}
+
+/// The leading folders of a glob that hold no wildcard (`build/gen/*.js` → `build/gen`).
+fn literal_prefix(glob: &str) -> Option<String> {
+    let g = glob.trim();
+    if g.starts_with('!') {
+        return None;
+    }
+    let parts: Vec<&str> = g
+        .trim_start_matches('/')
+        .split('/')
+        .take_while(|s| !s.is_empty() && !s.contains(['*', '?', '[', '\\']))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// A user-written project-relative path, `/`-separated without `.` parts (`""` = the root);
+/// `None` when it is absolute or climbs out with `..`.
+pub(crate) fn normalize_rel(path: &str) -> Option<String> {
+    let path = path.trim().replace('\\', "/");
+    if path.starts_with('/') || path.get(1..2) == Some(":") {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn strip_dir<'p>(rel: &'p str, dir: &str) -> &'p str {
+    if dir.is_empty() {
+        return rel;
+    }
+    rel.strip_prefix(dir).and_then(|r| r.strip_prefix('/')).unwrap_or(rel)
+}
+
+fn entry(archive_path: String, rel: &str, cand: &Cand) -> FileEntry {
+    FileEntry {
+        archive_path,
+        rel_path: rel.to_string(),
+        source: cand.source.clone(),
+        executable: cand.executable,
+    }
+}
+
+fn non_utf8(lossy: &str) -> Error {
+    invalid(
+        Diagnostic::error(format!("file name is not valid UTF-8: `{lossy}`"))
+            .at(&SourceFile::new(lossy, ""), None)
+            .help("rename the file (wheels and sdists store UTF-8 names), or add it to `exclude`"),
+    )
+}
+
+fn invalid(d: Diagnostic) -> Error {
+    Error::Invalid(Box::new(d))
+}

@@ -1,0 +1,264 @@
+//! Finding the import package(s) and the `source` folder.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use super::{normalize_rel, Error, Module};
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+
+/// The modules and the folder they live in.
+#[derive(Debug)]
+pub(super) struct Found {
+    /// One per requested name, in the order written.
+    pub modules: Vec<Module>,
+    /// Project-relative source folder, `""` for the project root.
+    pub source_rel: String,
+}
+
+/// A requested import name and where it came from.
+struct Wanted {
+    name: String,
+    span: Option<Range<usize>>,
+    /// Whether it was written in `tool.cartwheel.module` (else derived from `project.name`).
+    explicit: bool,
+}
+
+/// Find every module of the project, or explain where we looked.
+pub(super) fn find(project: &Project) -> Result<Found, Error> {
+    let wanted: Vec<Wanted> = match &project.tool.module {
+        Some(list) => list
+            .iter()
+            .map(|m| Wanted { name: m.value.trim().to_string(), span: m.span.clone(), explicit: true })
+            .collect(),
+        None => vec![Wanted {
+            name: project.normalized_name.as_module_name(),
+            span: project.name.span.clone(),
+            explicit: false,
+        }],
+    };
+    if wanted.is_empty() {
+        return Err(invalid(
+            project
+                .error_at("`module` lists no module", None)
+                .key("tool.cartwheel.module")
+                .help("name the import package, e.g. `module = \"acme\"`"),
+        ));
+    }
+    for w in wanted.iter().filter(|w| w.explicit) {
+        if !is_dotted_identifier(&w.name) {
+            return Err(invalid(
+                project
+                    .error_at(format!("`{}` is not a valid import name", w.name), w.span.clone())
+                    .key("tool.cartwheel.module")
+                    .help(
+                        "use the name you `import`, dotted for a namespace sub-package (`acme.plugins.foo`)",
+                    ),
+            ));
+        }
+    }
+
+    let source_rel = match &project.tool.source {
+        Some(src) => {
+            let rel = normalize_rel(&src.value).ok_or_else(|| {
+                invalid(
+                    project
+                        .error_at(
+                            format!("`source` must be a folder inside the project, not `{}`", src.value),
+                            src.span.clone(),
+                        )
+                        .key("tool.cartwheel.source"),
+                )
+            })?;
+            if !project.root.join(&rel).is_dir() {
+                return Err(invalid(
+                    project
+                        .error_at(
+                            format!("source folder `{}` does not exist", display_dir(&rel)),
+                            src.span.clone(),
+                        )
+                        .key("tool.cartwheel.source"),
+                ));
+            }
+            rel
+        }
+        None => {
+            let src = project.root.join("src");
+            if src.is_dir() && wanted.iter().any(|w| exists_any(&src, &w.name)) {
+                "src".to_string()
+            } else {
+                String::new()
+            }
+        }
+    };
+    let source_dir =
+        if source_rel.is_empty() { project.root.clone() } else { project.root.join(&source_rel) };
+
+    let mut modules = Vec::new();
+    for w in &wanted {
+        match probe(project, &source_dir, &source_rel, &w.name, w.span.clone())? {
+            Some(m) => modules.push(m),
+            None => return Err(not_found(project, w, &source_rel)),
+        }
+    }
+    Ok(Found { modules, source_rel })
+}
+
+fn is_dotted_identifier(name: &str) -> bool {
+    name.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+            && chars.all(|c| c == '_' || c.is_alphanumeric())
+    })
+}
+
+fn exists_any(source_dir: &Path, name: &str) -> bool {
+    let path = name.replace('.', "/");
+    source_dir.join(&path).is_dir() || source_dir.join(format!("{path}.py")).is_file()
+}
+
+fn join_rel(base: &str, rel: &str) -> String {
+    if base.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+fn display_dir(rel: &str) -> &str {
+    if rel.is_empty() {
+        "."
+    } else {
+        rel
+    }
+}
+
+/// The module at `source_dir`, if there is one there.
+fn probe(
+    project: &Project,
+    source_dir: &Path,
+    source_rel: &str,
+    name: &str,
+    span: Option<Range<usize>>,
+) -> Result<Option<Module>, Error> {
+    let path = name.replace('.', "/");
+    let dir = source_dir.join(&path);
+    let file = source_dir.join(format!("{path}.py"));
+    let dotted = name.contains('.');
+    let package_rel = join_rel(source_rel, &path);
+    let module = |rel_path: String, init: Option<String>| Module {
+        name: name.to_string(),
+        rel_path,
+        init,
+        source_dir: source_dir.to_path_buf(),
+    };
+    if dir.join("__init__.py").is_file() {
+        if file.is_file() {
+            return Err(invalid(
+                project
+                    .error_at(
+                        format!(
+                            "both `{package_rel}/__init__.py` and `{package_rel}.py` exist; \
+                             Python would import the package and ignore the file"
+                        ),
+                        span,
+                    )
+                    .key("tool.cartwheel.module")
+                    .help(format!("remove or rename `{package_rel}.py`")),
+            ));
+        }
+        let init = format!("{package_rel}/__init__.py");
+        return Ok(Some(module(package_rel, Some(init))));
+    }
+    if file.is_file() {
+        let rel = format!("{package_rel}.py");
+        return Ok(Some(module(rel.clone(), Some(rel))));
+    }
+    // A folder without `__init__.py` is a namespace package, which is only a sensible
+    // distribution unit below a shared namespace (`acme.plugins.foo`).
+    if dotted && dir.is_dir() {
+        return Ok(Some(module(package_rel, None)));
+    }
+    Ok(None)
+}
+
+fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
+    let path = w.name.replace('.', "/");
+    let mut folders: Vec<String> = Vec::new();
+    if project.tool.source.is_some() {
+        folders.push(source_rel.to_string());
+    } else {
+        folders.push("src".to_string());
+        folders.push(String::new());
+    }
+    let mut looked = Vec::new();
+    let mut bare_folder = None;
+    for folder in &folders {
+        let pkg = join_rel(folder, &path);
+        looked.push(format!("{pkg}/__init__.py"));
+        looked.push(format!("{pkg}.py"));
+        if project.root.join(&pkg).is_dir() && bare_folder.is_none() {
+            bare_folder = Some(pkg);
+        }
+    }
+    let mut found: Vec<String> =
+        folders.iter().flat_map(|f| top_level_packages(&project.root.join(f))).collect();
+    found.sort_by(|a, b| {
+        let sa = strsim::jaro_winkler(a, &w.name);
+        let sb = strsim::jaro_winkler(b, &w.name);
+        sb.total_cmp(&sa).then_with(|| a.cmp(b))
+    });
+    found.dedup();
+
+    let what = if w.explicit {
+        format!("cannot find module `{}`", w.name)
+    } else {
+        format!("cannot find the import package `{}` (the project name with `-` → `_`)", w.name)
+    };
+    let message = format!("{what}; looked for {}", looked.join(", "));
+    let mut help = match found.first() {
+        Some(best) => {
+            let mut h = format!("set `[tool.cartwheel] module = \"{best}\"`");
+            if found.len() > 1 {
+                h.push_str(&format!("; packages found: {} (a list names several)", found.join(", ")));
+            }
+            h
+        }
+        None => "set `[tool.cartwheel] module = \"...\"` to the name you import \
+                 (and `source` if it is not in `src/` or the project folder)"
+            .to_string(),
+    };
+    if let Some(folder) = bare_folder {
+        help.push_str(&format!(
+            "; `{folder}/` exists but has no `__init__.py`: add one (a namespace package must be \
+             named dotted, e.g. `acme.plugins.foo`)"
+        ));
+    }
+    let key = if w.explicit { "tool.cartwheel.module" } else { "project.name" };
+    invalid(project.error_at(message, w.span.clone()).key(key).help(help))
+}
+
+/// Folders of `dir` holding `__init__.py`, minus the usual non-distributed ones.
+fn top_level_packages(dir: &Path) -> Vec<String> {
+    const NOT_PACKAGES: &[&str] = &["tests", "test", "docs", "doc", "examples", "benchmarks"];
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = read
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let p: PathBuf = e.path();
+            (!name.starts_with('.')
+                && !NOT_PACKAGES.contains(&name.as_str())
+                && p.join("__init__.py").is_file())
+            .then_some(name)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn invalid(d: Diagnostic) -> Error {
+    Error::Invalid(Box::new(d))
+}

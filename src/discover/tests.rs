@@ -1,0 +1,637 @@
+use std::path::Path;
+use std::process::Command;
+
+use indexmap::IndexMap;
+use tempfile::TempDir;
+
+use super::*;
+use crate::diagnostic::Severity;
+use crate::names::PackageName;
+use crate::project::{Readme, ToolConfig};
+
+const TOML: &str = r#"[project]
+name = "acme"
+version = "1.0"
+
+[tool.cartwheel]
+module = ["acme", "acme_cli", "acme.plugins.foo", "acme.plugins.bar", "nope"]
+source = "lib"
+include = ["acme/_generated.js", "build/assets/app.js", ".env", "**/*.pyc"]
+exclude = ["acme/secret_notes.txt", "nothing/*", "tests/fixtures/"]
+wheel-exclude = ["acme/tests/"]
+sdist-exclude = ["docs/"]
+data = { "bin" = "scripts", "jupyter/shim.json" = "data/etc/jupyter/x.json", "gone" = "data" }
+license-files = ["LICENSE*", "NOPE*"]
+"#;
+
+/// A project tree with `pyproject.toml` and the given files.
+fn tree(files: &[&str]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "pyproject.toml", TOML);
+    for f in files {
+        write(dir.path(), f, &format!("# {f}\n"));
+    }
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The value as written in `TOML`, with the span of its quoted form.
+fn loc(value: &str) -> Located<String> {
+    let quoted = format!("\"{value}\"");
+    let start = TOML.find(&quoted).unwrap_or_else(|| panic!("{quoted} not in TOML"));
+    Located::new(value.to_string(), Some(start..start + quoted.len()))
+}
+
+fn locs(values: &[&str]) -> Vec<Located<String>> {
+    values.iter().map(|v| loc(v)).collect()
+}
+
+fn project(root: &Path, name: &str) -> Project {
+    let name_loc = match TOML.find(&format!("\"{name}\"")) {
+        Some(_) => loc(name),
+        None => Located::new(name.to_string(), None),
+    };
+    Project {
+        root: root.to_path_buf(),
+        source: SourceFile::new("pyproject.toml", TOML),
+        name: name_loc,
+        normalized_name: PackageName::new(name).unwrap(),
+        version: None,
+        description: None,
+        readme: None,
+        requires_python: None,
+        license: None,
+        license_files: None,
+        authors: vec![],
+        maintainers: vec![],
+        keywords: vec![],
+        classifiers: vec![],
+        urls: IndexMap::new(),
+        dependencies: vec![],
+        optional_dependencies: IndexMap::new(),
+        scripts: IndexMap::new(),
+        gui_scripts: IndexMap::new(),
+        entry_points: IndexMap::new(),
+        dynamic: vec![],
+        tool: ToolConfig::default(),
+    }
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+fn git_repo(root: &Path) {
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+}
+
+fn run(p: &Project) -> (Selection, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let sel = select(p, &mut warnings).unwrap_or_else(|e| panic!("{}", e.diagnostic()));
+    (sel, warnings)
+}
+
+fn run_err(p: &Project) -> Diagnostic {
+    let mut warnings = Vec::new();
+    match select(p, &mut warnings) {
+        Ok(sel) => panic!("expected an error, got {sel:#?}"),
+        Err(e) => e.diagnostic(),
+    }
+}
+
+fn paths(entries: &[FileEntry]) -> Vec<&str> {
+    entries.iter().map(|e| e.archive_path.as_str()).collect()
+}
+
+#[test]
+fn src_layout() {
+    let t = tree(&[
+        "src/acme/__init__.py",
+        "src/acme/data/x.json",
+        "src/acme/py.typed",
+        "tests/test_acme.py",
+        "README.md",
+        "LICENSE",
+    ]);
+    let mut p = project(t.path(), "acme");
+    p.readme = Some(Readme {
+        text: String::new(),
+        content_type: "text/markdown".into(),
+        path: Some("README.md".into()),
+    });
+    let (sel, warnings) = run(&p);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(sel.modules.len(), 1);
+    let m = &sel.modules[0];
+    assert_eq!(m.rel_path, "src/acme");
+    assert_eq!(m.init.as_deref(), Some("src/acme/__init__.py"));
+    assert_eq!(m.source_dir, t.path().join("src"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/data/x.json", "acme/py.typed"]);
+    assert_eq!(sel.wheel[1].rel_path, "src/acme/data/x.json");
+    assert_eq!(paths(&sel.license_files), ["LICENSE"]);
+    assert_eq!(
+        paths(&sel.sdist),
+        [
+            "LICENSE",
+            "README.md",
+            "pyproject.toml",
+            "src/acme/__init__.py",
+            "src/acme/data/x.json",
+            "src/acme/py.typed",
+            "tests/test_acme.py"
+        ]
+    );
+}
+
+#[test]
+fn flat_layout_with_default_excludes() {
+    let t = tree(&[
+        "acme/__init__.py",
+        "acme/build/__init__.py",
+        "acme/__pycache__/__init__.cpython-312.pyc",
+        "acme/mod.pyc",
+        "build/lib/acme/__init__.py",
+        "dist/acme-1.0.tar.gz",
+        "target/x",
+        ".venv/lib/site.py",
+        "env3/pyvenv.cfg",
+        "env3/lib/x.py",
+        ".tox/py312/x",
+        ".mypy_cache/x.json",
+        "acme.egg-info/PKG-INFO",
+        ".hg/store",
+        ".github/workflows/ci.yml",
+    ]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(sel.modules[0].rel_path, "acme");
+    assert_eq!(sel.modules[0].source_dir, t.path());
+    // A sub-package called `build` is not the build output folder.
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/build/__init__.py"]);
+    assert_eq!(
+        paths(&sel.sdist),
+        [".github/workflows/ci.yml", "acme/__init__.py", "acme/build/__init__.py", "pyproject.toml"]
+    );
+}
+
+#[test]
+fn single_module_file() {
+    let t = tree(&["acme.py", "test_acme.py"]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    let m = &sel.modules[0];
+    assert_eq!(m.rel_path, "acme.py");
+    assert_eq!(m.init.as_deref(), Some("acme.py"));
+    assert_eq!(paths(&sel.wheel), ["acme.py"]);
+}
+
+#[test]
+fn single_module_in_src() {
+    let t = tree(&["src/acme.py", "src/acme_extra.py"]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme.py"]);
+}
+
+#[test]
+fn several_modules_and_explicit_source() {
+    let t = tree(&["lib/acme/__init__.py", "lib/acme_cli.py", "lib/other/__init__.py"]);
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(locs(&["acme", "acme_cli"]));
+    p.tool.source = Some(loc("lib"));
+    let (sel, _) = run(&p);
+    let names: Vec<_> = sel.modules.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["acme", "acme_cli"]);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme_cli.py"]);
+}
+
+#[test]
+fn missing_source_folder_is_located() {
+    let t = tree(&["acme/__init__.py"]);
+    let mut p = project(t.path(), "acme");
+    p.tool.source = Some(loc("lib"));
+    let d = run_err(&p);
+    assert!(d.message.contains("`lib` does not exist"), "{d}");
+    assert!(d.position().unwrap().starts_with("pyproject.toml:7:"), "{d}");
+}
+
+#[test]
+fn dotted_namespace_sub_package() {
+    let t = tree(&[
+        "src/acme/plugins/foo/__init__.py",
+        "src/acme/plugins/foo/x.txt",
+        "src/acme/plugins/bar/impl.py",
+        "src/acme/plugins/other/__init__.py",
+    ]);
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(locs(&["acme.plugins.foo", "acme.plugins.bar"]));
+    let (sel, _) = run(&p);
+    assert_eq!(sel.modules[0].rel_path, "src/acme/plugins/foo");
+    assert_eq!(sel.modules[0].init.as_deref(), Some("src/acme/plugins/foo/__init__.py"));
+    // The final folder of a dotted name may itself be a namespace package.
+    assert_eq!(sel.modules[1].init, None);
+    assert_eq!(
+        paths(&sel.wheel),
+        ["acme/plugins/bar/impl.py", "acme/plugins/foo/__init__.py", "acme/plugins/foo/x.txt"]
+    );
+}
+
+#[test]
+fn undotted_folder_without_init_is_not_a_module() {
+    let t = tree(&["acme/impl.py"]);
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.help.as_deref().unwrap().contains("no `__init__.py`"), "{d}");
+}
+
+#[test]
+fn module_not_found_message() {
+    let t = tree(&["acme/__init__.py", "tests/__init__.py", "zeta/__init__.py"]);
+    let p = project(t.path(), "acme-sdk");
+    let d = run_err(&p);
+    let text = d.to_string();
+    assert!(text.contains("cannot find the import package `acme_sdk`"), "{text}");
+    for looked in ["src/acme_sdk/__init__.py", "src/acme_sdk.py", "acme_sdk/__init__.py", "acme_sdk.py"] {
+        assert!(text.contains(looked), "{looked} missing from: {text}");
+    }
+    let help = d.help.unwrap();
+    assert!(help.starts_with("set `[tool.cartwheel] module = \"acme\"`"), "{help}");
+    assert!(help.contains("acme, zeta") && !help.contains("tests"), "{help}");
+    assert_eq!(d.key.as_deref(), Some("project.name"));
+
+    // Explicit names point at the list entry.
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(locs(&["nope"]));
+    let d = run_err(&p);
+    assert!(d.position().unwrap().starts_with("pyproject.toml:6:"), "{d}");
+    assert_eq!(d.key.as_deref(), Some("tool.cartwheel.module"));
+}
+
+#[test]
+fn data_files_and_py_typed_travel_with_the_package() {
+    let t = tree(&[
+        "src/acme/__init__.py",
+        "src/acme/py.typed",
+        "src/acme/templates/base.html",
+        "src/acme/static/app.css",
+    ]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(
+        paths(&sel.wheel),
+        ["acme/__init__.py", "acme/py.typed", "acme/static/app.css", "acme/templates/base.html"]
+    );
+}
+
+#[test]
+fn gitignored_file_excluded_outside_git() {
+    let t = tree(&[
+        "acme/__init__.py",
+        "acme/debug.log",
+        "acme/sub/.gitignore",
+        "acme/sub/scratch.py",
+        "acme/sub/keep.py",
+        "notes/private.md",
+        ".gitignore",
+    ]);
+    write(t.path(), ".gitignore", "*.log\nnotes/\n");
+    write(t.path(), "acme/sub/.gitignore", "scratch.py\n");
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/sub/.gitignore", "acme/sub/keep.py"]);
+    assert!(!paths(&sel.sdist).contains(&"notes/private.md"));
+    assert!(paths(&sel.sdist).contains(&".gitignore"));
+}
+
+#[test]
+fn untracked_file_absent_in_git_tree() {
+    let t = tree(&["acme/__init__.py", "acme/core.py", "gone.txt"]);
+    git_repo(t.path());
+    write(t.path(), "acme/new.py", "");
+    std::fs::remove_file(t.path().join("gone.txt")).unwrap();
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/core.py"]);
+    assert_eq!(paths(&sel.sdist), ["acme/__init__.py", "acme/core.py", "pyproject.toml"]);
+}
+
+#[test]
+fn project_in_a_subfolder_of_the_repository() {
+    let t = TempDir::new().unwrap();
+    let proj = t.path().join("packages/acme");
+    write(&proj, "pyproject.toml", TOML);
+    write(&proj, "acme/__init__.py", "");
+    write(t.path(), "other/x.py", "");
+    git_repo(t.path());
+    let (sel, _) = run(&project(&proj, "acme"));
+    assert_eq!(paths(&sel.sdist), ["acme/__init__.py", "pyproject.toml"]);
+}
+
+#[test]
+fn untracked_env_never_in_sdist() {
+    let t = tree(&["acme/__init__.py"]);
+    git_repo(t.path());
+    write(t.path(), ".env", "TOKEN=hunter2\n");
+    write(t.path(), "acme/.env.local", "TOKEN=hunter2\n");
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert!(sel.sdist.iter().all(|e| !e.archive_path.contains(".env")));
+    assert!(sel.wheel.iter().all(|e| !e.archive_path.contains(".env")));
+}
+
+#[test]
+fn tracked_secret_refused_unless_included() {
+    let t = tree(&["acme/__init__.py", ".env", "acme/certs/server.pem"]);
+    git_repo(t.path());
+    let d = run_err(&project(t.path(), "acme"));
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.message.contains("`.env`"), "{d}");
+    assert!(d.message.contains("`acme/certs/server.pem`"), "{d}");
+    assert_eq!(d.position().as_deref(), Some(".env"));
+    assert!(d.help.unwrap().contains("include"));
+
+    let mut p = project(t.path(), "acme");
+    p.tool.include = locs(&[".env"]);
+    p.tool.exclude = locs(&["acme/secret_notes.txt"]);
+    write(t.path(), "acme/secret_notes.txt", "");
+    let d = run_err(&p);
+    assert!(!d.message.contains("`.env`") && d.message.contains("server.pem"), "{d}");
+
+    p.tool.exclude = locs(&["tests/fixtures/"]);
+    write(t.path(), "tests/fixtures/x", "");
+    p.tool.wheel_exclude = vec![];
+    p.tool.exclude.push(Located::new("*.pem".into(), None));
+    let (sel, _) = run(&p);
+    assert!(paths(&sel.sdist).contains(&".env"));
+    assert!(!paths(&sel.wheel).iter().any(|p| p.ends_with(".pem")));
+}
+
+#[test]
+fn include_adds_ignored_generated_files() {
+    let t = tree(&["acme/__init__.py", ".gitignore"]);
+    write(t.path(), ".gitignore", "acme/_generated.js\nbuild/\n");
+    for with_git in [false, true] {
+        if with_git {
+            git_repo(t.path());
+        }
+        write(t.path(), "acme/_generated.js", "//");
+        write(t.path(), "build/assets/app.js", "//");
+        write(t.path(), "build/other.js", "//");
+        let mut p = project(t.path(), "acme");
+        p.tool.include = locs(&["acme/_generated.js", "build/assets/app.js"]);
+        let (sel, warnings) = run(&p);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/_generated.js"], "git: {with_git}");
+        let sdist = paths(&sel.sdist);
+        assert!(sdist.contains(&"acme/_generated.js"), "{sdist:?}");
+        assert!(sdist.contains(&"build/assets/app.js"), "{sdist:?}");
+        assert!(!sdist.contains(&"build/other.js"), "{sdist:?}");
+    }
+}
+
+#[test]
+fn exclude_wheel_exclude_sdist_exclude() {
+    let t = tree(&[
+        "acme/__init__.py",
+        "acme/secret_notes.txt",
+        "acme/tests/test_x.py",
+        "docs/index.md",
+        "tests/fixtures/big.bin",
+        "tests/test_y.py",
+    ]);
+    let mut p = project(t.path(), "acme");
+    p.tool.exclude = locs(&["acme/secret_notes.txt", "tests/fixtures/"]);
+    p.tool.wheel_exclude = locs(&["acme/tests/"]);
+    p.tool.sdist_exclude = locs(&["docs/"]);
+    let (sel, warnings) = run(&p);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+    assert_eq!(
+        paths(&sel.sdist),
+        ["acme/__init__.py", "acme/tests/test_x.py", "pyproject.toml", "tests/test_y.py"]
+    );
+}
+
+#[test]
+fn stale_globs_warn_at_their_span() {
+    let t = tree(&["acme/__init__.py", "tests/fixtures/x"]);
+    git_repo(t.path());
+    write(t.path(), "acme/secret_notes.txt", "untracked but present");
+    let mut p = project(t.path(), "acme");
+    p.tool.exclude = locs(&["acme/secret_notes.txt", "nothing/*", "tests/fixtures/"]);
+    p.tool.include = locs(&["**/*.pyc"]);
+    let (_, warnings) = run(&p);
+    let msgs: Vec<_> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        ["`include` glob `**/*.pyc` matches no file", "`exclude` glob `nothing/*` matches no file"]
+    );
+    assert!(warnings.iter().all(|w| w.severity == Severity::Warning));
+    assert!(warnings[1].position().unwrap().starts_with("pyproject.toml:9:"));
+}
+
+#[test]
+fn license_files_glob_matching_nothing_is_an_error() {
+    let t = tree(&["acme/__init__.py", "LICENSE.txt", "LICENSES/MIT.txt"]);
+    let mut p = project(t.path(), "acme");
+    p.license_files = Some(locs(&["LICENSE*", "NOPE*"]));
+    let d = run_err(&p);
+    assert!(d.message.contains("`NOPE*` matches no file"), "{d}");
+    assert!(d.position().unwrap().starts_with("pyproject.toml:13:"), "{d}");
+
+    p.license_files =
+        Some(vec![Located::new("LICENSE*".into(), None), Located::new("LICENSES/*.txt".into(), None)]);
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.license_files), ["LICENSE.txt", "LICENSES/MIT.txt"]);
+    assert!(paths(&sel.sdist).contains(&"LICENSES/MIT.txt"));
+
+    p.license_files = Some(vec![Located::new("../LICENSE".into(), None)]);
+    assert!(run_err(&p).message.contains("`..` is not allowed"));
+
+    p.license_files = Some(vec![]);
+    let (sel, _) = run(&p);
+    assert!(sel.license_files.is_empty());
+}
+
+#[test]
+fn license_glob_matches_ignored_files_on_disk() {
+    let t = tree(&["acme/__init__.py", ".gitignore"]);
+    write(t.path(), ".gitignore", "COPYING\n");
+    write(t.path(), "COPYING", "gpl");
+    let mut p = project(t.path(), "acme");
+    p.license_files = Some(vec![Located::new("COPYING".into(), None)]);
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.license_files), ["COPYING"]);
+    assert!(paths(&sel.sdist).contains(&"COPYING"));
+}
+
+#[test]
+fn conventional_license_files() {
+    let t = tree(&[
+        "acme/__init__.py",
+        "LICENSE",
+        "LICENCE.md",
+        "COPYING.txt",
+        "NOTICE",
+        "AUTHORS.rst",
+        "license.txt",
+        "docs/LICENSE",
+    ]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.license_files), ["AUTHORS.rst", "COPYING.txt", "LICENCE.md", "LICENSE", "NOTICE"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn data_mapping_of_file_and_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tree(&["acme/__init__.py", "bin/acme-tool", "bin/sub/helper", "jupyter/shim.json"]);
+    let tool = t.path().join("bin/acme-tool");
+    std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut p = project(t.path(), "acme");
+    p.tool.data =
+        vec![(loc("bin"), loc("scripts")), (loc("jupyter/shim.json"), loc("data/etc/jupyter/x.json"))];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.data), ["data/etc/jupyter/x.json", "scripts/acme-tool", "scripts/sub/helper"]);
+    assert!(sel.data[1].executable);
+    assert!(!sel.data[0].executable);
+    assert_eq!(sel.data[0].rel_path, "jupyter/shim.json");
+    assert!(sel.sdist.iter().any(|e| e.archive_path == "bin/acme-tool" && e.executable));
+
+    p.tool.data.push((loc("gone"), loc("data")));
+    let d = run_err(&p);
+    assert!(d.message.contains("`gone` does not exist"), "{d}");
+    assert!(d.position().unwrap().starts_with("pyproject.toml:12:"), "{d}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_are_followed() {
+    use std::os::unix::fs::symlink;
+    let t = tree(&["acme/__init__.py", "shared/schema.json", "assets/a.css"]);
+    symlink("../shared/schema.json", t.path().join("acme/schema.json")).unwrap();
+    symlink("../assets", t.path().join("acme/assets")).unwrap();
+    for with_git in [false, true] {
+        if with_git {
+            git_repo(t.path());
+        }
+        let (sel, _) = run(&project(t.path(), "acme"));
+        assert_eq!(
+            paths(&sel.wheel),
+            ["acme/__init__.py", "acme/assets/a.css", "acme/schema.json"],
+            "git: {with_git}"
+        );
+        let schema = &sel.wheel[2];
+        assert_eq!(schema.source, std::fs::canonicalize(t.path().join("shared/schema.json")).unwrap());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_leaving_the_project_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = TempDir::new().unwrap();
+    write(outside.path(), "secret.txt", "x");
+    let t = tree(&["acme/__init__.py"]);
+    symlink(outside.path().join("secret.txt"), t.path().join("acme/data.txt")).unwrap();
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.message.contains("`acme/data.txt` points outside the project"), "{d}");
+    assert!(d.message.contains("secret.txt"), "{d}");
+
+    let mut p = project(t.path(), "acme");
+    p.tool.exclude = vec![Located::new("acme/data.txt".into(), None)];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_errors() {
+    use std::os::unix::fs::symlink;
+    let t = tree(&["acme/__init__.py"]);
+    symlink("..", t.path().join("acme/up")).unwrap();
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.message.contains("symlink loop"), "{d}");
+
+    let t = tree(&["acme/__init__.py"]);
+    symlink("b", t.path().join("acme/a")).unwrap();
+    symlink("a", t.path().join("acme/b")).unwrap();
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.message.contains("symlink loop"), "{d}");
+}
+
+#[test]
+fn pycache_never_included() {
+    let t = tree(&["acme/__init__.py", "acme/__pycache__/__init__.cpython-312.pyc", "acme/legacy.pyo"]);
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "-f", "-A"]);
+    let mut p = project(t.path(), "acme");
+    p.tool.include = locs(&["**/*.pyc"]);
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+    assert!(sel
+        .sdist
+        .iter()
+        .all(|e| !e.archive_path.contains("pycache") && !e.archive_path.ends_with(".pyo")));
+}
+
+#[test]
+fn untracked_pyproject_falls_back_to_walk_with_a_warning() {
+    let t = tree(&["acme/__init__.py"]);
+    git(t.path(), &["init", "-q"]);
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("not tracked"));
+}
+
+#[test]
+fn untracked_module_warns() {
+    let t = tree(&["README.md"]);
+    git_repo(t.path());
+    write(t.path(), "acme/__init__.py", "");
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    assert!(sel.wheel.is_empty());
+    assert!(warnings[0].message.contains("contributes no file"), "{warnings:?}");
+}
+
+#[test]
+fn always_in_sdist_even_when_excluded() {
+    let t = tree(&["acme/__init__.py", "README.md", "VERSION"]);
+    let mut p = project(t.path(), "acme");
+    p.readme = Some(Readme {
+        text: String::new(),
+        content_type: "text/markdown".into(),
+        path: Some("README.md".into()),
+    });
+    p.tool.version.source = VersionSource::File { path: Located::new("VERSION".into(), None), pattern: None };
+    p.tool.sdist_exclude = vec![Located::new("*.md".into(), None), Located::new("VERSION".into(), None)];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.sdist), ["README.md", "VERSION", "acme/__init__.py", "pyproject.toml"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn non_utf8_name_is_an_error() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = tree(&["acme/__init__.py"]);
+    let name = OsStr::from_bytes(b"acme/caf\xe9.txt");
+    std::fs::write(t.path().join(name), "x").unwrap();
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.message.contains("not valid UTF-8: `acme/caf"), "{d}");
+}
+
+#[test]
+fn normalize_rel_refuses_escapes() {
+    assert_eq!(normalize_rel("./src/").as_deref(), Some("src"));
+    assert_eq!(normalize_rel(".").as_deref(), Some(""));
+    assert_eq!(normalize_rel("../x"), None);
+    assert_eq!(normalize_rel("/etc"), None);
+}

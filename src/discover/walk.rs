@@ -1,0 +1,392 @@
+//! Listing the files of a project (git index or filesystem walk) and resolving symlinks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::Error;
+use crate::diagnostic::Diagnostic;
+
+/// What a listed path is on disk, before symlinks are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// A regular file.
+    File,
+    /// A symlink, to a file or a folder.
+    Symlink,
+}
+
+/// Project-relative, `/`-separated paths found, plus names that are not UTF-8.
+#[derive(Debug, Default)]
+pub(super) struct Listing {
+    /// Path → kind; sorted, so a folder's files form one contiguous range.
+    pub entries: BTreeMap<String, Kind>,
+    /// Paths (lossy) that could not be represented as UTF-8.
+    pub bad_names: Vec<String>,
+}
+
+/// A selectable file: where it sits in the project and where its bytes come from.
+#[derive(Debug, Clone)]
+pub(super) struct Cand {
+    /// Absolute path to read (the symlink target for links).
+    pub source: PathBuf,
+    /// Mode bits say executable (unix).
+    pub executable: bool,
+}
+
+/// Where the candidate files came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// `git ls-files`.
+    Git,
+    /// Filesystem walk honouring the .gitignore family.
+    Walk,
+}
+
+/// Folder names excluded wherever they appear; `include` cannot bring these back.
+const ALWAYS_EXCLUDED_DIRS: &[&str] = &[".git", ".hg", ".svn", "__pycache__"];
+/// Tool caches and environments excluded wherever they appear.
+const EXCLUDED_DIRS: &[&str] = &[".venv", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
+/// Build outputs excluded at the project root only: `acme/build/` can be a real sub-package.
+const EXCLUDED_ROOT_DIRS: &[&str] = &["dist", "build", "target", "venv"];
+
+/// Whether a folder is one of the default excludes that `include` can never override.
+pub(super) fn always_excluded_dir(name: &str) -> bool {
+    ALWAYS_EXCLUDED_DIRS.contains(&name)
+}
+
+/// Whether a folder at `rel` (project-relative) is excluded by default.
+pub(super) fn default_excluded_dir(rel: &str, abs: &Path) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    always_excluded_dir(name)
+        || EXCLUDED_DIRS.contains(&name)
+        || name.ends_with(".egg-info")
+        || (!rel.contains('/') && EXCLUDED_ROOT_DIRS.contains(&name))
+        // A virtual environment under any name.
+        || abs.join("pyvenv.cfg").is_file()
+}
+
+/// Whether a file name is compiled output, never packaged.
+pub(super) fn excluded_file(name: &str) -> bool {
+    name.ends_with(".pyc") || name.ends_with(".pyo")
+}
+
+/// Whether the project root lies in a git work tree (false when git is not installed).
+pub(super) fn in_git_work_tree(root: &Path) -> bool {
+    git(root)
+        .args(["rev-parse", "--show-toplevel"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    // Set by git hooks; they would point git at another repository than the project's.
+    cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env_remove("GIT_INDEX_FILE").arg("-C").arg(root);
+    cmd
+}
+
+/// The tracked files under `root`, minus deleted ones, submodules and the default excludes.
+pub(super) fn git_listing(root: &Path) -> Result<Listing, Error> {
+    let out = git(root)
+        .args(["ls-files", "-z", "--cached"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| invalid(format!("cannot run `git ls-files` in {}: {e}", root.display())))?;
+    if !out.status.success() {
+        return Err(invalid(format!(
+            "`git ls-files` failed in {}: {}",
+            root.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let mut listing = Listing::default();
+    let mut venv_cache: HashMap<String, bool> = HashMap::new();
+    for raw in out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+        let Ok(rel) = std::str::from_utf8(raw) else {
+            listing.bad_names.push(String::from_utf8_lossy(raw).into_owned());
+            continue;
+        };
+        if path_default_excluded(root, rel, &mut venv_cache) {
+            continue;
+        }
+        let abs = root.join(rel);
+        let meta = match std::fs::symlink_metadata(&abs) {
+            Ok(m) => m,
+            // Tracked but deleted from the work tree: what is on disk is what gets built.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(fs_err_wrap(e, &abs)),
+        };
+        if meta.file_type().is_symlink() {
+            listing.entries.insert(rel.to_string(), Kind::Symlink);
+        } else if meta.is_file() {
+            listing.entries.insert(rel.to_string(), Kind::File);
+        }
+        // A folder here is a submodule (gitlink): not recursed into.
+    }
+    Ok(listing)
+}
+
+fn path_default_excluded(root: &Path, rel: &str, venv_cache: &mut HashMap<String, bool>) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if excluded_file(name) {
+        return true;
+    }
+    for (i, _) in rel.match_indices('/') {
+        let dir = &rel[..i];
+        let excluded =
+            *venv_cache.entry(dir.to_string()).or_insert_with(|| default_excluded_dir(dir, &root.join(dir)));
+        if excluded {
+            return true;
+        }
+    }
+    false
+}
+
+/// Which walk: the candidate walk honours ignore files; the disk walk (for `include` and
+/// `license-files`) sees everything but the default-excluded folders.
+pub(super) enum WalkKind<'a> {
+    /// Honour the .gitignore family.
+    Candidates,
+    /// Ignore no file; enter default-excluded folders named by these literal prefixes.
+    Disk {
+        /// Literal leading folders of `include` globs.
+        enter: &'a [String],
+    },
+}
+
+/// Walk the project folder without following symlinks (they are resolved afterwards).
+pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, Error> {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.follow_links(false);
+    let enter: Vec<String> = match kind {
+        WalkKind::Candidates => {
+            builder
+                .standard_filters(false)
+                .hidden(false)
+                .ignore(false)
+                .parents(true)
+                .git_ignore(true)
+                .git_global(true)
+                .git_exclude(true)
+                .require_git(false);
+            Vec::new()
+        }
+        WalkKind::Disk { enter } => {
+            builder.standard_filters(false);
+            enter.to_vec()
+        }
+    };
+    let root_buf = root.to_path_buf();
+    builder.filter_entry(move |entry| {
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&root_buf) else {
+            return true;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if always_excluded_dir(name) {
+            return false;
+        }
+        if !default_excluded_dir(&rel, entry.path()) {
+            return true;
+        }
+        let inside = format!("{rel}/");
+        enter.iter().any(|p| p == &rel || p.starts_with(&inside))
+    });
+    let mut listing = Listing::default();
+    for entry in builder.build() {
+        let entry = entry.map_err(|e| invalid(format!("cannot list the project files: {e}")))?;
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        let kind = if ft.is_symlink() {
+            Kind::Symlink
+        } else if ft.is_file() {
+            Kind::File
+        } else {
+            continue;
+        };
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        match rel_string(rel) {
+            Some(rel) => {
+                if excluded_file(rel.rsplit('/').next().unwrap_or(&rel)) {
+                    continue;
+                }
+                listing.entries.insert(rel, kind);
+            }
+            None => listing.bad_names.push(rel.to_string_lossy().replace('\\', "/")),
+        }
+    }
+    Ok(listing)
+}
+
+/// A relative path as a `/`-separated string; `None` when it is not UTF-8.
+fn rel_string(rel: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?),
+            Component::CurDir => {}
+            _ => return Some(rel.to_string_lossy().into_owned()),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Files after symlink resolution, and the links that could not be resolved (with why).
+#[derive(Debug, Default)]
+pub(super) struct Resolved {
+    /// Project-relative path (the link's path for links) → file.
+    pub files: BTreeMap<String, Cand>,
+    /// Link path → error, for the caller to raise or ignore.
+    pub errors: Vec<(String, Diagnostic)>,
+}
+
+/// Resolve the symlinks of a listing: links to files become files read from the target,
+/// links to folders are expanded with the listed files of the target folder.
+pub(super) fn resolve(root: &Path, root_canon: &Path, listing: &Listing) -> Resolved {
+    let mut out = Resolved::default();
+    for (rel, kind) in &listing.entries {
+        match kind {
+            Kind::File => {
+                let source = root.join(rel);
+                let executable = is_executable(&source);
+                out.files.insert(rel.clone(), Cand { source, executable });
+            }
+            Kind::Symlink => {
+                if let Err(d) =
+                    resolve_link(root, root_canon, listing, rel, rel, &mut Vec::new(), &mut out.files)
+                {
+                    out.errors.push((rel.clone(), *d));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `shown` is where the link appears in the package; `real` is where it sits on disk (they
+/// differ for links inside a followed folder link).
+fn resolve_link(
+    root: &Path,
+    root_canon: &Path,
+    listing: &Listing,
+    shown: &str,
+    real: &str,
+    chain: &mut Vec<String>,
+    files: &mut BTreeMap<String, Cand>,
+) -> Result<(), Box<Diagnostic>> {
+    let abs = root.join(real);
+    let target = link_target(root_canon, &abs, shown)?;
+    let meta = fs_err::metadata(&target).map_err(|e| Box::new(Diagnostic::error(e.to_string())))?;
+    if meta.is_file() {
+        let executable = is_executable(&target);
+        files.insert(shown.to_string(), Cand { source: target, executable });
+        return Ok(());
+    }
+    if !meta.is_dir() {
+        return Ok(());
+    }
+    let target_rel = target.strip_prefix(root_canon).ok().and_then(rel_string).unwrap_or_default();
+    let real_path = Path::new(real);
+    if target_rel.is_empty() || real_path.starts_with(&target_rel) || chain.iter().any(|c| c == &target_rel) {
+        return Err(Box::new(
+            Diagnostic::error(format!("symlink loop: `{shown}` points to `{target_rel}`, which contains it"))
+                .help("remove the link or point it at a folder that does not contain it"),
+        ));
+    }
+    chain.push(target_rel.clone());
+    let prefix = format!("{target_rel}/");
+    for (rel, kind) in listing.entries.range(prefix.clone()..) {
+        let Some(suffix) = rel.strip_prefix(&prefix) else {
+            break;
+        };
+        let new_shown = format!("{shown}/{suffix}");
+        match kind {
+            Kind::File => {
+                let source = root.join(rel);
+                let executable = is_executable(&source);
+                files.insert(new_shown, Cand { source, executable });
+            }
+            Kind::Symlink => {
+                resolve_link(root, root_canon, listing, &new_shown, rel, chain, files)?;
+            }
+        }
+    }
+    chain.pop();
+    Ok(())
+}
+
+/// The canonical target of a link, which must exist and stay inside the project.
+pub(super) fn link_target(root_canon: &Path, abs: &Path, shown: &str) -> Result<PathBuf, Box<Diagnostic>> {
+    let written = std::fs::read_link(abs).map(|t| t.display().to_string()).unwrap_or_else(|_| "?".into());
+    let target = match std::fs::canonicalize(abs) {
+        Ok(t) => t,
+        Err(e) if is_loop(&e) => {
+            return Err(Box::new(Diagnostic::error(format!(
+                "symlink loop: `{shown}` -> `{written}` never reaches a file"
+            ))));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Box::new(
+                Diagnostic::error(format!("broken symlink: `{shown}` -> `{written}` does not exist"))
+                    .help("remove the link, or add it to `exclude` in [tool.cartwheel]"),
+            ));
+        }
+        Err(e) => {
+            return Err(Box::new(Diagnostic::error(format!(
+                "cannot resolve symlink `{shown}` -> `{written}`: {e}"
+            ))));
+        }
+    };
+    if !target.starts_with(root_canon) {
+        return Err(Box::new(
+            Diagnostic::error(format!(
+                "symlink `{shown}` points outside the project, to `{}`",
+                target.display()
+            ))
+            .help("copy the file into the project, or add the link to `exclude` in [tool.cartwheel]"),
+        ));
+    }
+    Ok(target)
+}
+
+fn is_loop(e: &std::io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const ELOOP: i32 = 40;
+    #[cfg(not(target_os = "linux"))]
+    const ELOOP: i32 = 62;
+    e.raw_os_error() == Some(ELOOP)
+}
+
+/// Whether the file (after symlinks) has an executable bit set.
+pub(super) fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::Invalid(Box::new(Diagnostic::error(message)))
+}
+
+fn fs_err_wrap(e: std::io::Error, path: &Path) -> Error {
+    Error::Io(std::io::Error::new(e.kind(), format!("failed to read metadata of `{}`: {e}", path.display())))
+}
