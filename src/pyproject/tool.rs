@@ -1,0 +1,424 @@
+//! `[tool.cartwheel]` and `[tool.cartwheel.version]`: validation into `ToolConfig`.
+
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::raw::{self, SList, SStr, StringOrList};
+use super::{did_you_mean, inner_span, is_dotted_identifier, located, relative_path, Cx, Diag, Res};
+use crate::project::{CheckLevel, Located, ToolConfig, VersionConfig, VersionSource};
+
+/// The wheel `.data` schemes a `data` destination may start with.
+const SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
+
+/// Build `ToolConfig`. `version_dynamic` is the span of `"version"` in `project.dynamic`,
+/// `static_version` the span of `project.version`: the version source must agree with them.
+pub(super) fn tool_config(
+    cx: &mut Cx,
+    raw: Option<Spanned<raw::ToolCartwheel>>,
+    version_dynamic: Option<Range<usize>>,
+    static_version: Option<Range<usize>>,
+) -> Res<ToolConfig> {
+    let Some(raw) = raw else {
+        return Ok(ToolConfig {
+            version: version_config(cx, None, version_dynamic, static_version)?,
+            ..ToolConfig::default()
+        });
+    };
+    let t = raw.into_inner();
+    Ok(ToolConfig {
+        module: t.module.map(|m| modules(cx, m)).transpose()?,
+        source: t.source.map(|s| path(cx, "tool.cartwheel.source", &s, "source")).transpose()?,
+        include: globs(cx, "tool.cartwheel.include", t.include)?,
+        exclude: globs(cx, "tool.cartwheel.exclude", t.exclude)?,
+        wheel_exclude: globs(cx, "tool.cartwheel.wheel-exclude", t.wheel_exclude)?,
+        sdist_include: globs(cx, "tool.cartwheel.sdist-include", t.sdist_include)?,
+        sdist_exclude: globs(cx, "tool.cartwheel.sdist-exclude", t.sdist_exclude)?,
+        data: data(cx, t.data)?,
+        check: t.check.map(|c| check(cx, &c)).transpose()?.unwrap_or_default(),
+        version: version_config(cx, t.version, version_dynamic, static_version)?,
+    })
+}
+
+fn path(cx: &Cx, key: &str, s: &SStr, what: &str) -> Res<Located<String>> {
+    Ok(located(relative_path(cx, key, s, what)?, s.span()))
+}
+
+fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
+    const KEY: &str = "tool.cartwheel.module";
+    let span = m.span();
+    let list = match m.into_inner() {
+        StringOrList::String(s) => vec![Spanned::new(span.clone(), s)],
+        StringOrList::List(l) if l.is_empty() => {
+            return Err(cx
+                .error(KEY, span, "`module` is an empty list")
+                .help("name at least one import package, or remove `module` to use the project name"))
+        }
+        StringOrList::List(l) => l,
+    };
+    let mut out: Vec<Located<String>> = Vec::new();
+    for name in list {
+        let n = name.get_ref();
+        if !is_dotted_identifier(n) {
+            let mut d = cx.error(KEY, name.span(), format!("`{n}` is not an importable module name"));
+            d = if n.contains('-') {
+                d.help(format!("import names use `_`, not `-`: `{}`", n.replace('-', "_")))
+            } else if n.ends_with(".py") || n.contains('/') {
+                d.help("give the import name (`acme` or `acme.plugins`), not a path; the folder goes in `source`")
+            } else {
+                d.help("use a dotted Python identifier such as `acme` or `acme.plugins`")
+            };
+            return Err(d);
+        }
+        if out.iter().any(|o| o.value == *n) {
+            return Err(cx.error(KEY, name.span(), format!("module `{n}` is listed twice")));
+        }
+        out.push(located(n.clone(), name.span()));
+    }
+    Ok(out)
+}
+
+/// gitignore-style globs, checked with the same parser `discover` matches them with.
+fn globs(cx: &Cx, key: &str, list: Option<SList>) -> Res<Vec<Located<String>>> {
+    let mut out = Vec::new();
+    for g in list.map(Spanned::into_inner).unwrap_or_default() {
+        let text = g.get_ref();
+        if text.trim().is_empty() {
+            return Err(cx.error(key, g.span(), "empty glob"));
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(cx.root);
+        if let Err(e) = builder.add_line(None, text) {
+            return Err(cx.error(key, g.span(), format!("invalid glob `{text}`: {e}")));
+        }
+        out.push(located(text.clone(), g.span()));
+    }
+    Ok(out)
+}
+
+fn data(cx: &Cx, table: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<String>, Located<String>)>> {
+    let mut out = Vec::new();
+    for (src, dest) in table.map(|t| t.into_inner().0).unwrap_or_default() {
+        let key = format!("tool.cartwheel.data.{}", src.get_ref());
+        let src = path(cx, &key, &src, "data source")?;
+        let d = path(cx, &key, &dest, "data destination")?;
+        let scheme = d.value.split('/').next().unwrap_or_default();
+        if !SCHEMES.contains(&scheme) {
+            let mut e = cx.error(
+                &key,
+                inner_span(cx.source, &dest, 0, scheme.len()),
+                format!("`{scheme}` is not a wheel data scheme"),
+            );
+            e = match did_you_mean(scheme, SCHEMES.iter().copied()) {
+                Some(s) => e.help(format!("did you mean `{s}`? (one of {})", SCHEMES.join(", "))),
+                None => e.help(format!("the destination starts with one of {}", SCHEMES.join(", "))),
+            };
+            return Err(e);
+        }
+        out.push((src, d));
+    }
+    Ok(out)
+}
+
+fn check(cx: &Cx, c: &SStr) -> Res<CheckLevel> {
+    match c.get_ref().as_str() {
+        "error" => Ok(CheckLevel::Error),
+        "warn" => Ok(CheckLevel::Warn),
+        "off" => Ok(CheckLevel::Off),
+        other => Err(unknown_choice(cx, "tool.cartwheel.check", c, other, &["error", "warn", "off"])),
+    }
+}
+
+fn unknown_choice(cx: &Cx, key: &str, s: &SStr, value: &str, choices: &[&str]) -> Diag {
+    let quoted: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
+    let d = cx.error(key, s.span(), format!("`{value}` is not one of {}", quoted.join(", ")));
+    match did_you_mean(value, choices.iter().copied()) {
+        Some(sug) => d.help(format!("did you mean \"{sug}\"?")),
+        None => d,
+    }
+}
+
+#[derive(PartialEq, Clone, Copy)]
+enum Kind {
+    Pyproject,
+    Module,
+    Git,
+    File,
+}
+
+fn version_config(
+    cx: &mut Cx,
+    raw: Option<Spanned<raw::ToolVersion>>,
+    version_dynamic: Option<Range<usize>>,
+    static_version: Option<Range<usize>>,
+) -> Res<VersionConfig> {
+    const KEY: &str = "tool.cartwheel.version";
+    let (table_span, v) = match raw {
+        Some(r) => (Some(r.span()), r.into_inner()),
+        None => (
+            None,
+            raw::ToolVersion {
+                source: None,
+                path: None,
+                pattern: None,
+                tag_pattern: None,
+                stamp: None,
+                changelog: None,
+            },
+        ),
+    };
+    let kind = match &v.source {
+        None if version_dynamic.is_some() => Kind::Module,
+        None => Kind::Pyproject,
+        Some(s) => {
+            let kind = match s.get_ref().as_str() {
+                "pyproject" => Kind::Pyproject,
+                "module" => Kind::Module,
+                "git" => Kind::Git,
+                "file" => Kind::File,
+                other => {
+                    return Err(unknown_choice(
+                        cx,
+                        "tool.cartwheel.version.source",
+                        s,
+                        other,
+                        &["pyproject", "module", "git", "file"],
+                    ))
+                }
+            };
+            match (&version_dynamic, kind) {
+                (Some(dyn_span), Kind::Pyproject) => {
+                    let (line, col) = cx.source.line_col(dyn_span.start);
+                    return Err(cx
+                        .error(
+                            "tool.cartwheel.version.source",
+                            s.span(),
+                            "version source \"pyproject\" reads `project.version`, but \"version\" is listed in `project.dynamic`",
+                        )
+                        .help(format!("write `project.version` and remove \"version\" from `project.dynamic` (line {line}:{col}), or pick another source")));
+                }
+                (None, k) if k != Kind::Pyproject => {
+                    let help = if static_version.is_some() {
+                        "remove `project.version` and add `dynamic = [\"version\"]` to `[project]`"
+                    } else {
+                        "add `dynamic = [\"version\"]` to `[project]`"
+                    };
+                    return Err(cx
+                        .error(
+                            "tool.cartwheel.version.source",
+                            s.span(),
+                            format!(
+                                "version source \"{}\" needs \"version\" in `project.dynamic`",
+                                s.get_ref()
+                            ),
+                        )
+                        .help(help));
+                }
+                _ => kind,
+            }
+        }
+    };
+
+    // Keys that only mean something for one source are errors elsewhere, not silently ignored.
+    let misplaced = |key: &str, s: &SStr, source: &str| {
+        cx.error(&format!("{KEY}.{key}"), s.span(), format!("`{key}` only applies to source = \"{source}\""))
+            .help(format!("set `source = \"{source}\"` or remove `{key}`"))
+    };
+    if kind != Kind::File {
+        if let Some(p) = &v.path {
+            return Err(misplaced("path", p, "file"));
+        }
+        if let Some(p) = &v.pattern {
+            return Err(misplaced("pattern", p, "file"));
+        }
+    }
+    if kind != Kind::Git {
+        if let Some(p) = &v.tag_pattern {
+            return Err(misplaced("tag-pattern", p, "git"));
+        }
+    }
+
+    let source = match kind {
+        Kind::Pyproject => VersionSource::Pyproject,
+        Kind::Module => VersionSource::Module,
+        Kind::Git => VersionSource::Git {
+            tag_pattern: v
+                .tag_pattern
+                .as_ref()
+                .map(|p| regex(cx, &format!("{KEY}.tag-pattern"), p, false))
+                .transpose()?,
+        },
+        Kind::File => {
+            let Some(p) = &v.path else {
+                let span = v.source.as_ref().map(Spanned::span).or(table_span).unwrap_or_default();
+                return Err(cx
+                    .error(&format!("{KEY}.path"), span, "version source \"file\" needs `path`")
+                    .help("add `path = \"src/acme/VERSION\"` (relative to the project root)"));
+            };
+            VersionSource::File {
+                path: path(cx, &format!("{KEY}.path"), p, "version file")?,
+                pattern: v
+                    .pattern
+                    .as_ref()
+                    .map(|p| regex(cx, &format!("{KEY}.pattern"), p, true))
+                    .transpose()?,
+            }
+        }
+    };
+
+    let stamp = v
+        .stamp
+        .map(|list| {
+            list.into_inner()
+                .iter()
+                .map(|s| path(cx, &format!("{KEY}.stamp"), s, "stamp"))
+                .collect::<Res<Vec<_>>>()
+        })
+        .transpose()?;
+    let changelog =
+        v.changelog.as_ref().map(|c| path(cx, &format!("{KEY}.changelog"), c, "changelog")).transpose()?;
+    Ok(VersionConfig { source, stamp, changelog })
+}
+
+fn regex(cx: &Cx, key: &str, p: &SStr, need_version_group: bool) -> Res<Located<String>> {
+    let re = regex::Regex::new(p.get_ref()).map_err(|e| {
+        let reason = e.to_string();
+        let reason = reason.lines().last().unwrap_or_default().trim().to_string();
+        cx.error(key, p.span(), format!("invalid regular expression: {reason}"))
+    })?;
+    if need_version_group && !re.capture_names().any(|n| n == Some("version")) {
+        return Err(cx
+            .error(key, p.span(), "the pattern has no group named `version`")
+            .help("capture the version with `(?P<version>...)`, e.g. `VERSION = \"(?P<version>[^\"]+)\"`"));
+    }
+    Ok(located(p.get_ref().clone(), p.span()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::project::{CheckLevel, VersionSource};
+    use crate::pyproject::tests::{err, err_full, has, load_with, ok, HEAD};
+
+    const DYN: &str = "[project]\nname = \"acme\"\ndynamic = [\"version\"]\n";
+
+    #[test]
+    fn module_forms() {
+        let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\nmodule = \"acme.plugins.foo\"\n"));
+        let m = p.tool.module.unwrap();
+        assert_eq!(m[0].value, "acme.plugins.foo");
+        assert_eq!(&p.source.text[m[0].span.clone().unwrap()], "\"acme.plugins.foo\"");
+        let out = err("[tool.cartwheel]\nmodule = \"acme-sdk\"\n");
+        has(
+            &out,
+            &[
+                "pyproject.toml:5:10: `acme-sdk` is not an importable module name",
+                "(key `tool.cartwheel.module`)",
+                "`acme_sdk`",
+            ],
+        );
+        let out = err("[tool.cartwheel]\nmodule = [\"a\", \"src/a\"]\n");
+        has(&out, &["pyproject.toml:5:16: `src/a` is not an importable", "not a path"]);
+        let out = err("[tool.cartwheel]\nmodule = []\n");
+        has(&out, &["`module` is an empty list"]);
+        let out = err("[tool.cartwheel]\nmodule = [\"a\", \"a\"]\n");
+        has(&out, &["module `a` is listed twice"]);
+        let out = err("[tool.cartwheel]\nmodule = 3\n");
+        has(&out, &["expected a string or an array of strings, found an integer"]);
+    }
+
+    #[test]
+    fn paths_globs_data_check() {
+        let out = err("[tool.cartwheel]\nsource = \"/abs\"\n");
+        has(&out, &["pyproject.toml:5:10: the source path must be relative"]);
+        let out = err("[tool.cartwheel]\ninclude = [\"\"]\n");
+        has(&out, &["pyproject.toml:5:12: empty glob", "(key `tool.cartwheel.include`)"]);
+        let out = err("[tool.cartwheel]\nexclude = [\"a[z-a]\"]\n");
+        has(&out, &["pyproject.toml:5:12: invalid glob `a[z-a]`"]);
+        let out = err("[tool.cartwheel]\ndata = { bin = \"script\" }\n");
+        has(&out, &["pyproject.toml:5:17: `script` is not a wheel data scheme", "did you mean `scripts`?"]);
+        let out = err("[tool.cartwheel]\ndata = { bin = \"../x\" }\n");
+        has(&out, &["data destination path leaves the project"]);
+        let out = err("[tool.cartwheel]\ncheck = \"warning\"\n");
+        has(
+            &out,
+            &[
+                "pyproject.toml:5:9: `warning` is not one of \"error\", \"warn\", \"off\"",
+                "did you mean \"warn\"?",
+            ],
+        );
+        let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\ncheck = \"off\"\n"));
+        assert_eq!(p.tool.check, CheckLevel::Off);
+    }
+
+    #[test]
+    fn version_sources() {
+        let (p, _) = ok(&format!(
+            "{DYN}[tool.cartwheel.version]\nsource = \"git\"\ntag-pattern = \"^v(?P<version>.+)$\"\n"
+        ));
+        match p.tool.version.source {
+            VersionSource::Git { tag_pattern } => {
+                assert_eq!(tag_pattern.unwrap().value, "^v(?P<version>.+)$")
+            }
+            other => panic!("{other:?}"),
+        }
+        let (p, _) = ok(&format!(
+            "{DYN}[tool.cartwheel.version]\nsource = \"file\"\npath = \"VERSION\"\npattern = 'v = \"(?P<version>[^\"]+)\"'\nstamp = []\n"
+        ));
+        match &p.tool.version.source {
+            VersionSource::File { path, pattern } => {
+                assert_eq!(path.value, "VERSION");
+                assert!(pattern.is_some());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p.tool.version.stamp, Some(vec![]));
+        let (p, _) = ok(&format!("{DYN}[tool.cartwheel.version]\nsource = \"module\"\n"));
+        assert_eq!(p.tool.version.source, VersionSource::Module);
+    }
+
+    #[test]
+    fn version_source_rules() {
+        let out = err("[tool.cartwheel.version]\nsource = \"git\"\n");
+        has(
+            &out,
+            &[
+                "pyproject.toml:5:10: version source \"git\" needs \"version\" in `project.dynamic`",
+                "remove `project.version`",
+            ],
+        );
+        let out = err_full(&format!("{DYN}[tool.cartwheel.version]\nsource = \"pyproject\"\n"));
+        has(
+            &out,
+            &["pyproject.toml:5:10: version source \"pyproject\" reads `project.version`", "line 3:12"],
+        );
+        let out = err_full(&format!("{DYN}[tool.cartwheel.version]\nsource = \"file\"\n"));
+        has(
+            &out,
+            &[
+                "pyproject.toml:5:10: version source \"file\" needs `path`",
+                "(key `tool.cartwheel.version.path`)",
+            ],
+        );
+        let out = err_full(&format!("{DYN}[tool.cartwheel.version]\nsource = \"gti\"\n"));
+        has(&out, &["`gti` is not one of", "did you mean \"git\"?"]);
+        let out = err_full(&format!(
+            "{DYN}[tool.cartwheel.version]\nsource = \"file\"\npath = \"V\"\npattern = \"(\"\n"
+        ));
+        has(&out, &["pyproject.toml:7:11: invalid regular expression"]);
+        let out = err_full(&format!(
+            "{DYN}[tool.cartwheel.version]\nsource = \"file\"\npath = \"V\"\npattern = \"v=(.*)\"\n"
+        ));
+        has(&out, &["pyproject.toml:7:11: the pattern has no group named `version`", "(?P<version>"]);
+        let out = err_full(&format!("{DYN}[tool.cartwheel.version]\npath = \"V\"\n"));
+        has(&out, &["pyproject.toml:5:8: `path` only applies to source = \"file\""]);
+        let out = err_full(&format!(
+            "{DYN}[tool.cartwheel.version]\nsource = \"file\"\npath = \"V\"\ntag-pattern = \"x\"\n"
+        ));
+        has(&out, &["`tag-pattern` only applies to source = \"git\""]);
+        let out = err_full(&format!("{DYN}[tool.cartwheel.version]\nstamp = [\"C:/x.py\"]\n"));
+        has(&out, &["pyproject.toml:5:10: the stamp path must be relative"]);
+        // The paths the version source names are only checked for shape; reading is `version`'s job.
+        let (r, _, _d) =
+            load_with(&format!("{DYN}[tool.cartwheel.version]\nchangelog = \"docs/CHANGES.md\"\n"), &[]);
+        assert_eq!(r.unwrap().tool.version.changelog.unwrap().value, "docs/CHANGES.md");
+    }
+}
