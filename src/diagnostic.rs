@@ -155,9 +155,8 @@ fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usi
     let pad: String = line_text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     write!(
         f,
-        "\n{blank:gutter$} --> {path}:{line}:{col}\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
+        "\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
         blank = "",
-        path = display_path(&file.path),
         carets = "^".repeat(width),
     )
 }
@@ -181,7 +180,7 @@ mod tests {
             out.starts_with("error: pyproject.toml:3:11: invalid version (key `project.version`)"),
             "{out}"
         );
-        assert!(out.contains("3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
+        assert!(out.contains("\n  |\n3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
     }
 
     #[test]
