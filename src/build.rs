@@ -78,6 +78,16 @@ impl Build {
         Ok(Self { project, selection, version, metadata, stamps, warnings, repro })
     }
 
+    /// `entries` minus files inside `out_dir`: with `-o out` inside a project that is not a git
+    /// tree, the artifacts of the previous build would otherwise be packed into the next sdist.
+    pub fn outside(&self, entries: &[FileEntry], out_dir: &Path) -> Vec<FileEntry> {
+        let Ok(out) = out_dir.canonicalize() else { return entries.to_vec() };
+        if !out.starts_with(&self.project.root) {
+            return entries.to_vec();
+        }
+        entries.iter().filter(|e| !e.source.starts_with(&out)).cloned().collect()
+    }
+
     /// Read `entries` in parallel, with stamped content where a stamp applies, under `prefix`.
     pub fn read_all(&self, entries: &[FileEntry], prefix: &str) -> Result<Vec<Blob>> {
         entries

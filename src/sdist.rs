@@ -19,7 +19,8 @@ impl Build {
     pub fn write_sdist(&self, out_dir: &Path) -> Result<Artifact> {
         let name = self.sdist_filename();
         let top = name.top_dir();
-        let mut blobs = self.read_all(&self.selection.sdist, &format!("{top}/"))?;
+        fs_err::create_dir_all(out_dir).map_err(crate::archive::Error::from)?;
+        let mut blobs = self.read_all(&self.outside(&self.selection.sdist, out_dir), &format!("{top}/"))?;
         blobs.retain(|b| b.path != format!("{top}/PKG-INFO"));
         blobs.push(Blob {
             path: format!("{top}/PKG-INFO"),

@@ -96,3 +96,21 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
         "__version__ = \"0.0.0\"\n"
     );
 }
+
+#[test]
+fn output_folder_inside_a_non_git_project_is_not_packed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("proj");
+    project(&root);
+    let out = root.join("artifacts");
+    let first = Build::prepare(&root).unwrap().write_sdist(&out).unwrap();
+    let second = Build::prepare(&root).unwrap().write_sdist(&out).unwrap();
+    let gz = flate2::read::GzDecoder::new(fs::File::open(&second.path).unwrap());
+    let names: Vec<String> = tar::Archive::new(gz)
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("artifacts")), "{names:?}");
+    assert_eq!(first.size, second.size);
+}

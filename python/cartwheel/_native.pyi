@@ -1,17 +1,18 @@
-from typing import Mapping, Optional, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 __version__: str
 
-ConfigSettings = Optional[Mapping[str, Union[str, Sequence[str]]]]
+ConfigSettings: TypeAlias = Mapping[str, str | Sequence[str]] | None
 
 class CartwheelError(Exception): ...
 
 def build_wheel(
-    wheel_directory: str, config_settings: ConfigSettings = None, metadata_directory: Optional[str] = None
+    wheel_directory: str, config_settings: ConfigSettings = None, metadata_directory: str | None = None
 ) -> str: ...
 def build_sdist(sdist_directory: str, config_settings: ConfigSettings = None) -> str: ...
 def build_editable(
-    wheel_directory: str, config_settings: ConfigSettings = None, metadata_directory: Optional[str] = None
+    wheel_directory: str, config_settings: ConfigSettings = None, metadata_directory: str | None = None
 ) -> str: ...
 def get_requires_for_build_wheel(config_settings: ConfigSettings = None) -> list[str]: ...
 def get_requires_for_build_sdist(config_settings: ConfigSettings = None) -> list[str]: ...

@@ -170,15 +170,18 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
             wheel.insert(archive.clone(), entry(archive, rel, cand));
         }
         if count == 0 {
-            let mut w =
-                Diagnostic::warning(format!("module `{}` contributes no file to the wheel", module.name));
-            if origin == Origin::Git {
-                w = w.help(format!(
+            // An empty wheel installs "successfully" and fails at import: refuse to build it.
+            let mut e =
+                Diagnostic::error(format!("module `{}` contributes no file to the wheel", module.name));
+            e = if origin == Origin::Git {
+                e.help(format!(
                     "only files tracked by git are packaged: `git add {}`, or list generated files in `include`",
                     module.rel_path
-                ));
-            }
-            warnings.push(w);
+                ))
+            } else {
+                e.help("check `.gitignore`, `exclude` and `wheel-exclude`")
+            };
+            return Err(invalid(e));
         } else if let Some(init) = &module.init {
             if !pool.contains_key(init) && !exclude.hits(init) && !wheel_exclude.hits(init) {
                 warnings.push(

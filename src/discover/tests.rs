@@ -592,13 +592,26 @@ fn untracked_pyproject_falls_back_to_walk_with_a_warning() {
 }
 
 #[test]
-fn untracked_module_warns() {
+fn untracked_module_is_an_error() {
     let t = tree(&["README.md"]);
     git_repo(t.path());
     write(t.path(), "acme/__init__.py", "");
-    let (sel, warnings) = run(&project(t.path(), "acme"));
-    assert!(sel.wheel.is_empty());
-    assert!(warnings[0].message.contains("contributes no file"), "{warnings:?}");
+    let err = select(&project(t.path(), "acme"), &mut Vec::new()).unwrap_err();
+    assert!(err.to_string().contains("contributes no file"), "{err}");
+    assert!(err.diagnostic().help.unwrap().contains("git add acme"));
+}
+
+#[test]
+fn gitignore_above_the_project_does_not_apply_outside_git() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join(".gitignore"), "*\n").unwrap();
+    let root = outer.path().join("proj");
+    std::fs::create_dir_all(root.join("acme")).unwrap();
+    std::fs::write(root.join("acme/__init__.py"), "").unwrap();
+    std::fs::write(root.join(".gitignore"), "*.log\n").unwrap();
+    std::fs::write(root.join("acme/debug.log"), "").unwrap();
+    let (sel, _) = run(&project(&root, "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
 }
 
 #[test]

@@ -167,7 +167,9 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
                 .standard_filters(false)
                 .hidden(false)
                 .ignore(false)
-                .parents(true)
+                // Only the project's own ignore files: a `.gitignore` of `*` in a folder above
+                // (uv's cache, where it unpacks sdists) must not empty the build.
+                .parents(false)
                 .git_ignore(true)
                 .git_global(true)
                 .git_exclude(true)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The one test entry point: Rust checks, ruff, cartwheel's wheel, then the end-to-end suite.
+# Needs only Python 3 (with venv and pip) and a Rust toolchain (cargo, rustfmt, clippy).
+#
+# Environment knobs:
+#   CARTWHEEL_TEST_VENV   venv to create/reuse (default: .venv-test in the repo)
+#   CARTWHEEL_WHEELHOUSE  reuse a folder that already holds cartwheel's wheel (skips maturin)
+#   PYTEST_ADDOPTS        extra pytest arguments (e.g. "-k hatchling -x")
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd)"
+PYTHON="${PYTHON:-python3}"
+VENV="${CARTWHEEL_TEST_VENV:-$ROOT/.venv-test}"
+start=$(date +%s)
+
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "test venv: $VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+export PATH="$VENV/bin:$PATH"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets --all-features -- -D warnings"
+cargo clippy --all-targets --all-features -- -D warnings
+
+step "cargo test"
+cargo test
+
+step "ruff check python tests"
+ruff check python tests
+
+if [ -n "${CARTWHEEL_WHEELHOUSE:-}" ]; then
+    step "reusing cartwheel's wheel from $CARTWHEEL_WHEELHOUSE"
+else
+    step "maturin build (cartwheel's own wheel)"
+    CARTWHEEL_WHEELHOUSE="$(mktemp -d "${TMPDIR:-/tmp}/cartwheel-wheelhouse.XXXXXX")"
+    maturin build --interpreter "$VENV/bin/python" -o "$CARTWHEEL_WHEELHOUSE"
+fi
+export CARTWHEEL_WHEELHOUSE
+
+step "pytest"
+# -p no:cacheprovider: no .pytest_cache written into the clone.
+"$VENV/bin/python" -m pytest tests -p no:cacheprovider -rfE --durations=10
+
+step "all green"

@@ -1,0 +1,181 @@
+"""`cartwheel build` end to end, and the PEP 517 / 660 hooks called directly."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tarfile
+import zipfile
+
+import pytest
+
+from _support import ROOT, Sdist, Wheel, only_file, run, snapshot
+from conftest import cli_build
+
+SIZE = r"\d+(?:\.\d+)?\s*(?:B|bytes|KiB|kB|KB|MiB|MB)"
+
+
+def _summary_line(stderr: str, filename: str) -> str:
+    lines = [ln for ln in stderr.splitlines() if filename in ln]
+    assert len(lines) == 1, f"expected one summary line naming {filename}:\n{stderr}"
+    return lines[0]
+
+
+def _count(line: str) -> int:
+    m = re.search(r"(\d+)\s+files?\b", line)
+    assert m, f"no file count in {line!r}"
+    return int(m.group(1))
+
+
+def test_build_both_with_summary(cw_venv, fx_copy, tmp_path):
+    tree = fx_copy("scripts")
+    before = snapshot(tree)
+    out = tmp_path / "dist"
+    proc = cli_build(cw_venv, tree, out)
+    assert proc.returncode == 0
+    assert snapshot(tree) == before
+    wheel = only_file(out, "*.whl")
+    sdist = only_file(out, "*.tar.gz")
+    assert sorted(p.name for p in out.iterdir()) == sorted([wheel.name, sdist.name])
+    assert (wheel.name, sdist.name) == ("scripts_demo-0.5.0-py3-none-any.whl", "scripts_demo-0.5.0.tar.gz")
+    wl = _summary_line(proc.stderr, wheel.name)
+    sl = _summary_line(proc.stderr, sdist.name)
+    for line in (wl, sl):
+        assert re.search(SIZE, line), f"no size in {line!r}"
+    with zipfile.ZipFile(wheel) as zf:
+        assert _count(wl) == len(zf.namelist())
+    with tarfile.open(sdist) as tf:
+        assert _count(sl) == sum(1 for m in tf.getmembers() if m.isfile())
+    assert proc.stdout.strip() == "" or wheel.name in proc.stdout  # stdout is not for chatter
+
+
+def test_wheel_only_and_sdist_only(cw_venv, fx_copy, tmp_path):
+    tree = fx_copy("flat_layout")
+    proc = cli_build(cw_venv, tree, tmp_path / "w", "--wheel")
+    assert [p.name for p in (tmp_path / "w").iterdir()] == ["flat_layout-0.3.0-py3-none-any.whl"]
+    assert "flat_layout-0.3.0-py3-none-any.whl" in proc.stderr and ".tar.gz" not in proc.stderr
+    proc = cli_build(cw_venv, tree, tmp_path / "s", "--sdist")
+    assert [p.name for p in (tmp_path / "s").iterdir()] == ["flat_layout-0.3.0.tar.gz"]
+    assert ".whl" not in proc.stderr
+    proc = cli_build(cw_venv, tree, tmp_path / "both", "--wheel", "--sdist")
+    assert len(list((tmp_path / "both").iterdir())) == 2
+
+
+def test_console_script_and_default_paths(cw_venv, fx_copy):
+    """The `cartwheel` console script, no PATH argument and no -o: the current dir and ./dist."""
+    tree = fx_copy("single_module")
+    proc = run([cw_venv.script("cartwheel"), "build"], cwd=tree)
+    assert sorted(p.name for p in (tree / "dist").iterdir()) == [
+        "single_module-2.0.0-py3-none-any.whl",
+        "single_module-2.0.0.tar.gz",
+    ]
+    assert "single_module-2.0.0.tar.gz" in proc.stderr
+    # A dist/ folder left in the project is never packed into the next sdist.
+    proc = run([cw_venv.script("cartwheel"), "build", ".", "-o", "dist"], cwd=tree)
+    assert not any("/dist/" in n for n in Sdist(only_file(tree / "dist", "*.tar.gz")).data)
+
+
+def test_symlink_inside_project_is_followed(cw_venv, fx_copy, tmp_path):
+    tree = fx_copy("flat_layout")
+    (tree / "flat_layout" / "alias.py").symlink_to("core.py")
+    cli_build(cw_venv, tree, tmp_path / "out", "--wheel")
+    wheel = Wheel(only_file(tmp_path / "out", "*.whl"))
+    assert wheel.read("flat_layout/alias.py") == (tree / "flat_layout" / "core.py").read_bytes()
+
+
+def test_git_tree_packs_only_tracked_files(cw_venv, fx_copy, tmp_path):
+    """In a git work tree the candidates are the tracked files: untracked secrets never leak."""
+    tree = fx_copy("md_readme")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]
+    run([*git, "init", "-q"], cwd=tree)
+    run([*git, "add", "-A"], cwd=tree)
+    run([*git, "commit", "-q", "-m", "init"], cwd=tree)
+    (tree / ".env").write_text("API_KEY=do-not-ship\n")
+    (tree / "md_readme" / "untracked.py").write_text("X = 1\n")
+    cli_build(cw_venv, tree, tmp_path / "out")
+    sd = Sdist(only_file(tmp_path / "out", "*.tar.gz"))
+    assert ".env" not in sd.files() and "md_readme/untracked.py" not in sd.files()
+    assert {"pyproject.toml", "README.md", "md_readme/__init__.py", "PKG-INFO"} <= sd.files()
+    assert not any(f.startswith(".git/") for f in sd.files())
+    wheel = Wheel(only_file(tmp_path / "out", "*.whl"))
+    assert "md_readme/untracked.py" not in wheel.names
+
+
+HOOKS = r"""
+import json, os, sys
+import cartwheel
+os.chdir(sys.argv[1])
+out, meta = sys.argv[2], sys.argv[3]
+res = {}
+for h in ("get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable"):
+    res[h] = [getattr(cartwheel, h)(), getattr(cartwheel, h)(config_settings=None), getattr(cartwheel, h)({})]
+res["prepare"] = cartwheel.prepare_metadata_for_build_wheel(meta)
+res["prepare_editable"] = cartwheel.prepare_metadata_for_build_editable(os.path.join(meta, "e"))
+res["wheel"] = cartwheel.build_wheel(out, {"unknown-setting": "x"}, os.path.join(meta))
+res["sdist"] = cartwheel.build_sdist(sdist_directory=out, config_settings=None)
+res["editable"] = cartwheel.build_editable(os.path.join(out, "e"), None, None)
+print(json.dumps(res))
+"""
+
+
+@pytest.mark.parametrize("name", ["src_layout", "flat_layout"])
+def test_hooks_directly(name, cw_venv, fx_copy, tmp_path):
+    tree = fx_copy(name)
+    out = tmp_path / "out"
+    meta = tmp_path / "meta"
+    for d in (out, out / "e", meta, meta / "e"):
+        d.mkdir(parents=True, exist_ok=True)
+    res = json.loads(run([cw_venv.python, "-c", HOOKS, tree, out, meta]).stdout.strip().splitlines()[-1])
+    for h in ("get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_requires_for_build_editable"):
+        assert res[h] == [[], [], []], h
+    # Hooks return basenames.
+    for key in ("prepare", "prepare_editable", "wheel", "sdist", "editable"):
+        assert "/" not in res[key], (key, res[key])
+    wheel = Wheel(out / res["wheel"])
+    assert res["prepare"] == wheel.dist_info
+    assert (meta / res["prepare"] / "METADATA").read_bytes() == wheel.meta("METADATA")
+    editable = Wheel(out / "e" / res["editable"])
+    assert res["prepare_editable"] == editable.dist_info
+    assert (meta / "e" / res["prepare_editable"] / "METADATA").read_bytes() == editable.meta("METADATA")
+    assert editable.meta("METADATA") == wheel.meta("METADATA")
+    assert {"METADATA", "WHEEL", "RECORD"} <= {n.split("/", 1)[1] for n in editable.names if "/" in n}
+    pth = [n for n in editable.names if n.endswith(".pth")]
+    assert pth, f"no .pth in the editable wheel: {editable.names}"
+    assert (out / res["sdist"]).is_file() and res["sdist"].endswith(".tar.gz")
+
+
+def test_example_acme_sdk(cw_venv, fresh_venv, tmp_path):
+    """The README's demo: build examples/acme-sdk in place, install it, run its CLI."""
+    example = ROOT / "examples" / "acme-sdk"
+    before = snapshot(example)
+    out = tmp_path / "dist"
+    proc = cli_build(cw_venv, example, out)
+    assert snapshot(example) == before
+    wheel = only_file(out, "*.whl")
+    sdist = only_file(out, "*.tar.gz")
+    assert (wheel.name, sdist.name) == ("acme_sdk-1.4.0-py3-none-any.whl", "acme_sdk-1.4.0.tar.gz")
+    assert "error" not in proc.stderr.lower()
+    assert {"CHANGELOG.md", "LICENSE", "README.md", "src/acme/cli.py"} <= Sdist(sdist).files()
+    run([sys.executable, "-m", "twine", "check", "--strict", wheel, sdist])
+    fresh_venv.pip("install", "--no-index", wheel)
+    client = fresh_venv.script("acme-client")
+    assert run([client, "--version"], cwd=tmp_path).stdout.strip() == "acme-client 1.4.0"
+    assert "usage: acme-client" in run([client, "--help"], cwd=tmp_path).stdout
+    assert run([client, "put", "widget", "3", "get", "widget"], cwd=tmp_path).stdout.strip() == "3"
+
+
+def test_gitignore_above_project_does_not_apply(cw_venv, tmp_path):
+    """Outside git, only the project's own ignore files count, not one in a parent folder.
+
+    Frontends unpack sdists into cache folders such as uv's, whose `.gitignore` holds `*`:
+    honouring it would give a wheel without the package.
+    """
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / ".gitignore").write_text("*\n")
+    from _support import FIXTURES_BY_DIR, prepare_fixture
+
+    tree = prepare_fixture(FIXTURES_BY_DIR["md_readme"], tmp_path / "cache" / "proj")
+    cli_build(cw_venv, tree, tmp_path / "out")
+    assert "md_readme/__init__.py" in Wheel(only_file(tmp_path / "out", "*.whl")).names
+    assert "md_readme/__init__.py" in Sdist(only_file(tmp_path / "out", "*.tar.gz")).files()

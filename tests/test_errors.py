@@ -1,0 +1,165 @@
+"""Broken projects: one clear located message, exit status 1 / CartwheelError, no file written."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from _support import BROKEN, copy_tree, run, snapshot
+from conftest import cli_build
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    needle: str | None  # offending text in pyproject.toml the position must point into
+    key: str | None  # regex for the `(key `...`)` part
+    message: tuple[str, ...]  # regexes the message must match (case-insensitive)
+    anywhere: str | None = None  # regex the whole rendered diagnostic must match (help lines)
+
+
+CASES = [
+    Case("wrong_type", '"fast, small"', r"project\.keywords", (r"array|list|sequence",)),
+    Case("bad_name", '"bad name!"', r"project\.name", (r"name", r"invalid|not a valid|must")),
+    Case("bad_version", '"1.0.x"', r"project\.version", (r"version", r"invalid|not a valid")),
+    Case(
+        "bad_requirement",
+        '"requests >= 2.0,, < 3"',
+        r"project\.dependencies(\[1\])?",
+        (r"requirement|dependenc|specifier",),
+    ),
+    Case("bad_spdx", '"MIT OR Bogus-License-9.9"', r"project\.license", (r"Bogus-License-9\.9|spdx|license",)),
+    Case("missing_readme", '"READ_ME.md"', r"project\.readme", (r"READ_ME\.md|not found|does not exist|no such",)),
+    Case(
+        "missing_license_file",
+        '"COPYING*"',
+        r"project\.license-files(\[1\])?",
+        (r"COPYING\*", r"match"),
+    ),
+    Case(
+        "unknown_key",
+        "modul",
+        r"tool\.cartwheel(\.modul)?",
+        (r"unknown|unexpected", r"\bmodul\b"),
+        anywhere=r"did you mean `?module\b",
+    ),
+    Case("module_not_found", '"nothere"', r"tool\.cartwheel\.module", (r"nothere", r"not found|cannot find|no ")),
+    Case("symlink_escape", None, None, (r"leak\.txt", r"symlink|link|outside|escape")),
+]
+IDS = [c.name for c in CASES]
+
+HEAD = re.compile(
+    r"^error: (?P<path>(?:.*/)?pyproject\.toml):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*?)"
+    r"(?: \(key `(?P<key>[^`]+)`\))?$",
+    re.MULTILINE,
+)
+
+
+def _prepare(case: Case, tmp_path: Path) -> Path:
+    tree = copy_tree(BROKEN / case.name, tmp_path / "proj")
+    if case.name == "symlink_escape":
+        outside = tmp_path / "outside-secret.txt"
+        outside.write_text("must never be packed\n")
+        (tree / "broken_symlink_escape" / "leak.txt").symlink_to(outside)
+    return tree
+
+
+def _line_col(text: str, needle: str) -> tuple[int, int, int]:
+    """1-based line, first and last column of the needle's only occurrence at a line start or value."""
+    idx = text.find(needle)
+    assert idx >= 0 and text.find(needle, idx + 1) < 0, f"needle {needle!r} must occur once"
+    line = text.count("\n", 0, idx) + 1
+    col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+    return line, col, col + len(needle) - 1
+
+
+def check_diagnostic(case: Case, rendered: str, tree: Path) -> None:
+    """The rendered diagnostic: position, message, key, then the source line with a caret."""
+    if case.anywhere:
+        assert re.search(case.anywhere, rendered, re.IGNORECASE), f"{case.anywhere!r} not in:\n{rendered}"
+    if case.needle is None:
+        first = next((ln for ln in rendered.splitlines() if ln.startswith("error:")), None)
+        assert first is not None, rendered
+        for pat in case.message:
+            assert re.search(pat, first, re.IGNORECASE), f"message does not match {pat!r}:\n{rendered}"
+        return
+    m = HEAD.search(rendered)
+    assert m, f"no `error: pyproject.toml:LINE:COL: message` line in:\n{rendered}"
+    text = (tree / "pyproject.toml").read_text()
+    line, first_col, last_col = _line_col(text, case.needle)
+    assert int(m["line"]) == line, f"line {m['line']} != {line}:\n{rendered}"
+    assert first_col <= int(m["col"]) <= last_col, f"column {m['col']} not within {first_col}..{last_col}:\n{rendered}"
+    for pat in case.message:
+        assert re.search(pat, m["msg"], re.IGNORECASE), f"message {m['msg']!r} does not match {pat!r}"
+    assert m["key"] is not None and re.fullmatch(case.key, m["key"]), f"key {m['key']!r} !~ {case.key}"
+    # The offending line, then a caret under the reported column.
+    src_line = text.splitlines()[line - 1]
+    lines = rendered.splitlines()
+    at = next((i for i, ln in enumerate(lines) if ln.endswith(src_line) and ln.lstrip().startswith(f"{line} |")), None)
+    assert at is not None, f"the source line {src_line!r} is not shown:\n{rendered}"
+    caret_line = lines[at + 1]
+    bar = lines[at].index("|")
+    assert caret_line[bar] == "|", rendered
+    carets = caret_line[bar + 2 :]
+    assert carets.lstrip(" ").startswith("^"), rendered
+    assert len(carets) - len(carets.lstrip(" ")) == int(m["col"]) - 1, f"caret not under column {m['col']}:\n{rendered}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cli_error(case, cw_venv, tmp_path):
+    tree = _prepare(case, tmp_path)
+    before = snapshot(tree)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = cli_build(cw_venv, tree, out, check=False)
+    assert proc.returncode == 1, f"exit status {proc.returncode}\n{proc.stderr}"
+    assert list(out.iterdir()) == [], "a failed build left files in the output dir"
+    assert snapshot(tree) == before
+    check_diagnostic(case, proc.stderr, tree)
+    assert "Traceback" not in proc.stderr and "panicked" not in proc.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cli_error_without_output_dir(case, cw_venv, tmp_path):
+    """With -o naming a folder that does not exist yet, a failed build creates no file in it."""
+    tree = _prepare(case, tmp_path)
+    out = tmp_path / "not-yet"
+    proc = cli_build(cw_venv, tree, out, "--wheel", check=False)
+    assert proc.returncode == 1
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+HOOK = r"""
+import json, os, sys
+import cartwheel
+os.chdir(sys.argv[1])
+try:
+    result = getattr(cartwheel, sys.argv[2])(sys.argv[3])
+except cartwheel.CartwheelError as exc:
+    print(json.dumps({"error": str(exc), "type": type(exc).__name__}))
+else:
+    print(json.dumps({"ok": result}))
+"""
+
+
+@pytest.mark.parametrize("hook", ["build_wheel", "build_sdist"])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_hook_raises_cartwheel_error(case, hook, cw_venv, tmp_path):
+    tree = _prepare(case, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run([cw_venv.python, "-c", HOOK, tree, hook, out])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "error" in result, f"{hook} succeeded on a broken project: {result}"
+    assert result["type"] == "CartwheelError"
+    assert list(out.iterdir()) == []
+    check_diagnostic(case, result["error"], tree)
+
+
+def test_cartwheel_error_is_an_exception(cw_venv):
+    out = run([cw_venv.python, "-c", "import cartwheel; print(issubclass(cartwheel.CartwheelError, Exception))"])
+    assert out.stdout.strip() == "True"
