@@ -132,7 +132,16 @@ mod tests {
     }
 
     #[test]
-    fn bad_arguments_exit_2() {
-        assert_eq!(run(vec!["cartwheel".into(), "frobnicate".into()]), 2);
+    fn parses_build_flags() {
+        let cli = Cli::try_parse_from(["cartwheel", "build", "proj", "-o", "out", "--wheel"]).unwrap();
+        match cli.command {
+            Command::Build { path, out_dir, wheel, sdist } => {
+                assert_eq!(path, PathBuf::from("proj"));
+                assert_eq!(out_dir, Some(PathBuf::from("out")));
+                assert!(wheel && !sdist);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(Cli::try_parse_from(["cartwheel", "frobnicate"]).is_err());
     }
 }
