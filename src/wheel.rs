@@ -98,19 +98,39 @@ impl Build {
 
     fn check_prepared_metadata(&self, metadata_directory: Option<&Path>) -> Result<()> {
         let Some(dir) = metadata_directory else { return Ok(()) };
-        let name = self.wheel_filename();
-        let path = dir.join(name.dist_info_dir()).join("METADATA");
-        let path = if path.is_file() { path } else { dir.join("METADATA") };
-        let prepared = fs_err::read_to_string(&path).map_err(crate::archive::Error::from)?;
-        if prepared != self.metadata.render(false) {
-            return Err(Diagnostic::error(format!(
-                "the metadata prepared in `{}` differs from this build's: the project changed between \
-                 prepare_metadata_for_build_wheel and build_wheel",
-                path.display()
+        let ours = self.wheel_filename().dist_info_dir();
+        let differs = |what: String| -> crate::Error {
+            Diagnostic::error(format!(
+                "the metadata prepared in `{}` differs from this build's ({what}): the project changed \
+                 between prepare_metadata_for_build_wheel and build_wheel",
+                dir.display()
             ))
-            .into());
+            .into()
+        };
+        // The frontend passes the folder it gave the prepare hook; the `.dist-info` inside it
+        // may carry another name when the version changed since.
+        let prepared = fs_err::read_dir(dir)
+            .map_err(crate::archive::Error::from)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".dist-info"));
+        match prepared {
+            Some(name) if name != ours => Err(differs(format!("`{name}`, now `{ours}`"))),
+            Some(name) => {
+                let text = fs_err::read_to_string(dir.join(name).join("METADATA"))
+                    .map_err(crate::archive::Error::from)?;
+                if text == self.metadata.render(false) {
+                    Ok(())
+                } else {
+                    Err(differs("METADATA".into()))
+                }
+            }
+            None => Err(Diagnostic::error(format!(
+                "`{}` holds no `.dist-info` folder from prepare_metadata_for_build_wheel",
+                dir.display()
+            ))
+            .into()),
         }
-        Ok(())
     }
 }
 

@@ -179,3 +179,32 @@ def test_gitignore_above_project_does_not_apply(cw_venv, tmp_path):
     cli_build(cw_venv, tree, tmp_path / "out")
     assert "md_readme/__init__.py" in Wheel(only_file(tmp_path / "out", "*.whl")).names
     assert "md_readme/__init__.py" in Sdist(only_file(tmp_path / "out", "*.tar.gz")).files()
+
+
+STALE_METADATA = r"""
+import os, sys
+import cartwheel
+os.chdir(sys.argv[1])
+out, meta = sys.argv[2], sys.argv[3]
+cartwheel.prepare_metadata_for_build_wheel(meta)
+text = open("pyproject.toml").read().replace('version = "0.5.0"', 'version = "0.6.0"')
+open("pyproject.toml", "w").write(text)
+try:
+    cartwheel.build_wheel(out, None, meta)
+except cartwheel.CartwheelError as e:
+    print("REFUSED:", str(e).splitlines()[0])
+else:
+    print("BUILT")
+"""
+
+
+def test_build_wheel_refuses_metadata_that_changed_since_prepare(cw_venv, fx_copy, tmp_path):
+    """PEP 517: a wheel built with a metadata_directory must carry that metadata."""
+    tree = fx_copy("scripts")
+    assert 'version = "0.5.0"' in (tree / "pyproject.toml").read_text()
+    out, meta = tmp_path / "out", tmp_path / "meta"
+    out.mkdir()
+    meta.mkdir()
+    res = run([cw_venv.python, "-c", STALE_METADATA, tree, out, meta]).stdout
+    assert "REFUSED:" in res and "differs from this build's" in res, res
+    assert list(out.iterdir()) == []
