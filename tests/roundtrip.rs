@@ -114,3 +114,20 @@ fn output_folder_inside_a_non_git_project_is_not_packed() {
     assert!(!names.iter().any(|n| n.contains("artifacts")), "{names:?}");
     assert_eq!(first.size, second.size);
 }
+
+#[test]
+fn record_wheel_and_entry_points_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("proj");
+    project(&root);
+    let wheel = Build::prepare(&root).unwrap().write_wheel(&tmp.path().join("out"), None).unwrap();
+    let entries = zip_entries(&wheel.path);
+    let text = |suffix: &str| {
+        let (_, data) = entries.iter().find(|(n, _)| n.ends_with(suffix)).unwrap();
+        String::from_utf8(data.clone()).unwrap()
+    };
+    insta::assert_snapshot!("record", text(".dist-info/RECORD"));
+    insta::assert_snapshot!("wheel", text(".dist-info/WHEEL"));
+    insta::assert_snapshot!("entry_points", text(".dist-info/entry_points.txt"));
+    insta::assert_snapshot!("metadata", text(".dist-info/METADATA"));
+}
