@@ -5,7 +5,8 @@
 //! `docs/` and every stray module; there a small import hook maps exactly the project's
 //! top-level names to their folders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::build::{Blob, Build};
 use crate::diagnostic::Diagnostic;
@@ -14,35 +15,41 @@ use crate::error::Result;
 /// The payload files of the editable wheel (`.pth` and, for flat layouts, the finder module).
 pub fn files(build: &Build) -> Result<Vec<Blob>> {
     let dist = build.project.normalized_name.as_dist_info_name();
-    let mut source_dirs = BTreeMap::new();
-    for m in &build.selection.modules {
-        let dir = m.source_dir.to_str().ok_or_else(|| {
-            Diagnostic::error(format!(
-                "the source folder `{}` is not valid UTF-8; a .pth file cannot name it",
-                m.source_dir.display()
-            ))
-        })?;
-        source_dirs.insert(m.name.split('.').next().unwrap_or(&m.name).to_string(), dir.to_string());
-    }
-    let root = build.project.root.to_string_lossy();
-    let flat = source_dirs.values().any(|d| d.trim_end_matches('/') == root.trim_end_matches('/'));
+    let root = &build.project.root;
     let pth_name = format!("_{dist}_editable.pth");
+    let utf8 = |p: &Path| -> Result<String> {
+        p.to_str().map(str::to_string).ok_or_else(|| {
+            Diagnostic::error(format!("`{}` is not valid UTF-8; a .pth file cannot name it", p.display()))
+                .into()
+        })
+    };
+    let flat = build.selection.modules.iter().any(|m| m.source_dir == *root);
     if !flat {
-        let mut dirs: Vec<&String> = source_dirs.values().collect();
-        dirs.dedup();
+        let dirs: BTreeSet<String> =
+            build.selection.modules.iter().map(|m| utf8(&m.source_dir)).collect::<Result<_>>()?;
         let text: String = dirs.iter().map(|d| format!("{d}\n")).collect();
         return Ok(vec![Blob { path: pth_name, data: text.into_bytes(), executable: false }]);
     }
+    // Every module and each of its dotted parents (namespace packages) maps to the folder that
+    // holds it, so `acme.plugins.foo` imports even when another distribution owns `acme`.
+    let mut mapping = BTreeMap::new();
+    for m in &build.selection.modules {
+        let parts: Vec<&str> = m.name.split('.').collect();
+        for i in 1..=parts.len() {
+            let parent = parts[..i - 1].iter().fold(m.source_dir.clone(), |p, c| p.join(c));
+            mapping.entry(parts[..i].join(".")).or_insert(utf8(&parent)?);
+        }
+    }
     let finder = format!("_cartwheel_editable_{dist}");
-    let mapping: String = source_dirs.iter().map(|(name, dir)| format!("    {name:?}: {dir:?},\n")).collect();
+    let entries: String = mapping.iter().map(|(name, dir)| format!("    {name:?}: {dir:?},\n")).collect();
     let module = format!(
-        r#""""Editable install of {name}: maps its top-level modules to the source tree (cartwheel)."""
+        r#""""Editable install of {name}: maps its modules to the source tree (cartwheel)."""
 
 import sys
 from importlib.machinery import PathFinder
 
 MAPPING = {{
-{mapping}}}
+{entries}}}
 
 
 class _EditableFinder:
@@ -54,7 +61,7 @@ class _EditableFinder:
         return PathFinder.find_spec(fullname, [parent])
 
 
-if not any(getattr(f, "__name__", "") == "_EditableFinder" and getattr(f, "__module__", "") == __name__ for f in sys.meta_path):
+if not any(getattr(f, "__module__", None) == __name__ for f in sys.meta_path):
     sys.meta_path.append(_EditableFinder)
 "#,
         name = build.project.name.value,

@@ -107,18 +107,22 @@ impl Build {
             ))
             .into()
         };
-        // The frontend passes the folder it gave the prepare hook; the `.dist-info` inside it
-        // may carry another name when the version changed since.
-        let prepared = fs_err::read_dir(dir)
-            .map_err(crate::archive::Error::from)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .find(|n| n.ends_with(".dist-info"));
+        // PEP 517 passes the `.dist-info` folder itself; some callers pass the folder they gave
+        // the prepare hook. Its name may differ from ours when the version changed since.
+        let prepared = if dir.join("METADATA").is_file() {
+            dir.file_name().map(|n| (n.to_string_lossy().into_owned(), dir.to_path_buf()))
+        } else {
+            fs_err::read_dir(dir)
+                .map_err(crate::archive::Error::from)?
+                .filter_map(|e| e.ok())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .find(|(n, _)| n.ends_with(".dist-info"))
+        };
         match prepared {
-            Some(name) if name != ours => Err(differs(format!("`{name}`, now `{ours}`"))),
-            Some(name) => {
-                let text = fs_err::read_to_string(dir.join(name).join("METADATA"))
-                    .map_err(crate::archive::Error::from)?;
+            Some((name, _)) if name != ours => Err(differs(format!("`{name}`, now `{ours}`"))),
+            Some((_, path)) => {
+                let text =
+                    fs_err::read_to_string(path.join("METADATA")).map_err(crate::archive::Error::from)?;
                 if text == self.metadata.render(false) {
                     Ok(())
                 } else {

@@ -112,7 +112,8 @@ for h in ("get_requires_for_build_wheel", "get_requires_for_build_sdist", "get_r
     res[h] = [getattr(cartwheel, h)(), getattr(cartwheel, h)(config_settings=None), getattr(cartwheel, h)({})]
 res["prepare"] = cartwheel.prepare_metadata_for_build_wheel(meta)
 res["prepare_editable"] = cartwheel.prepare_metadata_for_build_editable(os.path.join(meta, "e"))
-res["wheel"] = cartwheel.build_wheel(out, {"unknown-setting": "x"}, os.path.join(meta))
+# PEP 517: metadata_directory is the .dist-info folder the prepare hook made.
+res["wheel"] = cartwheel.build_wheel(out, {"unknown-setting": "x"}, os.path.join(meta, res["prepare"]))
 res["sdist"] = cartwheel.build_sdist(sdist_directory=out, config_settings=None)
 res["editable"] = cartwheel.build_editable(os.path.join(out, "e"), None, None)
 print(json.dumps(res))
@@ -186,11 +187,11 @@ import os, sys
 import cartwheel
 os.chdir(sys.argv[1])
 out, meta = sys.argv[2], sys.argv[3]
-cartwheel.prepare_metadata_for_build_wheel(meta)
+name = cartwheel.prepare_metadata_for_build_wheel(meta)
 text = open("pyproject.toml").read().replace('version = "0.5.0"', 'version = "0.6.0"')
 open("pyproject.toml", "w").write(text)
 try:
-    cartwheel.build_wheel(out, None, meta)
+    cartwheel.build_wheel(out, None, os.path.join(meta, name))
 except cartwheel.CartwheelError as e:
     print("REFUSED:", str(e).splitlines()[0])
 else:

@@ -146,3 +146,34 @@ def test_fixture_registry_matches_files():
     """Guard for the suite itself: every fixture folder is in the registry, and vice versa."""
     dirs = {p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "broken"}
     assert dirs == set(FIXTURES_BY_DIR)
+
+
+def test_editable_flat_namespace_subpackage_beside_another_portion(fresh_venv, offline_env, tmp_path):
+    """Flat layout, `module = "acme.plugins.foo"`, while another distribution owns `acme.core`.
+
+    The flat layout gets an import hook (a path entry would expose the whole project root); it
+    must still resolve the sub-package through the `acme` namespace that lives elsewhere.
+    """
+    tree = tmp_path / "proj"
+    (tree / "acme" / "plugins" / "foo").mkdir(parents=True)
+    (tree / "acme" / "plugins" / "foo" / "__init__.py").write_text('X = "foo"\n')
+    (tree / "tests").mkdir()
+    (tree / "tests" / "__init__.py").write_text("")
+    (tree / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["cartwheel"]\nbuild-backend = "cartwheel"\n'
+        '[project]\nname = "acme-foo"\nversion = "1.0"\n'
+        '[tool.cartwheel]\nmodule = "acme.plugins.foo"\n'
+    )
+    site = fresh_venv.run_python("import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip()
+    other = Path(site) / "acme" / "core"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text('Y = "core"\n')
+    fresh_venv.pip("install", "-e", ".", env=offline_env, cwd=tree)
+    out = fresh_venv.run_python(
+        "import acme.core, acme.plugins.foo as f; print(acme.core.Y, f.X, f.__file__)", cwd=tmp_path
+    ).stdout.split()
+    assert out[:2] == ["core", "foo"]
+    assert Path(out[2]).resolve() == (tree / "acme/plugins/foo/__init__.py").resolve()
+    # Only the project's module is exposed, not the rest of its root.
+    res = fresh_venv.run_python("import tests", cwd=tmp_path, check=False)
+    assert res.returncode != 0 and "No module named 'tests'" in res.stderr
