@@ -55,25 +55,93 @@ pub struct VersionAssignment {
 }
 
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    // Column 0 only: an indented assignment is inside a block and not the module's value.
-    Regex::new(r#"(?m)^__version__[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]]*[ \t]*)?=[ \t]*(?:"([^"\\\r\n]*)"|'([^'\\\r\n]*)')[ \t]*(?:#[^\r\n]*)?\r?$"#)
+    Regex::new(r#"^__version__[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]]*[ \t]*)?=[ \t]*(?:"([^"\\\r\n]*)"|'([^'\\\r\n]*)')[ \t]*(?:#[^\r\n]*)?\r?$"#)
         .expect("valid regex")
 });
 
 static ANY_ASSIGNMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^__version__[ \t]*(?::[^=\r\n]*)?=").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"^__version__[ \t]*(?::[^=\r\n]*)?=").expect("valid regex"));
 
-/// The first top-level `__version__ = "..."` string literal of `text`, if any.
+/// Byte ranges of the lines that start a top-level statement: not inside a (triple-quoted)
+/// string, a bracket or a backslash continuation. A docstring that shows
+/// `__version__ = "..."` as an example must not be taken for the assignment.
+fn statement_lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut triple: Option<&str> = None;
+    let mut depth = 0usize;
+    let mut continued = false;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        // A byte-order mark is not part of the first statement.
+        let skip = if start == 0 && body.starts_with('\u{feff}') { 3 } else { 0 };
+        let range = start + skip..start + body.len();
+        start += line.len();
+        if triple.is_none() && depth == 0 && !continued {
+            out.push(range);
+        }
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        continued = false;
+        while i < bytes.len() {
+            if let Some(q) = triple {
+                match body[i..].find(q) {
+                    Some(j) if !escaped(bytes, i + j) => {
+                        triple = None;
+                        i += j + 3;
+                    }
+                    Some(j) => i += j + 1,
+                    None => break,
+                }
+                continue;
+            }
+            match bytes[i] {
+                b'#' => break,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b'\\' if i + 1 == bytes.len() => continued = true,
+                q @ (b'"' | b'\'') => {
+                    let three = if q == b'"' { "\"\"\"" } else { "'''" };
+                    if body[i..].starts_with(three) {
+                        triple = Some(three);
+                        i += 3;
+                        continue;
+                    }
+                    // A one-line string: skip to its closing quote.
+                    let mut j = i + 1;
+                    while j < bytes.len() && bytes[j] != q {
+                        j += if bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    i = j;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether the quote at `i` is preceded by an odd number of backslashes.
+fn escaped(bytes: &[u8], i: usize) -> bool {
+    bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// The top-level `__version__ = "..."` string literal of `text` that Python ends up with (the
+/// last one), if any.
 pub fn find_assignment(text: &str) -> Option<VersionAssignment> {
-    let caps = ASSIGNMENT.captures(text)?;
-    let m = caps.get(1).or_else(|| caps.get(2))?;
-    let line = text[..m.start()].matches('\n').count() + 1;
-    Some(VersionAssignment { value: m.as_str().to_string(), span: m.range(), line })
+    statement_lines(text).into_iter().rev().find_map(|range| {
+        let caps = ASSIGNMENT.captures(&text[range.clone()])?;
+        let m = caps.get(1).or_else(|| caps.get(2))?;
+        let span = range.start + m.start()..range.start + m.end();
+        let line = text[..span.start].matches('\n').count() + 1;
+        Some(VersionAssignment { value: m.as_str().to_string(), span, line })
+    })
 }
 
 /// Whether `text` assigns `__version__` at the top level at all (literal or computed).
 pub fn has_any_assignment(text: &str) -> bool {
-    ANY_ASSIGNMENT.is_match(text)
+    statement_lines(text).into_iter().any(|r| ANY_ASSIGNMENT.is_match(&text[r]))
 }
 
 /// Resolve the project's version from its configured source.
@@ -190,6 +258,28 @@ mod tests {
         assert_eq!(&text[a.span.clone()], "0.0.0");
         assert_eq!(find_assignment("__version__: str = '1.2'\n").unwrap().value, "1.2");
         assert_eq!(find_assignment("__version__='1.2'").unwrap().value, "1.2");
+    }
+
+    #[test]
+    fn skips_docstrings_and_takes_the_last_assignment() {
+        let text =
+            "\"\"\"Doc.\n\n__version__ = \"0.0.0\"\n\"\"\"\n__version__ = \"1.0\"\n__version__ = \"1.1\"\n";
+        let a = find_assignment(text).unwrap();
+        assert_eq!((a.value.as_str(), a.line), ("1.1", 6));
+        assert!(find_assignment("x = '''\n__version__ = \"9\"\n'''\n").is_none());
+        let text = "x = (\n__version__ = \"9\"\n)\n__version__ = '2'\n";
+        assert_eq!(find_assignment(text).unwrap().value, "2");
+        let text = "s = \"a # b\" ; t = '\"\"\"'\n__version__ = '3'\n";
+        assert_eq!(find_assignment(text).unwrap().value, "3");
+        let text = "x = 1 + \\\n__version__ = '4'\n__version__ = '5'\n";
+        assert_eq!(find_assignment(text).unwrap().value, "5");
+    }
+
+    #[test]
+    fn reads_past_a_byte_order_mark() {
+        let text = "\u{feff}__version__ = \"2.0\"\n";
+        let a = find_assignment(text).unwrap();
+        assert_eq!(&text[a.span.clone()], "2.0");
     }
 
     #[test]

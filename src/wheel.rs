@@ -160,7 +160,12 @@ fn rewrite_shebang(data: &mut Vec<u8>) {
     let line = line.trim_end_matches('\r');
     let mut words = line.split_whitespace();
     let Some(first) = words.next() else { return };
-    let interp = if first.ends_with("/env") { words.next().unwrap_or("") } else { first };
+    let interp = if first.ends_with("/env") {
+        // `env -S python3 -u`: skip env's own options.
+        words.by_ref().find(|w| !w.starts_with('-')).unwrap_or("")
+    } else {
+        first
+    };
     let base = interp.rsplit('/').next().unwrap_or(interp);
     let is_python = base.starts_with("python") && base[6..].chars().all(|c| c.is_ascii_digit() || c == '.');
     if !is_python || line.starts_with("python") {
@@ -260,6 +265,9 @@ mod tests {
         rewrite_shebang(&mut d);
         assert_eq!(d, b"#!python\nprint(1)\n");
         let mut d = b"#!/usr/bin/python3.11 -u\nx".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python -u\nx");
+        let mut d = b"#!/usr/bin/env -S python3 -u\nx".to_vec();
         rewrite_shebang(&mut d);
         assert_eq!(d, b"#!python -u\nx");
         let mut d = b"#!/bin/sh\necho\n".to_vec();

@@ -171,7 +171,7 @@ def test_requirements_and_extras(name, built):
                 assert not marker.evaluate(env), f"{req} applies without its extra ({env})"
     if name == "optional_deps":
         by_name = {r.name: r for r in meta.requires_dist or []}
-        assert set(by_name) == {"requests", "tomli", "ruff", "mypy", "pytest", "coverage", "sphinx"}
+        assert set(by_name) == {"requests", "tomli", "ruff", "mypy", "pytest", "coverage", "sphinx", "furo"}
         assert by_name["coverage"].extras == {"toml"}
         assert by_name["requests"].marker is None
         assert by_name["mypy"].marker.evaluate({"extra": "dev-tools"})

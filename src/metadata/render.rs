@@ -172,9 +172,11 @@ fn has_top_level_or(marker: &str) -> bool {
             (None, '(') => depth += 1,
             (None, ')') => depth = depth.saturating_sub(1),
             (None, 'o') if depth == 0 => {
-                let before_ok = i > 0 && bytes[i - 1].is_ascii_whitespace();
-                let after_ok = bytes.get(i + 1) == Some(&b'r')
-                    && bytes.get(i + 2).is_some_and(|b| b.is_ascii_whitespace());
+                // `or` is a keyword wherever it is not part of a name: PEP 508 needs no space
+                // around it after a quote or a parenthesis (`'3.8'or os_name == 'nt'`).
+                let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.';
+                let before_ok = i == 0 || !word(&bytes[i - 1]);
+                let after_ok = bytes.get(i + 1) == Some(&b'r') && bytes.get(i + 2).is_none_or(|b| !word(b));
                 if before_ok && after_ok {
                     return true;
                 }
@@ -217,6 +219,9 @@ mod tests {
     #[test]
     fn finds_top_level_or_only() {
         assert!(has_top_level_or("a == '1' or b == '2'"));
+        assert!(has_top_level_or("python_version>='3.8'or os_name=='nt'"));
+        assert!(has_top_level_or("(a == '1')or(b == '2')"));
+        assert!(!has_top_level_or("platform_version == '1' and os_name == 'nt'"));
         assert!(!has_top_level_or("(a == '1' or b == '2') and c == '3'"));
         assert!(!has_top_level_or("platform_release == 'x or y'"));
         assert!(!has_top_level_or("os_name == 'nt' and implementation_name == 'cpython'"));

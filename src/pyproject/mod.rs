@@ -65,9 +65,25 @@ pub fn load(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Projec
     };
     let root = fs_err::canonicalize(project_dir)?;
     let source = SourceFile::new(shown, text.as_str());
+    check_toml_10(&source, &text)?;
     let raw: raw::PyProject = toml::from_str(&text).map_err(|e| toml_error(&source, &text, &e))?;
     let mut cx = Cx { source: &source, root: &root, warnings };
     Ok(build(&mut cx, raw)?)
+}
+
+/// Refuse what TOML 1.1 allows and 1.0 does not (newlines and trailing commas in inline
+/// tables, `\e`, `\xHH`, times without seconds): pip, build and every Python frontend parse
+/// pyproject.toml with tomllib (TOML 1.0), so such a file would build here and nowhere else.
+fn check_toml_10(source: &SourceFile, text: &str) -> Result<(), Error> {
+    let Err(e) = text.parse::<toml10::DocumentMut>() else { return Ok(()) };
+    let message = e.message().lines().next().unwrap_or_default().to_string();
+    let d = if toml::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        Diagnostic::error(format!("invalid TOML 1.0: {message}"))
+            .help("this is TOML 1.1 syntax, which pip, build and Python's tomllib cannot read yet")
+    } else {
+        Diagnostic::error(format!("invalid TOML: {message}"))
+    };
+    Err(Error::Invalid(Box::new(d.at(source, e.span()))))
 }
 
 /// pyproject.toml's path as diagnostics show it: the way the user named the folder, minus a
@@ -302,6 +318,18 @@ fn build(cx: &mut Cx, raw: raw::PyProject) -> Res<Project> {
                     "the description must be one line (it becomes the `Summary` field)",
                 )
                 .help("put the long text in `readme`"))
+        }
+        Some(d) if d.get_ref().chars().count() > 512 => {
+            return Err(cx
+                .error(
+                    "project.description",
+                    d.span(),
+                    format!(
+                        "the description has {} characters; PyPI refuses a `Summary` over 512",
+                        d.get_ref().chars().count()
+                    ),
+                )
+                .help("shorten it and put the long text in `readme`"))
         }
         Some(d) => Some(d.into_inner()),
         None => None,
@@ -1016,8 +1044,24 @@ fn urls(cx: &Cx, urls: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<
                 )
                 .help("PyPI rejects longer labels; shorten it"));
         }
-        if url.get_ref().trim().is_empty() {
+        let u = url.get_ref().trim();
+        if u.is_empty() {
             return Err(cx.error(&key, url.span(), "the URL is empty"));
+        }
+        // PyPI validates Project-URL values as absolute http(s) URLs at upload.
+        match u.split_once("://") {
+            Some((scheme, rest)) if !rest.is_empty() && !rest.starts_with('/') => {
+                if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+                    return Err(cx
+                        .error(&key, url.span(), format!("`{u}` is not an http or https URL"))
+                        .help("PyPI accepts only http and https project URLs"));
+                }
+            }
+            _ => {
+                return Err(cx
+                    .error(&key, url.span(), format!("`{u}` is not an absolute URL"))
+                    .help(format!("write it in full, e.g. `https://{}`", u.trim_start_matches('/'))))
+            }
         }
         out.push((located(label.get_ref().clone(), label.span()), url.into_inner()));
     }
@@ -1211,13 +1255,24 @@ fn entry_points(
             let k = format!("{key}.{n}");
             if n.is_empty()
                 || n.contains('=')
-                || n.starts_with('[')
+                || n.starts_with(['[', '#', ';'])
                 || n.starts_with(char::is_whitespace)
                 || n.ends_with(char::is_whitespace)
+                || n.contains(char::is_control)
             {
+                // entry_points.txt is INI: a line break splits the entry (and breaks reading
+                // every entry point of the distribution), `#`/`;` start a comment.
                 return Err(cx
-                    .error(&k, name.span(), format!("invalid entry-point name `{n}`"))
-                    .help("names may not contain `=`, start with `[` or start or end with whitespace"));
+                    .error(&k, name.span(), format!("invalid entry-point name {n:?}"))
+                    .help("names may not contain `=` or control characters, start with `[`, `#` or `;`, or start or end with whitespace; write letters, digits, `_`, `-` and `.`"));
+            }
+            if !n.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+                cx.warn(
+                    &k,
+                    name.span(),
+                    format!("entry-point name {n:?} has characters outside `[\\w.-]`"),
+                    "the entry points spec asks tools to write only letters, digits, `_`, `-` and `.`",
+                );
             }
             let reference = entry_value(cx, &k, &value, false)?;
             items.insert(n.clone(), reference);
@@ -1346,6 +1401,19 @@ check = "warn"
 stamp = ["src/acme/__init__.py"]
 changelog = "CHANGES.md"
 "#;
+
+    #[test]
+    fn toml_11_syntax_is_refused() {
+        let e = err_full(
+            "[project]\nname = \"a\"\nversion = \"1\"\nauthors = [{name = \"A\",\n  email = \"a@b.co\",}]\n",
+        );
+        assert!(e.contains("invalid TOML 1.0"), "{e}");
+        assert!(e.contains("pyproject.toml:4:"), "{e}");
+        let e = err_full("[project]\nname = \"a\"\nversion = \"1\"\ndescription = \"\\e[1m\"\n");
+        assert!(e.contains("invalid TOML 1.0") && e.contains("pyproject.toml:4:"), "{e}");
+        let e = err_full("[project\n");
+        assert!(e.contains("invalid TOML: ") && e.contains("pyproject.toml:1:"), "{e}");
+    }
 
     #[test]
     fn full_pyproject() {
@@ -1540,6 +1608,17 @@ changelog = "CHANGES.md"
     }
 
     #[test]
+    fn description_and_urls_as_pypi_wants_them() {
+        let long = "x".repeat(513);
+        let out = err(&format!("description = \"{long}\"\n"));
+        has(&out, &["pyproject.toml:4:15: the description has 513 characters"]);
+        let out = err("[project.urls]\nHomepage = \"example.com\"\n");
+        has(&out, &["pyproject.toml:5:12: `example.com` is not an absolute URL", "https://example.com"]);
+        let out = err("[project.urls]\nHomepage = \"ftp://example.com\"\n");
+        has(&out, &["is not an http or https URL"]);
+    }
+
+    #[test]
     fn description_one_line() {
         let out = err("description = \"\"\"two\nlines\"\"\"\n");
         has(&out, &["pyproject.toml:4:15: the description must be one line"]);
@@ -1730,7 +1809,13 @@ changelog = "CHANGES.md"
         let out = err("[project.entry-points.\"bad-group\"]\nx = \"a:b\"\n");
         has(&out, &["invalid entry-point group `bad-group`"]);
         let out = err("[project.entry-points.g]\n\"[x\" = \"a:b\"\n");
-        has(&out, &["invalid entry-point name `[x`"]);
+        has(&out, &["invalid entry-point name \"[x\""]);
+        let out = err("[project.entry-points.g]\n\"new\\nline\" = \"a:b\"\n");
+        has(&out, &["pyproject.toml:5:1: invalid entry-point name \"new\\nline\""]);
+        let out = err("[project.entry-points.g]\n\"#hash\" = \"a:b\"\n");
+        has(&out, &["invalid entry-point name \"#hash\""]);
+        let w = warnings("[project.entry-points.g]\n\"a b\" = \"a:b\"\n");
+        has(&w[0], &["outside `[\\w.-]`"]);
         let out = err("[project.scripts]\nx = \"a:b\"\n[project.gui-scripts]\nx = \"a:c\"\n");
         has(&out, &["pyproject.toml:7:1: `x` is both a script and a GUI script"]);
         let w = warnings("[project.entry-points.g]\nx = \"a:b [extra]\"\n");
