@@ -126,7 +126,8 @@ pub struct ToolConfig {
     pub sdist_include: Vec<Located<String>>,
     /// Globs removed from the sdist only.
     pub sdist_exclude: Vec<Located<String>>,
-    /// Source path → destination under `.data/` (first segment is the scheme).
+    /// Source path → destination under `.data/` (first segment is the scheme; a trailing `/`
+    /// makes the destination a folder).
     pub data: Vec<(Located<String>, Located<String>)>,
     /// Build-time check level.
     pub check: CheckLevel,

@@ -1,10 +1,12 @@
 //! Module discovery and file selection for the wheel and the sdist.
 //!
 //! Candidates come from `git ls-files` in a git work tree (so an untracked `.env` can never
-//! leak), otherwise from a walk honouring the .gitignore family; both minus the default
-//! excludes. `include` globs add files from disk, `exclude` globs remove them; the wheel takes
-//! what lies under the module folders, the sdist takes everything plus the files the build
-//! needs (pyproject.toml, readme, license files, version file).
+//! leak), otherwise from a walk honouring the project's .gitignore files and
+//! `.git/info/exclude` (never the builder's global excludes file; no ignore file at all in an
+//! unpacked sdist, whose file list is final); both minus the default excludes. `include` globs
+//! add files from disk, `exclude` globs remove them; license globs match that same pool. The
+//! wheel takes what lies under the module folders, the sdist takes everything plus the files
+//! the build needs (pyproject.toml, readme, license files, version file).
 
 mod modules;
 mod walk;
@@ -195,8 +197,8 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
         }
     }
 
-    let (data, data_sources) = select_data(project, &mut ctx, &pool, &wheel_exclude, warnings)?;
-    let license_files = select_licenses(project, &mut ctx, &pool)?;
+    let data = select_data(project, &mut ctx, &pool, &wheel_exclude, warnings)?;
+    let license_files = select_licenses(project, &mut ctx, &pool, &exclude, origin)?;
 
     // Sdist: everything selected, then what the build from the sdist needs.
     let mut sdist_pool: BTreeMap<String, Cand> = pool.clone();
@@ -209,6 +211,7 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
 
     let secrets: Vec<&str> = wheel
         .values()
+        .chain(&license_files)
         .map(|e| e.rel_path.as_str())
         .chain(sdist_pool.keys().map(String::as_str))
         .filter(|rel| is_secret(rel.rsplit('/').next().unwrap_or(rel)))
@@ -252,7 +255,7 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
             sdist_pool.insert(rel, cand);
         }
     }
-    for e in license_files.iter().chain(&data_sources) {
+    for e in license_files.iter().chain(&data) {
         sdist_pool
             .entry(e.rel_path.clone())
             .or_insert_with(|| Cand { source: e.source.clone(), executable: e.executable });
@@ -337,38 +340,65 @@ impl<'a> Ctx<'a> {
 
 fn candidate_listing(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<(Listing, Origin), Error> {
     let root = &project.root;
+    // An unpacked sdist ships its `.gitignore`, which may match files the sdist holds (tracked
+    // but ignored, e.g. force-added `*.mo`): its file list is final, so no ignore file applies,
+    // and the wheel built from it equals the wheel built from the tree.
+    let sdist = walk::is_unpacked_sdist(root);
     if walk::in_git_work_tree(root) {
         let listing = walk::git_listing(root)?;
         if listing.entries.contains_key("pyproject.toml") {
             return Ok((listing, Origin::Git));
         }
         // A fresh `git init` (or a project in an ignored folder): tracking says nothing yet.
+        let how = if sdist { "every file of the unpacked sdist" } else { "honouring .gitignore" };
         warnings.push(
             Diagnostic::warning(format!(
                 "{} is in a git work tree but pyproject.toml is not tracked; \
-                 selecting files by walking the folder (honouring .gitignore) instead",
+                 selecting files by walking the folder ({how}) instead",
                 root.display()
             ))
             .help("`git add` the project so that only tracked files are packaged"),
         );
     }
-    Ok((walk::walk_listing(root, WalkKind::Candidates)?, Origin::Walk))
+    let listing = walk::walk_listing(root, WalkKind::Candidates { ignore_files: !sdist })?;
+    Ok((listing, Origin::Walk))
 }
 
 /// Wheel schemes a `data` destination may start with.
 const SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
 
-/// `tool.data`: the `.data/` entries, and the files they come from (for the sdist).
+/// `tool.data`: the `.data/` entries (their `rel_path` is the file the sdist must carry).
+///
+/// A destination ending in `/` (or naming only the scheme) is a folder the source goes into;
+/// otherwise a file source is installed under exactly that name. Two mappings writing the
+/// same file, or one writing a file where another writes a folder, are refused: the installer
+/// would fail (or silently overwrite) at install time.
 fn select_data(
     project: &Project,
     ctx: &mut Ctx<'_>,
     pool: &BTreeMap<String, Cand>,
     wheel_exclude: &Globs<'_>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Vec<FileEntry>, Vec<FileEntry>), Error> {
-    let mut data: BTreeMap<String, FileEntry> = BTreeMap::new();
-    let mut sources = Vec::new();
-    for (src, dest) in &project.tool.data {
+) -> Result<Vec<FileEntry>, Error> {
+    // Archive path → (entry, index of the mapping that wrote it).
+    let mut data: BTreeMap<String, (FileEntry, usize)> = BTreeMap::new();
+    let mappings = &project.tool.data;
+    let collision = |archive: &str, what: String, a: usize, b: usize| {
+        let (sa, da) = &mappings[a];
+        let (sb, db) = &mappings[b];
+        let both = if a == b {
+            format!("data mapping `{}` = `{}`", sa.value, da.value)
+        } else {
+            format!("data mappings `{}` = `{}` and `{}` = `{}`", sb.value, db.value, sa.value, da.value)
+        };
+        invalid(
+            project
+                .error_at(format!("{both} collide at `{archive}` in the wheel's data: {what}"), da.span.clone())
+                .key("tool.cartwheel.data")
+                .help("give each file its own destination; end a destination with `/` to install into that folder"),
+        )
+    };
+    for (index, (src, dest)) in mappings.iter().enumerate() {
         let src_rel = normalize_rel(&src.value).filter(|r| !r.is_empty()).ok_or_else(|| {
             invalid(
                 project
@@ -398,24 +428,15 @@ fn select_data(
         let dest_is_dir = dest.value.trim_end().ends_with('/') || !dest_rel.contains('/');
         let abs = project.root.join(&src_rel);
         let mut add = |archive: String, rel: &str, cand: &Cand| -> Result<(), Error> {
-            if let Some(prev) = data.get(&archive) {
+            if let Some((prev, prev_index)) = data.get(&archive) {
+                // The same file reached through two mappings (a folder and a file in it) is
+                // harmless; two different files are not.
                 if prev.rel_path != rel {
-                    return Err(invalid(
-                        project
-                            .error_at(
-                                format!(
-                                    "`{rel}` and `{}` both go to `{archive}` in the wheel's data",
-                                    prev.rel_path
-                                ),
-                                dest.span.clone(),
-                            )
-                            .key("tool.cartwheel.data"),
-                    ));
+                    let what = format!("both `{}` and `{rel}` are written there", prev.rel_path);
+                    return Err(collision(&archive, what, index, *prev_index));
                 }
             }
-            let e = entry(archive.clone(), rel, cand);
-            sources.push(e.clone());
-            data.insert(archive, e);
+            data.insert(archive.clone(), (entry(archive, rel, cand), index));
             Ok(())
         };
         if abs.is_dir() {
@@ -462,14 +483,32 @@ fn select_data(
             add(archive, &src_rel, &cand)?;
         }
     }
-    Ok((data.into_values().collect(), sources))
+    // A file at `data/share/t` and another at `data/share/t/x.json`: `t` cannot be both.
+    for (archive, (e, index)) in &data {
+        for (i, _) in archive.match_indices('/') {
+            let folder = &archive[..i];
+            if let Some((file, file_index)) = data.get(folder) {
+                let what = format!(
+                    "`{}` is installed as the file `{folder}`, but `{}` goes inside a folder of that name",
+                    file.rel_path, e.rel_path
+                );
+                return Err(collision(folder, what, *index, *file_index));
+            }
+        }
+    }
+    Ok(data.into_values().map(|(e, _)| e).collect())
 }
 
 /// PEP 639 license files: the globs when given, else the conventional root-level names.
+///
+/// Both are matched against `pool` (the candidates plus `include`d files, minus `exclude`), so
+/// an untracked or ignored `node_modules/x/LICENSE` is never picked up by `**/LICENSE*`.
 fn select_licenses(
     project: &Project,
     ctx: &mut Ctx<'_>,
     pool: &BTreeMap<String, Cand>,
+    exclude: &Globs<'_>,
+    origin: Origin,
 ) -> Result<Vec<FileEntry>, Error> {
     let mut out: BTreeMap<String, FileEntry> = BTreeMap::new();
     match &project.license_files {
@@ -497,17 +536,29 @@ fn select_licenses(
                     })?;
                 matchers.push((g, glob.compile_matcher()));
             }
-            let (_, disk) = ctx.disk()?;
             for (g, m) in &matchers {
-                if let Some((_, d)) = disk.errors.iter().find(|(rel, _)| m.is_match(rel)) {
-                    return Err(invalid(d.clone()));
-                }
                 let mut any = false;
-                for (rel, cand) in disk.files.iter().filter(|(rel, _)| m.is_match(rel)) {
+                for (rel, cand) in pool.iter().filter(|(rel, _)| m.is_match(rel)) {
                     any = true;
                     out.insert(rel.clone(), entry(rel.clone(), rel, cand));
                 }
                 if !any {
+                    let (_, disk) = ctx.disk()?;
+                    let on_disk = disk.files.keys().chain(disk.errors.iter().map(|(rel, _)| rel));
+                    let help = match on_disk.filter(|rel| m.is_match(rel)).min() {
+                        Some(rel) if exclude.hits(rel) => format!(
+                            "`{rel}` exists but is excluded by `exclude` in [tool.cartwheel]; \
+                             PEP 639 requires every pattern to match"
+                        ),
+                        Some(rel) if origin == Origin::Git => {
+                            format!("`{rel}` exists but is not tracked by git: `git add {rel}`")
+                        }
+                        Some(rel) => format!(
+                            "`{rel}` exists but is ignored (.gitignore or .git/info/exclude): \
+                             stop ignoring it, or add it to `include` in [tool.cartwheel]"
+                        ),
+                        None => "PEP 639 requires every pattern to match; fix or remove it".to_string(),
+                    };
                     return Err(invalid(
                         project
                             .error_at(
@@ -515,7 +566,7 @@ fn select_licenses(
                                 g.span.clone(),
                             )
                             .key("project.license-files")
-                            .help("PEP 639 requires every pattern to match; fix or remove it"),
+                            .help(help),
                     ));
                 }
             }

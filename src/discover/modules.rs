@@ -31,11 +31,9 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
             .iter()
             .map(|m| Wanted { name: m.value.trim().to_string(), span: m.span.clone(), explicit: true })
             .collect(),
-        None => vec![Wanted {
-            name: project.normalized_name.as_module_name(),
-            span: project.name.span.clone(),
-            explicit: false,
-        }],
+        None => {
+            vec![Wanted { name: default_name(project), span: project.name.span.clone(), explicit: false }]
+        }
     };
     if wanted.is_empty() {
         return Err(invalid(
@@ -46,7 +44,7 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
         ));
     }
     for w in wanted.iter().filter(|w| w.explicit) {
-        if !is_dotted_identifier(&w.name) {
+        if !is_module_name(&w.name) {
             return Err(invalid(
                 project
                     .error_at(format!("`{}` is not a valid import name", w.name), w.span.clone())
@@ -104,6 +102,33 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
     Ok(Found { modules, source_rel })
 }
 
+/// The import name a project name stands for: `acme-sdk` → `acme_sdk`, but a PEP 561
+/// stub-only distribution `acme-stubs` → the folder `acme-stubs` (unless only `acme_stubs`
+/// exists, a regular package that happens to end in `stubs`).
+fn default_name(project: &Project) -> String {
+    let module = project.normalized_name.as_module_name();
+    let Some(base) = project.normalized_name.as_str().strip_suffix("-stubs") else {
+        return module;
+    };
+    let stubs = format!("{}-stubs", base.replace('-', "_"));
+    let exists =
+        |name: &str| [project.root.join("src"), project.root.clone()].iter().any(|d| exists_any(d, name));
+    if !is_module_name(&stubs) || (!exists(&stubs) && exists(&module)) {
+        module
+    } else {
+        stubs
+    }
+}
+
+/// A dotted Python identifier, or a PEP 561 stub-only package `<dotted identifier>-stubs`.
+fn is_module_name(name: &str) -> bool {
+    is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
+}
+
+fn is_stubs(name: &str) -> bool {
+    name.ends_with("-stubs")
+}
+
 fn is_dotted_identifier(name: &str) -> bool {
     name.split('.').all(|part| {
         let mut chars = part.chars();
@@ -152,31 +177,37 @@ fn probe(
         init,
         source_dir: source_dir.to_path_buf(),
     };
-    if dir.join("__init__.py").is_file() {
+    // `__init__.pyi` alone marks a stub-only package (PEP 561): type checkers read it, and the
+    // wheel ships the folder as it is.
+    let init_name = ["__init__.py", "__init__.pyi"].into_iter().find(|n| dir.join(n).is_file());
+    if let Some(init_name) = init_name {
         if file.is_file() {
+            let why = if init_name == "__init__.py" {
+                "Python would import the package and ignore the file"
+            } else {
+                "Python would import the file and type checkers the package's stubs"
+            };
             return Err(invalid(
                 project
                     .error_at(
-                        format!(
-                            "both `{package_rel}/__init__.py` and `{package_rel}.py` exist; \
-                             Python would import the package and ignore the file"
-                        ),
+                        format!("both `{package_rel}/{init_name}` and `{package_rel}.py` exist; {why}"),
                         span,
                     )
                     .key("tool.cartwheel.module")
                     .help(format!("remove or rename `{package_rel}.py`")),
             ));
         }
-        let init = format!("{package_rel}/__init__.py");
+        let init = format!("{package_rel}/{init_name}");
         return Ok(Some(module(package_rel, Some(init))));
     }
-    if file.is_file() {
+    if file.is_file() && !is_stubs(name) {
         let rel = format!("{package_rel}.py");
         return Ok(Some(module(rel.clone(), Some(rel))));
     }
     // A folder without `__init__.py` is a namespace package, which is only a sensible
-    // distribution unit below a shared namespace (`acme.plugins.foo`).
-    if dotted && dir.is_dir() {
+    // distribution unit below a shared namespace (`acme.plugins.foo`), or the stubs of one
+    // (PEP 561: `acme-stubs/plugins/foo/__init__.pyi`).
+    if (dotted || is_stubs(name)) && dir.is_dir() {
         return Ok(Some(module(package_rel, None)));
     }
     Ok(None)
@@ -195,9 +226,15 @@ fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
     let mut bare_folder = None;
     for folder in &folders {
         let pkg = join_rel(folder, &path);
+        if is_stubs(&w.name) {
+            looked.push(format!("{pkg}/"));
+            continue;
+        }
         looked.push(format!("{pkg}/__init__.py"));
         looked.push(format!("{pkg}.py"));
-        if project.root.join(&pkg).is_dir() && bare_folder.is_none() {
+        let dir = project.root.join(&pkg);
+        let has_init = ["__init__.py", "__init__.pyi"].iter().any(|n| dir.join(n).is_file());
+        if dir.is_dir() && !has_init && bare_folder.is_none() {
             bare_folder = Some(pkg);
         }
     }
@@ -212,6 +249,8 @@ fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
 
     let what = if w.explicit {
         format!("cannot find module `{}`", w.name)
+    } else if is_stubs(&w.name) {
+        format!("cannot find the stub-only package `{}` (PEP 561: named after the project)", w.name)
     } else {
         format!("cannot find the import package `{}` (the project name with `-` → `_`)", w.name)
     };
@@ -238,7 +277,8 @@ fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
     invalid(project.error_at(message, w.span.clone()).key(key).help(help))
 }
 
-/// Folders of `dir` holding `__init__.py`, minus the usual non-distributed ones.
+/// Folders of `dir` holding `__init__.py` (or `__init__.pyi`), minus the usual
+/// non-distributed ones.
 fn top_level_packages(dir: &Path) -> Vec<String> {
     const NOT_PACKAGES: &[&str] = &["tests", "test", "docs", "doc", "examples", "benchmarks"];
     let Ok(read) = std::fs::read_dir(dir) else {
@@ -251,7 +291,7 @@ fn top_level_packages(dir: &Path) -> Vec<String> {
             let p: PathBuf = e.path();
             (!name.starts_with('.')
                 && !NOT_PACKAGES.contains(&name.as_str())
-                && p.join("__init__.py").is_file())
+                && (p.join("__init__.py").is_file() || p.join("__init__.pyi").is_file()))
             .then_some(name)
         })
         .collect();

@@ -460,15 +460,62 @@ fn license_files_glob_matching_nothing_is_an_error() {
 }
 
 #[test]
-fn license_glob_matches_ignored_files_on_disk() {
+fn license_glob_ignores_ignored_files_outside_git() {
+    // Outside git the candidates honour .gitignore: an ignored license file is not picked up
+    // (the unpacked sdist would not have it), and the error says why.
     let t = tree(&["acme/__init__.py", ".gitignore"]);
     write(t.path(), ".gitignore", "COPYING\n");
     write(t.path(), "COPYING", "gpl");
     let mut p = project(t.path(), "acme");
     p.license_files = Some(vec![Located::new("COPYING".into(), None)]);
+    let d = run_err(&p);
+    assert!(d.message.contains("`COPYING` matches no file"), "{d}");
+    let help = d.help.unwrap();
+    assert!(help.contains("`COPYING` exists but is ignored") && help.contains("`include`"), "{help}");
+
+    // `include` brings it back.
+    p.tool.include = vec![Located::new("COPYING".into(), None)];
     let (sel, _) = run(&p);
     assert_eq!(paths(&sel.license_files), ["COPYING"]);
     assert!(paths(&sel.sdist).contains(&"COPYING"));
+
+    // `exclude` still applies to license files.
+    p.tool.include = vec![];
+    p.tool.exclude = vec![Located::new("LICENSE".into(), None)];
+    write(t.path(), "LICENSE", "mit");
+    p.license_files = Some(vec![Located::new("LICENSE".into(), None)]);
+    let d = run_err(&p);
+    assert!(d.help.as_deref().unwrap().contains("`LICENSE` exists but is excluded by `exclude`"), "{d}");
+}
+
+#[test]
+fn license_glob_matches_tracked_files_only_in_git() {
+    let t = tree(&["acme/__init__.py", "LICENSE", "vendor/lib/LICENSE.txt", ".gitignore"]);
+    write(t.path(), ".gitignore", "node_modules/\n");
+    git_repo(t.path());
+    write(t.path(), "node_modules/left-pad/LICENSE", "wtfpl");
+    write(t.path(), "docs/LICENSE.md", "untracked");
+    let mut p = project(t.path(), "acme");
+    p.license_files = Some(vec![Located::new("**/LICENSE*".into(), None)]);
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.license_files), ["LICENSE", "vendor/lib/LICENSE.txt"]);
+    let sdist = paths(&sel.sdist);
+    assert!(!sdist.iter().any(|s| s.starts_with("node_modules") || s.starts_with("docs")), "{sdist:?}");
+
+    // A glob matching only an untracked file is an error that says so.
+    write(t.path(), "COPYING", "gpl");
+    p.license_files = Some(vec![Located::new("LICENSE".into(), None), Located::new("COPY*".into(), None)]);
+    let d = run_err(&p);
+    assert!(d.message.contains("`COPY*` matches no file"), "{d}");
+    assert_eq!(d.help.as_deref(), Some("`COPYING` exists but is not tracked by git: `git add COPYING`"));
+
+    // A license file with a secret's name is refused like any other packaged file.
+    write(t.path(), "LICENSE.key", "x");
+    git(t.path(), &["add", "LICENSE.key"]);
+    p.license_files = Some(vec![Located::new("LICENSE*".into(), None)]);
+    p.tool.sdist_exclude = vec![Located::new("LICENSE.key".into(), None)];
+    let d = run_err(&p);
+    assert!(d.message.contains("refusing to package `LICENSE.key`"), "{d}");
 }
 
 #[test]
@@ -508,6 +555,165 @@ fn data_mapping_of_file_and_folder() {
     let d = run_err(&p);
     assert!(d.message.contains("`gone` does not exist"), "{d}");
     assert!(d.position().unwrap().starts_with("pyproject.toml:12:"), "{d}");
+}
+
+#[test]
+fn data_destination_with_trailing_slash_is_a_folder() {
+    let t = tree(&["acme/__init__.py", "share/x.json", "share/t/y.json", "share/z.json"]);
+    let mut p = project(t.path(), "acme");
+    let map = |src: &str, dest: &str| (Located::new(src.into(), None), Located::new(dest.into(), None));
+    p.tool.data = vec![map("share/x.json", "data/share/t/"), map("share/t", "data/share/t")];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.data), ["data/share/t/x.json", "data/share/t/y.json"]);
+    assert_eq!(sel.data[0].rel_path, "share/x.json");
+
+    // Without the slash the file is installed under that name; `t` cannot then also be a folder.
+    p.tool.data = vec![map("share/x.json", "data/share/t"), map("share/t", "data/share/t")];
+    let d = run_err(&p);
+    assert!(d.message.contains("`share/x.json` = `data/share/t`"), "{d}");
+    assert!(d.message.contains("`share/t` = `data/share/t`"), "{d}");
+    assert!(d.message.contains("installed as the file `data/share/t`"), "{d}");
+    assert_eq!(d.key.as_deref(), Some("tool.cartwheel.data"));
+
+    // The same destination twice.
+    p.tool.data = vec![map("share/x.json", "data/etc/c.json"), map("share/z.json", "data/etc/c.json")];
+    let d = run_err(&p);
+    assert!(
+        d.message.contains("`share/x.json` = `data/etc/c.json` and `share/z.json` = `data/etc/c.json`"),
+        "{d}"
+    );
+    assert!(d.message.contains("collide at `data/etc/c.json`"), "{d}");
+
+    // The same file reached through a folder and a file mapping is not a conflict.
+    p.tool.data = vec![map("share/t/y.json", "data/share/t/"), map("share/t", "data/share/t/")];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.data), ["data/share/t/y.json"]);
+}
+
+#[test]
+fn unpacked_sdist_builds_the_same_wheel_as_the_tree() {
+    // A tracked file matching .gitignore (force-added) is in the tree's wheel and in the sdist,
+    // which ships `.gitignore`: the unpacked sdist must not drop it.
+    let t = tree(&["src/g1/__init__.py", "src/g1/core.py", ".gitignore"]);
+    write(t.path(), ".gitignore", "*.mo\nbuild/\n");
+    write(t.path(), "src/g1/locale/de.mo", "mo");
+    git_repo(t.path());
+    git(t.path(), &["add", "-f", "src/g1/locale/de.mo"]);
+    let (from_tree, _) = run(&project(t.path(), "g1"));
+    assert_eq!(paths(&from_tree.wheel), ["g1/__init__.py", "g1/core.py", "g1/locale/de.mo"]);
+    assert!(paths(&from_tree.sdist).contains(&".gitignore"));
+
+    let unpacked = TempDir::new().unwrap();
+    for e in &from_tree.sdist {
+        write(unpacked.path(), &e.archive_path, &std::fs::read_to_string(&e.source).unwrap());
+    }
+    // Default excludes still apply.
+    write(unpacked.path(), "src/g1/__pycache__/core.cpython-312.pyc", "");
+    write(unpacked.path(), "src/g1/core.pyc", "");
+    // Without PKG-INFO it is a plain folder and .gitignore applies.
+    let (plain, _) = run(&project(unpacked.path(), "g1"));
+    assert_eq!(paths(&plain.wheel), ["g1/__init__.py", "g1/core.py"]);
+
+    write(unpacked.path(), "PKG-INFO", "Metadata-Version: 2.4\nName: g1\nVersion: 1.0\n");
+    let (from_sdist, _) = run(&project(unpacked.path(), "g1"));
+    assert_eq!(paths(&from_sdist.wheel), paths(&from_tree.wheel));
+    let sdist: Vec<&str> = paths(&from_sdist.sdist).into_iter().filter(|p| *p != "PKG-INFO").collect();
+    assert_eq!(sdist, paths(&from_tree.sdist));
+}
+
+/// The builder's global excludes file (`~/.config/git/ignore`) must not change the artifacts.
+/// HOME and XDG_CONFIG_HOME are process-wide, so the check runs in a child test process.
+#[test]
+fn global_git_excludes_file_is_not_honoured() {
+    const CHILD: &str = "CARTWHEEL_TEST_GLOBAL_EXCLUDES_CHILD";
+    const NAME: &str = "discover::tests::global_git_excludes_file_is_not_honoured";
+    if std::env::var_os(CHILD).is_none() {
+        let home = TempDir::new().unwrap();
+        write(home.path(), "xdg/git/ignore", "*.json\n");
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("xdg"))
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("1 passed"), "the child did not run the test: {stdout}");
+        return;
+    }
+    // The child: the global excludes file is in effect for git tools...
+    let (global, err) = ignore::gitignore::Gitignore::global();
+    assert!(err.is_none(), "{err:?}");
+    assert!(global.matched("acme/data/x.json", false).is_ignore(), "fake HOME not in effect");
+    // ...but not for the build.
+    let t = tree(&["acme/__init__.py", "acme/data/x.json"]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/data/x.json"]);
+}
+
+#[test]
+fn stub_only_package_is_named_after_the_project() {
+    // PEP 561: `foo-stubs` ships the folder `foo-stubs`, whose init is `__init__.pyi`.
+    let t = tree(&[
+        "src/foo-stubs/__init__.pyi",
+        "src/foo-stubs/sub/__init__.pyi",
+        "src/foo-stubs/METADATA.toml",
+    ]);
+    let (sel, _) = run(&project(t.path(), "foo-stubs"));
+    let m = &sel.modules[0];
+    assert_eq!(m.name, "foo-stubs");
+    assert_eq!(m.rel_path, "src/foo-stubs");
+    assert_eq!(m.init.as_deref(), Some("src/foo-stubs/__init__.pyi"));
+    assert_eq!(
+        paths(&sel.wheel),
+        ["foo-stubs/METADATA.toml", "foo-stubs/__init__.pyi", "foo-stubs/sub/__init__.pyi"]
+    );
+
+    // Written explicitly, and `Foo_Stubs` normalises to the same.
+    let mut p = project(t.path(), "Foo_Stubs");
+    p.tool.module = Some(vec![Located::new("foo-stubs".into(), None)]);
+    assert_eq!(run(&p).0.modules[0].rel_path, "src/foo-stubs");
+    let (sel, _) = run(&project(t.path(), "Foo_Stubs"));
+    assert_eq!(sel.modules[0].name, "foo-stubs");
+
+    // Stubs of a namespace package have no `__init__.pyi` at the top.
+    let t = tree(&["google-stubs/protobuf/__init__.pyi"]);
+    let (sel, _) = run(&project(t.path(), "google-stubs"));
+    assert_eq!(sel.modules[0].init, None);
+    assert_eq!(paths(&sel.wheel), ["google-stubs/protobuf/__init__.pyi"]);
+
+    // A regular package that merely ends in `stubs` keeps the `_` name.
+    let t = tree(&["http_stubs/__init__.py"]);
+    let (sel, _) = run(&project(t.path(), "http-stubs"));
+    assert_eq!(sel.modules[0].name, "http_stubs");
+
+    // Missing: say what was looked for.
+    let t = tree(&["README.md"]);
+    let d = run_err(&project(t.path(), "foo-stubs"));
+    assert!(d.message.contains("cannot find the stub-only package `foo-stubs`"), "{d}");
+    assert!(d.message.contains("src/foo-stubs/, foo-stubs/"), "{d}");
+}
+
+#[test]
+fn package_with_only_init_pyi_is_a_package() {
+    let t = tree(&["acme/__init__.pyi", "acme/core.pyi", "acme/py.typed", "other/__init__.pyi"]);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(sel.modules[0].init.as_deref(), Some("acme/__init__.pyi"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.pyi", "acme/core.pyi", "acme/py.typed"]);
+
+    // Not found: `other` (stubs only) is suggested, and no "add an `__init__.py`" help.
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(vec![Located::new("zzz".into(), None)]);
+    let d = run_err(&p);
+    let help = d.help.unwrap();
+    assert!(help.contains("acme, other") && !help.contains("no `__init__.py`"), "{help}");
+
+    // A stub package next to a same-named module is ambiguous.
+    write(t.path(), "acme.py", "");
+    let d = run_err(&project(t.path(), "acme"));
+    assert!(d.message.contains("both `acme/__init__.pyi` and `acme.py` exist"), "{d}");
 }
 
 #[cfg(unix)]

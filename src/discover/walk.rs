@@ -148,8 +148,13 @@ fn path_default_excluded(root: &Path, rel: &str, venv_cache: &mut HashMap<String
 /// Which walk: the candidate walk honours ignore files; the disk walk (for `include` and
 /// `license-files`) sees everything but the default-excluded folders.
 pub(super) enum WalkKind<'a> {
-    /// Honour the .gitignore family.
-    Candidates,
+    /// Honour the project's .gitignore files and `.git/info/exclude` (never the builder's
+    /// global excludes file) when `ignore_files`; an unpacked sdist, whose file list is final,
+    /// walks with no ignore file at all.
+    Candidates {
+        /// Whether to apply the project's ignore files.
+        ignore_files: bool,
+    },
     /// Ignore no file; enter default-excluded folders named by these literal prefixes.
     Disk {
         /// Literal leading folders of `include` globs.
@@ -162,18 +167,8 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
     let mut builder = ignore::WalkBuilder::new(root);
     builder.follow_links(false);
     let enter: Vec<String> = match kind {
-        WalkKind::Candidates => {
-            builder
-                .standard_filters(false)
-                .hidden(false)
-                .ignore(false)
-                // Only the project's own ignore files: a `.gitignore` of `*` in a folder above
-                // (uv's cache, where it unpacks sdists) must not empty the build.
-                .parents(false)
-                .git_ignore(true)
-                .git_global(true)
-                .git_exclude(true)
-                .require_git(false);
+        WalkKind::Candidates { ignore_files } => {
+            candidate_filters(&mut builder, ignore_files);
             Vec::new()
         }
         WalkKind::Disk { enter } => {
@@ -230,6 +225,31 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
         }
     }
     Ok(listing)
+}
+
+/// The ignore rules of the candidate walk.
+///
+/// Only the project's own ignore files: a `.gitignore` of `*` in a folder above (uv's cache,
+/// where it unpacks sdists) must not empty the build, and the builder's global excludes file
+/// (`core.excludesFile`, `~/.config/git/ignore`) must not make the artifacts depend on whose
+/// machine built them.
+pub(super) fn candidate_filters(builder: &mut ignore::WalkBuilder, ignore_files: bool) {
+    builder
+        .standard_filters(false)
+        .hidden(false)
+        .ignore(false)
+        .parents(false)
+        .git_ignore(ignore_files)
+        .git_global(false)
+        .git_exclude(ignore_files)
+        .require_git(false);
+}
+
+/// Whether the project root is an unpacked sdist: `PKG-INFO` at its top. Its file list was
+/// selected when the sdist was built, so no ignore file may take anything away from it (it
+/// ships `.gitignore`, which may match files that were tracked, e.g. force-added).
+pub(super) fn is_unpacked_sdist(root: &Path) -> bool {
+    root.join("PKG-INFO").is_file()
 }
 
 /// A relative path as a `/`-separated string; `None` when it is not UTF-8.

@@ -59,10 +59,13 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
     let mut out: Vec<Located<String>> = Vec::new();
     for name in list {
         let n = name.get_ref();
-        if !is_dotted_identifier(n) {
+        if !is_module_name(n) {
             let mut d = cx.error(KEY, name.span(), format!("`{n}` is not an importable module name"));
             d = if n.contains('-') {
-                d.help(format!("import names use `_`, not `-`: `{}`", n.replace('-', "_")))
+                d.help(format!(
+                    "import names use `_`, not `-`: `{}` (only a PEP 561 stub-only package is named `<package>-stubs`)",
+                    n.replace('-', "_")
+                ))
             } else if n.ends_with(".py") || n.contains('/') {
                 d.help("give the import name (`acme` or `acme.plugins`), not a path; the folder goes in `source`")
             } else {
@@ -76,6 +79,11 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
         out.push(located(n.clone(), name.span()));
     }
     Ok(out)
+}
+
+/// A dotted Python identifier, or a PEP 561 stub-only package `<dotted identifier>-stubs`.
+fn is_module_name(name: &str) -> bool {
+    is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
 }
 
 /// gitignore-style globs, checked with the same parser `discover` matches them with.
@@ -95,12 +103,18 @@ fn globs(cx: &Cx, key: &str, list: Option<SList>) -> Res<Vec<Located<String>>> {
     Ok(out)
 }
 
+/// `data`: source → destination pairs, both normalised; a destination written with a trailing
+/// `/` keeps it, since it means "into this folder" (`"share/x.json" = "data/share/t/"` installs
+/// `share/t/x.json`, not a file called `t`).
 fn data(cx: &Cx, table: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<String>, Located<String>)>> {
     let mut out = Vec::new();
     for (src, dest) in table.map(|t| t.into_inner().0).unwrap_or_default() {
         let key = format!("tool.cartwheel.data.{}", src.get_ref());
         let src = path(cx, &key, &src, "data source")?;
-        let d = path(cx, &key, &dest, "data destination")?;
+        let mut d = path(cx, &key, &dest, "data destination")?;
+        if dest.get_ref().trim_end().ends_with('/') {
+            d.value.push('/');
+        }
         let scheme = d.value.split('/').next().unwrap_or_default();
         if !SCHEMES.contains(&scheme) {
             let mut e = cx.error(
@@ -323,6 +337,31 @@ mod tests {
         has(&out, &["module `a` is listed twice"]);
         let out = err("[tool.cartwheel]\nmodule = 3\n");
         has(&out, &["expected a string or an array of strings, found an integer"]);
+    }
+
+    #[test]
+    fn stub_only_package_names() {
+        // PEP 561: a stub-only distribution's package is `<package>-stubs`.
+        let (p, _) =
+            ok(&format!("{HEAD}[tool.cartwheel]\nmodule = [\"foo-stubs\", \"acme.plugins-stubs\"]\n"));
+        let m = p.tool.module.unwrap();
+        assert_eq!(m[0].value, "foo-stubs");
+        assert_eq!(m[1].value, "acme.plugins-stubs");
+        for bad in ["-stubs", "foo-bar-stubs", "foo-stubs-stubs2", "foo-stub", "1foo-stubs", "foo.-stubs"] {
+            let out = err(&format!("[tool.cartwheel]\nmodule = \"{bad}\"\n"));
+            has(&out, &[&format!("`{bad}` is not an importable module name"), "`<package>-stubs`"]);
+        }
+    }
+
+    #[test]
+    fn data_destination_keeps_its_trailing_slash() {
+        let (p, _) = ok(&format!(
+            "{HEAD}[tool.cartwheel]\ndata = {{ \"share/x.json\" = \"data/share/t/\", \"bin\" = \"./scripts/\", \"y\" = \"data/share//y.json\" }}\n"
+        ));
+        let dests: Vec<&str> = p.tool.data.iter().map(|(_, d)| d.value.as_str()).collect();
+        assert_eq!(dests, ["data/share/t/", "scripts/", "data/share/y.json"]);
+        let out = err("[tool.cartwheel]\ndata = { x = \"/\" }\n");
+        has(&out, &["the data destination path must be relative"]);
     }
 
     #[test]
