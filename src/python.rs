@@ -14,8 +14,10 @@ use pyo3::types::PyDict;
 use crate::build::Build;
 use crate::cli::print_warnings;
 
+// Registered under `cartwheel` (where users import it from) so tracebacks name it right and
+// pickle can find it again.
 create_exception!(
-    _native,
+    cartwheel,
     CartwheelError,
     PyException,
     "A cartwheel build or check failed; the message says where and why."

@@ -163,3 +163,14 @@ def test_hook_raises_cartwheel_error(case, hook, cw_venv, tmp_path):
 def test_cartwheel_error_is_an_exception(cw_venv):
     out = run([cw_venv.python, "-c", "import cartwheel; print(issubclass(cartwheel.CartwheelError, Exception))"])
     assert out.stdout.strip() == "True"
+
+
+def test_exception_is_named_and_picklable_as_cartwheel_error(cw_venv, tmp_path):
+    """Tracebacks say `cartwheel.CartwheelError`, and the exception survives pickling
+    (frontends that run hooks in a subprocess may ship it back)."""
+    code = (
+        "import pickle, cartwheel; e = cartwheel.CartwheelError('boom'); "
+        "print(type(e).__module__, type(e).__qualname__, type(pickle.loads(pickle.dumps(e))).__name__)"
+    )
+    out = run([cw_venv.python, "-c", code], cwd=tmp_path).stdout.split()
+    assert out == ["cartwheel", "CartwheelError", "CartwheelError"]

@@ -16,7 +16,7 @@ mod tests;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -214,7 +214,7 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
         .chain(&license_files)
         .map(|e| e.rel_path.as_str())
         .chain(sdist_pool.keys().map(String::as_str))
-        .filter(|rel| is_secret(rel.rsplit('/').next().unwrap_or(rel)))
+        .filter(|rel| is_secret(&project.root, rel))
         .filter(|rel| !include.hits(rel) && !sdist_include.hits(rel))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
@@ -223,13 +223,16 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
         let list = secrets.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
         return Err(invalid(
             Diagnostic::error(format!(
-                "refusing to package {list}: the name looks like a secret (key, credentials, .env)"
+                "refusing to package {list}: it looks like a secret (a private key, credentials, .env)"
             ))
             .at(&SourceFile::new(*first, ""), None)
-            .help(
-                "add it to `exclude` in [tool.cartwheel] (and untrack it), \
-                 or list it explicitly in `include` if it is meant to ship",
-            ),
+            .help(if origin == Origin::Git {
+                "add it to `exclude` in [tool.cartwheel] (and `git rm --cached` it), \
+                 or list it explicitly in `include` if it is meant to ship (a test fixture)"
+            } else {
+                "add it to `exclude` in [tool.cartwheel], or list it explicitly in `include` \
+                 if it is meant to ship (a test fixture)"
+            }),
         ));
     }
 
@@ -619,16 +622,41 @@ fn check_license_glob(glob: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `.env`, `.env.*`, `*.pem`, `*.key`, `id_rsa*`, `id_ed25519*`, `.pypirc`, `.netrc`.
-fn is_secret(name: &str) -> bool {
-    name == ".env"
-        || name.starts_with(".env.")
-        || name.ends_with(".pem")
-        || name.ends_with(".key")
-        || name.starts_with("id_rsa")
-        || name.starts_with("id_ed25519")
-        || name == ".pypirc"
-        || name == ".netrc"
+/// Files that must not ship by accident: `.env` files (not their `.example`/`.sample`
+/// templates), `.pypirc`, `.netrc`, SSH private keys (`id_rsa`, not `id_rsa.pub`), and `.pem`
+/// / `.key` files only when they hold a private key: public CA bundles such as botocore's
+/// `cacert.pem` are ordinary package data.
+fn is_secret(root: &Path, rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name == ".env" {
+        return true;
+    }
+    if let Some(suffix) = name.strip_prefix(".env.") {
+        return !matches!(suffix, "example" | "sample" | "template" | "dist" | "defaults");
+    }
+    if name == ".pypirc" || name == ".netrc" {
+        return true;
+    }
+    if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].iter().any(|k| name.starts_with(k)) {
+        return !name.ends_with(".pub");
+    }
+    if [".pem", ".key", ".p8"].iter().any(|ext| name.ends_with(ext)) {
+        return holds_private_key(&root.join(rel));
+    }
+    false
+}
+
+/// Whether a PEM file holds a private key (`-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED ]PRIVATE KEY-----`).
+fn holds_private_key(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    // Keys sit near the top of a bundle; 1 MiB bounds the read on a huge file.
+    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 20).read_to_end(&mut head));
+    match read {
+        Ok(_) => head.windows(16).any(|w| w == b"PRIVATE KEY-----"),
+        // Unreadable: refuse rather than ship it unseen.
+        Err(_) => true,
+    }
 }
 
 /// One list of gitignore-style globs, remembering which glob ever matched.

@@ -347,14 +347,21 @@ fn untracked_env_never_in_sdist() {
 
 #[test]
 fn tracked_secret_refused_unless_included() {
-    let t = tree(&["acme/__init__.py", ".env", "acme/certs/server.pem"]);
+    let t = tree(&["acme/__init__.py", ".env", ".env.example", "acme/certs/id_rsa.pub"]);
+    write(t.path(), "acme/certs/server.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
+    // A public CA bundle is package data (botocore, certifi).
+    write(t.path(), "acme/cacert.pem", "-----BEGIN CERTIFICATE-----\nMIIF\n-----END CERTIFICATE-----\n");
     git_repo(t.path());
     let d = run_err(&project(t.path(), "acme"));
     assert_eq!(d.severity, Severity::Error);
     assert!(d.message.contains("`.env`"), "{d}");
     assert!(d.message.contains("`acme/certs/server.pem`"), "{d}");
+    assert!(
+        !d.message.contains("cacert") && !d.message.contains("example") && !d.message.contains(".pub"),
+        "{d}"
+    );
     assert_eq!(d.position().as_deref(), Some(".env"));
-    assert!(d.help.unwrap().contains("include"));
+    assert!(d.help.unwrap().contains("git rm --cached"));
 
     let mut p = project(t.path(), "acme");
     p.tool.include = locs(&[".env"]);
@@ -510,7 +517,7 @@ fn license_glob_matches_tracked_files_only_in_git() {
     assert_eq!(d.help.as_deref(), Some("`COPYING` exists but is not tracked by git: `git add COPYING`"));
 
     // A license file with a secret's name is refused like any other packaged file.
-    write(t.path(), "LICENSE.key", "x");
+    write(t.path(), "LICENSE.key", "-----BEGIN PRIVATE KEY-----\n");
     git(t.path(), &["add", "LICENSE.key"]);
     p.license_files = Some(vec![Located::new("LICENSE*".into(), None)]);
     p.tool.sdist_exclude = vec![Located::new("LICENSE.key".into(), None)];
