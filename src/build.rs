@@ -1,6 +1,7 @@
 //! One prepared build: pyproject.toml read once, files selected once, version and metadata
 //! resolved once; the wheel, sdist and editable writers all read from it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use crate::discover::{self, FileEntry, Selection};
 use crate::error::Result;
 use crate::metadata::Metadata;
 use crate::project::Project;
+use crate::wheel::record_hash;
 use crate::{pyproject, version};
 
 /// Everything the archive writers need, computed once.
@@ -52,15 +54,79 @@ impl Artifact {
     }
 }
 
-/// A file's bytes, ready to archive.
+/// Where an archive member's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Made in memory (metadata, stamped files, rewritten scripts).
+    Bytes(Vec<u8>),
+    /// Read from disk when the member is written.
+    File(PathBuf),
+    /// A directory entry (sdists only).
+    Dir,
+}
+
+/// One archive member: its path inside the archive and where its bytes come from.
 #[derive(Debug, Clone)]
 pub struct Blob {
     /// Path inside the archive.
     pub path: String,
     /// Content.
-    pub data: Vec<u8>,
+    pub content: Content,
     /// Executable bit.
     pub executable: bool,
+}
+
+impl Blob {
+    /// A regular, non-executable member made in memory.
+    pub fn bytes(path: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
+        Self { path: path.into(), content: Content::Bytes(data.into()), executable: false }
+    }
+}
+
+/// Read-ahead budget: files are read (and hashed) in parallel batches of about this many bytes,
+/// so memory stays flat however large the tree; a larger single file is a batch of its own.
+const BATCH_BYTES: u64 = 32 << 20;
+
+/// Hand every member, in order, with its bytes (and its RECORD hash when `hash`) to `sink`.
+pub fn stream(
+    members: &[Blob],
+    hash: bool,
+    mut sink: impl FnMut(&Blob, &[u8], Option<String>) -> Result<()>,
+) -> Result<()> {
+    let sizes: Vec<u64> = members
+        .par_iter()
+        .map(|m| match &m.content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Content::Dir => 0,
+        })
+        .collect();
+    let mut start = 0;
+    while start < members.len() {
+        let mut end = start;
+        let mut total = 0;
+        while end < members.len() && (end == start || total + sizes[end] <= BATCH_BYTES) {
+            total += sizes[end];
+            end += 1;
+        }
+        let loaded: Vec<(Cow<'_, [u8]>, Option<String>)> = members[start..end]
+            .par_iter()
+            .map(|m| {
+                let data: Cow<'_, [u8]> = match &m.content {
+                    Content::Bytes(b) => Cow::Borrowed(b),
+                    Content::File(p) => Cow::Owned(fs_err::read(p).map_err(crate::discover::Error::from)?),
+                    Content::Dir => Cow::Borrowed(&[]),
+                };
+                let digest = (hash && !matches!(m.content, Content::Dir)).then(|| record_hash(&data));
+                Ok((data, digest))
+            })
+            .collect::<Result<_>>()?;
+        for (m, (data, digest)) in members[start..end].iter().zip(loaded) {
+            sink(m, &data, digest)?;
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 impl Build {
@@ -88,16 +154,18 @@ impl Build {
         entries.iter().filter(|e| !e.source.starts_with(&out)).cloned().collect()
     }
 
-    /// Read `entries` in parallel, with stamped content where a stamp applies, under `prefix`.
-    pub fn read_all(&self, entries: &[FileEntry], prefix: &str) -> Result<Vec<Blob>> {
+    /// Archive members for `entries` under `prefix`: stamped content where a stamp applies,
+    /// otherwise the file, read when it is written.
+    pub fn blobs(&self, entries: &[FileEntry], prefix: &str) -> Vec<Blob> {
         entries
-            .par_iter()
-            .map(|e| {
-                let data = match self.stamps.get(&e.rel_path) {
-                    Some(bytes) => bytes.clone(),
-                    None => fs_err::read(&e.source).map_err(crate::discover::Error::from)?,
-                };
-                Ok(Blob { path: format!("{prefix}{}", e.archive_path), data, executable: e.executable })
+            .iter()
+            .map(|e| Blob {
+                path: format!("{prefix}{}", e.archive_path),
+                content: match self.stamps.get(&e.rel_path) {
+                    Some(bytes) => Content::Bytes(bytes.clone()),
+                    None => Content::File(e.source.clone()),
+                },
+                executable: e.executable,
             })
             .collect()
     }

@@ -28,7 +28,7 @@ pub fn files(build: &Build) -> Result<Vec<Blob>> {
         let dirs: BTreeSet<String> =
             build.selection.modules.iter().map(|m| utf8(&m.source_dir)).collect::<Result<_>>()?;
         let text: String = dirs.iter().map(|d| format!("{d}\n")).collect();
-        return Ok(vec![Blob { path: pth_name, data: text.into_bytes(), executable: false }]);
+        return Ok(vec![Blob::bytes(pth_name, text)]);
     }
     // Every module and each of its dotted parents (namespace packages) maps to the folder that
     // holds it, so `acme.plugins.foo` imports even when another distribution owns `acme`.
@@ -66,8 +66,5 @@ if not any(getattr(f, "__module__", None) == __name__ for f in sys.meta_path):
 "#,
         name = build.project.name.value,
     );
-    Ok(vec![
-        Blob { path: pth_name, data: format!("import {finder}\n").into_bytes(), executable: false },
-        Blob { path: format!("{finder}.py"), data: module.into_bytes(), executable: false },
-    ])
+    Ok(vec![Blob::bytes(pth_name, format!("import {finder}\n")), Blob::bytes(format!("{finder}.py"), module)])
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::archive::{ArchiveWriter, AtomicOutput, TarGzWriter};
-use crate::build::{Artifact, Blob, Build};
+use crate::build::{stream, Artifact, Blob, Build, Content};
 use crate::error::Result;
 use crate::names::SdistFilename;
 
@@ -20,17 +20,14 @@ impl Build {
         let name = self.sdist_filename();
         let top = name.top_dir();
         fs_err::create_dir_all(out_dir).map_err(crate::archive::Error::from)?;
-        let mut blobs = self.read_all(&self.outside(&self.selection.sdist, out_dir), &format!("{top}/"))?;
-        blobs.retain(|b| b.path != format!("{top}/PKG-INFO"));
-        blobs.push(Blob {
-            path: format!("{top}/PKG-INFO"),
-            data: self.metadata.render(true).into_bytes(),
-            executable: false,
-        });
-        blobs.sort_by(|a, b| a.path.cmp(&b.path));
+        let pkg_info = format!("{top}/PKG-INFO");
+        let mut members = self.blobs(&self.outside(&self.selection.sdist, out_dir), &format!("{top}/"));
+        members.retain(|b| b.path != pkg_info);
+        members.push(Blob::bytes(pkg_info, self.metadata.render(true)));
+        let files = members.len();
         // Directory entries: some extractors (and twine's root detection) expect them.
         let mut dirs = BTreeSet::new();
-        for b in &blobs {
+        for b in &members {
             let mut p = b.path.as_str();
             while let Some((parent, _)) = p.rsplit_once('/') {
                 if !dirs.insert(parent.to_string()) {
@@ -39,22 +36,25 @@ impl Build {
                 p = parent;
             }
         }
-        let mut entries: Vec<(String, Option<&Blob>)> =
-            dirs.into_iter().map(|d| (format!("{d}/"), None)).collect();
-        entries.extend(blobs.iter().map(|b| (b.path.clone(), Some(b))));
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        members.extend(dirs.into_iter().map(|d| Blob {
+            path: format!("{d}/"),
+            content: Content::Dir,
+            executable: false,
+        }));
+        members.sort_by(|a, b| a.path.cmp(&b.path));
 
         let out = AtomicOutput::create(out_dir, &name.to_string())?;
         let mut writer: Box<dyn ArchiveWriter> = Box::new(TarGzWriter::new(out.file()?, self.repro));
-        for (path, blob) in &entries {
-            match blob {
-                Some(b) => writer.add_file(&b.path, &b.data, b.executable)?,
-                None => writer.add_directory(path)?,
+        stream(&members, false, |b, data, _| {
+            match b.content {
+                Content::Dir => writer.add_directory(&b.path)?,
+                _ => writer.add_file(&b.path, data, b.executable)?,
             }
-        }
+            Ok(())
+        })?;
         writer.finish()?;
         let path = out.persist()?;
         let size = fs_err::metadata(&path).map_err(crate::archive::Error::from)?.len();
-        Ok(Artifact { path, size, files: blobs.len() })
+        Ok(Artifact { path, size, files })
     }
 }

@@ -4,11 +4,10 @@
 use std::path::Path;
 
 use base64::Engine;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::archive::{ArchiveWriter, AtomicOutput, ZipWriter};
-use crate::build::{Artifact, Blob, Build};
+use crate::build::{stream, Artifact, Blob, Build, Content};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::metadata;
@@ -24,35 +23,33 @@ impl Build {
     }
 
     /// The files of `.dist-info` except RECORD, in archive order.
-    fn dist_info(&self, name: &WheelFilename) -> Result<Vec<Blob>> {
+    fn dist_info(&self, name: &WheelFilename) -> Vec<Blob> {
         let dir = name.dist_info_dir();
         let mut blobs = vec![
-            Blob {
-                path: format!("{dir}/METADATA"),
-                data: self.metadata.render(false).into_bytes(),
-                executable: false,
-            },
-            Blob { path: format!("{dir}/WHEEL"), data: wheel_file(name).into_bytes(), executable: false },
+            Blob::bytes(format!("{dir}/METADATA"), self.metadata.render(false)),
+            Blob::bytes(format!("{dir}/WHEEL"), wheel_file(name)),
         ];
         if let Some(ep) = metadata::entry_points_txt(&self.project) {
-            blobs.push(Blob {
-                path: format!("{dir}/entry_points.txt"),
-                data: ep.into_bytes(),
-                executable: false,
-            });
+            blobs.push(Blob::bytes(format!("{dir}/entry_points.txt"), ep));
         }
-        blobs.extend(self.read_all(&self.selection.license_files, &format!("{dir}/licenses/"))?);
+        blobs.extend(self.blobs(&self.selection.license_files, &format!("{dir}/licenses/")));
         blobs.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(blobs)
+        blobs
     }
 
     /// The `.data/` files, scripts with their shebang made `#!python` for installers to rewrite.
     fn data_files(&self, name: &WheelFilename) -> Result<Vec<Blob>> {
-        let mut blobs = self.read_all(&self.selection.data, &format!("{}/", name.data_dir()))?;
+        let mut blobs = self.blobs(&self.selection.data, &format!("{}/", name.data_dir()));
         let scripts = format!("{}/scripts/", name.data_dir());
         for b in &mut blobs {
             if b.path.starts_with(&scripts) {
-                rewrite_shebang(&mut b.data);
+                let mut data = match &b.content {
+                    Content::File(p) => fs_err::read(p).map_err(crate::discover::Error::from)?,
+                    Content::Bytes(d) => d.clone(),
+                    Content::Dir => continue,
+                };
+                rewrite_shebang(&mut data);
+                b.content = Content::Bytes(data);
             }
         }
         blobs.sort_by(|a, b| a.path.cmp(&b.path));
@@ -64,10 +61,10 @@ impl Build {
     pub fn write_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
-        let mut payload = self.read_all(&self.selection.wheel, "")?;
+        let mut payload = self.blobs(&self.selection.wheel, "");
         payload.sort_by(|a, b| a.path.cmp(&b.path));
         payload.extend(self.data_files(&name)?);
-        payload.extend(self.dist_info(&name)?);
+        payload.extend(self.dist_info(&name));
         write_zip(self, out_dir, &name, payload, true)
     }
 
@@ -78,7 +75,7 @@ impl Build {
         let mut payload = crate::editable::files(self)?;
         payload.sort_by(|a, b| a.path.cmp(&b.path));
         payload.extend(self.data_files(&name)?);
-        payload.extend(self.dist_info(&name)?);
+        payload.extend(self.dist_info(&name));
         write_zip(self, out_dir, &name, payload, false)
     }
 
@@ -86,13 +83,14 @@ impl Build {
     /// `metadata_directory`; returns the folder's name.
     pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
         let name = self.wheel_filename();
-        for blob in self.dist_info(&name)? {
+        stream(&self.dist_info(&name), false, |blob, data, _| {
             let path = metadata_directory.join(&blob.path);
             if let Some(parent) = path.parent() {
                 fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
             }
-            fs_err::write(&path, &blob.data).map_err(crate::archive::Error::from)?;
-        }
+            fs_err::write(&path, data).map_err(crate::archive::Error::from)?;
+            Ok(())
+        })?;
         Ok(name.dist_info_dir())
     }
 
@@ -198,15 +196,9 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// RECORD for `blobs`, with its own line last.
-pub fn record(blobs: &[Blob], record_path: &str) -> String {
-    let lines: Vec<String> = blobs
-        .par_iter()
-        .map(|b| format!("{},{},{}\n", csv_field(&b.path), record_hash(&b.data), b.data.len()))
-        .collect();
-    let mut s = lines.concat();
-    s.push_str(&format!("{},,\n", csv_field(record_path)));
-    s
+/// One RECORD line.
+fn record_line(path: &str, hash: &str, size: usize) -> String {
+    format!("{},{hash},{size}\n", csv_field(path))
 }
 
 fn write_zip(
@@ -228,12 +220,15 @@ fn write_zip(
         }
     }
     let record_path = format!("{}/RECORD", name.dist_info_dir());
-    let record = record(&blobs, &record_path);
     let out = AtomicOutput::create(out_dir, &name.to_string())?;
     let mut writer: Box<dyn ArchiveWriter> = Box::new(ZipWriter::new(out.file()?, build.repro, compress));
-    for b in &blobs {
-        writer.add_file(&b.path, &b.data, b.executable)?;
-    }
+    let mut record = String::new();
+    stream(&blobs, true, |b, data, hash| {
+        writer.add_file(&b.path, data, b.executable)?;
+        record.push_str(&record_line(&b.path, hash.as_deref().unwrap_or_default(), data.len()));
+        Ok(())
+    })?;
+    record.push_str(&format!("{},,\n", csv_field(&record_path)));
     writer.add_file(&record_path, record.as_bytes(), false)?;
     writer.finish()?;
     let path = out.persist()?;
@@ -253,10 +248,10 @@ mod tests {
 
     #[test]
     fn record_quotes_commas_and_ends_with_itself() {
-        let blobs = vec![Blob { path: "a,b.py".into(), data: b"x".to_vec(), executable: false }];
-        let r = record(&blobs, "p-1.dist-info/RECORD");
+        let r = record_line("a,b.py", &record_hash(b"x"), 1);
         assert!(r.starts_with("\"a,b.py\",sha256="), "{r}");
-        assert!(r.ends_with("p-1.dist-info/RECORD,,\n"), "{r}");
+        assert!(r.ends_with(",1\n"), "{r}");
+        assert_eq!(csv_field("say \"hi\".txt"), "\"say \"\"hi\"\".txt\"");
     }
 
     #[test]
