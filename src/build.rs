@@ -30,8 +30,6 @@ pub struct Build {
     pub metadata: Metadata,
     /// Stamped bytes by project-relative path.
     pub stamps: BTreeMap<String, Vec<u8>>,
-    /// Warnings found while preparing (printed by the caller).
-    pub warnings: Vec<Diagnostic>,
     /// Timestamps for the archives.
     pub repro: Reproducible,
 }
@@ -51,6 +49,26 @@ impl Artifact {
     /// The file name (what PEP 517 hooks return).
     pub fn file_name(&self) -> String {
         self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+}
+
+/// An artifact written to its temporary file, not yet under its final name.
+pub struct Staged {
+    out: crate::archive::AtomicOutput,
+    files: usize,
+}
+
+impl Staged {
+    /// Wrap a finished temporary file holding `files` members.
+    pub fn new(out: crate::archive::AtomicOutput, files: usize) -> Self {
+        Self { out, files }
+    }
+
+    /// Give the artifact its final name.
+    pub fn persist(self) -> Result<Artifact> {
+        let path = self.out.persist()?;
+        let size = fs_err::metadata(&path).map_err(crate::archive::Error::from)?.len();
+        Ok(Artifact { path, size, files: self.files })
     }
 }
 
@@ -130,18 +148,18 @@ pub fn stream(
 }
 
 impl Build {
-    /// Read the project at `project_dir` and prepare both artifacts' inputs.
-    pub fn prepare(project_dir: &Path) -> Result<Self> {
-        let mut warnings = Vec::new();
-        let project = pyproject::load(project_dir, &mut warnings)?;
-        let selection = discover::select(&project, &mut warnings)?;
+    /// Read the project at `project_dir` and prepare both artifacts' inputs. Warnings go to
+    /// `warnings` even when preparing fails, so the caller can show them beside the error.
+    pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
+        let project = pyproject::load(project_dir, warnings)?;
+        let selection = discover::select(&project, warnings)?;
         let version = version::resolve(&project, &selection)?.value;
         let license_paths: Vec<String> =
             selection.license_files.iter().map(|f| f.archive_path.clone()).collect();
         let metadata = Metadata::from_project(&project, &version, &license_paths)?;
-        let stamps = version::stamps(&project, &selection, &version, &mut warnings)?;
+        let stamps = version::stamps(&project, &selection, &version, warnings)?;
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
-        Ok(Self { project, selection, version, metadata, stamps, warnings, repro })
+        Ok(Self { project, selection, version, metadata, stamps, repro })
     }
 
     /// `entries` minus files inside `out_dir`: with `-o out` inside a project that is not a git

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{Artifact, Build};
+use crate::build::{Artifact, Build, Staged};
 use crate::diagnostic::Diagnostic;
 
 /// cartwheel: fast, correct wheels and sdists for pure-Python projects.
@@ -58,42 +58,39 @@ pub fn run(args: Vec<String>) -> i32 {
             let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
             build(&path, &out_dir, wheel, sdist)
         }
-        Command::Version { path } => Build::prepare(&path).map(|b| {
-            print_warnings(&b.warnings);
-            println!("{}", b.version);
-        }),
+        Command::Version { path } => {
+            let mut warnings = Vec::new();
+            let build = Build::prepare(&path, &mut warnings);
+            print_warnings(&warnings);
+            build.map(|b| say_out(&b.version.to_string()))
+        }
     };
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{}", e.to_diagnostic());
+            say(&e.to_diagnostic().to_string());
             FAILURE
         }
     }
 }
 
 fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result<()> {
-    let build = Build::prepare(path)?;
-    print_warnings(&build.warnings);
-    let mut written: Vec<Artifact> = Vec::new();
-    let result = (|| {
-        if sdist {
-            written.push(build.write_sdist(out_dir)?);
-        }
-        if wheel {
-            written.push(build.write_wheel(out_dir, None)?);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        // All or nothing: an sdist without its wheel is a half-done build.
-        for a in &written {
-            let _ = fs_err::remove_file(&a.path);
-        }
-        return result;
+    let mut warnings = Vec::new();
+    let build = Build::prepare(path, &mut warnings);
+    print_warnings(&warnings);
+    let build = build?;
+    // All or nothing: both artifacts are written to temporary files first and only renamed
+    // into place once both succeeded, so a failure never leaves (or deletes) half a release.
+    let mut staged = Vec::new();
+    if sdist {
+        staged.push(build.stage_sdist(out_dir)?);
     }
+    if wheel {
+        staged.push(build.stage_wheel(out_dir, None)?);
+    }
+    let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {
-        eprintln!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files);
+        say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }
     Ok(())
 }
@@ -101,8 +98,21 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
 /// Print warnings to stderr.
 pub fn print_warnings(warnings: &[Diagnostic]) {
     for w in warnings {
-        eprintln!("{w}");
+        say(&w.to_string());
     }
+}
+
+/// One line to stderr. A closed pipe (`cartwheel build 2>&1 | head`) is not an error of the
+/// build: `eprintln!` would panic on it, after the artifacts were written.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+/// One line to stdout, ignoring a closed pipe.
+fn say_out(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 fn human_size(bytes: u64) -> String {

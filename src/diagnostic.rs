@@ -152,7 +152,20 @@ fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usi
     let end = floor_char_boundary(text, span.end.clamp(start, line_end));
     let width = text[start..end].chars().count().max(1);
     let gutter = line.to_string().len();
-    let pad: String = line_text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    // A huge line (minified data, a hostile value) is shown as a window around the caret.
+    const WINDOW: usize = 120;
+    let chars: Vec<char> = line_text.chars().collect();
+    let (first, prefix) = if chars.len() > WINDOW && col > 40 { (col - 1 - 30, "...") } else { (0, "") };
+    let last = (first + WINDOW).min(chars.len());
+    let suffix = if last < chars.len() { "..." } else { "" };
+    let shown: String = chars[first..last].iter().collect();
+    let line_text = format!("{prefix}{shown}{suffix}");
+    let width = width.min(last.saturating_sub(col - 1).max(1));
+    let pad: String = prefix
+        .chars()
+        .map(|_| ' ')
+        .chain(chars[first..col - 1].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
+        .collect();
     write!(
         f,
         "\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
@@ -181,6 +194,19 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\n  |\n3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
+    }
+
+    #[test]
+    fn long_lines_are_windowed() {
+        let text = format!("x = \"{}BAD{}\"\n", "a".repeat(5000), "b".repeat(5000));
+        let file = SourceFile::new("f.toml", text.as_str());
+        let start = text.find("BAD").unwrap();
+        let out = Diagnostic::error("bad").at(&file, Some(start..start + 3)).to_string();
+        assert!(out.len() < 600, "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = lines.last().unwrap();
+        assert_eq!(&code[caret.find('^').unwrap()..][..3], "BAD", "{out}");
     }
 
     #[test]

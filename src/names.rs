@@ -15,6 +15,36 @@ pub fn is_valid_name(name: &str) -> bool {
         && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// Deepest parenthesis nesting pep508_rs may see: its marker parser recurses once per level
+/// and would overflow the stack (a crash no `catch_unwind` stops) on hostile input.
+pub const MAX_MARKER_NESTING: usize = 64;
+
+/// Refuse parenthesis nesting deeper than [`MAX_MARKER_NESTING`].
+pub fn check_nesting(text: &str) -> Result<(), String> {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_MARKER_NESTING {
+        return Err(format!("parentheses nested {deepest} deep (at most {MAX_MARKER_NESTING})"));
+    }
+    Ok(())
+}
+
+/// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
+pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+    check_nesting(text)?;
+    text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| e.to_string())
+}
+
 /// Lower-case, every run of `-_.` replaced by `sep`.
 fn collapse(name: &str, sep: char) -> String {
     let mut out = String::with_capacity(name.len());
@@ -232,6 +262,13 @@ impl FromStr for SdistFilename {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_markers_are_refused_not_recursed() {
+        let deep = format!("a ; {}python_version > '3'{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(parse_requirement(&deep).unwrap_err().contains("nested 5000 deep"));
+        assert!(parse_requirement("a ; ((python_version > '3'))").is_ok());
+    }
 
     #[test]
     fn normalises_names() {

@@ -42,9 +42,10 @@ fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
 }
 
 fn prepare() -> crate::Result<Build> {
-    let build = Build::prepare(Path::new("."))?;
-    print_warnings(&build.warnings);
-    Ok(build)
+    let mut warnings = Vec::new();
+    let build = Build::prepare(Path::new("."), &mut warnings);
+    print_warnings(&warnings);
+    build
 }
 
 /// PEP 517 `build_wheel`.
@@ -134,7 +135,7 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
     }
     let status = py.detach(|| catch_unwind(|| crate::cli::run(args)));
     Ok(status.unwrap_or_else(|_| {
-        eprintln!("error: internal error; this is a bug in cartwheel, please report it");
+        crate::cli::say("error: internal error; this is a bug in cartwheel, please report it");
         2
     }))
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::archive::{ArchiveWriter, AtomicOutput, TarGzWriter};
-use crate::build::{stream, Artifact, Blob, Build, Content};
+use crate::build::{stream, Artifact, Blob, Build, Content, Staged};
 use crate::error::Result;
 use crate::names::SdistFilename;
 
@@ -17,6 +17,11 @@ impl Build {
 
     /// Write the sdist into `out_dir`.
     pub fn write_sdist(&self, out_dir: &Path) -> Result<Artifact> {
+        self.stage_sdist(out_dir)?.persist()
+    }
+
+    /// Write the sdist to a temporary file in `out_dir`, to be persisted by the caller.
+    pub fn stage_sdist(&self, out_dir: &Path) -> Result<Staged> {
         let name = self.sdist_filename();
         let top = name.top_dir();
         fs_err::create_dir_all(out_dir).map_err(crate::archive::Error::from)?;
@@ -53,8 +58,6 @@ impl Build {
             Ok(())
         })?;
         writer.finish()?;
-        let path = out.persist()?;
-        let size = fs_err::metadata(&path).map_err(crate::archive::Error::from)?.len();
-        Ok(Artifact { path, size, files })
+        Ok(Staged::new(out, files))
     }
 }

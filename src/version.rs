@@ -55,8 +55,14 @@ pub struct VersionAssignment {
 }
 
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^__version__[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]]*[ \t]*)?=[ \t]*(?:"([^"\\\r\n]*)"|'([^'\\\r\n]*)')[ \t]*(?:#[^\r\n]*)?\r?$"#)
-        .expect("valid regex")
+    // A plain string literal: optional r/u prefix, single or triple quotes on one line, an
+    // optional annotation, trailing `;` or comment. Anything else is computed.
+    Regex::new(concat!(
+        r#"^__version__[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]]*[ \t]*)?=[ \t]*[rRuU]?"#,
+        r#"(?:"""([^"\\\r\n]*)"""|'''([^'\\\r\n]*)'''|"([^"\\\r\n]*)"|'([^'\\\r\n]*)')"#,
+        r#"[ \t]*;?[ \t]*(?:#[^\r\n]*)?\r?$"#
+    ))
+    .expect("valid regex")
 });
 
 static ANY_ASSIGNMENT: LazyLock<Regex> =
@@ -132,16 +138,16 @@ fn escaped(bytes: &[u8], i: usize) -> bool {
 pub fn find_assignment(text: &str) -> Option<VersionAssignment> {
     statement_lines(text).into_iter().rev().find_map(|range| {
         let caps = ASSIGNMENT.captures(&text[range.clone()])?;
-        let m = caps.get(1).or_else(|| caps.get(2))?;
+        let m = (1..=4).find_map(|i| caps.get(i))?;
         let span = range.start + m.start()..range.start + m.end();
         let line = text[..span.start].matches('\n').count() + 1;
         Some(VersionAssignment { value: m.as_str().to_string(), span, line })
     })
 }
 
-/// Whether `text` assigns `__version__` at the top level at all (literal or computed).
-pub fn has_any_assignment(text: &str) -> bool {
-    statement_lines(text).into_iter().any(|r| ANY_ASSIGNMENT.is_match(&text[r]))
+/// The line of the last top-level `__version__` assignment, literal or computed.
+pub fn any_assignment(text: &str) -> Option<Range<usize>> {
+    statement_lines(text).into_iter().rev().find(|r| ANY_ASSIGNMENT.is_match(&text[r.clone()]))
 }
 
 /// Resolve the project's version from its configured source.
@@ -162,12 +168,13 @@ pub fn resolve(project: &Project, selection: &Selection) -> Result<Located<Versi
             let text = fs_err::read_to_string(&path)?;
             let file = SourceFile::new(init.clone(), text.as_str());
             let found = find_assignment(&text).ok_or_else(|| {
-                let (msg, help) = if has_any_assignment(&text) {
+                let line = any_assignment(&text);
+                let (msg, help) = if line.is_some() {
                     ("`__version__` is computed, not a string literal, so it cannot be read without running the module", "write `__version__ = \"X.Y.Z\"`, or use [tool.cartwheel.version] source = \"file\" or \"git\"")
                 } else {
                     ("no `__version__ = \"...\"` assignment at the top level", "add `__version__ = \"X.Y.Z\"` or set `project.version`")
                 };
-                Error::from(Diagnostic::error(msg).at(&file, None).help(help))
+                Error::from(Diagnostic::error(msg).at(&file, line).help(help))
             })?;
             let version = Version::from_str(&found.value).map_err(|e| {
                 Error::from(Diagnostic::error(format!("invalid version `{}`: {e}", found.value)).at(&file, Some(found.span.clone())))
@@ -206,8 +213,9 @@ pub fn stamps(
     for (rel, span) in targets {
         let path = project.root.join(&rel);
         if !path.is_file() {
+            let what = if path.is_dir() { "is a folder, not a Python file" } else { "does not exist" };
             return Err(project
-                .error_at(format!("stamp target `{rel}` does not exist"), span)
+                .error_at(format!("stamp target `{rel}` {what}"), span)
                 .key("tool.cartwheel.version.stamp")
                 .into());
         }
@@ -258,6 +266,15 @@ mod tests {
         assert_eq!(&text[a.span.clone()], "0.0.0");
         assert_eq!(find_assignment("__version__: str = '1.2'\n").unwrap().value, "1.2");
         assert_eq!(find_assignment("__version__='1.2'").unwrap().value, "1.2");
+        for text in [
+            "__version__ = \"\"\"1.3\"\"\"\n",
+            "__version__ = '''1.3'''\n",
+            "__version__ = r\"1.3\"\n",
+            "__version__ = u'1.3';\n",
+        ] {
+            let a = find_assignment(text).unwrap();
+            assert_eq!((a.value.as_str(), &text[a.span.clone()]), ("1.3", "1.3"), "{text}");
+        }
     }
 
     #[test]
@@ -285,7 +302,7 @@ mod tests {
     #[test]
     fn ignores_computed_and_nested() {
         assert!(find_assignment("__version__ = VERSION\n").is_none());
-        assert!(has_any_assignment("__version__ = VERSION\n"));
+        assert_eq!(any_assignment("x = 1\n__version__ = VERSION\n"), Some(6..27));
         assert!(find_assignment("if x:\n    __version__ = \"1\"\n").is_none());
         assert!(find_assignment("__version__ = \"1\" + suffix\n").is_none());
         assert!(find_assignment("__version_info__ = (1, 2)\n").is_none());

@@ -7,7 +7,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::archive::{ArchiveWriter, AtomicOutput, ZipWriter};
-use crate::build::{stream, Artifact, Blob, Build, Content};
+use crate::build::{stream, Artifact, Blob, Build, Content, Staged};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::metadata;
@@ -59,6 +59,11 @@ impl Build {
     /// Write the wheel into `out_dir`. With a `metadata_directory` from
     /// `prepare_metadata_for_build_wheel`, its METADATA must equal this build's (PEP 517).
     pub fn write_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
+        self.stage_wheel(out_dir, metadata_directory)?.persist()
+    }
+
+    /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
+    pub fn stage_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
         let mut payload = self.blobs(&self.selection.wheel, "");
@@ -70,6 +75,10 @@ impl Build {
 
     /// Write a PEP 660 editable wheel into `out_dir`.
     pub fn write_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
+        self.stage_editable(out_dir, metadata_directory)?.persist()
+    }
+
+    fn stage_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
         let mut payload = crate::editable::files(self)?;
@@ -207,7 +216,7 @@ fn write_zip(
     name: &WheelFilename,
     blobs: Vec<Blob>,
     compress: bool,
-) -> Result<Artifact> {
+) -> Result<Staged> {
     let mut seen = std::collections::HashSet::new();
     for b in &blobs {
         if !seen.insert(b.path.as_str()) {
@@ -231,9 +240,7 @@ fn write_zip(
     record.push_str(&format!("{},,\n", csv_field(&record_path)));
     writer.add_file(&record_path, record.as_bytes(), false)?;
     writer.finish()?;
-    let path = out.persist()?;
-    let size = fs_err::metadata(&path).map_err(crate::archive::Error::from)?.len();
-    Ok(Artifact { path, size, files: blobs.len() + 1 })
+    Ok(Staged::new(out, blobs.len() + 1))
 }
 
 #[cfg(test)]

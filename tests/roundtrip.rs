@@ -64,7 +64,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
     project(&root);
     let out = tmp.path().join("out");
 
-    let build = Build::prepare(&root).unwrap();
+    let build = Build::prepare(&root, &mut Vec::new()).unwrap();
     let sdist = build.write_sdist(&out).unwrap();
     let wheel = build.write_wheel(&out, None).unwrap();
     assert_eq!(sdist.file_name(), "acme_sdk-1.4.0.tar.gz");
@@ -72,7 +72,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
 
     // Reproducible: a second build writes the same bytes.
     let again = tmp.path().join("again");
-    let b2 = Build::prepare(&root).unwrap();
+    let b2 = Build::prepare(&root, &mut Vec::new()).unwrap();
     assert_eq!(fs::read(&sdist.path).unwrap(), fs::read(b2.write_sdist(&again).unwrap().path).unwrap());
     assert_eq!(fs::read(&wheel.path).unwrap(), fs::read(b2.write_wheel(&again, None).unwrap().path).unwrap());
 
@@ -80,7 +80,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
     let unpacked = tmp.path().join("unpacked");
     let gz = flate2::read::GzDecoder::new(fs::File::open(&sdist.path).unwrap());
     tar::Archive::new(gz).unpack(&unpacked).unwrap();
-    let from_sdist = Build::prepare(&unpacked.join("acme_sdk-1.4.0")).unwrap();
+    let from_sdist = Build::prepare(&unpacked.join("acme_sdk-1.4.0"), &mut Vec::new()).unwrap();
     let wheel2 = from_sdist.write_wheel(&tmp.path().join("out2"), None).unwrap();
     assert_eq!(fs::read(&wheel.path).unwrap(), fs::read(&wheel2.path).unwrap());
 
@@ -103,8 +103,8 @@ fn output_folder_inside_a_non_git_project_is_not_packed() {
     let root = tmp.path().join("proj");
     project(&root);
     let out = root.join("artifacts");
-    let first = Build::prepare(&root).unwrap().write_sdist(&out).unwrap();
-    let second = Build::prepare(&root).unwrap().write_sdist(&out).unwrap();
+    let first = Build::prepare(&root, &mut Vec::new()).unwrap().write_sdist(&out).unwrap();
+    let second = Build::prepare(&root, &mut Vec::new()).unwrap().write_sdist(&out).unwrap();
     let gz = flate2::read::GzDecoder::new(fs::File::open(&second.path).unwrap());
     let names: Vec<String> = tar::Archive::new(gz)
         .entries()
@@ -120,7 +120,8 @@ fn record_wheel_and_entry_points_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("proj");
     project(&root);
-    let wheel = Build::prepare(&root).unwrap().write_wheel(&tmp.path().join("out"), None).unwrap();
+    let wheel =
+        Build::prepare(&root, &mut Vec::new()).unwrap().write_wheel(&tmp.path().join("out"), None).unwrap();
     let entries = zip_entries(&wheel.path);
     let text = |suffix: &str| {
         let (_, data) = entries.iter().find(|(n, _)| n.ends_with(suffix)).unwrap();

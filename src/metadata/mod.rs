@@ -14,7 +14,7 @@ use crate::project::{License, Project};
 mod parse;
 mod render;
 
-pub use parse::{parse_headers, RawHeader, RawHeaders};
+pub use parse::{check_content_type, parse_headers, RawHeader, RawHeaders};
 pub use render::{entry_points_txt, format_address, format_requirement};
 
 /// Metadata that cannot be built or parsed.
@@ -406,8 +406,7 @@ fn people(
 
 /// A `Requires-Dist` value, validated with pep508_rs; `extra` folds in `extra == "..."`.
 fn requirement(dep: &str, extra: Option<&str>, key: &str) -> Result<String, Error> {
-    let req: pep508_rs::Requirement = dep
-        .parse()
+    let req = crate::names::parse_requirement(dep)
         .map_err(|e| plain_error(format!("`{dep}` is not a valid PEP 508 requirement: {e}"), key))?;
     Ok(format_requirement(dep, &req, extra))
 }

@@ -326,7 +326,7 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
         }
     }
     for req in &m.requires_dist {
-        if let Err(e) = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(req) {
+        if let Err(e) = crate::names::parse_requirement(req) {
             problems.push(format!("`Requires-Dist: {req}` is invalid: {e}"));
         }
     }
@@ -357,7 +357,8 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
 }
 
 /// packaging's Description-Content-Type rules.
-pub(crate) fn check_content_type(value: &str) -> Result<(), String> {
+/// Description-Content-Type as PyPI and twine accept it.
+pub fn check_content_type(value: &str) -> Result<(), String> {
     if value.contains(['\n', '\r']) {
         return Err("it spans several lines".into());
     }

@@ -58,10 +58,21 @@ impl From<Diagnostic> for Error {
 pub fn load(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Project, Error> {
     let path = project_dir.join("pyproject.toml");
     let shown = shown_path(project_dir);
-    let text = match fs_err::read_to_string(&path) {
-        Ok(text) => text,
+    let bytes = match fs_err::read(&path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::Missing(shown)),
         Err(e) => return Err(Error::Io(e)),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Point at the first bad byte in a lossy copy of the text.
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::error("pyproject.toml is not valid UTF-8")
+                .help("TOML files must be UTF-8; re-save the file with that encoding");
+            return Err(Error::Invalid(Box::new(d.at(&SourceFile::new(shown, lossy), Some(at..at + 1)))));
+        }
     };
     let root = fs_err::canonicalize(project_dir)?;
     let source = SourceFile::new(shown, text.as_str());
@@ -75,8 +86,15 @@ pub fn load(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Projec
 /// tables, `\e`, `\xHH`, times without seconds): pip, build and every Python frontend parse
 /// pyproject.toml with tomllib (TOML 1.0), so such a file would build here and nowhere else.
 fn check_toml_10(source: &SourceFile, text: &str) -> Result<(), Error> {
+    if text.starts_with('\u{feff}') {
+        // tomllib refuses a byte-order mark; so do pip and build.
+        let d = Diagnostic::error("pyproject.toml starts with a UTF-8 byte-order mark")
+            .help("save the file as UTF-8 without BOM: pip, build and Python's tomllib cannot read it");
+        return Err(Error::Invalid(Box::new(d.at(source, Some(0..3)))));
+    }
     let Err(e) = text.parse::<toml10::DocumentMut>() else { return Ok(()) };
-    let message = e.message().lines().next().unwrap_or_default().to_string();
+    // The parser's message may span lines ("invalid table header" / "duplicate key ...").
+    let message = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(": ");
     let d = if toml::from_str::<serde::de::IgnoredAny>(text).is_ok() {
         Diagnostic::error(format!("invalid TOML 1.0: {message}"))
             .help("this is TOML 1.1 syntax, which pip, build and Python's tomllib cannot read yet")
@@ -377,14 +395,15 @@ fn build(cx: &mut Cx, raw: raw::PyProject) -> Res<Project> {
 
     let keywords = strings(p.keywords);
     for k in &keywords {
+        one_line(cx, "project.keywords", k)?;
         if k.get_ref().contains(',') {
-            cx.warn(
-                "project.keywords",
-                k.span(),
-                "keyword contains a comma",
-                "the Keywords field is comma-separated, so this splits into several keywords; list them separately",
-            );
+            return Err(cx
+                .error("project.keywords", k.span(), "keyword contains a comma")
+                .help("the Keywords field is comma-separated, so this would split into several keywords; list them separately"));
         }
+    }
+    for c in &classifiers {
+        one_line(cx, "project.classifiers", c)?;
     }
 
     let urls = urls(cx, p.urls)?;
@@ -723,12 +742,9 @@ fn readme_content_type(cx: &mut Cx, ct: &SStr, charset: Option<&SStr>) -> Res<St
         return Err(cx.error(KEY, ct.span(), "the content type is empty"));
     }
     if !matches!(base.as_str(), "text/plain" | "text/x-rst" | "text/markdown") {
-        cx.warn(
-            KEY,
-            ct.span(),
-            format!("PyPI does not accept the content type `{base}`"),
-            "use `text/markdown`, `text/x-rst` or `text/plain`",
-        );
+        return Err(cx
+            .error(KEY, ct.span(), format!("PyPI does not accept the content type `{base}`"))
+            .help("use `text/markdown`, `text/x-rst` or `text/plain`"));
     }
     let given = parts.find_map(|p| {
         let (k, v) = p.split_once('=')?;
@@ -746,6 +762,16 @@ fn readme_content_type(cx: &mut Cx, ct: &SStr, charset: Option<&SStr>) -> Res<St
         (None, Some(cs)) => Ok(format!("{value}; charset={}", cs.get_ref())),
         (None, None) => Ok(format!("{value}; charset=UTF-8")),
     }
+    .and_then(|full| {
+        // The rules PyPI and twine apply (charset UTF-8 only, markdown variant GFM or CommonMark).
+        match crate::metadata::check_content_type(&full) {
+            Ok(()) => Ok(full),
+            Err(why) => {
+                let span = charset.filter(|_| why.contains("charset")).map_or(ct.span(), |c| c.span());
+                Err(cx.error(KEY, span, format!("invalid readme content type `{full}`: {why}")))
+            }
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -977,6 +1003,17 @@ fn license_glob(cx: &Cx, g: SStr) -> Res<Located<String>> {
 // ---------------------------------------------------------------------------------------------
 // People, URLs
 
+/// Metadata header values are one line: a line break would end the field (or fold it into
+/// something else).
+fn one_line(cx: &Cx, key: &str, s: &SStr) -> Res<()> {
+    if s.get_ref().contains(|c: char| c.is_control() && c != '\t') {
+        return Err(cx
+            .error(key, s.span(), format!("{:?} holds a line break or control character", s.get_ref()))
+            .help("this value becomes a one-line metadata field"));
+    }
+    Ok(())
+}
+
 fn contacts(cx: &Cx, key: &str, list: Option<Spanned<Vec<Spanned<raw::Contact>>>>) -> Res<Vec<Contact>> {
     let mut out = Vec::new();
     for entry in list.map(Spanned::into_inner).unwrap_or_default() {
@@ -992,6 +1029,7 @@ fn contacts(cx: &Cx, key: &str, list: Option<Spanned<Vec<Spanned<raw::Contact>>>
             if n.trim().is_empty() {
                 return Err(cx.error(&format!("{key}.name"), name.span(), "the name is empty"));
             }
+            one_line(cx, &format!("{key}.name"), name)?;
             if n.contains(',') {
                 return Err(cx
                     .error(&format!("{key}.name"), name.span(), format!("the name `{n}` contains a comma"))
@@ -1044,6 +1082,13 @@ fn urls(cx: &Cx, urls: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<
                 )
                 .help("PyPI rejects longer labels; shorten it"));
         }
+        one_line(cx, &key, &label)?;
+        one_line(cx, &key, &url)?;
+        if label.get_ref().contains(',') {
+            return Err(cx
+                .error(&key, label.span(), format!("URL label `{}` contains a comma", label.get_ref()))
+                .help("`Project-URL` is `label, url`: a comma ends the label"));
+        }
         let u = url.get_ref().trim();
         if u.is_empty() {
             return Err(cx.error(&key, url.span(), "the URL is empty"));
@@ -1058,9 +1103,13 @@ fn urls(cx: &Cx, urls: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<
                 }
             }
             _ => {
-                return Err(cx
-                    .error(&key, url.span(), format!("`{u}` is not an absolute URL"))
-                    .help(format!("write it in full, e.g. `https://{}`", u.trim_start_matches('/'))))
+                let e = cx.error(&key, url.span(), format!("`{u}` is not an absolute URL"));
+                let looks_like_host = !u.contains(char::is_whitespace) && !u.contains(':');
+                return Err(if looks_like_host {
+                    e.help(format!("write it in full, e.g. `https://{}`", u.trim_start_matches('/')))
+                } else {
+                    e.help("write an absolute http(s) URL such as `https://example.org/docs`")
+                });
             }
         }
         out.push((located(label.get_ref().clone(), label.span()), url.into_inner()));
@@ -1072,17 +1121,19 @@ fn urls(cx: &Cx, urls: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<
 // Dependencies
 
 fn requirement(cx: &Cx, key: &str, r: &SStr) -> Res<String> {
-    match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r.get_ref()) {
+    let help = "write a PEP 508 requirement such as `requests>=2.28` or `tomli; python_version < \"3.11\"`";
+    let text = r.get_ref();
+    crate::names::check_nesting(text)
+        .map_err(|why| cx.error(key, r.span(), format!("invalid requirement: {why}")).help(help))?;
+    match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text) {
         // Validated, but kept as written: pep508_rs's Display rewrites markers
         // (`python_version` → `python_full_version`), which METADATA should not show.
-        Ok(_) => Ok(r.get_ref().trim().to_string()),
+        Ok(_) => Ok(text.trim().to_string()),
         Err(e) => {
             let span = inner_span(cx.source, r, e.start, e.len);
             Err(cx
                 .error(key, span, format!("invalid requirement: {}", first_line(&e.message.to_string())))
-                .help(
-                "write a PEP 508 requirement such as `requests>=2.28` or `tomli; python_version < \"3.11\"`",
-            ))
+                .help(help))
         }
     }
 }
@@ -1403,6 +1454,29 @@ changelog = "CHANGES.md"
 "#;
 
     #[test]
+    fn deeply_nested_marker_is_an_error_not_a_crash() {
+        let deep = format!("a ; {}python_version > '3'{}", "(".repeat(3000), ")".repeat(3000));
+        let out = err(&format!("dependencies = [\"{deep}\"]\n"));
+        has(&out, &["pyproject.toml:4:17: invalid requirement: parentheses nested 3000 deep"]);
+    }
+
+    #[test]
+    fn bom_and_duplicate_tables_are_explained() {
+        let out = err_full("\u{feff}[project]\nname = \"a\"\nversion = \"1\"\n");
+        has(&out, &["pyproject.toml:1:1: pyproject.toml starts with a UTF-8 byte-order mark"]);
+        let out = err_full("[project]\nname = \"a\"\nversion = \"1\"\n[project]\n");
+        has(&out, &["pyproject.toml:4:1: invalid TOML: invalid table header: duplicate key `\"project\"`"]);
+    }
+
+    #[test]
+    fn non_utf8_file_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), b"[project]\nname = \"caf\xe9\"\n").unwrap();
+        let e = load(dir.path(), &mut Vec::new()).unwrap_err().diagnostic().to_string();
+        assert!(e.contains("pyproject.toml:2:12: pyproject.toml is not valid UTF-8"), "{e}");
+    }
+
+    #[test]
     fn toml_11_syntax_is_refused() {
         let e = err_full(
             "[project]\nname = \"a\"\nversion = \"1\"\nauthors = [{name = \"A\",\n  email = \"a@b.co\",}]\n",
@@ -1616,6 +1690,22 @@ changelog = "CHANGES.md"
         has(&out, &["pyproject.toml:5:12: `example.com` is not an absolute URL", "https://example.com"]);
         let out = err("[project.urls]\nHomepage = \"ftp://example.com\"\n");
         has(&out, &["is not an http or https URL"]);
+    }
+
+    #[test]
+    fn metadata_field_rules_are_located() {
+        let out = err("keywords = [\"a,b\"]\n");
+        has(&out, &["pyproject.toml:4:13: keyword contains a comma (key `project.keywords`)"]);
+        let out = err("classifiers = [\"a\\nb\"]\n");
+        has(&out, &["pyproject.toml:4:16: \"a\\nb\" holds a line break"]);
+        let out = err("[project.urls]\n\"a,b\" = \"https://x.org\"\n");
+        has(&out, &["pyproject.toml:5:1: URL label `a,b` contains a comma"]);
+        let out = err("readme = {text = \"hi\", content-type = \"text/html\"}\n");
+        has(&out, &["pyproject.toml:4:39: PyPI does not accept the content type `text/html`"]);
+        let out = err("readme = {text = \"hi\", content-type = \"text/markdown\", charset = \"latin-1\"}\n");
+        has(&out, &["pyproject.toml:4:66: invalid readme content type", "charset"]);
+        let out = err("readme = {text = \"hi\", content-type = \"text/markdown; variant=Bogus\"}\n");
+        has(&out, &["pyproject.toml:4:39: invalid readme content type", "variant"]);
     }
 
     #[test]
