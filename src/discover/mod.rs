@@ -7,6 +7,12 @@
 //! add files from disk, `exclude` globs remove them; license globs match that same pool. The
 //! wheel takes what lies under the module folders, the sdist takes everything plus the files
 //! the build needs (pyproject.toml, readme, license files, version file).
+//!
+//! In git, the files of checked-out submodules are candidates too; a submodule that is not
+//! checked out, and untracked files under a module folder, are warned about (both are silently
+//! missing from a release otherwise). The sdist must hold every file the wheel draws from, or
+//! the wheel built from the unpacked sdist would differ: an `sdist-exclude` removing one is an
+//! error.
 
 mod modules;
 mod walk;
@@ -197,6 +203,17 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
         }
     }
 
+    if origin == Origin::Git {
+        warn_submodules(
+            project,
+            &found.modules,
+            &listing.submodules,
+            [&exclude, &wheel_exclude, &sdist_exclude],
+            warnings,
+        );
+        warn_untracked(project, &found.modules, [&include, &exclude, &wheel_exclude], warnings);
+    }
+
     let data = select_data(project, &mut ctx, &pool, &wheel_exclude, warnings)?;
     let license_files = select_licenses(project, &mut ctx, &pool, &exclude, origin)?;
 
@@ -258,11 +275,15 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
             sdist_pool.insert(rel, cand);
         }
     }
-    for e in license_files.iter().chain(&data) {
+    // License files are metadata the build needs, like the readme; a data file is added when
+    // untracked (an explicitly mapped file), but not against an `sdist-exclude` glob.
+    for e in license_files.iter().chain(data.iter().filter(|e| !sdist_exclude.hits(&e.rel_path))) {
         sdist_pool
             .entry(e.rel_path.clone())
             .or_insert_with(|| Cand { source: e.source.clone(), executable: e.executable });
     }
+    let needed = wheel.values().chain(&data).chain(&license_files);
+    check_sdist_builds_the_wheel(project, &sdist_pool, needed, &sdist_exclude)?;
     let sdist: Vec<FileEntry> = sdist_pool.iter().map(|(rel, cand)| entry(rel.clone(), rel, cand)).collect();
 
     // Stale globs: a glob is stale when it matches no file of the project at all, so a
@@ -271,6 +292,10 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     if all_globs.iter().any(|g| g.unused().next().is_some()) {
         for rel in candidates.keys() {
             all_globs.iter().for_each(|g| g.mark(rel));
+        }
+        // A submodule that is not checked out holds no file, but a glob meant for it is used.
+        for sub in &listing.submodules {
+            all_globs.iter().for_each(|g| g.mark(&format!("{sub}/_")));
         }
     }
     if all_globs.iter().any(|g| g.unused().next().is_some()) {
@@ -291,6 +316,146 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     }
 
     Ok(Selection { modules: found.modules, wheel: wheel.into_values().collect(), data, license_files, sdist })
+}
+
+/// Every file the wheel draws from (payload, `data`, license files) must be in the sdist, or the
+/// wheel built from the unpacked sdist lacks it (a console script then fails at import): refuse
+/// the build at the `sdist-exclude` glob that removed the files.
+fn check_sdist_builds_the_wheel<'e>(
+    project: &Project,
+    sdist_pool: &BTreeMap<String, Cand>,
+    needed: impl Iterator<Item = &'e FileEntry>,
+    sdist_exclude: &Globs<'_>,
+) -> Result<(), Error> {
+    let missing: std::collections::BTreeSet<&str> =
+        needed.map(|e| e.rel_path.as_str()).filter(|rel| !sdist_pool.contains_key(*rel)).collect();
+    let Some(first) = missing.first() else {
+        return Ok(());
+    };
+    // Report the files of one glob at a time, at that glob.
+    let culprit = sdist_exclude.culprit(first);
+    let mine: Vec<&str> =
+        missing.iter().copied().filter(|rel| sdist_exclude.culprit(rel) == culprit).collect();
+    let others = missing.len() - mine.len();
+    let (what, span) = match culprit.map(|i| &sdist_exclude.items[i]) {
+        Some(g) => (format!("`sdist-exclude` glob `{}`", g.located.value), g.located.span.clone()),
+        None => ("`sdist-exclude`".to_string(), None),
+    };
+    let mut message = format!(
+        "{what} removes from the sdist {} the wheel needs: {}",
+        if mine.len() == 1 { "a file" } else { "files" },
+        name_list(&mine, 10)
+    );
+    if others > 0 {
+        message.push_str(&format!(" (and {others} more removed by other `sdist-exclude` globs)"));
+    }
+    Err(invalid(
+        project
+            .error_at(message, span)
+            .key("tool.cartwheel.sdist-exclude")
+            .help("the wheel built from the sdist would lack them; drop the pattern or add the files to `wheel-exclude` too"),
+    ))
+}
+
+/// Warn about git submodules that are not checked out where files are selected: under a
+/// module folder or a `data` folder, or anywhere the sdist takes (everything not excluded).
+fn warn_submodules(
+    project: &Project,
+    modules: &[Module],
+    submodules: &[String],
+    [exclude, wheel_exclude, sdist_exclude]: [&Globs<'_>; 3],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let under = |rel: &str, dir: &str| rel == dir || rel.starts_with(&format!("{dir}/"));
+    for sub in submodules {
+        if exclude.dir_hits(sub) {
+            continue;
+        }
+        let in_wheel = !wheel_exclude.dir_hits(sub)
+            && (modules.iter().any(|m| under(sub, &m.rel_path))
+                || project
+                    .tool
+                    .data
+                    .iter()
+                    .filter_map(|(src, _)| normalize_rel(&src.value))
+                    .any(|src| !src.is_empty() && under(sub, &src)));
+        if in_wheel || !sdist_exclude.dir_hits(sub) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "submodule `{sub}` is not checked out: `git submodule update --init`"
+                ))
+                .help("its files are left out until it is checked out"),
+            );
+        }
+    }
+}
+
+/// One warning listing the untracked (and not ignored) files under the module folders: they
+/// import fine in an editable install, and go missing only from the released wheel.
+fn warn_untracked(
+    project: &Project,
+    modules: &[Module],
+    [include, exclude, wheel_exclude]: [&Globs<'_>; 3],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut folders: Vec<String> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    for rel in walk::git_untracked(&project.root) {
+        // Brought in anyway, left out on purpose, or never to be `git add`ed.
+        if include.hits(&rel)
+            || exclude.hits(&rel)
+            || wheel_exclude.hits(&rel)
+            || is_secret(&project.root, &rel)
+        {
+            continue;
+        }
+        let module = modules.iter().find(|m| {
+            let single_file = m.init.as_deref() == Some(m.rel_path.as_str());
+            if single_file {
+                rel == m.rel_path
+            } else {
+                rel.starts_with(&format!("{}/", m.rel_path))
+            }
+        });
+        // An untracked `__init__.py` has its own warning.
+        let Some(module) = module.filter(|m| m.init.as_deref() != Some(rel.as_str())) else {
+            continue;
+        };
+        let single_file = module.init.as_deref() == Some(module.rel_path.as_str());
+        let folder = if single_file { module.rel_path.clone() } else { format!("{}/", module.rel_path) };
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+        files.push(rel);
+    }
+    if files.is_empty() {
+        return;
+    }
+    files.sort();
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    let folders = folders.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+    let message = if files.len() == 1 {
+        format!(
+            "1 untracked file under {folders} is left out: {} (`git add` it, or list generated files in `include`)",
+            name_list(&names, 10)
+        )
+    } else {
+        format!(
+            "{} untracked files under {folders} are left out: {} (`git add` them, or list generated files in `include`)",
+            files.len(),
+            name_list(&names, 10)
+        )
+    };
+    warnings.push(Diagnostic::warning(message));
+}
+
+/// `` `a`, `b`, `c` `` with at most `max` names, then `and N more`.
+fn name_list(names: &[&str], max: usize) -> String {
+    let mut list = names.iter().take(max).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    if names.len() > max {
+        list.push_str(&format!(", and {} more", names.len() - max));
+    }
+    list
 }
 
 /// The shared state of one selection: the canonical root and the lazily walked disk.
@@ -718,6 +883,17 @@ impl<'a> Globs<'a> {
             self.mark(rel);
         }
         hit
+    }
+
+    /// Whether the folder, or every file in it, is matched (`vendor/` and `vendor/**` alike).
+    fn dir_hits(&self, dir: &str) -> bool {
+        !self.items.is_empty()
+            && (self.all.matched_path_or_any_parents(dir, true).is_ignore() || self.hits(&format!("{dir}/_")))
+    }
+
+    /// The glob deciding that `rel` is matched: the last one matching it, as in gitignore.
+    fn culprit(&self, rel: &str) -> Option<usize> {
+        self.items.iter().rposition(|i| i.matcher.matched_path_or_any_parents(rel, false).is_ignore())
     }
 
     /// Record every glob matching `rel`, whatever the verdict of the whole list.

@@ -19,7 +19,7 @@ source = "lib"
 include = ["acme/_generated.js", "build/assets/app.js", ".env", "**/*.pyc"]
 exclude = ["acme/secret_notes.txt", "nothing/*", "tests/fixtures/"]
 wheel-exclude = ["acme/tests/"]
-sdist-exclude = ["docs/"]
+sdist-exclude = ["docs/", "acme/cli.py", "acme/data/**"]
 data = { "bin" = "scripts", "jupyter/shim.json" = "data/etc/jupyter/x.json", "gone" = "data" }
 license-files = ["LICENSE*", "NOPE*"]
 "#;
@@ -317,9 +317,117 @@ fn untracked_file_absent_in_git_tree() {
     write(t.path(), "acme/new.py", "");
     std::fs::remove_file(t.path().join("gone.txt")).unwrap();
     let (sel, warnings) = run(&project(t.path(), "acme"));
-    assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/core.py"]);
     assert_eq!(paths(&sel.sdist), ["acme/__init__.py", "acme/core.py", "pyproject.toml"]);
+    // ...but not silently.
+    let msgs: Vec<_> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        ["1 untracked file under `acme/` is left out: `acme/new.py` (`git add` it, or list generated files in `include`)"]
+    );
+}
+
+#[test]
+fn untracked_files_under_a_module_warn_once() {
+    let t = tree(&["src/acme/__init__.py", "src/acme_cli/__init__.py", "README.md", ".gitignore"]);
+    write(t.path(), ".gitignore", "*.log\n");
+    git_repo(t.path());
+    for f in [
+        "src/acme/new.py",
+        "src/acme/sub/gen.py",
+        "src/acme_cli/main.py",
+        // Ignored, default-excluded, included, excluded, a secret, outside any module.
+        "src/acme/debug.log",
+        "src/acme/__pycache__/new.cpython-312.pyc",
+        "src/acme/_generated.js",
+        "src/acme/secret_notes.txt",
+        "src/acme/.env",
+        "tests/test_new.py",
+    ] {
+        write(t.path(), f, "#");
+    }
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(locs(&["acme", "acme_cli"]));
+    p.tool.include = locs(&["acme/_generated.js"]);
+    p.tool.include[0].value = "src/acme/_generated.js".into();
+    p.tool.exclude = vec![Located::new("src/acme/secret_notes.txt".into(), None)];
+    let (sel, warnings) = run(&p);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/_generated.js", "acme_cli/__init__.py"]);
+    let msgs: Vec<_> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        ["3 untracked files under `src/acme/`, `src/acme_cli/` are left out: `src/acme/new.py`, \
+          `src/acme/sub/gen.py`, `src/acme_cli/main.py` (`git add` them, or list generated files in `include`)"]
+    );
+    assert_eq!(warnings[0].severity, Severity::Warning);
+
+    // Once tracked, nothing to say; outside git, nothing to compare with.
+    git(t.path(), &["add", "src/acme/new.py", "src/acme/sub/gen.py", "src/acme_cli/main.py"]);
+    let (sel, warnings) = run(&p);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(paths(&sel.wheel).contains(&"acme_cli/main.py"));
+    let plain = tree(&["acme/__init__.py", "acme/new.py"]);
+    let (_, warnings) = run(&project(plain.path(), "acme"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+/// A committed repository to use as a submodule.
+fn submodule_source() -> TempDir {
+    let s = TempDir::new().unwrap();
+    write(s.path(), "vend.py", "");
+    write(s.path(), "data/table.json", "{}");
+    git_repo(s.path());
+    git(s.path(), &["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "init"]);
+    s
+}
+
+#[test]
+fn submodule_files_are_packaged() {
+    let src = submodule_source();
+    let t = tree(&["acme/__init__.py"]);
+    git_repo(t.path());
+    let url = src.path().to_str().unwrap();
+    for dest in ["acme/vendor", "third_party/lib"] {
+        git(t.path(), &["-c", "protocol.file.allow=always", "submodule", "add", "-q", url, dest]);
+    }
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/vendor/data/table.json", "acme/vendor/vend.py"]);
+    assert_eq!(
+        paths(&sel.sdist),
+        [
+            ".gitmodules",
+            "acme/__init__.py",
+            "acme/vendor/data/table.json",
+            "acme/vendor/vend.py",
+            "pyproject.toml",
+            "third_party/lib/data/table.json",
+            "third_party/lib/vend.py"
+        ]
+    );
+
+    // Not checked out: an empty folder, whose files cannot be packaged.
+    git(t.path(), &["submodule", "deinit", "-q", "-f", "third_party/lib"]);
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    assert!(!paths(&sel.sdist).iter().any(|p| p.starts_with("third_party")));
+    let msgs: Vec<_> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(msgs, ["submodule `third_party/lib` is not checked out: `git submodule update --init`"]);
+
+    // Left out of both artifacts on purpose: nothing to say.
+    let mut p = project(t.path(), "acme");
+    p.tool.sdist_exclude = vec![Located::new("third_party/".into(), None)];
+    let (_, warnings) = run(&p);
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    // Under a module, it is missing from the wheel whatever the sdist takes.
+    git(t.path(), &["submodule", "deinit", "-q", "-f", "acme/vendor"]);
+    let (sel, warnings) = run(&p);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+    let msgs: Vec<_> = warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(msgs, ["submodule `acme/vendor` is not checked out: `git submodule update --init`"]);
+    p.tool.exclude = vec![Located::new("acme/vendor/**".into(), None)];
+    let (_, warnings) = run(&p);
+    assert!(warnings.is_empty(), "{warnings:?}");
 }
 
 #[test]
@@ -825,6 +933,72 @@ fn gitignore_above_the_project_does_not_apply_outside_git() {
     std::fs::write(root.join("acme/debug.log"), "").unwrap();
     let (sel, _) = run(&project(&root, "acme"));
     assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+}
+
+#[test]
+fn sdist_exclude_of_a_file_the_wheel_needs_is_an_error() {
+    let t = tree(&[
+        "acme/__init__.py",
+        "acme/cli.py",
+        "acme/data/x.json",
+        "acme/templates/t.html",
+        "docs/index.md",
+        "bin/tool",
+        "LICENSE",
+    ]);
+    let mut p = project(t.path(), "acme");
+    p.tool.sdist_exclude = locs(&["docs/", "acme/cli.py"]);
+    let d = run_err(&p);
+    assert_eq!(
+        d.message,
+        "`sdist-exclude` glob `acme/cli.py` removes from the sdist a file the wheel needs: `acme/cli.py`"
+    );
+    assert!(d.position().unwrap().starts_with("pyproject.toml:11:"), "{d}");
+    assert_eq!(d.key.as_deref(), Some("tool.cartwheel.sdist-exclude"));
+    assert_eq!(
+        d.help.as_deref(),
+        Some("the wheel built from the sdist would lack them; drop the pattern or add the files to `wheel-exclude` too")
+    );
+
+    // Package data, reported at its glob; the other glob's file is counted.
+    p.tool.sdist_exclude = locs(&["acme/data/**", "docs/"]);
+    p.tool.sdist_exclude.push(Located::new("acme/templates/".into(), None));
+    let d = run_err(&p);
+    assert_eq!(
+        d.message,
+        "`sdist-exclude` glob `acme/data/**` removes from the sdist a file the wheel needs: \
+         `acme/data/x.json` (and 1 more removed by other `sdist-exclude` globs)"
+    );
+    assert!(d.position().unwrap().starts_with("pyproject.toml:11:"), "{d}");
+    p.tool.sdist_exclude.pop();
+    assert_eq!(
+        run_err(&p).message,
+        "`sdist-exclude` glob `acme/data/**` removes from the sdist a file the wheel needs: `acme/data/x.json`"
+    );
+
+    // Out of both artifacts is consistent.
+    p.tool.sdist_exclude = locs(&["acme/cli.py", "acme/data/**"]);
+    p.tool.wheel_exclude =
+        vec![Located::new("acme/data/".into(), None), Located::new("acme/cli.py".into(), None)];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/templates/t.html"]);
+    assert!(!paths(&sel.sdist).contains(&"acme/cli.py"));
+
+    // A `data` mapping is checked too (it is no longer put back against the glob)...
+    p.tool.data = vec![(Located::new("bin".into(), None), Located::new("scripts".into(), None))];
+    p.tool.sdist_exclude.push(Located::new("bin/".into(), None));
+    let d = run_err(&p);
+    assert!(
+        d.message.contains("glob `bin/` removes from the sdist a file the wheel needs: `bin/tool`"),
+        "{d}"
+    );
+
+    // ...while license files are metadata the build needs, like the readme.
+    p.tool.data.clear();
+    p.tool.sdist_exclude = vec![Located::new("LICENSE".into(), None)];
+    let (sel, _) = run(&p);
+    assert_eq!(paths(&sel.license_files), ["LICENSE"]);
+    assert!(paths(&sel.sdist).contains(&"LICENSE"));
 }
 
 #[test]

@@ -23,6 +23,9 @@ pub(super) struct Listing {
     pub entries: BTreeMap<String, Kind>,
     /// Paths (lossy) that could not be represented as UTF-8.
     pub bad_names: Vec<String>,
+    /// Git submodules that are not checked out (their folder is empty): their files are
+    /// unknown, so none can be packaged.
+    pub submodules: Vec<String>,
 }
 
 /// A selectable file: where it sits in the project and where its bytes come from.
@@ -66,9 +69,9 @@ pub(super) fn default_excluded_dir(rel: &str, abs: &Path) -> bool {
         || abs.join("pyvenv.cfg").is_file()
 }
 
-/// Whether a file name is compiled output, never packaged.
+/// Whether a file name is compiled output or a submodule's `.git` pointer file, never packaged.
 pub(super) fn excluded_file(name: &str) -> bool {
-    name.ends_with(".pyc") || name.ends_with(".pyo")
+    name.ends_with(".pyc") || name.ends_with(".pyo") || name == ".git"
 }
 
 /// Whether the project root lies in a git work tree (false when git is not installed).
@@ -88,10 +91,14 @@ fn git(root: &Path) -> Command {
     cmd
 }
 
-/// The tracked files under `root`, minus deleted ones, submodules and the default excludes.
+/// The tracked files under `root`, those of checked-out submodules included, minus deleted
+/// ones and the default excludes; submodules that are not checked out are listed apart.
 pub(super) fn git_listing(root: &Path) -> Result<Listing, Error> {
+    // `--recurse-submodules` lists the files of checked-out submodules (it supports only
+    // `--cached` and `--stage`); a submodule that is not checked out stays a gitlink, listed
+    // as its (empty) folder.
     let out = git(root)
-        .args(["ls-files", "-z", "--cached"])
+        .args(["ls-files", "-z", "--cached", "--recurse-submodules"])
         .stdin(Stdio::null())
         .output()
         .map_err(|e| invalid(format!("cannot run `git ls-files` in {}: {e}", root.display())))?;
@@ -123,10 +130,31 @@ pub(super) fn git_listing(root: &Path) -> Result<Listing, Error> {
             listing.entries.insert(rel.to_string(), Kind::Symlink);
         } else if meta.is_file() {
             listing.entries.insert(rel.to_string(), Kind::File);
+        } else if meta.is_dir() {
+            // A gitlink that `--recurse-submodules` could not enter: not checked out.
+            listing.submodules.push(rel.to_string());
         }
-        // A folder here is a submodule (gitlink): not recursed into.
     }
     Ok(listing)
+}
+
+/// The untracked, not ignored files under `root` (`git ls-files --others --exclude-standard`),
+/// minus the default excludes. Only used for a warning: empty when git fails.
+pub(super) fn git_untracked(root: &Path) -> Vec<String> {
+    let out =
+        git(root).args(["ls-files", "-z", "--others", "--exclude-standard"]).stdin(Stdio::null()).output();
+    let out = match out {
+        Ok(o) if o.status.success() => o,
+        _ => return Vec::new(),
+    };
+    let mut venv_cache: HashMap<String, bool> = HashMap::new();
+    out.stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|raw| String::from_utf8_lossy(raw).into_owned())
+        // A trailing `/` is a nested repository, which `git add` would not add as files.
+        .filter(|rel| !rel.ends_with('/') && !path_default_excluded(root, rel, &mut venv_cache))
+        .collect()
 }
 
 fn path_default_excluded(root: &Path, rel: &str, venv_cache: &mut HashMap<String, bool>) -> bool {
