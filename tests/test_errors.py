@@ -174,3 +174,21 @@ def test_exception_is_named_and_picklable_as_cartwheel_error(cw_venv, tmp_path):
     )
     out = run([cw_venv.python, "-c", code], cwd=tmp_path).stdout.split()
     assert out == ["cartwheel", "CartwheelError", "CartwheelError"]
+
+
+def test_hostile_marker_nesting_is_an_error_not_a_crash(cw_venv, tmp_path):
+    """A marker nested thousands deep once overflowed the stack inside pep508_rs: a segfault
+    that took the frontend down with it. It must be one located error, exit status 1."""
+    tree = tmp_path / "deep"
+    (tree / "deep").mkdir(parents=True)
+    (tree / "deep" / "__init__.py").write_text("")
+    marker = "(" * 5000 + "python_version > '3'" + ")" * 5000
+    (tree / "pyproject.toml").write_text(
+        f'[project]\nname = "deep"\nversion = "1.0"\ndependencies = ["a ; {marker}"]\n'
+    )
+    out = tmp_path / "out"
+    res = cli_build(cw_venv, tree, out, check=False)
+    assert res.returncode == 1, (res.returncode, res.stderr[-500:])
+    assert "pyproject.toml:4:17: invalid requirement: parentheses nested 5000 deep" in res.stderr
+    assert len(res.stderr) < 2000, "the snippet of a huge line is windowed"
+    assert not out.exists() or list(out.iterdir()) == []
