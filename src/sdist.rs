@@ -22,6 +22,9 @@ impl Build {
 
     /// Write the sdist to a temporary file in `out_dir`, to be persisted by the caller.
     pub fn stage_sdist(&self, out_dir: &Path) -> Result<Staged> {
+        if let Some(d) = &self.selection.sdist_refused {
+            return Err((**d).clone().into());
+        }
         let name = self.sdist_filename();
         let top = name.top_dir();
         fs_err::create_dir_all(out_dir).map_err(crate::archive::Error::from)?;

@@ -64,6 +64,9 @@ impl Build {
 
     /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
     pub fn stage_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
+        if let Some(d) = &self.selection.wheel_refused {
+            return Err((**d).clone().into());
+        }
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
         let mut payload = self.blobs(&self.selection.wheel, "");
@@ -79,6 +82,9 @@ impl Build {
     }
 
     fn stage_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
+        if let Some(d) = &self.selection.wheel_refused {
+            return Err((**d).clone().into());
+        }
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
         let mut payload = crate::editable::files(self)?;

@@ -192,3 +192,24 @@ def test_hostile_marker_nesting_is_an_error_not_a_crash(cw_venv, tmp_path):
     assert "pyproject.toml:4:17: invalid requirement: parentheses nested 5000 deep" in res.stderr
     assert len(res.stderr) < 2000, "the snippet of a huge line is windowed"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_secret_only_in_the_sdist_blocks_the_sdist_not_the_wheel(cw_venv, tmp_path):
+    """Flask ships `tests/test_apps/.env`: `pip install .` builds only a wheel, which would
+    never carry it, so only the sdist is refused (with the file named)."""
+    tree = tmp_path / "proj"
+    (tree / "proj").mkdir(parents=True)
+    (tree / "proj" / "__init__.py").write_text("")
+    (tree / "tests").mkdir()
+    (tree / "tests" / ".env").write_text("FOO=bar\n")
+    (tree / "pyproject.toml").write_text('[project]\nname = "proj"\nversion = "1.0"\n')
+    ok = cli_build(cw_venv, tree, tmp_path / "w", "--wheel")
+    assert ok.returncode == 0 and len(list((tmp_path / "w").glob("*.whl"))) == 1
+    res = cli_build(cw_venv, tree, tmp_path / "s", "--sdist", check=False)
+    assert res.returncode == 1
+    assert "error: tests/.env: refusing to package `tests/.env`" in res.stderr
+    assert not (tmp_path / "s").exists() or list((tmp_path / "s").iterdir()) == []
+    # Both at once: all or nothing.
+    res = cli_build(cw_venv, tree, tmp_path / "both", check=False)
+    assert res.returncode == 1
+    assert not (tmp_path / "both").exists() or list((tmp_path / "both").iterdir()) == []

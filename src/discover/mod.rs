@@ -93,6 +93,10 @@ pub struct Selection {
     pub license_files: Vec<FileEntry>,
     /// Sdist payload (includes pyproject.toml, readme, license files), sorted.
     pub sdist: Vec<FileEntry>,
+    /// Why the wheel may not be written (it would carry a secret), checked when writing it.
+    pub wheel_refused: Option<Box<Diagnostic>>,
+    /// Why the sdist may not be written (it would carry a secret), checked when writing it.
+    pub sdist_refused: Option<Box<Diagnostic>>,
 }
 
 /// Select the files of both artifacts; warnings (stale globs, ...) are pushed to `warnings`.
@@ -226,19 +230,19 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     }
     sdist_pool.retain(|rel, _| !sdist_exclude.matches(rel));
 
-    let secrets: Vec<&str> = wheel
-        .values()
-        .chain(&license_files)
-        .map(|e| e.rel_path.as_str())
-        .chain(sdist_pool.keys().map(String::as_str))
-        .filter(|rel| is_secret(&project.root, rel))
-        .filter(|rel| !include.hits(rel) && !sdist_include.hits(rel))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if let Some(first) = secrets.first() {
-        let list = secrets.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
-        return Err(invalid(
+    // Each artifact is refused on its own secrets, when it is written: a `.env` test fixture
+    // that only the sdist would carry must not stop `pip install .` (which builds a wheel).
+    let refuse = |rels: Vec<&str>| -> Option<Box<Diagnostic>> {
+        let found: Vec<&str> = rels
+            .into_iter()
+            .filter(|rel| is_secret(&project.root, rel))
+            .filter(|rel| !include.hits(rel) && !sdist_include.hits(rel))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let first = found.first()?;
+        let list = found.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+        Some(Box::new(
             Diagnostic::error(format!(
                 "refusing to package {list}: it looks like a secret (a private key, credentials, .env)"
             ))
@@ -250,8 +254,11 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
                 "add it to `exclude` in [tool.cartwheel], or list it explicitly in `include` \
                  if it is meant to ship (a test fixture)"
             }),
-        ));
-    }
+        ))
+    };
+    let wheel_refused =
+        refuse(wheel.values().chain(&license_files).chain(&data).map(|e| e.rel_path.as_str()).collect());
+    let sdist_refused = refuse(sdist_pool.keys().map(String::as_str).collect());
 
     let mut always: Vec<String> = vec!["pyproject.toml".to_string()];
     if let Some(readme) = project.readme.as_ref().and_then(|r| r.path.as_deref()) {
@@ -315,7 +322,15 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
         }
     }
 
-    Ok(Selection { modules: found.modules, wheel: wheel.into_values().collect(), data, license_files, sdist })
+    Ok(Selection {
+        modules: found.modules,
+        wheel: wheel.into_values().collect(),
+        data,
+        license_files,
+        sdist,
+        wheel_refused,
+        sdist_refused,
+    })
 }
 
 /// Every file the wheel draws from (payload, `data`, license files) must be in the sdist, or the

@@ -460,7 +460,11 @@ fn tracked_secret_refused_unless_included() {
     // A public CA bundle is package data (botocore, certifi).
     write(t.path(), "acme/cacert.pem", "-----BEGIN CERTIFICATE-----\nMIIF\n-----END CERTIFICATE-----\n");
     git_repo(t.path());
-    let d = run_err(&project(t.path(), "acme"));
+    let (sel, _) = run(&project(t.path(), "acme"));
+    // The wheel is refused only for what it would carry; the sdist for everything.
+    let w = sel.wheel_refused.as_deref().unwrap();
+    assert!(w.message.contains("`acme/certs/server.pem`") && !w.message.contains("`.env`"), "{w}");
+    let d = sel.sdist_refused.as_deref().unwrap().clone();
     assert_eq!(d.severity, Severity::Error);
     assert!(d.message.contains("`.env`"), "{d}");
     assert!(d.message.contains("`acme/certs/server.pem`"), "{d}");
@@ -475,7 +479,7 @@ fn tracked_secret_refused_unless_included() {
     p.tool.include = locs(&[".env"]);
     p.tool.exclude = locs(&["acme/secret_notes.txt"]);
     write(t.path(), "acme/secret_notes.txt", "");
-    let d = run_err(&p);
+    let d = run(&p).0.sdist_refused.unwrap();
     assert!(!d.message.contains("`.env`") && d.message.contains("server.pem"), "{d}");
 
     p.tool.exclude = locs(&["tests/fixtures/"]);
@@ -629,7 +633,7 @@ fn license_glob_matches_tracked_files_only_in_git() {
     git(t.path(), &["add", "LICENSE.key"]);
     p.license_files = Some(vec![Located::new("LICENSE*".into(), None)]);
     p.tool.sdist_exclude = vec![Located::new("LICENSE.key".into(), None)];
-    let d = run_err(&p);
+    let d = run(&p).0.wheel_refused.unwrap();
     assert!(d.message.contains("refusing to package `LICENSE.key`"), "{d}");
 }
 
