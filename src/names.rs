@@ -15,6 +15,24 @@ pub fn is_valid_name(name: &str) -> bool {
         && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// A Python identifier (ASCII or Unicode letters, digits, `_`; not starting with a digit).
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `a.b.c`, each part an identifier.
+pub fn is_dotted_identifier(s: &str) -> bool {
+    s.split('.').all(is_identifier)
+}
+
+/// An importable module name (dotted identifier), or a PEP 561 stub-only package
+/// `<dotted identifier>-stubs`.
+pub fn is_module_name(name: &str) -> bool {
+    is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
+}
+
 /// Deepest parenthesis nesting pep508_rs may see: its marker parser recurses once per level
 /// and would overflow the stack (a crash no `catch_unwind` stops) on hostile input.
 pub const MAX_MARKER_NESTING: usize = 64;

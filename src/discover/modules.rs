@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{normalize_rel, Error, Module};
 use crate::diagnostic::Diagnostic;
+use crate::names::is_module_name;
 use crate::project::Project;
 
 /// The modules and the folder they live in.
@@ -120,21 +121,8 @@ fn default_name(project: &Project) -> String {
     }
 }
 
-/// A dotted Python identifier, or a PEP 561 stub-only package `<dotted identifier>-stubs`.
-fn is_module_name(name: &str) -> bool {
-    is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
-}
-
 fn is_stubs(name: &str) -> bool {
     name.ends_with("-stubs")
-}
-
-fn is_dotted_identifier(name: &str) -> bool {
-    name.split('.').all(|part| {
-        let mut chars = part.chars();
-        chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
-            && chars.all(|c| c == '_' || c.is_alphanumeric())
-    })
 }
 
 fn exists_any(source_dir: &Path, name: &str) -> bool {

@@ -17,7 +17,7 @@ use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::names::{normalize_extra, PackageName};
+use crate::names::{is_dotted_identifier, normalize_extra, PackageName};
 use crate::project::{Contact, License, Located, Project, Readme};
 
 use raw::{SList, SStr, StringOr};
@@ -1172,16 +1172,6 @@ fn extras(cx: &Cx, table: Option<Spanned<raw::Entries<SList>>>) -> Res<IndexMap<
 
 // ---------------------------------------------------------------------------------------------
 // Entry points
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
-}
-
-fn is_dotted_identifier(s: &str) -> bool {
-    s.split('.').all(is_identifier)
-}
 
 /// Parse `module.sub:attr.attr [extras]` into its canonical spelling; `Err` holds the reason.
 fn object_reference(value: &str, need_attr: bool) -> Result<(String, bool), String> {

@@ -5,7 +5,8 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::raw::{self, SList, SStr, StringOrList};
-use super::{did_you_mean, inner_span, is_dotted_identifier, located, relative_path, Cx, Diag, Res};
+use super::{did_you_mean, inner_span, located, relative_path, Cx, Diag, Res};
+use crate::names::is_module_name;
 use crate::project::{CheckLevel, Located, ToolConfig, VersionConfig, VersionSource};
 
 /// The wheel `.data` schemes a `data` destination may start with.
@@ -79,11 +80,6 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
         out.push(located(n.clone(), name.span()));
     }
     Ok(out)
-}
-
-/// A dotted Python identifier, or a PEP 561 stub-only package `<dotted identifier>-stubs`.
-fn is_module_name(name: &str) -> bool {
-    is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
 }
 
 /// gitignore-style globs, checked with the same parser `discover` matches them with.
