@@ -132,3 +132,29 @@ fn record_wheel_and_entry_points_snapshot() {
     insta::assert_snapshot!("entry_points", text(".dist-info/entry_points.txt"));
     insta::assert_snapshot!("metadata", text(".dist-info/METADATA"));
 }
+
+#[test]
+fn module_version_source_reads_the_literal_and_locates_a_computed_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"modv\"\ndynamic = [\"version\"]\n[tool.cartwheel.version]\nstamp = []\n",
+    );
+    write(root, "modv/__init__.py", "\"\"\"Doc: __version__ = \"9.9\".\"\"\"\n__version__ = r'2.0.0-RC.1'\n");
+    let build = Build::prepare(root, &mut Vec::new()).unwrap();
+    assert_eq!(build.version.to_string(), "2.0.0rc1");
+
+    write(root, "modv/__init__.py", "VERSION = '1'\n__version__ = VERSION\n");
+    let err = Build::prepare(root, &mut Vec::new()).unwrap_err().to_diagnostic().to_string();
+    assert!(err.starts_with("error: modv/__init__.py:2:1: `__version__` is computed"), "{err}");
+
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"modv\"\nversion = \"1.0\"\n[tool.cartwheel.version]\nstamp = [\"modv\"]\n",
+    );
+    let err = Build::prepare(root, &mut Vec::new()).unwrap_err().to_diagnostic().to_string();
+    assert!(err.contains("pyproject.toml:5:10: stamp target `modv` is a folder, not a Python file"), "{err}");
+}
