@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -209,3 +210,16 @@ def test_build_wheel_refuses_metadata_that_changed_since_prepare(cw_venv, fx_cop
     res = run([cw_venv.python, "-c", STALE_METADATA, tree, out, meta]).stdout
     assert "REFUSED:" in res and "differs from this build's" in res, res
     assert list(out.iterdir()) == []
+
+
+def test_closed_stderr_pipe_does_not_fail_the_build(cw_venv, fx_copy, tmp_path):
+    """`cartwheel build 2>&1 | head -1`: a reader that goes away must not turn a good build
+    into a failure (Rust's eprintln! panics on EPIPE)."""
+    tree = fx_copy("src_layout")  # its stale __version__ makes a multi-line warning
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out], stderr=subprocess.PIPE
+    )
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0
+    assert len(list(out.glob("*.whl"))) == 1 and len(list(out.glob("*.tar.gz"))) == 1
