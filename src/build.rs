@@ -14,7 +14,6 @@ use crate::discover::{self, FileEntry, Selection};
 use crate::error::Result;
 use crate::metadata::Metadata;
 use crate::project::Project;
-use crate::wheel::record_hash;
 use crate::{pyproject, version};
 
 /// Everything the archive writers need, computed once.
@@ -101,16 +100,12 @@ impl Blob {
     }
 }
 
-/// Read-ahead budget: files are read (and hashed) in parallel batches of about this many bytes,
-/// so memory stays flat however large the tree; a larger single file is a batch of its own.
+/// Read-ahead budget: files are read (and prepared) in parallel batches of about this many
+/// bytes, so memory stays flat however large the tree; a larger single file is a batch of its own.
 const BATCH_BYTES: u64 = 32 << 20;
 
-/// Hand every member, in order, with its bytes (and its RECORD hash when `hash`) to `sink`.
-pub fn stream(
-    members: &[Blob],
-    hash: bool,
-    mut sink: impl FnMut(&Blob, &[u8], Option<String>) -> Result<()>,
-) -> Result<()> {
+/// The members of `members` split into consecutive batches of about [`BATCH_BYTES`].
+pub fn batches(members: &[Blob]) -> Vec<std::ops::Range<usize>> {
     let sizes: Vec<u64> = members
         .par_iter()
         .map(|m| match &m.content {
@@ -119,6 +114,7 @@ pub fn stream(
             Content::Dir => 0,
         })
         .collect();
+    let mut out = Vec::new();
     let mut start = 0;
     while start < members.len() {
         let mut end = start;
@@ -127,22 +123,43 @@ pub fn stream(
             total += sizes[end];
             end += 1;
         }
-        let loaded: Vec<(Cow<'_, [u8]>, Option<String>)> = members[start..end]
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// A member's bytes: borrowed when made in memory, read from disk otherwise.
+pub fn load(member: &Blob) -> Result<Cow<'_, [u8]>> {
+    Ok(match &member.content {
+        Content::Bytes(b) => Cow::Borrowed(b),
+        Content::File(p) => Cow::Owned(fs_err::read(p).map_err(crate::discover::Error::from)?),
+        Content::Dir => Cow::Borrowed(&[]),
+    })
+}
+
+/// Hand every member, in order, with its bytes and what `prepare` made of them (given the
+/// member's index) to `sink`. Reading and `prepare` (hashing, compressing) run in parallel on
+/// each batch; `sink` runs on this thread in the members' order, so the output does not depend
+/// on the scheduling.
+pub fn stream<T: Send>(
+    members: &[Blob],
+    prepare: impl Fn(usize, &Blob, &[u8]) -> Result<T> + Sync,
+    mut sink: impl FnMut(&Blob, &[u8], T) -> Result<()>,
+) -> Result<()> {
+    for range in batches(members) {
+        let loaded: Vec<(Cow<'_, [u8]>, T)> = members[range.clone()]
             .par_iter()
-            .map(|m| {
-                let data: Cow<'_, [u8]> = match &m.content {
-                    Content::Bytes(b) => Cow::Borrowed(b),
-                    Content::File(p) => Cow::Owned(fs_err::read(p).map_err(crate::discover::Error::from)?),
-                    Content::Dir => Cow::Borrowed(&[]),
-                };
-                let digest = (hash && !matches!(m.content, Content::Dir)).then(|| record_hash(&data));
-                Ok((data, digest))
+            .zip(range.clone())
+            .map(|(m, i)| {
+                let data = load(m)?;
+                let prepared = prepare(i, m, &data)?;
+                Ok((data, prepared))
             })
             .collect::<Result<_>>()?;
-        for (m, (data, digest)) in members[start..end].iter().zip(loaded) {
-            sink(m, &data, digest)?;
+        for (m, (data, prepared)) in members[range].iter().zip(loaded) {
+            sink(m, &data, prepared)?;
         }
-        start = end;
     }
     Ok(())
 }

@@ -82,10 +82,13 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     // All or nothing: both artifacts are written to temporary files first and only renamed
     // into place once both succeeded, so a failure never leaves (or deletes) half a release.
     let mut staged = Vec::new();
-    if sdist {
+    if sdist && wheel {
+        // One walk of the tree for both: every file read once.
+        let (s, w) = build.stage_both(out_dir)?;
+        staged.extend([s, w]);
+    } else if sdist {
         staged.push(build.stage_sdist(out_dir)?);
-    }
-    if wheel {
+    } else if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;

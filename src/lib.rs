@@ -16,6 +16,7 @@ pub mod editable;
 pub mod error;
 pub mod metadata;
 pub mod names;
+pub mod one_pass;
 pub mod project;
 pub mod pyproject;
 #[cfg(feature = "python")]

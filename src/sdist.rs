@@ -22,6 +22,15 @@ impl Build {
 
     /// Write the sdist to a temporary file in `out_dir`, to be persisted by the caller.
     pub fn stage_sdist(&self, out_dir: &Path) -> Result<Staged> {
+        let (name, members) = self.sdist_members(out_dir)?;
+        let mut sdist = SdistWriter::create(self, out_dir, &name.to_string(), &members)?;
+        stream(&members, |_, _, _| Ok(()), |b, data, ()| sdist.add(b, data))?;
+        sdist.finish()
+    }
+
+    /// The sdist's name and members (files and their folders) in archive order, after the
+    /// checks that can refuse it.
+    pub fn sdist_members(&self, out_dir: &Path) -> Result<(SdistFilename, Vec<Blob>)> {
         if let Some(d) = &self.selection.sdist_refused {
             return Err((**d).clone().into());
         }
@@ -32,7 +41,6 @@ impl Build {
         let mut members = self.blobs(&self.outside(&self.selection.sdist, out_dir), &format!("{top}/"));
         members.retain(|b| b.path != pkg_info);
         members.push(Blob::bytes(pkg_info, self.metadata.render(true)));
-        let files = members.len();
         // Directory entries: some extractors (and twine's root detection) expect them.
         let mut dirs = BTreeSet::new();
         for b in &members {
@@ -50,17 +58,38 @@ impl Build {
             executable: false,
         }));
         members.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok((name, members))
+    }
+}
 
-        let out = AtomicOutput::create(out_dir, &name.to_string())?;
-        let mut writer: Box<dyn ArchiveWriter> = Box::new(TarGzWriter::new(out.file()?, self.repro));
-        stream(&members, false, |b, data, _| {
-            match b.content {
-                Content::Dir => writer.add_directory(&b.path)?,
-                _ => writer.add_file(&b.path, data, b.executable)?,
-            }
-            Ok(())
-        })?;
-        writer.finish()?;
-        Ok(Staged::new(out, files))
+/// An sdist being written to its temporary file.
+pub struct SdistWriter {
+    out: AtomicOutput,
+    tar: Box<TarGzWriter>,
+    files: usize,
+}
+
+impl SdistWriter {
+    /// Start the sdist `name` in `out_dir`; `members` only counts its files.
+    pub fn create(build: &Build, out_dir: &Path, name: &str, members: &[Blob]) -> Result<Self> {
+        let out = AtomicOutput::create(out_dir, name)?;
+        let tar = Box::new(TarGzWriter::new(out.file()?, build.repro)?);
+        let files = members.iter().filter(|b| !matches!(b.content, Content::Dir)).count();
+        Ok(Self { out, tar, files })
+    }
+
+    /// Append the next member.
+    pub fn add(&mut self, blob: &Blob, data: &[u8]) -> Result<()> {
+        match blob.content {
+            Content::Dir => self.tar.add_directory(&blob.path)?,
+            _ => self.tar.add_file(&blob.path, data, blob.executable)?,
+        }
+        Ok(())
+    }
+
+    /// Close the archive.
+    pub fn finish(self) -> Result<Staged> {
+        self.tar.finish()?;
+        Ok(Staged::new(self.out, self.files))
     }
 }

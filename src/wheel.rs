@@ -6,7 +6,7 @@ use std::path::Path;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::archive::{ArchiveWriter, AtomicOutput, ZipWriter};
+use crate::archive::{ArchiveWriter, AtomicOutput, ZipEntry, ZipWriter};
 use crate::build::{stream, Artifact, Blob, Build, Content, Staged};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
@@ -64,6 +64,13 @@ impl Build {
 
     /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
     pub fn stage_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
+        let (name, members) = self.wheel_members(metadata_directory)?;
+        write_zip(self, out_dir, &name, members, true)
+    }
+
+    /// The wheel's name and members in archive order (RECORD aside), after the checks that
+    /// can refuse it.
+    pub fn wheel_members(&self, metadata_directory: Option<&Path>) -> Result<(WheelFilename, Vec<Blob>)> {
         if let Some(d) = &self.selection.wheel_refused {
             return Err((**d).clone().into());
         }
@@ -73,7 +80,8 @@ impl Build {
         payload.sort_by(|a, b| a.path.cmp(&b.path));
         payload.extend(self.data_files(&name)?);
         payload.extend(self.dist_info(&name));
-        write_zip(self, out_dir, &name, payload, true)
+        check_unique(&payload)?;
+        Ok((name, payload))
     }
 
     /// Write a PEP 660 editable wheel into `out_dir`.
@@ -91,6 +99,7 @@ impl Build {
         payload.sort_by(|a, b| a.path.cmp(&b.path));
         payload.extend(self.data_files(&name)?);
         payload.extend(self.dist_info(&name));
+        check_unique(&payload)?;
         write_zip(self, out_dir, &name, payload, false)
     }
 
@@ -98,14 +107,18 @@ impl Build {
     /// `metadata_directory`; returns the folder's name.
     pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
         let name = self.wheel_filename();
-        stream(&self.dist_info(&name), false, |blob, data, _| {
-            let path = metadata_directory.join(&blob.path);
-            if let Some(parent) = path.parent() {
-                fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
-            }
-            fs_err::write(&path, data).map_err(crate::archive::Error::from)?;
-            Ok(())
-        })?;
+        stream(
+            &self.dist_info(&name),
+            |_, _, _| Ok(()),
+            |blob, data, ()| {
+                let path = metadata_directory.join(&blob.path);
+                if let Some(parent) = path.parent() {
+                    fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
+                }
+                fs_err::write(&path, data).map_err(crate::archive::Error::from)?;
+                Ok(())
+            },
+        )?;
         Ok(name.dist_info_dir())
     }
 
@@ -216,15 +229,10 @@ fn record_line(path: &str, hash: &str, size: usize) -> String {
     format!("{},{hash},{size}\n", csv_field(path))
 }
 
-fn write_zip(
-    build: &Build,
-    out_dir: &Path,
-    name: &WheelFilename,
-    blobs: Vec<Blob>,
-    compress: bool,
-) -> Result<Staged> {
+/// Refuse two members with one archive path.
+fn check_unique(blobs: &[Blob]) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
-    for b in &blobs {
+    for b in blobs {
         if !seen.insert(b.path.as_str()) {
             return Err(Diagnostic::error(format!(
                 "two files would be written to `{}` in the wheel",
@@ -234,19 +242,75 @@ fn write_zip(
             .into());
         }
     }
-    let record_path = format!("{}/RECORD", name.dist_info_dir());
-    let out = AtomicOutput::create(out_dir, &name.to_string())?;
-    let mut writer: Box<dyn ArchiveWriter> = Box::new(ZipWriter::new(out.file()?, build.repro, compress));
-    let mut record = String::new();
-    stream(&blobs, true, |b, data, hash| {
-        writer.add_file(&b.path, data, b.executable)?;
-        record.push_str(&record_line(&b.path, hash.as_deref().unwrap_or_default(), data.len()));
+    Ok(())
+}
+
+fn write_zip(
+    build: &Build,
+    out_dir: &Path,
+    name: &WheelFilename,
+    blobs: Vec<Blob>,
+    compress: bool,
+) -> Result<Staged> {
+    let mut wheel = WheelWriter::create(build, out_dir, name, compress)?;
+    stream(&blobs, |_, _, data| WheelPart::new(data, compress), |b, _, part| wheel.add(b, part))?;
+    wheel.finish()
+}
+
+/// The half of adding a wheel member that needs no other member: its RECORD hash and its
+/// compressed bytes, made on any thread from one read of the file.
+pub struct WheelPart {
+    entry: ZipEntry,
+    hash: String,
+    size: usize,
+}
+
+impl WheelPart {
+    /// Hash and compress `data`.
+    pub fn new(data: &[u8], compress: bool) -> Result<Self> {
+        Ok(Self { entry: ZipEntry::new(data, compress)?, hash: record_hash(data), size: data.len() })
+    }
+}
+
+/// A wheel being written to its temporary file: members in order, RECORD at the end.
+pub struct WheelWriter {
+    out: AtomicOutput,
+    zip: ZipWriter,
+    record: String,
+    record_path: String,
+    files: usize,
+}
+
+impl WheelWriter {
+    /// Start the wheel `name` in `out_dir`.
+    pub fn create(build: &Build, out_dir: &Path, name: &WheelFilename, compress: bool) -> Result<Self> {
+        let out = AtomicOutput::create(out_dir, &name.to_string())?;
+        let zip = ZipWriter::new(out.file()?, build.repro, compress);
+        let record_path = format!("{}/RECORD", name.dist_info_dir());
+        Ok(Self { out, zip, record: String::new(), record_path, files: 0 })
+    }
+
+    /// Whether members are deflated (what [`WheelPart::new`] must be given).
+    pub fn compresses(&self) -> bool {
+        self.zip.compresses()
+    }
+
+    /// Append the next member.
+    pub fn add(&mut self, blob: &Blob, part: WheelPart) -> Result<()> {
+        self.zip.add_entry(&blob.path, &part.entry, blob.executable)?;
+        self.record.push_str(&record_line(&blob.path, &part.hash, part.size));
+        self.files += 1;
         Ok(())
-    })?;
-    record.push_str(&format!("{},,\n", csv_field(&record_path)));
-    writer.add_file(&record_path, record.as_bytes(), false)?;
-    writer.finish()?;
-    Ok(Staged::new(out, blobs.len() + 1))
+    }
+
+    /// Append RECORD and close the archive.
+    pub fn finish(mut self) -> Result<Staged> {
+        self.record.push_str(&format!("{},,\n", csv_field(&self.record_path)));
+        let mut zip = Box::new(self.zip);
+        zip.add_file(&self.record_path, self.record.as_bytes(), false)?;
+        zip.finish()?;
+        Ok(Staged::new(self.out, self.files + 1))
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,29 @@ fn output_folder_inside_a_non_git_project_is_not_packed() {
 }
 
 #[test]
+fn one_pass_build_writes_the_hooks_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("proj");
+    project(&root);
+    // Big enough for several parallel gzip blocks and read batches; a script for `.data`.
+    let big: String = (0..400_000).map(|i| format!("{i} {}\n", i % 37)).collect();
+    write(&root, "src/acme_sdk/data/big.txt", &big);
+    write(&root, "docs/guide.md", &"# guide\n".repeat(5000));
+    let build = Build::prepare(&root, &mut Vec::new()).unwrap();
+    let (sdist, wheel) = build.stage_both(&tmp.path().join("one")).unwrap();
+    let (sdist, wheel) = (sdist.persist().unwrap(), wheel.persist().unwrap());
+    let hooks = tmp.path().join("hooks");
+    assert_eq!(fs::read(&sdist.path).unwrap(), fs::read(build.write_sdist(&hooks).unwrap().path).unwrap());
+    assert_eq!(
+        fs::read(&wheel.path).unwrap(),
+        fs::read(build.write_wheel(&hooks, None).unwrap().path).unwrap()
+    );
+    assert!(zip_entries(&wheel.path)
+        .iter()
+        .any(|(n, d)| n == "acme_sdk/data/big.txt" && d == big.as_bytes()));
+}
+
+#[test]
 fn record_wheel_and_entry_points_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("proj");

@@ -4,15 +4,17 @@
 //! a fixed date), normalised permissions (644, or 755 when executable), no owner names; the
 //! caller decides the order (sorted payload, dist-info last) and the writers keep it.
 
+mod gzip;
 mod output;
 mod tar;
 mod zip;
 
 use std::io;
 
+pub use self::gzip::ParallelGz;
 pub use self::output::AtomicOutput;
 pub use self::tar::TarGzWriter;
-pub use self::zip::ZipWriter;
+pub use self::zip::{ZipEntry, ZipWriter};
 
 /// 1980-01-01T00:00:00Z: the oldest time a zip can hold, and the default when
 /// SOURCE_DATE_EPOCH is unset, so builds of one tree are byte-identical everywhere.
@@ -24,14 +26,6 @@ pub enum Error {
     /// I/O, naming the path (fs-err).
     #[error(transparent)]
     Io(#[from] io::Error),
-    /// The zip library refused an entry.
-    #[error("cannot write zip entry `{path}`: {source}")]
-    Zip {
-        /// Archive path.
-        path: String,
-        /// Cause.
-        source: ::zip::result::ZipError,
-    },
     /// SOURCE_DATE_EPOCH is not a whole number of seconds.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got `{0}`")]
     BadEpoch(String),

@@ -4,9 +4,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use flate2::write::GzEncoder;
-use flate2::{Compression, GzBuilder};
-
+use super::gzip::ParallelGz;
 use super::{ArchiveWriter, Error, Reproducible};
 
 /// gzip level 6: within a few percent of -9 for a third of the CPU (the peers' -9 is why
@@ -15,21 +13,24 @@ const LEVEL: u32 = 6;
 
 /// Writes an sdist (or any tar.gz) to a file.
 pub struct TarGzWriter {
-    inner: tar::Builder<GzEncoder<BufWriter<File>>>,
+    inner: tar::Builder<ParallelGz<BufWriter<File>>>,
     mtime: u64,
 }
 
 impl TarGzWriter {
-    /// A writer into `file`.
-    pub fn new(file: File, repro: Reproducible) -> Self {
+    /// A writer into `file`, gzip compressed on every core.
+    pub fn new(file: File, repro: Reproducible) -> Result<Self, Error> {
+        Self::with_parallelism(file, repro, true)
+    }
+
+    /// A writer into `file`; `parallel = false` compresses on this thread only, to the same bytes.
+    pub fn with_parallelism(file: File, repro: Reproducible, parallel: bool) -> Result<Self, Error> {
         // The gzip header's mtime is part of the bytes: fix it too (u32 field).
-        let gz = GzBuilder::new()
-            .mtime(repro.mtime.min(u32::MAX as u64) as u32)
-            .operating_system(255)
-            .write(BufWriter::new(file), Compression::new(LEVEL));
+        let mtime = repro.mtime.min(u32::MAX as u64) as u32;
+        let gz = ParallelGz::new(BufWriter::with_capacity(256 << 10, file), LEVEL, mtime, parallel)?;
         let mut inner = tar::Builder::new(gz);
         inner.mode(tar::HeaderMode::Deterministic);
-        Self { inner, mtime: repro.mtime }
+        Ok(Self { inner, mtime: repro.mtime })
     }
 
     fn header(&self, size: u64, mode: u32, kind: tar::EntryType) -> tar::Header {
@@ -117,10 +118,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str| {
             let path = dir.path().join(name);
-            let mut w = Box::new(TarGzWriter::new(
-                File::create(&path).unwrap(),
-                Reproducible { mtime: 1_700_000_000 },
-            ));
+            let mut w = Box::new(
+                TarGzWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 1_700_000_000 })
+                    .unwrap(),
+            );
             w.add_directory("pkg-1.0").unwrap();
             w.add_file("pkg-1.0/PKG-INFO", b"Metadata-Version: 2.2\n", false).unwrap();
             let long = format!("pkg-1.0/{}/é.txt", "d".repeat(150));

@@ -1,33 +1,209 @@
-//! Zip (wheel) writer: seekable (no data descriptors), deflate, fixed times and modes.
+//! Zip (wheel) writer: local headers that carry the sizes and CRC (no data descriptors), the
+//! central directory agreeing with them, zip64 only where a field overflows, fixed times and
+//! modes, no extra fields.
+//!
+//! Adding a file has two halves: [`ZipEntry::new`] deflates and checksums one member on its
+//! own (any thread, any order), and [`ZipWriter::add_entry`] lays the entries down in the
+//! caller's order. The bytes depend only on the entries, so compressing them in parallel
+//! writes exactly what the sequential [`ArchiveWriter::add_file`] writes.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime};
+use flate2::{Compress, Compression, FlushCompress, Status};
+use zip::DateTime;
 
 use super::{ArchiveWriter, Error, Reproducible, DEFAULT_EPOCH};
 
 /// Deflate level: zlib's default, the usual balance for wheels (pip and uv use it too).
-const LEVEL: i64 = 6;
+const LEVEL: u32 = 6;
+
+const STORED: u16 = 0;
+const DEFLATED: u16 = 8;
+/// Version needed to extract: 2.0 (deflate), 4.5 (zip64).
+const VERSION: u16 = 20;
+const VERSION_ZIP64: u16 = 45;
+/// "Version made by": high byte 3 = Unix, so readers take permissions from the external
+/// attributes (pip sets the executable bit from them).
+const MADE_BY_UNIX: u16 = 3 << 8;
+/// General purpose flag bit 11: the name is UTF-8.
+const FLAG_UTF8: u16 = 1 << 11;
+/// A 32-bit field too small for its value: the value is in the zip64 extra field.
+const OVERFLOW32: u64 = u32::MAX as u64;
+
+/// One member's bytes compressed and checksummed, ready to be written.
+#[derive(Debug, Clone)]
+pub struct ZipEntry {
+    /// The bytes as stored in the archive (a copy when stored: entries outlive their input).
+    data: Vec<u8>,
+    method: u16,
+    crc32: u32,
+    size: u64,
+}
+
+thread_local! {
+    // One deflate state per thread, reset per entry: its window and hash tables are 300 KiB
+    // that a fresh state would allocate for every file.
+    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(LEVEL), false));
+}
+
+impl ZipEntry {
+    /// Deflate `data` (when `compress` and it gets smaller, else store it) and take its CRC.
+    pub fn new(data: &[u8], compress: bool) -> Result<Self, Error> {
+        let crc32 = crc32fast::hash(data);
+        let size = data.len() as u64;
+        if compress && !data.is_empty() {
+            let deflated = DEFLATE.with(|c| deflate(&mut c.borrow_mut(), data))?;
+            if deflated.len() < data.len() {
+                return Ok(Self { data: deflated, method: DEFLATED, crc32, size });
+            }
+        }
+        Ok(Self { data: data.to_vec(), method: STORED, crc32, size })
+    }
+}
+
+/// Raw deflate of one whole member.
+fn deflate(c: &mut Compress, data: &[u8]) -> std::io::Result<Vec<u8>> {
+    c.reset();
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    loop {
+        let done = c.total_in() as usize;
+        match c.compress_vec(&data[done..], &mut out, FlushCompress::Finish).map_err(std::io::Error::other)? {
+            Status::StreamEnd => return Ok(out),
+            _ => out.reserve(out.capacity().max(1024)),
+        }
+    }
+}
 
 /// Writes a wheel (or any zip) to a file.
 pub struct ZipWriter {
-    inner: zip::ZipWriter<BufWriter<File>>,
-    options: SimpleFileOptions,
-    method: CompressionMethod,
+    out: BufWriter<File>,
+    /// Bytes written so far: the next local header's offset.
+    offset: u64,
+    /// Central directory records, written at the end (tens of bytes per member).
+    central: Vec<u8>,
+    entries: u64,
+    time: u16,
+    date: u16,
+    compress: bool,
 }
 
 impl ZipWriter {
     /// A writer into `file`; `compress = false` stores entries (editable wheels are tiny).
     pub fn new(file: File, repro: Reproducible, compress: bool) -> Self {
         // Zip cannot hold times before 1980; clamp as the wheel spec's tooling does.
-        let secs = repro.mtime.max(DEFAULT_EPOCH);
-        let time = zip_time(secs);
-        let method = if compress { CompressionMethod::Deflated } else { CompressionMethod::Stored };
-        let options = SimpleFileOptions::default().last_modified_time(time).compression_method(method);
-        Self { inner: zip::ZipWriter::new(BufWriter::new(file)), options, method }
+        let time = zip_time(repro.mtime.max(DEFAULT_EPOCH));
+        Self {
+            out: BufWriter::with_capacity(256 << 10, file),
+            offset: 0,
+            central: Vec::new(),
+            entries: 0,
+            time: time.timepart(),
+            date: time.datepart(),
+            compress,
+        }
     }
+
+    /// Whether entries for this writer should be deflated (what [`ZipEntry::new`] is given).
+    pub fn compresses(&self) -> bool {
+        self.compress
+    }
+
+    /// Write a prepared member at the end of the archive.
+    pub fn add_entry(&mut self, path: &str, entry: &ZipEntry, executable: bool) -> Result<(), Error> {
+        let name = path.as_bytes();
+        if name.len() > u16::MAX as usize {
+            return Err(std::io::Error::other(format!("zip entry name too long: `{path}`")).into());
+        }
+        let csize = entry.data.len() as u64;
+        let flags = if path.is_ascii() { 0 } else { FLAG_UTF8 };
+        let large = entry.size >= OVERFLOW32 || csize >= OVERFLOW32;
+        let needed = if large || self.offset >= OVERFLOW32 { VERSION_ZIP64 } else { VERSION };
+
+        // Local header: the zip64 extra, when present, holds both sizes (APPNOTE 4.5.3).
+        let mut local_extra = Vec::new();
+        if large {
+            extra_zip64(&mut local_extra, &[entry.size, csize]);
+        }
+        let mut h = Vec::with_capacity(30 + name.len() + local_extra.len());
+        put32(&mut h, 0x0403_4b50);
+        put16(&mut h, needed);
+        put16(&mut h, flags);
+        put16(&mut h, entry.method);
+        put16(&mut h, self.time);
+        put16(&mut h, self.date);
+        put32(&mut h, entry.crc32);
+        put32(&mut h, if large { u32::MAX } else { csize as u32 });
+        put32(&mut h, if large { u32::MAX } else { entry.size as u32 });
+        put16(&mut h, name.len() as u16);
+        put16(&mut h, local_extra.len() as u16);
+        h.extend_from_slice(name);
+        h.extend_from_slice(&local_extra);
+        self.out.write_all(&h)?;
+        self.out.write_all(&entry.data)?;
+
+        // Central record: only the fields that overflow move to its zip64 extra, in order.
+        let mut values = Vec::new();
+        let size32 = clamp32(entry.size, &mut values);
+        let csize32 = clamp32(csize, &mut values);
+        let offset32 = clamp32(self.offset, &mut values);
+        let mut extra = Vec::new();
+        if !values.is_empty() {
+            extra_zip64(&mut extra, &values);
+        }
+        let c = &mut self.central;
+        put32(c, 0x0201_4b50);
+        put16(c, MADE_BY_UNIX | needed);
+        put16(c, needed);
+        put16(c, flags);
+        put16(c, entry.method);
+        put16(c, self.time);
+        put16(c, self.date);
+        put32(c, entry.crc32);
+        put32(c, csize32);
+        put32(c, size32);
+        put16(c, name.len() as u16);
+        put16(c, extra.len() as u16);
+        put16(c, 0); // comment length
+        put16(c, 0); // disk number
+        put16(c, 0); // internal attributes
+        put32(c, (0o100_000 | Reproducible::mode(executable)) << 16); // regular file + mode
+        put32(c, offset32);
+        c.extend_from_slice(name);
+        c.extend_from_slice(&extra);
+
+        self.offset += h.len() as u64 + csize;
+        self.entries += 1;
+        Ok(())
+    }
+}
+
+/// `value` as a 32-bit field, or the overflow marker with `value` queued for the zip64 extra.
+fn clamp32(value: u64, zip64: &mut Vec<u64>) -> u32 {
+    if value >= OVERFLOW32 {
+        zip64.push(value);
+        u32::MAX
+    } else {
+        value as u32
+    }
+}
+
+/// The zip64 extended information extra field (header 0x0001).
+fn extra_zip64(out: &mut Vec<u8>, values: &[u64]) {
+    put16(out, 0x0001);
+    put16(out, (values.len() * 8) as u16);
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+fn put16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
 }
 
 /// Seconds since the epoch to an MS-DOS time (UTC, 2-second resolution).
@@ -64,16 +240,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 impl ArchiveWriter for ZipWriter {
     fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error> {
-        let mut options = self.options.unix_permissions(Reproducible::mode(executable));
-        if data.len() as u64 >= u32::MAX as u64 {
-            options = options.large_file(true);
-        }
-        if self.method == CompressionMethod::Deflated {
-            options = options.compression_level(Some(LEVEL));
-        }
-        self.inner.start_file(path, options).map_err(|source| Error::Zip { path: path.into(), source })?;
-        self.inner.write_all(data)?;
-        Ok(())
+        let entry = ZipEntry::new(data, self.compress)?;
+        self.add_entry(path, &entry, executable)
     }
 
     fn add_directory(&mut self, _path: &str) -> Result<(), Error> {
@@ -81,12 +249,41 @@ impl ArchiveWriter for ZipWriter {
         Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<(), Error> {
-        let mut out = self
-            .inner
-            .finish()
-            .map_err(|source| Error::Zip { path: "<central directory>".into(), source })?;
-        out.flush()?;
+    fn finish(mut self: Box<Self>) -> Result<(), Error> {
+        let cd_offset = self.offset;
+        let cd_size = self.central.len() as u64;
+        self.out.write_all(&self.central)?;
+        let mut e = Vec::new();
+        let zip64 = self.entries >= u16::MAX as u64 || cd_size >= OVERFLOW32 || cd_offset >= OVERFLOW32;
+        if zip64 {
+            let record = cd_offset + cd_size;
+            // Zip64 end of central directory record, then its locator.
+            put32(&mut e, 0x0606_4b50);
+            e.extend_from_slice(&44u64.to_le_bytes()); // size of the rest of the record
+            put16(&mut e, MADE_BY_UNIX | VERSION_ZIP64);
+            put16(&mut e, VERSION_ZIP64);
+            put32(&mut e, 0); // this disk
+            put32(&mut e, 0); // disk with the central directory
+            e.extend_from_slice(&self.entries.to_le_bytes());
+            e.extend_from_slice(&self.entries.to_le_bytes());
+            e.extend_from_slice(&cd_size.to_le_bytes());
+            e.extend_from_slice(&cd_offset.to_le_bytes());
+            put32(&mut e, 0x0706_4b50);
+            put32(&mut e, 0); // disk with the zip64 record
+            e.extend_from_slice(&record.to_le_bytes());
+            put32(&mut e, 1); // total disks
+        }
+        let entries16 = self.entries.min(u16::MAX as u64) as u16;
+        put32(&mut e, 0x0605_4b50);
+        put16(&mut e, 0);
+        put16(&mut e, 0);
+        put16(&mut e, entries16);
+        put16(&mut e, entries16);
+        put32(&mut e, cd_size.min(OVERFLOW32) as u32);
+        put32(&mut e, cd_offset.min(OVERFLOW32) as u32);
+        put16(&mut e, 0); // comment length
+        self.out.write_all(&e)?;
+        self.out.flush()?;
         Ok(())
     }
 }
@@ -94,6 +291,113 @@ impl ArchiveWriter for ZipWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
+
+    use rayon::prelude::*;
+
+    fn members() -> Vec<(String, Vec<u8>, bool)> {
+        let mut v: Vec<(String, Vec<u8>, bool)> = (0..300)
+            .map(|i| {
+                let text = format!("def f{i}():\n    return {i}\n").repeat(i % 40 + 1);
+                (format!("pkg/m{i:03}.py"), text.into_bytes(), i % 7 == 0)
+            })
+            .collect();
+        v.push(("pkg/__init__.py".into(), Vec::new(), false));
+        v.push((
+            "pkg/noise.bin".into(),
+            // xorshift: bytes deflate cannot shrink.
+            (0..5000)
+                .scan(0x2545_f491_u32, |x, _| {
+                    *x ^= *x << 13;
+                    *x ^= *x >> 17;
+                    *x ^= *x << 5;
+                    Some(*x as u8)
+                })
+                .collect(),
+            false,
+        ));
+        v.push(("pkg/é.txt".into(), b"utf-8 name".to_vec(), false));
+        v
+    }
+
+    fn write(path: &std::path::Path, parallel: bool, members: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
+        let mut w = Box::new(ZipWriter::new(
+            File::create(path).unwrap(),
+            Reproducible { mtime: 1_700_000_000 },
+            true,
+        ));
+        if parallel {
+            let entries: Vec<ZipEntry> =
+                members.par_iter().map(|(_, d, _)| ZipEntry::new(d, true).unwrap()).collect();
+            for ((p, _, x), e) in members.iter().zip(&entries) {
+                w.add_entry(p, e, *x).unwrap();
+            }
+        } else {
+            for (p, d, x) in members {
+                w.add_file(p, d, *x).unwrap();
+            }
+        }
+        w.finish().unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn parallel_and_sequential_write_the_same_readable_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let members = members();
+        let seq = write(&dir.path().join("s.zip"), false, &members);
+        let par = write(&dir.path().join("p.zip"), true, &members);
+        assert_eq!(seq, par);
+        // No data descriptors: bit 3 of every local header's flags is clear.
+        assert_eq!(u16::from_le_bytes([seq[6], seq[7]]) & 8, 0);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(seq)).unwrap();
+        assert_eq!(archive.len(), members.len());
+        for (i, (path, data, exec)) in members.iter().enumerate() {
+            let mut f = archive.by_index(i).unwrap();
+            assert_eq!(f.name(), path);
+            let mut back = Vec::new();
+            f.read_to_end(&mut back).unwrap(); // checks the CRC too
+            assert_eq!(&back, data, "{path}");
+            assert_eq!(f.unix_mode().unwrap() & 0o777, if *exec { 0o755 } else { 0o644 });
+            let t = f.last_modified().unwrap();
+            assert_eq!((t.year(), t.month(), t.day()), (2023, 11, 14));
+            // Deflated unless that would not make it smaller (empty, random, a few bytes).
+            let stored = f.compression() == zip::CompressionMethod::Stored;
+            if data.is_empty() || path.ends_with(".bin") {
+                assert!(stored, "{path}");
+            } else if data.len() > 200 {
+                assert!(!stored, "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn more_than_65535_entries_use_a_zip64_end_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.zip");
+        let mut w = Box::new(ZipWriter::new(
+            File::create(&path).unwrap(),
+            Reproducible { mtime: DEFAULT_EPOCH },
+            false,
+        ));
+        for i in 0..70_000 {
+            w.add_file(&format!("f{i}"), b"", false).unwrap();
+        }
+        w.finish().unwrap();
+        let archive = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        assert_eq!(archive.len(), 70_000);
+    }
+
+    #[test]
+    fn deflate_bytes_are_pinned() {
+        // The deflate backend decides the wheel's bytes: a change of backend or of its
+        // algorithm must show up here, not as a wheel that differs between machines.
+        let text: Vec<u8> =
+            (0..2000).flat_map(|i| format!("line {} of {}\n", i % 97, i % 13).into_bytes()).collect();
+        let entry = ZipEntry::new(&text, true).unwrap();
+        assert_eq!(entry.method, DEFLATED);
+        assert_eq!((entry.data.len(), crc32fast::hash(&entry.data)), (3563, 2_429_392_243));
+    }
 
     #[test]
     fn dates() {

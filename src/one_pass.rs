@@ -1,0 +1,75 @@
+//! `cartwheel build`: the sdist and the wheel in one walk of the tree. Each file is read once;
+//! the parallel task that reads a file for the sdist also hashes and compresses it for the
+//! wheel while its bytes are in cache. Both archives come out byte-identical to the ones the
+//! separate hooks write.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::build::{load, stream, Build, Content, Staged};
+use crate::error::Result;
+use crate::sdist::SdistWriter;
+use crate::wheel::{WheelPart, WheelWriter};
+
+impl Build {
+    /// Write the sdist and the wheel to temporary files in `out_dir`, in that order.
+    pub fn stage_both(&self, out_dir: &Path) -> Result<(Staged, Staged)> {
+        let (sdist_name, sdist_members) = self.sdist_members(out_dir)?;
+        let (wheel_name, wheel_members) = self.wheel_members(None)?;
+
+        // The wheel members each sdist member feeds: the same file on disk, so the same bytes
+        // (stamped and rewritten files are made in memory and never shared).
+        let by_source: HashMap<&Path, usize> = sdist_members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match &b.content {
+                Content::File(p) => Some((p.as_path(), i)),
+                _ => None,
+            })
+            .collect();
+        let mut feeds: Vec<Vec<usize>> = vec![Vec::new(); sdist_members.len()];
+        let mut fed = vec![false; wheel_members.len()];
+        for (j, w) in wheel_members.iter().enumerate() {
+            if let Content::File(p) = &w.content {
+                if let Some(&i) = by_source.get(p.as_path()) {
+                    feeds[i].push(j);
+                    fed[j] = true;
+                }
+            }
+        }
+
+        let mut sdist = SdistWriter::create(self, out_dir, &sdist_name.to_string(), &sdist_members)?;
+        let mut wheel = WheelWriter::create(self, out_dir, &wheel_name, true)?;
+        let compress = wheel.compresses();
+        // Wheel parts made ahead of their turn. The wheel's order follows the tree's for the
+        // usual layouts (its paths are the sdist's minus a common prefix), so this stays small.
+        let mut ready: BTreeMap<usize, WheelPart> = BTreeMap::new();
+        let mut next = 0;
+        // Write the wheel members whose turn has come, as far as their parts are known; members
+        // the sdist does not feed (metadata, stamped files) are made here.
+        let mut advance = |ready: &mut BTreeMap<usize, WheelPart>, wheel: &mut WheelWriter| -> Result<()> {
+            while next < wheel_members.len() {
+                let member = &wheel_members[next];
+                let part = match ready.remove(&next) {
+                    Some(part) => part,
+                    None if !fed[next] => WheelPart::new(&load(member)?, compress)?,
+                    None => break,
+                };
+                wheel.add(member, part)?;
+                next += 1;
+            }
+            Ok(())
+        };
+        stream(
+            &sdist_members,
+            |i, _, data| feeds[i].iter().map(|&j| Ok((j, WheelPart::new(data, compress)?))).collect(),
+            |b, data, parts: Vec<(usize, WheelPart)>| {
+                sdist.add(b, data)?;
+                ready.extend(parts);
+                advance(&mut ready, &mut wheel)
+            },
+        )?;
+        advance(&mut ready, &mut wheel)?;
+        Ok((sdist.finish()?, wheel.finish()?))
+    }
+}
