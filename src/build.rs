@@ -102,18 +102,28 @@ impl Blob {
 
 /// Read-ahead budget: files are read (and prepared) in parallel batches of about this many
 /// bytes, so memory stays flat however large the tree; a larger single file is a batch of its own.
-const BATCH_BYTES: u64 = 32 << 20;
+const BATCH_BYTES: u64 = 16 << 20;
 
-/// The members of `members` split into consecutive batches of about [`BATCH_BYTES`].
-pub fn batches(members: &[Blob]) -> Vec<std::ops::Range<usize>> {
-    let sizes: Vec<u64> = members
-        .par_iter()
-        .map(|m| match &m.content {
-            Content::Bytes(b) => b.len() as u64,
-            Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            Content::Dir => 0,
-        })
-        .collect();
+/// Below this many bytes a batch is read on the calling thread: starting the thread pool
+/// costs more than a small project's whole build.
+const PARALLEL_MIN_BYTES: u64 = 1 << 20;
+
+/// Below this many members their sizes are read on the calling thread, for the same reason.
+const PARALLEL_MIN_MEMBERS: usize = 64;
+
+/// The members of `members` split into consecutive batches of about [`BATCH_BYTES`], with
+/// each batch's size in bytes.
+pub fn batches(members: &[Blob]) -> Vec<(std::ops::Range<usize>, u64)> {
+    let size = |m: &Blob| match &m.content {
+        Content::Bytes(b) => b.len() as u64,
+        Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        Content::Dir => 0,
+    };
+    let sizes: Vec<u64> = if members.len() < PARALLEL_MIN_MEMBERS {
+        members.iter().map(size).collect()
+    } else {
+        members.par_iter().map(size).collect()
+    };
     let mut out = Vec::new();
     let mut start = 0;
     while start < members.len() {
@@ -123,7 +133,7 @@ pub fn batches(members: &[Blob]) -> Vec<std::ops::Range<usize>> {
             total += sizes[end];
             end += 1;
         }
-        out.push(start..end);
+        out.push((start..end, total));
         start = end;
     }
     out
@@ -138,6 +148,16 @@ pub fn load(member: &Blob) -> Result<Cow<'_, [u8]>> {
     })
 }
 
+fn load_and_prepare<'a, T>(
+    member: &'a Blob,
+    index: usize,
+    prepare: &impl Fn(usize, &Blob, &[u8]) -> Result<T>,
+) -> Result<(Cow<'a, [u8]>, T)> {
+    let data = load(member)?;
+    let prepared = prepare(index, member, &data)?;
+    Ok((data, prepared))
+}
+
 /// Hand every member, in order, with its bytes and what `prepare` made of them (given the
 /// member's index) to `sink`. Reading and `prepare` (hashing, compressing) run in parallel on
 /// each batch; `sink` runs on this thread in the members' order, so the output does not depend
@@ -147,16 +167,14 @@ pub fn stream<T: Send>(
     prepare: impl Fn(usize, &Blob, &[u8]) -> Result<T> + Sync,
     mut sink: impl FnMut(&Blob, &[u8], T) -> Result<()>,
 ) -> Result<()> {
-    for range in batches(members) {
-        let loaded: Vec<(Cow<'_, [u8]>, T)> = members[range.clone()]
-            .par_iter()
-            .zip(range.clone())
-            .map(|(m, i)| {
-                let data = load(m)?;
-                let prepared = prepare(i, m, &data)?;
-                Ok((data, prepared))
-            })
-            .collect::<Result<_>>()?;
+    for (range, bytes) in batches(members) {
+        let one = |(m, i)| load_and_prepare(m, i, &prepare);
+        let batch = &members[range.clone()];
+        let loaded: Vec<(Cow<'_, [u8]>, T)> = if bytes < PARALLEL_MIN_BYTES {
+            batch.iter().zip(range.clone()).map(one).collect::<Result<_>>()?
+        } else {
+            batch.par_iter().zip(range.clone()).map(one).collect::<Result<_>>()?
+        };
         for (m, (data, prepared)) in members[range].iter().zip(loaded) {
             sink(m, &data, prepared)?;
         }

@@ -67,7 +67,8 @@ impl<W: Write> ParallelGz<W> {
             let is_final = last && i + 1 == starts.len();
             deflate_block(&pending[start..stop], dict, level, is_final)
         };
-        let blocks: Vec<Vec<u8>> = if self.parallel {
+        // One block gains nothing from the thread pool but its start-up.
+        let blocks: Vec<Vec<u8>> = if self.parallel && starts.len() > 1 {
             starts.par_iter().enumerate().map(|(i, &s)| job(i, s)).collect::<io::Result<_>>()?
         } else {
             starts.iter().enumerate().map(|(i, &s)| job(i, s)).collect::<io::Result<_>>()?

@@ -76,6 +76,11 @@ pub(super) fn excluded_file(name: &str) -> bool {
 
 /// Whether the project root lies in a git work tree (false when git is not installed).
 pub(super) fn in_git_work_tree(root: &Path) -> bool {
+    // git finds a work tree through a `.git` folder or file in the root or above it; without
+    // one there is none, and not starting git saves a process (most of a small build's time).
+    if !root.ancestors().any(|dir| dir.join(".git").symlink_metadata().is_ok()) {
+        return false;
+    }
     git(root)
         .args(["rev-parse", "--show-toplevel"])
         .stdout(Stdio::null())
