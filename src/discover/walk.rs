@@ -228,36 +228,57 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
         let inside = format!("{rel}/");
         enter.iter().any(|p| p == &rel || p.starts_with(&inside))
     });
-    let mut listing = Listing::default();
-    for entry in builder.build() {
-        let entry = entry.map_err(|e| invalid(format!("cannot list the project files: {e}")))?;
-        if entry.depth() == 0 {
-            continue;
-        }
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
-        let kind = if ft.is_symlink() {
-            Kind::Symlink
-        } else if ft.is_file() {
-            Kind::File
-        } else {
-            continue;
-        };
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        match rel_string(rel) {
-            Some(rel) => {
-                if excluded_file(rel.rsplit('/').next().unwrap_or(&rel)) {
-                    continue;
+    // The walk is stat and readdir calls, one folder at a time: spread over every core (Django:
+    // 3,300 folders). The listing is sorted, so the order the threads find files in is moot.
+    let found = std::sync::Mutex::new((Listing::default(), None::<Error>));
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+            match entry {
+                Ok(entry) => add_entry(&mut found.0, root, &entry),
+                Err(e) => {
+                    found.1.get_or_insert(invalid(format!("cannot list the project files: {e}")));
+                    return ignore::WalkState::Quit;
                 }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut listing, error) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = error {
+        return Err(e);
+    }
+    listing.bad_names.sort();
+    Ok(listing)
+}
+
+/// Record one walked entry (files and symlinks; the root and folders are skipped).
+fn add_entry(listing: &mut Listing, root: &Path, entry: &ignore::DirEntry) {
+    if entry.depth() == 0 {
+        return;
+    }
+    let Some(ft) = entry.file_type() else {
+        return;
+    };
+    let kind = if ft.is_symlink() {
+        Kind::Symlink
+    } else if ft.is_file() {
+        Kind::File
+    } else {
+        return;
+    };
+    let Ok(rel) = entry.path().strip_prefix(root) else {
+        return;
+    };
+    match rel_string(rel) {
+        Some(rel) => {
+            if !excluded_file(rel.rsplit('/').next().unwrap_or(&rel)) {
                 listing.entries.insert(rel, kind);
             }
-            None => listing.bad_names.push(rel.to_string_lossy().replace('\\', "/")),
         }
+        None => listing.bad_names.push(rel.to_string_lossy().replace('\\', "/")),
     }
-    Ok(listing)
 }
 
 /// The ignore rules of the candidate walk.
