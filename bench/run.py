@@ -286,7 +286,8 @@ def cmd_check(c):
         ref_w, ref_s = sets[c.sel_backends[0]]
         for b, (w, s) in sets.items():
             # Backends add their own metadata files to the sdist (PKG-INFO, setup.cfg, egg-info).
-            own = {x for x in s ^ ref_s if x in ("PKG-INFO", "setup.cfg", "pyproject.toml.orig") or ".egg-info/" in x}
+            own = {x for x in s ^ ref_s
+                   if x in ("PKG-INFO", "setup.cfg", "MANIFEST.in", "pyproject.toml.orig") or ".egg-info/" in x}
             res[f"{p}/{b}"]["wheel_diff"] = sorted(w ^ ref_w)[:10]
             res[f"{p}/{b}"]["sdist_diff"] = sorted((s ^ ref_s) - own)[:10]
             print(f"check {p}/{b}: {json.dumps(res[f'{p}/{b}'])}", flush=True)
