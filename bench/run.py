@@ -70,6 +70,7 @@ class Ctx:
         self.trees = os.path.join(self.root, "trees")
         self.out = os.path.join(self.root, "out")
         self.trash = os.path.join(self.root, "trash")
+        self.results = os.path.join(self.root, a.results)
         self.projects = load_toml(os.path.join(HERE, "projects.toml"))["projects"]
         self.backends = load_toml(os.path.join(HERE, "backends.toml"))["backends"]
         self.sel_projects = [p for p in a.projects.split(",") if p]
@@ -233,7 +234,7 @@ def command(c, op, project, backend, outroot):
 
 
 def run_once(c, argv):
-    """Wall seconds, peak RSS (KiB, from wait4) and stdout of one fresh process."""
+    """Wall seconds, CPU seconds (user + system, its children included) and stdout of one fresh process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(argv, stdout=out, stderr=err, env=c.env)
@@ -246,7 +247,7 @@ def run_once(c, argv):
     if p.returncode != 0:
         sys.stderr.write(so[-3000:] + se[-3000:])
         raise RuntimeError(f"command failed ({p.returncode}): {' '.join(argv)}")
-    return dt, ru.ru_maxrss, so
+    return dt, ru.ru_utime + ru.ru_stime, so
 
 
 def fresh_dir(path):
@@ -301,7 +302,7 @@ def cmd_time(c, ops, runs, warmup, results):
         cells = [(op, b) for op in ops for b in c.sel_backends if op in ops_for(b, ops)]
         os.sync()
         samples = {cell: [] for cell in cells}
-        rss = {cell: [] for cell in cells}
+        cpu = {cell: [] for cell in cells}
         outroot = os.path.join(c.out, "time")
         for i in range(warmup + runs):
             # Each round starts with the next backend, so no one always follows the same one.
@@ -312,10 +313,10 @@ def cmd_time(c, ops, runs, warmup, results):
                     if (op, b) not in samples:
                         continue
                     fresh_dir(outroot)
-                    dt, kib, _ = run_once(c, command(c, op, p, b, outroot))
+                    dt, cpu_s, _ = run_once(c, command(c, op, p, b, outroot))
                     if i >= warmup:
                         samples[(op, b)].append(dt)
-                        rss[(op, b)].append(kib)
+                        cpu[(op, b)].append(cpu_s)
                     rm(c.trash)
                     # The previous build's deletions and dirty pages are written back now, not
                     # while the next backend is being timed.
@@ -323,7 +324,7 @@ def cmd_time(c, ops, runs, warmup, results):
             print(f"time {p}: round {i + 1}/{warmup + runs}", file=sys.stderr, flush=True)
         rm(outroot)
         results.setdefault("time", {})[p] = {
-            f"{op}/{b}": {"s": samples[(op, b)], "rss_kib": rss[(op, b)]} for op, b in cells}
+            f"{op}/{b}": {"s": samples[(op, b)], "cpu_s": cpu[(op, b)]} for op, b in cells}
         save(c, results)
 
 
@@ -395,7 +396,7 @@ def cmd_floor(c, runs, results):
 
 # ----------------------------------------------------------------------------- report
 def save(c, results):
-    with open(os.path.join(c.root, "results.json"), "w") as f:
+    with open(c.results, "w") as f:
         json.dump(results, f, indent=1)
 
 
@@ -460,6 +461,15 @@ def report(c, r):
             cells.append(" / ".join(f"{mem[f'{op}/{b}'] / 1024:.0f}" for op in ("wheel", "sdist", "build")
                                     if f"{op}/{b}" in mem) or "-")
             L.append(f"| {b} | " + " | ".join(cells) + " |")
+        if any("cpu_s" in x for x in t.values()):
+            L += ["", "CPU seconds (user + system, children included; median) — what a busy machine cannot take away:", "",
+                  "| backend | build_wheel | build_sdist | wheel + sdist | `cartwheel build` |", "|---|---:|---:|---:|---:|"]
+            for b in c.sel_backends:
+                w, sd = t.get(f"wheel/{b}", {}).get("cpu_s"), t.get(f"sdist/{b}", {}).get("cpu_s")
+                one = t.get(f"build/{b}", {}).get("cpu_s")
+                L.append(f"| {b} | {ms(med(w or []))} | {ms(med(sd or []))} | "
+                         f"{ms(med([x + y for x, y in zip(w, sd)]) if w and sd else float('nan'))} | "
+                         f"{ms(med(one)) if one else '-'} |")
         L.append("")
     fl = r.get("floor", {})
     if fl:
@@ -559,6 +569,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--cartwheel-wheel", help="install this cartwheel wheel instead of building the repo")
     ap.add_argument("--downloads", help="a folder that already holds the sdists (skips those downloads)")
+    ap.add_argument("--results", default="results.json", help="results file in the root (merged into)")
     ap.add_argument("--report", default=None, help="markdown report file (default: print)")
     a = ap.parse_args()
     c = Ctx(a)
@@ -567,7 +578,7 @@ def main():
         cmd_setup(c, a)
         if a.command == "setup":
             return
-    path = os.path.join(c.root, "results.json")
+    path = c.results
     results = {}
     if a.command == "report" or (a.command in ("time", "memory", "floor", "check") and os.path.exists(path)):
         with open(path) as f:
