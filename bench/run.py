@@ -18,7 +18,8 @@ Sub-commands (all take --root DIR, --projects a,b, --backends x,y):
   memory  peak RSS of every build_wheel / build_sdist / `cartwheel build` process (GNU time)
   floor   what no backend can avoid: interpreter start, reading every file, and the
           single-threaded compute (sha256, deflate-6 per file, gzip-6 of the sdist tar) in memory
-  all     check + time + floor, then the markdown report (--report FILE)
+  import-time  `import cartwheel` from `python -X importtime` (median of 7; also part of floor)
+  all     check + time + memory + floor, then the markdown report (--report FILE)
   report  the report again from <root>/results.json
 
 Public tools only; nothing here is part of cartwheel's test suite.
@@ -386,11 +387,17 @@ def cmd_floor(c, runs, results):
         results.setdefault("floor", {})[p] = row
         print(f"floor {p}: {json.dumps(row)}", flush=True)
         rm(os.path.join(c.out, "floor"))
-    # How long cartwheel's own import takes, from Python's import-time log.
-    imp = subprocess.run([c.py, "-X", "importtime", "-c", "import cartwheel"], capture_output=True, text=True,
-                         env=c.env, check=True).stderr
-    us = [int(m.group(1)) for m in re.finditer(r"\|\s*(\d+) \| cartwheel$", imp, re.MULTILINE)]
-    results["import_cartwheel_us"] = us[0] if us else None
+    cmd_import_time(c, runs, results)
+
+
+def cmd_import_time(c, runs, results):
+    """How long cartwheel's own import takes (median), from Python's import-time log."""
+    us = []
+    for _ in range(max(runs, 7)):
+        imp = subprocess.run([c.py, "-X", "importtime", "-c", "import cartwheel"], capture_output=True,
+                             text=True, env=c.env, check=True).stderr
+        us += [int(m.group(1)) for m in re.finditer(r"\|\s*(\d+) \| cartwheel$", imp, re.MULTILINE)]
+    results["import_cartwheel_us"] = statistics.median(us) if us else None
     save(c, results)
 
 
@@ -560,7 +567,7 @@ def targets(r):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", nargs="?", default="full",
-                    choices=["full", "setup", "check", "time", "memory", "floor", "all", "report"])
+                    choices=["full", "setup", "check", "time", "memory", "floor", "import-time", "all", "report"])
     ap.add_argument("--root", default=os.environ.get("CARTWHEEL_BENCH_ROOT", "/tmp/cartwheel-bench"))
     ap.add_argument("--projects", default=PROJECTS)
     ap.add_argument("--backends", default=BACKENDS)
@@ -580,7 +587,9 @@ def main():
             return
     path = c.results
     results = {}
-    if a.command == "report" or (a.command in ("time", "memory", "floor", "check") and os.path.exists(path)):
+    if a.command == "report" or (
+        a.command in ("time", "memory", "floor", "import-time", "check") and os.path.exists(path)
+    ):
         with open(path) as f:
             results = json.load(f)
     ops = [o for o in a.ops.split(",") if o]
@@ -593,6 +602,8 @@ def main():
         cmd_memory(c, results)
     if a.command in ("full", "all", "floor"):
         cmd_floor(c, a.runs, results)
+    if a.command == "import-time":
+        cmd_import_time(c, a.runs, results)
     md = report(c, results)
     if a.report:
         with open(a.report, "w") as f:
