@@ -41,9 +41,14 @@ fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
     }
 }
 
-fn prepare() -> crate::Result<Build> {
+/// Prepare the build in the working directory, printing its warnings; `editable` words the
+/// stale-stamp warnings for an install that imports the source tree.
+fn prepare(editable: bool) -> crate::Result<Build> {
     let mut warnings = Vec::new();
     let build = Build::prepare(Path::new("."), &mut warnings);
+    if let Ok(b) = &build {
+        warnings.extend(b.stamp_warnings(editable));
+    }
     print_warnings(&warnings);
     build
 }
@@ -57,7 +62,7 @@ fn build_wheel(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    guarded(|| Ok(prepare(false)?.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
 }
 
 /// PEP 517 `build_sdist`.
@@ -65,7 +70,7 @@ fn build_wheel(
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_sdist(&sdist_directory)?.file_name()))
+    guarded(|| Ok(prepare(false)?.write_sdist(&sdist_directory)?.file_name()))
 }
 
 /// PEP 660 `build_editable`.
@@ -77,7 +82,9 @@ fn build_editable(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    guarded(|| {
+        Ok(prepare(true)?.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name())
+    })
 }
 
 /// PEP 517 `prepare_metadata_for_build_wheel`.
@@ -88,7 +95,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -99,7 +106,7 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
