@@ -73,3 +73,6 @@ pub fn parse_written(
     }
     Ok(version)
 }
+
+#[cfg(test)]
+mod tests;
