@@ -148,13 +148,13 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
         return Ok(0);
     }
     for stamp in build.stamps.values() {
-        let file = crate::diagnostic::SourceFile::new(stamp.path.clone(), stamp.old.as_str());
+        let file = crate::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
         let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
         let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
         let (line, col) = file.line_col(first);
         say(&format!(
             "error: {}:{line}:{col}: `{}` disagrees with the version {}\n{}",
-            stamp.path,
+            stamp.shown.display(),
             names.join("` and `"),
             build.version,
             stamp.diff().trim_end()

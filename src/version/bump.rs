@@ -302,7 +302,7 @@ pub fn plan(
     if !opts.no_changelog {
         if let Some(rel) = changelog_path(project)? {
             let current = edits.text(&rel)?;
-            let file = SourceFile::new(rel.clone(), current.as_str());
+            let file = SourceFile::new(super::shown_path(project, &rel), current.as_str());
             let released = crate::changelog::release(&file, &text, date, warnings)?;
             edits.set(&rel, released)?;
         }

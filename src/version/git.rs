@@ -6,7 +6,6 @@
 //! (`1.2.3+dirty`, `1.2.4.dev4+gabc1234.dirty`). An unpacked sdist (PKG-INFO at the root, no
 //! git history of its own) carries the version it was made with.
 
-use std::path::Path;
 use std::str::FromStr;
 
 use pep440_rs::{LocalSegment, Prerelease, Version};
@@ -106,7 +105,7 @@ pub fn resolve(
     let config_error = |msg: String| project.error_at(msg, None).key(source_key);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
-        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(root, warnings),
+        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings),
         Outcome::Missing(e) => {
             return Err(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
                 .help("install git, or build from an sdist (it records the version in PKG-INFO)")
@@ -127,7 +126,7 @@ pub fn resolve(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(root, warnings);
+        return from_pkg_info(project, warnings);
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
         return Err(config_error("version source \"git\": the repository has no commits yet".into())
@@ -182,9 +181,21 @@ pub fn resolve(
         Outcome::Failed(msg) => return Err(config_error(format!("`git describe` failed: {msg}")).into()),
         Outcome::Missing(e) => return Err(config_error(format!("`git describe` failed: {e}")).into()),
     };
-    let d = parse_describe(&described).ok_or_else(|| {
+    let mut d = parse_describe(&described).ok_or_else(|| {
         Error::from(config_error(format!("cannot read `git describe` output `{described}`")))
     })?;
+    // Tags on one commit (`v2.0.0rc1`, then `v2.0.0` once it passed): the highest version wins,
+    // where git would pick by name or date.
+    if let Outcome::Ok(peers) = git::run(root, &["tag", "--points-at", &format!("{}^{{commit}}", d.tag)]) {
+        let best = peers
+            .lines()
+            .map(str::trim)
+            .filter_map(|t| Some((Version::from_str(tag_version_text(t, pattern.as_ref())?).ok()?, t)))
+            .max_by(|a, b| a.0.cmp(&b.0));
+        if let Some((_, t)) = best {
+            d.tag = t.to_string();
+        }
+    }
     if shallow && d.distance != 0 {
         return Err(shallow_error());
     }
@@ -215,9 +226,9 @@ pub fn resolve(
 }
 
 /// The `Version:` of an unpacked sdist's PKG-INFO.
-fn from_pkg_info(root: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Located<Version>, Error> {
-    let text = fs_err::read_to_string(root.join("PKG-INFO"))?;
-    let file = SourceFile::new("PKG-INFO", text.as_str());
+fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Located<Version>, Error> {
+    let text = fs_err::read_to_string(project.root.join("PKG-INFO"))?;
+    let file = SourceFile::new(super::shown_path(project, "PKG-INFO"), text.as_str());
     // Headers end at the first blank line; the description may quote a `Version:` line.
     let mut offset = 0;
     for line in text.split_inclusive('\n') {

@@ -8,11 +8,13 @@ pub mod stamp;
 mod transaction;
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use pep440_rs::Version;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::project::Project;
 
 pub use source::resolve;
 pub use stamp::{any_assignment, find_assignment, Stamp, VersionAssignment};
@@ -48,6 +50,12 @@ impl From<Box<Diagnostic>> for Error {
     fn from(d: Box<Diagnostic>) -> Self {
         Error::Invalid(d)
     }
+}
+
+/// A project file's path as diagnostics show it: beside pyproject.toml as that is shown
+/// (`src/acme/__init__.py` when run in the project, `proj/src/acme/__init__.py` for `proj`).
+pub fn shown_path(project: &Project, rel: &str) -> PathBuf {
+    project.source.path.with_file_name(rel)
 }
 
 /// Parse a version written at `span` of `file`, warning (at the same place) when PEP 440

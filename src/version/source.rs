@@ -30,7 +30,7 @@ pub fn resolve(
         VersionSource::Module => {
             let init = module_file(project, selection)?;
             let text = fs_err::read_to_string(project.root.join(&init))?;
-            let file = SourceFile::new(init.clone(), text.as_str());
+            let file = SourceFile::new(super::shown_path(project, &init), text.as_str());
             let (value, span) = python_literal(&file, &["__version__"], "write `__version__ = \"X.Y.Z\"`, or use [tool.cartwheel.version] source = \"file\" (with a `pattern`) or \"git\"")?;
             Ok(Located::new(parse_written(&value, &file, Some(span), warnings)?, None))
         }
@@ -101,7 +101,7 @@ pub fn read_file_source(
             .into());
     }
     let text = fs_err::read_to_string(&abs)?;
-    let file = SourceFile::new(path.value.clone(), text.as_str());
+    let file = SourceFile::new(super::shown_path(project, &path.value), text.as_str());
     let (value, span) = if let Some(p) = pattern {
         // Validated (with its `version` group) when pyproject.toml was read.
         let re = Regex::new(&p.value).expect("pattern validated in pyproject");

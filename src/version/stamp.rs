@@ -229,6 +229,8 @@ pub fn stamp_text(text: &str, version: &Version) -> Option<(String, Vec<Change>)
 pub struct Stamp {
     /// Project-relative path, `/` separated.
     pub path: String,
+    /// The path as diagnostics show it.
+    pub shown: std::path::PathBuf,
     /// The text in the source tree.
     pub old: String,
     /// The stamped text.
@@ -241,7 +243,7 @@ impl Stamp {
     /// One warning per rewritten literal. For an editable install (which imports the source
     /// tree) the point is that the installed package reports the stale value.
     pub fn warnings(&self, editable: bool) -> Vec<Diagnostic> {
-        let file = SourceFile::new(self.path.clone(), self.old.as_str());
+        let file = SourceFile::new(self.shown.clone(), self.old.as_str());
         self.changes
             .iter()
             .map(|c| {
@@ -251,7 +253,7 @@ impl Stamp {
                 };
                 let d = if editable {
                     Diagnostic::warning(format!(
-                        "`{} = {old}` disagrees with the version ({new}); an editable install imports the source tree, so it reports {old}",
+                        "`{} = {old}` disagrees with the version (expected {new}); an editable install imports the source tree, so it reports {old}",
                         c.name
                     ))
                     .help("`cartwheel version --check` lists every stale stamp; `cartwheel bump` keeps them in step")
@@ -339,7 +341,7 @@ pub fn plan(
             continue;
         };
         if !changes.is_empty() {
-            out.push(Stamp { path: rel, old: text, new, changes });
+            out.push(Stamp { shown: super::shown_path(project, &rel), path: rel, old: text, new, changes });
         }
     }
     Ok(out)
