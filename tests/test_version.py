@@ -148,8 +148,10 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     proc = cw(cw_venv, "build", "-o", tmp_path / "out", cwd=shallow, check=False)
     assert proc.returncode == 1
     assert errors(proc.stderr) == [
-        "error: pyproject.toml: version source \"git\": this is a shallow clone, so the commits since the newest "
-        "tag cannot be counted (key `tool.cartwheel.version.source`)"
+        (
+            'error: pyproject.toml: version source "git": this is a shallow clone, so the commits since the newest '
+            "tag cannot be counted (key `tool.cartwheel.version.source`)"
+        )
     ], proc.stderr
     assert "git fetch --unshallow --tags" in proc.stderr and "fetch-depth: 0" in proc.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -163,7 +165,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     proc = cw(cw_venv, "version", bare, check=False)
     assert proc.returncode == 1
     assert len(errors(proc.stderr)) == 1
-    assert "pyproject.toml: version source \"git\": " in proc.stderr and "is not in a git repository" in proc.stderr
+    assert 'pyproject.toml: version source "git": ' in proc.stderr and "is not in a git repository" in proc.stderr
     # No git command at all.
     empty = tmp_path / "no-bin"
     empty.mkdir()
@@ -280,9 +282,7 @@ def test_bump_git_source_commits_and_tags(cw_venv, repo):
     assert '__version__ = "1.3.0"\n__version_info__ = (1, 3, 0)\n' in meta
     assert "__version__: str = '1.3.0'  # stamped by cartwheel" in (repo / "src/git_version/__init__.py").read_text()
     after = (repo / "CHANGELOG.md").read_text()
-    assert after == before.replace(
-        "## [Unreleased]\n", f"## [Unreleased]\n\n## [1.3.0] - {TODAY}\n"
-    ).replace(
+    assert after == before.replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [1.3.0] - {TODAY}\n").replace(
         "[Unreleased]: https://github.com/example/git-version/compare/v1.2.3...HEAD\n",
         "[Unreleased]: https://github.com/example/git-version/compare/v1.3.0...HEAD\n"
         "[1.3.0]: https://github.com/example/git-version/compare/v1.2.3...v1.3.0\n",
@@ -362,31 +362,39 @@ BAD = {
     "missing_dynamic": (
         HEAD + 'version = "1.0"\n[tool.cartwheel.version]\nsource = "file"\npath = "VERSION"\n',
         {**INIT, "VERSION": "1.0\n"},
-        'error: pyproject.toml:5:10: version source "file" needs "version" in `project.dynamic` '
-        "(key `tool.cartwheel.version.source`)",
+        (
+            'error: pyproject.toml:5:10: version source "file" needs "version" in `project.dynamic` '
+            "(key `tool.cartwheel.version.source`)"
+        ),
     ),
     "pattern_without_version_group": (
-        DYN + "[tool.cartwheel.version]\nsource = \"file\"\npath = \"VERSION\"\npattern = 'v=(\\d+)'\n",
+        DYN + '[tool.cartwheel.version]\nsource = "file"\npath = "VERSION"\npattern = \'v=(\\d+)\'\n',
         {**INIT, "VERSION": "v=1\n"},
         "error: pyproject.toml:7:11: the pattern has no group named `version` (key `tool.cartwheel.version.pattern`)",
     ),
     "stamp_target_missing": (
         HEAD + 'version = "1.0"\n[tool.cartwheel.version]\nstamp = ["proj/_version.py"]\n',
         INIT,
-        "error: pyproject.toml:5:10: stamp target `proj/_version.py` does not exist "
-        "(key `tool.cartwheel.version.stamp`)",
+        (
+            "error: pyproject.toml:5:10: stamp target `proj/_version.py` does not exist "
+            "(key `tool.cartwheel.version.stamp`)"
+        ),
     ),
     "stamp_target_without_literal": (
         HEAD + 'version = "1.0"\n[tool.cartwheel.version]\nstamp = ["proj/__init__.py"]\n',
         {"proj/__init__.py": "__version__ = get_version()\n"},
-        "error: pyproject.toml:5:10: stamp target `proj/__init__.py` has no top-level "
-        '`__version__ = "..."` string literal (key `tool.cartwheel.version.stamp`)',
+        (
+            "error: pyproject.toml:5:10: stamp target `proj/__init__.py` has no top-level "
+            '`__version__ = "..."` string literal (key `tool.cartwheel.version.stamp`)'
+        ),
     ),
     "computed_module_version": (
         DYN,
         {"proj/__init__.py": "from ._v import v\n__version__ = v\n"},
-        "error: proj/__init__.py:2:1: `__version__` is computed, not a string literal, "
-        "so it cannot be read without running the module",
+        (
+            "error: proj/__init__.py:2:1: `__version__` is computed, not a string literal, "
+            "so it cannot be read without running the module"
+        ),
     ),
 }
 
