@@ -46,7 +46,7 @@ enum Command {
     /// Move the version on and record it: the version source, the stamp targets and the
     /// changelog, all or nothing.
     Bump {
-        /// major, minor, patch, alpha, beta, rc, post, dev, release, or a version (2.0.0rc1).
+        /// major, minor, patch, alpha, beta, rc, pre, post, dev, release, or a version (2.0.0rc1).
         part: String,
         /// Project folder (holding pyproject.toml).
         #[arg(default_value = ".")]

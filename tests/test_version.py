@@ -421,7 +421,7 @@ def test_bump_refusals(cw_venv, tmp_path):
         ("1.0", "error: 1.0 is lower than the current version 1.4.0"),
         ("1.4.0", "error: the version is already 1.4.0"),
         ("release", "error: 1.4.0 is already a final release"),
-        ("sideways", "error: `sideways` is neither a part to bump (major, minor, patch, alpha, beta, rc, post, dev, "),
+        ("sideways", "error: `sideways` is neither a part to bump (major, minor, patch, alpha, beta, rc, pre, post, dev, "),
     ]:
         proc = cw(cw_venv, "bump", part, tree, check=False)
         assert proc.returncode == 1

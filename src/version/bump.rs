@@ -4,7 +4,7 @@
 //! `major`, `minor` and `patch` of a pre- or dev release whose lower numbers are zero release
 //! it, as the semver crate does (`2.0.0rc1` major → `2.0.0`); otherwise they increment that
 //! number and zero the ones after it. `alpha`, `beta`, `rc` continue the current pre-release
-//! or start one on the next patch; `dev` continues or starts a dev release of the next
+//! or start one on the next patch (`pre` continues whichever is current); `dev` continues or starts a dev release of the next
 //! version; `post` follows a final release; `release` drops the pre and dev segments.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +32,8 @@ pub enum Part {
     Patch,
     /// A pre-release of the given kind.
     Pre(PrereleaseKind),
+    /// The next number of the current pre-release, whatever its kind.
+    NextPre,
     /// `.postN`.
     Post,
     /// `.devN`.
@@ -43,7 +45,7 @@ pub enum Part {
 }
 
 /// The words `cartwheel bump` takes.
-pub const PARTS: &str = "major, minor, patch, alpha, beta, rc, post, dev, release";
+pub const PARTS: &str = "major, minor, patch, alpha, beta, rc, pre, post, dev, release";
 
 impl FromStr for Part {
     type Err = String;
@@ -56,6 +58,7 @@ impl FromStr for Part {
             "alpha" => Part::Pre(PrereleaseKind::Alpha),
             "beta" => Part::Pre(PrereleaseKind::Beta),
             "rc" => Part::Pre(PrereleaseKind::Rc),
+            "pre" => Part::NextPre,
             "post" => Part::Post,
             "dev" => Part::Dev,
             "release" => Part::Release,
@@ -116,6 +119,16 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
                 final_of(&cur, cur.release().to_vec()).with_pre(pre(*kind, 1))
             }
             None => increment(&cur, 2).with_pre(pre(*kind, 1)),
+        },
+        Part::NextPre => match cur.pre() {
+            Some(p) => return next(current, &Part::Pre(p.kind), allow_downgrade),
+            None => {
+                return Err(Diagnostic::error(format!(
+                    "{cur} is not a pre-release, so `pre` has nothing to continue"
+                ))
+                .help("start one with `alpha`, `beta` or `rc`")
+                .into())
+            }
         },
         Part::Post => {
             if cur.is_pre() || (cur.is_dev() && !cur.is_post()) {
@@ -477,6 +490,8 @@ mod tests {
             ("1.2.4.dev3", "minor", "1.3.0"),
             ("1.2.3.post1", "patch", "1.2.4"),
             ("1.0a2", "beta", "1.0b1"),
+            ("1.0a2", "pre", "1.0a3"),
+            ("1.0rc1.dev2", "pre", "1.0rc1"),
             ("1.0rc1.dev2", "rc", "1.0rc1"),
             ("1.2.4.dev1", "alpha", "1.2.4a1"),
             ("1.2.3.post1", "post", "1.2.3.post2"),
@@ -500,6 +515,7 @@ mod tests {
         assert_eq!(bump("1.2.3", "1.2.3").unwrap_err(), "the version is already 1.2.3");
         assert_eq!(bump("1.2.3", "1.0").unwrap_err(), "1.0 is lower than the current version 1.2.3");
         assert!(bump("1.0rc1", "post").unwrap_err().contains("not a final release"));
+        assert!(bump("1.0", "pre").unwrap_err().contains("not a pre-release"));
         assert!(bump("1.0", "bogus")
             .unwrap_err()
             .starts_with("`bogus` is neither a part to bump (major, minor"));
