@@ -270,6 +270,15 @@ pub fn set_pyproject_version(project: &Project, text: &str, new: &str) -> Result
         }
         _ => out.replace_range(span, &format!("\"{new}\"")),
     }
+    // The edit must read back as exactly the new version before anything is written.
+    let back = toml_edit::Document::parse(out.as_str()).ok();
+    if back.as_ref().and_then(|d| d.get("project")?.get("version")?.as_str().map(str::to_string)).as_deref()
+        != Some(new)
+    {
+        return Err(Diagnostic::error("cannot set `project.version` in pyproject.toml without rewriting it")
+            .help("set the version by hand")
+            .into());
+    }
     Ok(out)
 }
 
@@ -445,7 +454,8 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
     if let Some(t) = &plan.tag {
         git_ok(root, &["tag", "-a", t, "-m", &format!("Release {}", plan.new)])?;
     }
-    Ok(Bumped { plan, committed: commit, git_source })
+    let committed = commit && !plan.edits.is_empty();
+    Ok(Bumped { plan, committed, git_source })
 }
 
 #[cfg(test)]

@@ -135,78 +135,32 @@ pub fn resolve(
     }
     let shallow =
         matches!(git::run(root, &["rev-parse", "--is-shallow-repository"]), Outcome::Ok(s) if s == "true");
-    let shallow_error = || -> Error {
-        config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
-            .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist")
-            .into()
-    };
     let pattern = tag_pattern.map(|p| Regex::new(&p.value).expect("tag-pattern validated in pyproject"));
-    let tags = match git::run(root, &["tag", "--merged", "HEAD"]) {
-        Outcome::Ok(s) => s,
-        Outcome::Failed(msg) => {
-            return Err(config_error(format!("`git tag --merged HEAD` failed: {msg}")).into())
-        }
-        Outcome::Missing(e) => {
-            return Err(config_error(format!("`git tag --merged HEAD` failed: {e}")).into())
-        }
-    };
-    let candidates: Vec<&str> =
-        tags.lines().map(str::trim).filter(|t| tag_version_text(t, pattern.as_ref()).is_some()).collect();
-    let which = match tag_pattern {
-        Some(p) => format!("matching tag-pattern `{}`", p.value),
-        None => "named like `v1.2.3` or `1.2.3`".to_string(),
-    };
-    if candidates.is_empty() {
-        if shallow {
-            return Err(shallow_error());
-        }
-        let mut d = config_error(format!("version source \"git\": no tag {which} is reachable from HEAD"))
-            .help("tag a release: `git tag -a v0.1.0 -m v0.1.0`");
-        if let Some(p) = tag_pattern {
-            d = project
-                .error_at(
-                    format!("version source \"git\": no tag {which} is reachable from HEAD"),
-                    p.span.clone(),
-                )
-                .key("tool.cartwheel.version.tag-pattern")
-                .help("tag a release the pattern matches, or fix the pattern");
-        }
-        return Err(d.into());
+    let d = nearest_tag(project, tag_pattern, pattern.as_ref())?;
+    if d.as_ref().is_none_or(|d| shallow && d.distance != 0) {
+        return Err(if shallow {
+            config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
+                .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist")
+                .into()
+        } else {
+            let which = match tag_pattern {
+                Some(p) => format!("matching tag-pattern `{}`", p.value),
+                None => "named like `v1.2.3` or `1.2.3`".to_string(),
+            };
+            tag_config_error(
+                project,
+                tag_pattern,
+                format!("version source \"git\": no tag {which} is reachable from HEAD"),
+            )
+            .help("tag a release: `git tag -a v0.1.0 -m v0.1.0`")
+            .into()
+        });
     }
-    let mut args: Vec<String> = ["describe", "--tags", "--long", "--abbrev=7"].map(String::from).to_vec();
-    args.extend(candidates.iter().map(|t| format!("--match={}", glob_escape(t))));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let described = match git::run(root, &args) {
-        Outcome::Ok(s) => s,
-        Outcome::Failed(msg) => return Err(config_error(format!("`git describe` failed: {msg}")).into()),
-        Outcome::Missing(e) => return Err(config_error(format!("`git describe` failed: {e}")).into()),
-    };
-    let mut d = parse_describe(&described).ok_or_else(|| {
-        Error::from(config_error(format!("cannot read `git describe` output `{described}`")))
-    })?;
-    // Tags on one commit (`v2.0.0rc1`, then `v2.0.0` once it passed): the highest version wins,
-    // where git would pick by name or date.
-    if let Outcome::Ok(peers) = git::run(root, &["tag", "--points-at", &format!("{}^{{commit}}", d.tag)]) {
-        let best = peers
-            .lines()
-            .map(str::trim)
-            .filter_map(|t| Some((Version::from_str(tag_version_text(t, pattern.as_ref())?).ok()?, t)))
-            .max_by(|a, b| a.0.cmp(&b.0));
-        if let Some((_, t)) = best {
-            d.tag = t.to_string();
-        }
-    }
-    if shallow && d.distance != 0 {
-        return Err(shallow_error());
-    }
+    let d = d.expect("checked above");
     let text = tag_version_text(&d.tag, pattern.as_ref()).unwrap_or(&d.tag);
     let tagged = Version::from_str(text).map_err(|e| {
-        let help = "tag releases with PEP 440 versions (`v1.2.3`, `v1.3.0rc1`); `tag-pattern` (a regex with a `version` group) selects which tags count";
-        let d = match tag_pattern {
-            Some(p) => project.error_at(format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag), p.span.clone()).key("tool.cartwheel.version.tag-pattern"),
-            None => config_error(format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag)),
-        };
-        Error::from(d.help(help))
+        let msg = format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag);
+        tag_config_error(project, tag_pattern, msg).help("tag releases with PEP 440 versions (`v1.2.3`, `v1.3.0rc1`); `tag-pattern` (a regex with a `version` group) selects which tags count")
     })?;
     if tagged.to_string() != text {
         warnings.push(
@@ -214,15 +168,73 @@ pub fn resolve(
                 "git tag `{}` is read as version `{tagged}` (PEP 440 normalisation)",
                 d.tag
             ))
-            .help(format!("tag the next release `v{}`-style to match what the artifacts carry", tagged)),
+            .help(format!("the artifacts carry `{tagged}`; spell release tags that way (`v{tagged}`)")),
         );
     }
-    let dirty =
-        match git::run(root, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"]) {
-            Outcome::Ok(s) => !s.is_empty(),
-            _ => false,
-        };
+    let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
+        .is_empty();
     Ok(Located::new(version_at(&tagged, &d, dirty), None))
+}
+
+/// An error about the tags: at `tag-pattern` when there is one, else at the source key.
+fn tag_config_error(project: &Project, tag_pattern: Option<&Located<String>>, msg: String) -> Diagnostic {
+    match tag_pattern {
+        Some(p) => project.error_at(msg, p.span.clone()).key("tool.cartwheel.version.tag-pattern"),
+        None => project.error_at(msg, None).key("tool.cartwheel.version.source"),
+    }
+}
+
+/// `git ARGS` in the project's root; a failure is an error naming the command.
+fn run_ok(project: &Project, args: &[&str]) -> Result<String, Error> {
+    let fail = |why: String| -> Error {
+        project
+            .error_at(format!("`git {}` failed: {why}", args.join(" ")), None)
+            .key("tool.cartwheel.version.source")
+            .into()
+    };
+    match git::run(&project.root, args) {
+        Outcome::Ok(s) => Ok(s),
+        Outcome::Failed(msg) => Err(fail(msg)),
+        Outcome::Missing(e) => Err(fail(e.to_string())),
+    }
+}
+
+/// The nearest tag that counts (as `git describe` measures it; on one commit, the highest
+/// version), or none.
+fn nearest_tag(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    pattern: Option<&Regex>,
+) -> Result<Option<Describe>, Error> {
+    let tags = run_ok(project, &["tag", "--merged", "HEAD"])?;
+    let candidates: Vec<&str> =
+        tags.lines().map(str::trim).filter(|t| tag_version_text(t, pattern).is_some()).collect();
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    // `--match` takes globs: each candidate, escaped, so a regex `tag-pattern` works too.
+    let mut args: Vec<String> = ["describe", "--tags", "--long", "--abbrev=7"].map(String::from).to_vec();
+    args.extend(candidates.iter().map(|t| format!("--match={}", glob_escape(t))));
+    let described = run_ok(project, &args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut d = parse_describe(&described).ok_or_else(|| {
+        Error::from(tag_config_error(
+            project,
+            tag_pattern,
+            format!("cannot read `git describe` output `{described}`"),
+        ))
+    })?;
+    // Tags on one commit (`v2.0.0rc1`, then `v2.0.0` once it passed): git would pick by name
+    // or date.
+    let peers = run_ok(project, &["tag", "--points-at", &format!("{}^{{commit}}", d.tag)])?;
+    let best = peers
+        .lines()
+        .map(str::trim)
+        .filter_map(|t| Some((Version::from_str(tag_version_text(t, pattern)?).ok()?, t)))
+        .max_by(|a, b| a.0.cmp(&b.0));
+    if let Some((_, t)) = best {
+        d.tag = t.to_string();
+    }
+    Ok(Some(d))
 }
 
 /// The `Version:` of an unpacked sdist's PKG-INFO.
