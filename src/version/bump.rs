@@ -5,7 +5,8 @@
 //! it, as the semver crate does (`2.0.0rc1` major → `2.0.0`); otherwise they increment that
 //! number and zero the ones after it. `alpha`, `beta`, `rc` continue the current pre-release
 //! or start one on the next patch (`pre` continues whichever is current); `dev` continues or starts a dev release of the next
-//! version; `post` follows a final release; `release` drops the pre and dev segments.
+//! version; `post` follows a final release (or continues a post-release); `release` drops the
+//! pre and dev segments (and a pre-release's post segment).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -109,8 +110,9 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
         Part::Minor => increment(&cur, 1),
         Part::Patch => increment(&cur, 2),
         Part::Pre(kind) => match cur.pre() {
-            // `1.0rc1.dev2` rc → `1.0rc1`: the dev releases led up to it.
-            Some(p) if p.kind == *kind && cur.is_dev() => cur.clone().with_post(None).with_dev(None),
+            // `1.0rc1.dev2` rc → `1.0rc1`: the dev releases led up to it. `1.0rc1.post1.dev2`
+            // is past `1.0rc1`, so it continues with `1.0rc2` like any other.
+            Some(p) if p.kind == *kind && cur.is_dev() && !cur.is_post() => cur.clone().with_dev(None),
             Some(p) if p.kind == *kind => {
                 final_of(&cur, cur.release().to_vec()).with_pre(pre(p.kind, p.number + 1))
             }
@@ -131,7 +133,9 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
             }
         },
         Part::Post => {
-            if cur.is_pre() || (cur.is_dev() && !cur.is_post()) {
+            // A post-release of a pre-release (`1.0rc1.post1`) continues; otherwise only a
+            // final release takes one.
+            if !cur.is_post() && (cur.is_pre() || cur.is_dev()) {
                 return Err(Diagnostic::error(format!(
                     "{cur} is not a final release, so it cannot have a post-release"
                 ))
@@ -146,10 +150,10 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
         }
         Part::Dev => match (cur.dev(), cur.pre(), cur.post()) {
             (Some(n), ..) => cur.clone().with_dev(Some(n + 1)),
-            (None, Some(p), _) => {
+            (None, _, Some(n)) => cur.clone().with_post(Some(n + 1)).with_dev(Some(1)),
+            (None, Some(p), None) => {
                 final_of(&cur, cur.release().to_vec()).with_pre(pre(p.kind, p.number + 1)).with_dev(Some(1))
             }
-            (None, None, Some(n)) => cur.clone().with_post(Some(n + 1)).with_dev(Some(1)),
             (None, None, None) => increment(&cur, 2).with_dev(Some(1)),
         },
         Part::Release => {
@@ -158,7 +162,9 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
                     .help("bump `major`, `minor` or `patch` for the next one")
                     .into());
             }
-            cur.clone().with_pre(None).with_dev(None)
+            // A pre-release's post-releases (`1.0rc1.post1`) belong to it, not to the release.
+            let post = if cur.is_pre() { None } else { cur.post() };
+            cur.clone().with_pre(None).with_post(post).with_dev(None)
         }
         Part::Exact(v) => v.clone(),
     };
@@ -511,6 +517,15 @@ mod tests {
             ("1.2.3.post1", "dev", "1.2.3.post2.dev1"),
             ("1.0rc1.dev2", "release", "1.0"),
             ("1!1.2.3", "minor", "1!1.3.0"),
+            // Post-releases of pre-releases.
+            ("1.0rc1.post1", "release", "1.0"),
+            ("1.2.3rc1.post2.dev3", "release", "1.2.3"),
+            ("1.0.post1.dev1", "release", "1.0.post1"),
+            ("1.2.3rc1.post2.dev3", "rc", "1.2.3rc2"),
+            ("1.2.3rc1.post2.dev3", "pre", "1.2.3rc2"),
+            ("1.0rc1.post1", "post", "1.0rc1.post2"),
+            ("1.0rc1.post1.dev1", "post", "1.0rc1.post1"),
+            ("1.0rc1.post1", "dev", "1.0rc1.post2.dev1"),
             ("1.2.3+local", "patch", "1.2.4"),
             ("1.2.3", "1.4.0", "1.4.0"),
             ("1.2.3", "2.0.0-rc.1", "2.0.0rc1"),
