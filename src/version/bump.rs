@@ -168,8 +168,9 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
         }
         Part::Exact(v) => v.clone(),
     };
-    if new == cur {
-        return Err(Diagnostic::error(format!("the version is already {cur}")).into());
+    // Dropping a local label (`1.1+abc` → `1.1`) is a move, though not upwards.
+    if new == *current {
+        return Err(Diagnostic::error(format!("the version is already {current}")).into());
     }
     if new < cur && !allow_downgrade {
         return Err(Diagnostic::error(format!("{new} is lower than the current version {cur}"))
@@ -538,6 +539,9 @@ mod tests {
     fn refusals() {
         assert_eq!(bump("1.2.3", "release").unwrap_err(), "1.2.3 is already a final release");
         assert_eq!(bump("1.2.3", "1.2.3").unwrap_err(), "the version is already 1.2.3");
+        assert_eq!(bump("1.1+abc", "1.1").as_deref(), Ok("1.1"));
+        assert_eq!(bump("1.1+abc", "1.1+abc").unwrap_err(), "the version is already 1.1+abc");
+        assert_eq!(bump("1.1+abc", "1.0").unwrap_err(), "1.0 is lower than the current version 1.1");
         assert_eq!(bump("1.2.3", "1.0").unwrap_err(), "1.0 is lower than the current version 1.2.3");
         assert!(bump("1.0rc1", "post").unwrap_err().contains("not a final release"));
         assert!(bump("1.0", "pre").unwrap_err().contains("not a pre-release"));
