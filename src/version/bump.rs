@@ -8,7 +8,7 @@
 //! version; `post` follows a final release (or continues a post-release); `release` drops the
 //! pre and dev segments (and a pre-release's post segment).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use pep440_rs::{Prerelease, PrereleaseKind, Version};
@@ -407,6 +407,36 @@ fn check_git(root: &Path, tag: Option<&str>) -> Result<(), Error> {
     Ok(())
 }
 
+/// `git add` the edited files and commit them.
+fn commit_files(root: &Path, files: &[FileEdit], message: &str) -> Result<(), Error> {
+    let mut add = vec!["add".to_string(), "--".to_string()];
+    add.extend(files.iter().map(|f| f.path.display().to_string()));
+    git_ok(root, &add.iter().map(String::as_str).collect::<Vec<_>>())?;
+    git_ok(root, &["commit", "-q", "-m", message])?;
+    Ok(())
+}
+
+/// After a failed `--commit` (a hook said no, no committer identity): the files and the index
+/// as they were, so the failure leaves nothing half-done; the error says whether that worked.
+fn undo(root: &Path, files: &[FileEdit], cause: Error) -> Diagnostic {
+    let back: Vec<FileEdit> = files
+        .iter()
+        .map(|f| FileEdit { path: f.path.clone(), old: f.new.clone(), new: f.old.clone() })
+        .collect();
+    let mut reset = vec!["reset".to_string(), "-q".to_string(), "--".to_string()];
+    reset.extend(files.iter().map(|f| f.path.display().to_string()));
+    let restored = transaction::apply(&back).is_ok()
+        && matches!(git::run(root, &reset.iter().map(String::as_str).collect::<Vec<_>>()), Outcome::Ok(_));
+    let d = cause.diagnostic();
+    let state = if restored {
+        "the bump was undone: no file was changed".to_string()
+    } else {
+        let names: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+        format!("the bump could not be undone; these files hold the new version: {}", names.join(", "))
+    };
+    Diagnostic { message: format!("{}; {state}", d.message), ..d }
+}
+
 /// What a bump did.
 #[derive(Debug)]
 pub struct Bumped {
@@ -444,19 +474,10 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
         .collect();
     transaction::apply(&files).map_err(Error::from)?;
     if commit && !plan.edits.is_empty() {
-        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        let mut add = vec!["add".to_string(), "--".to_string()];
-        add.extend(paths.iter().map(|p| p.display().to_string()));
-        git_ok(root, &add.iter().map(String::as_str).collect::<Vec<_>>())?;
-        git_ok(
-            root,
-            &[
-                "commit",
-                "-q",
-                "-m",
-                &format!("Bump version: {} → {}", plan.old.clone().without_local(), plan.new),
-            ],
-        )?;
+        let message = format!("Bump version: {} → {}", plan.old.clone().without_local(), plan.new);
+        if let Err(e) = commit_files(root, &files, &message) {
+            return Err(undo(root, &files, e).into());
+        }
     }
     if let Some(t) = &plan.tag {
         git_ok(root, &["tag", "-a", t, "-m", &format!("Release {}", plan.new)])?;

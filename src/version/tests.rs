@@ -400,3 +400,33 @@ fn bump_commit_and_tag_in_git() {
     let e = bump::run(root, &Options { tag: true, ..opts("0.2.0") }, &mut w).unwrap_err();
     has(&e.to_diagnostic().to_string(), &["the version is already 0.2.0"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_refused_commit_undoes_the_bump() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
+        &[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("CHANGELOG.md", CHANGELOG)],
+    );
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    git(root, &["config", "user.name", "T"]);
+    git(root, &["config", "user.email", "t@example.com"]);
+    git(root, &["add", "pyproject.toml", "acme"]);
+    git(root, &["commit", "-qm", "one"]);
+    // CHANGELOG.md stays untracked: undoing must not leave it staged either.
+    let hook = root.join(".git/hooks/pre-commit");
+    fs_err::write(&hook, "#!/bin/sh\necho hook says no >&2\nexit 1\n").unwrap();
+    fs_err::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before =
+        ["pyproject.toml", "acme/__init__.py", "CHANGELOG.md"].map(|f| fs_err::read(root.join(f)).unwrap());
+    let status = git(root, &["status", "--porcelain"]);
+    let mut w = Vec::new();
+    let e = bump::run(root, &Options { commit: true, ..opts("minor") }, &mut w).unwrap_err();
+    has(&e.to_diagnostic().to_string(), &["hook says no", "the bump was undone: no file was changed"]);
+    let after =
+        ["pyproject.toml", "acme/__init__.py", "CHANGELOG.md"].map(|f| fs_err::read(root.join(f)).unwrap());
+    assert_eq!(before, after);
+    assert_eq!(git(root, &["status", "--porcelain"]), status, "the index is as it was");
+}
