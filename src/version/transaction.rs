@@ -24,6 +24,18 @@ const FAIL_AFTER: &str = "CARTWHEEL_TEST_FAIL_BUMP_AFTER";
 
 /// Replace every file's content, or none.
 pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
+    // A symlinked target is edited where it points: renaming onto the link would replace it
+    // with a regular file and leave the file it points to unchanged.
+    let resolved: Vec<FileEdit> = edits
+        .iter()
+        .map(|e| match std::fs::symlink_metadata(&e.path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                Ok(FileEdit { path: fs_err::canonicalize(&e.path)?, ..e.clone() })
+            }
+            _ => Ok(e.clone()),
+        })
+        .collect::<std::io::Result<_>>()?;
+    let edits = &resolved[..];
     let mut staged = Vec::with_capacity(edits.len());
     for e in edits {
         staged.push(stage(e)?);
@@ -112,6 +124,19 @@ mod tests {
             assert_eq!(std::fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o640);
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_target_is_edited_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.py");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.py");
+        std::os::unix::fs::symlink("real.py", &link).unwrap();
+        apply(&[FileEdit { path: link.clone(), old: b"old".to_vec(), new: b"new".to_vec() }]).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
     }
 
     #[test]
