@@ -75,12 +75,13 @@ fn next_after(v: &Version) -> Version {
     v.with_release(release)
 }
 
-/// A tag name's version text: the pattern's `version` group, else the tag minus a leading `v`.
+/// A tag name's version text: the pattern's `version` group, else the tag minus a leading `v`
+/// (a pattern without the group only chooses the tags).
 fn tag_version_text<'t>(tag: &'t str, pattern: Option<&Regex>) -> Option<&'t str> {
     match pattern {
         Some(re) => {
             let caps = re.captures(tag)?;
-            Some(caps.name("version").map_or(tag, |m| m.as_str()))
+            Some(caps.name("version").map_or_else(|| tag.strip_prefix('v').unwrap_or(tag), |m| m.as_str()))
         }
         None => {
             let rest = tag.strip_prefix('v').unwrap_or(tag);

@@ -245,6 +245,11 @@ fn tag_pattern_selects_tags() {
     git(root, &["tag", "v9.0"]);
     assert!(version_of(root).unwrap().0.starts_with("2.0.1.dev1+g"));
     git(root, &["tag", "acme-2.1-x"]);
+    // A pattern without a `version` group chooses tags; the version is the tag minus its `v`.
+    let plain = git_project("tag-pattern = '^v\\d'\n");
+    git(plain.path(), &["tag", "v1.2.3"]);
+    git(plain.path(), &["tag", "1.9.0"]);
+    assert_eq!(version_of(plain.path()).unwrap(), ("1.2.3".to_string(), vec![]));
     has(
         &err_of(root),
         &["pyproject.toml:6:15: tag `acme-2.1-x`", "(key `tool.cartwheel.version.tag-pattern`)"],
