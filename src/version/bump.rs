@@ -457,11 +457,12 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
     let root = &project.root;
     let commit = opts.commit || (opts.tag && !plan.edits.is_empty());
     let git_source = matches!(project.tool.version.source, VersionSource::Git { .. });
-    if opts.dry_run {
-        return Ok(Bumped { plan, committed: false, git_source });
-    }
+    // Before a dry run returns too: it must not promise a bump the real run refuses.
     if commit || opts.tag {
         check_git(root, plan.tag.as_deref())?;
+    }
+    if opts.dry_run {
+        return Ok(Bumped { plan, committed: false, git_source });
     }
     let files: Vec<FileEdit> = plan
         .edits

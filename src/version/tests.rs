@@ -371,9 +371,12 @@ fn bump_writes_all_or_reports_nothing_changed() {
     assert_eq!(version_of(dir.path()).unwrap().0, "1.5.0");
     let init = fs_err::read_to_string(dir.path().join("acme/__init__.py")).unwrap();
     assert_eq!(init, "__version__ = \"1.5.0\"\n");
-    // --commit outside git: refused before anything is written.
-    let e = bump::run(dir.path(), &Options { commit: true, ..opts("minor") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["`--commit` and `--tag` need a git repository"]);
+    // --commit outside git: refused before anything is written, by a dry run too.
+    for dry_run in [false, true] {
+        let e =
+            bump::run(dir.path(), &Options { commit: true, dry_run, ..opts("minor") }, &mut w).unwrap_err();
+        has(&e.to_diagnostic().to_string(), &["`--commit` and `--tag` need a git repository"]);
+    }
     assert_eq!(version_of(dir.path()).unwrap().0, "1.5.0");
 }
 
