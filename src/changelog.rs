@@ -11,19 +11,22 @@ use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 
+// `Unreleased`, `[Unreleased]`, `[Unreleased] - ...`, `[Unreleased](https://...)`.
 static UNRELEASED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\[?unreleased\]?(?:\s|$)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^\[?unreleased\]?(?:[\s(:]|$)").expect("valid regex"));
+// A release section's heading text: `[1.4.0] - ...`, `1.4.0 (...)`, `v1.4.0`.
+static RELEASE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[?v?\d").expect("valid regex"));
 static LINK_DEF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[([^\]]+)\]:[ \t]*(\S+)").expect("valid regex"));
 static COMPARE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*/compare/)(.+?)\.\.\.(\S+)$").expect("valid regex"));
 
-/// One line of the changelog: its byte range (line ending excluded) and whether it is a
-/// level-2 heading outside a code fence.
+/// One line of the changelog: its byte range (line ending excluded) and, for a Markdown
+/// heading outside a code fence, its level (`## ` is 2).
 struct Line {
     range: Range<usize>,
     end: usize,
-    heading: bool,
+    level: Option<usize>,
 }
 
 fn lines(text: &str) -> Vec<Line> {
@@ -35,8 +38,10 @@ fn lines(text: &str) -> Vec<Line> {
         if body.trim_start().starts_with("```") || body.trim_start().starts_with("~~~") {
             fenced = !fenced;
         }
-        let heading = !fenced && body.starts_with("## ");
-        out.push(Line { range: start..start + body.len(), end: start + raw.len(), heading });
+        let hashes = body.len() - body.trim_start_matches('#').len();
+        let level = (!fenced && (1..=6).contains(&hashes) && body[hashes..].starts_with([' ', '\t']))
+            .then_some(hashes);
+        out.push(Line { range: start..start + body.len(), end: start + raw.len(), level });
         start += raw.len();
     }
     out
@@ -58,7 +63,18 @@ pub fn release(
     let text = &*file.text;
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let lines = lines(text);
-    let headings: Vec<&Line> = lines.iter().filter(|l| l.heading).collect();
+    // Sections are `##` in Keep a Changelog; a changelog whose Unreleased (else first release)
+    // heading is `###` gets `###` sections, rather than one `##` section at its very end.
+    let level = lines
+        .iter()
+        .filter(|l| l.level.is_some_and(|n| n >= 2))
+        .find(|l| UNRELEASED.is_match(heading_text(text, l)))
+        .or_else(|| {
+            lines.iter().find(|l| l.level.is_some_and(|n| n >= 2) && RELEASE.is_match(heading_text(text, l)))
+        })
+        .and_then(|l| l.level)
+        .unwrap_or(2);
+    let headings: Vec<&Line> = lines.iter().filter(|l| l.level == Some(level)).collect();
     let names_version = |h: &str| {
         let h = h.trim_start_matches('[');
         h.strip_prefix(version).is_some_and(|rest| rest.is_empty() || rest.starts_with([']', ' ', '\t']))
@@ -76,7 +92,12 @@ pub fn release(
         Some(i) => heading_text(text, headings[i]).starts_with('['),
         None => headings.first().is_none_or(|h| heading_text(text, h).starts_with('[')),
     };
-    let title = if bracketed { format!("## [{version}] - {date}") } else { format!("## {version} - {date}") };
+    let hashes = "#".repeat(level);
+    let title = if bracketed {
+        format!("{hashes} [{version}] - {date}")
+    } else {
+        format!("{hashes} {version} - {date}")
+    };
     match unreleased {
         Some(i) => {
             let h = headings[i];
@@ -250,6 +271,27 @@ mod tests {
         let file = SourceFile::new("CHANGELOG.md", "## [Unreleased]\n\n## [1.5.0] - 2026-01-01\n");
         let e = release(&file, "1.5.0", "2026-11-24", &mut w).unwrap_err().to_string();
         assert!(e.contains("CHANGELOG.md:3:1: the changelog already has a section for 1.5.0"), "{e}");
+    }
+
+    #[test]
+    fn other_heading_forms() {
+        // Level-3 sections: the release goes under Unreleased, not to the end of the file.
+        let (out, _) = run("# C\n\n### [Unreleased]\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n");
+        assert_eq!(
+            out,
+            "# C\n\n### [Unreleased]\n\n### [1.5.0] - 2026-11-24\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n"
+        );
+        let (out, _) = run("# C\n\n### 1.4.0\n- b\n");
+        assert_eq!(out, "# C\n\n### 1.5.0 - 2026-11-24\n\n### 1.4.0\n- b\n");
+        // An Unreleased heading that is itself a link is still the Unreleased section.
+        let (out, _) = run("# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n- a\n");
+        assert_eq!(
+            out,
+            "# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n\n## [1.5.0] - 2026-11-24\n- a\n"
+        );
+        // `#hashtag` lines are not headings.
+        let (out, _) = run("# C\n\n## [Unreleased]\n#tag\n");
+        assert_eq!(out, "# C\n\n## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n#tag\n");
     }
 
     #[test]
