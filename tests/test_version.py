@@ -5,9 +5,7 @@ Git repositories are real, made in temp dirs with an isolated git configuration.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import tarfile
 from pathlib import Path
 
@@ -322,18 +320,22 @@ def test_failed_bump_leaves_every_file_as_it_was(cw_venv, tmp_path, after):
     assert proc.stdout == ""
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_bump_into_a_read_only_folder_changes_nothing(cw_venv, tmp_path):
+def test_bump_that_cannot_write_a_file_changes_nothing(cw_venv, tmp_path):
+    """A real write failure, even as root (CI): the changelog's name is so long that the
+    temporary file beside it (`.<name>.XXXXXX.tmp`) exceeds the file-name limit, after the
+    pyproject.toml and `__init__.py` edits were staged."""
     tree = copy_tree(ACME, tmp_path / "acme")
-    pkg = tree / "src" / "acme"
+    name = "C" * 247 + ".md"  # 250 bytes: allowed; its temporary file (265) is not
+    (tree / "CHANGELOG.md").rename(tree / name)
+    with (tree / "pyproject.toml").open("a") as f:
+        f.write(f'\n[tool.cartwheel.version]\nchangelog = "{name}"\n')
     before = snapshot(tree)
-    pkg.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        proc = cw(cw_venv, "bump", "patch", tree, check=False)
-    finally:
-        pkg.chmod(stat.S_IRWXU)
-    assert proc.returncode == 1 and "__init__.py" in proc.stderr
-    assert snapshot(tree) == before
+    proc = cw(cw_venv, "bump", "patch", tree, check=False)
+    assert proc.returncode == 1
+    (line,) = errors(proc.stderr)
+    assert line.startswith(f"error: cannot write `{tree / name}`: "), proc.stderr
+    assert snapshot(tree) == before  # no file changed, no temporary file left
+    assert proc.stdout == ""
 
 
 # --------------------------------------------------------------------------- bad inputs
