@@ -410,7 +410,10 @@ fn check_git(root: &Path, tag: Option<&str>) -> Result<(), Error> {
 /// `git add` the edited files and commit them.
 fn commit_files(root: &Path, files: &[FileEdit], message: &str) -> Result<(), Error> {
     let mut add = vec!["add".to_string(), "--".to_string()];
-    add.extend(files.iter().map(|f| f.path.display().to_string()));
+    // A symlink's own blob did not change: the file it points to did.
+    for f in files {
+        add.push(transaction::real_path(&f.path)?.display().to_string());
+    }
     git_ok(root, &add.iter().map(String::as_str).collect::<Vec<_>>())?;
     git_ok(root, &["commit", "-q", "-m", message])?;
     Ok(())
@@ -424,7 +427,11 @@ fn undo(root: &Path, files: &[FileEdit], cause: Error) -> Diagnostic {
         .map(|f| FileEdit { path: f.path.clone(), old: f.new.clone(), new: f.old.clone() })
         .collect();
     let mut reset = vec!["reset".to_string(), "-q".to_string(), "--".to_string()];
-    reset.extend(files.iter().map(|f| f.path.display().to_string()));
+    reset.extend(
+        files.iter().map(|f| {
+            transaction::real_path(&f.path).unwrap_or_else(|_| f.path.clone()).display().to_string()
+        }),
+    );
     let restored = transaction::apply(&back).is_ok()
         && matches!(git::run(root, &reset.iter().map(String::as_str).collect::<Vec<_>>()), Outcome::Ok(_));
     let d = cause.diagnostic();

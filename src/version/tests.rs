@@ -438,3 +438,23 @@ fn a_refused_commit_undoes_the_bump() {
     assert_eq!(before, after);
     assert_eq!(git(root, &["status", "--porcelain"]), status, "the index is as it was");
 }
+
+#[cfg(unix)]
+#[test]
+fn commit_takes_the_file_a_symlink_points_to() {
+    let dir = tree(
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
+        &[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("docs/changes.md", CHANGELOG)],
+    );
+    let root = dir.path();
+    std::os::unix::fs::symlink("docs/changes.md", root.join("CHANGELOG.md")).unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["config", "user.name", "T"]);
+    git(root, &["config", "user.email", "t@example.com"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "one"]);
+    let mut w = Vec::new();
+    bump::run(root, &Options { commit: true, ..opts("minor") }, &mut w).unwrap();
+    assert_eq!(git(root, &["status", "--porcelain"]), "", "everything the bump changed is committed");
+    assert!(git(root, &["show", "HEAD:docs/changes.md"]).contains("## [1.1] - "));
+}

@@ -3,7 +3,7 @@
 //! during the renames puts back the original bytes of those already renamed.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
@@ -28,12 +28,7 @@ pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
     // with a regular file and leave the file it points to unchanged.
     let resolved: Vec<FileEdit> = edits
         .iter()
-        .map(|e| match std::fs::symlink_metadata(&e.path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                Ok(FileEdit { path: fs_err::canonicalize(&e.path)?, ..e.clone() })
-            }
-            _ => Ok(e.clone()),
-        })
+        .map(|e| Ok(FileEdit { path: real_path(&e.path)?, ..e.clone() }))
         .collect::<std::io::Result<_>>()?;
     let edits = &resolved[..];
     let mut staged = Vec::with_capacity(edits.len());
@@ -60,6 +55,14 @@ pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The file `path` names: itself, or where it points when it is a symlink.
+pub fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => fs_err::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 /// Write `e.new` to a temporary file beside `e.path`, with `e.path`'s permissions.
