@@ -52,15 +52,18 @@ pub fn version_at(tagged: &Version, d: &Describe, dirty: bool) -> Version {
     if dirty {
         local.push(LocalSegment::String("dirty".into()));
     }
-    next_after(tagged).with_dev(Some(d.distance)).with_local(local)
+    // Past a dev tag (`1.0.dev5`) the count continues from its number, so the version still
+    // goes up (`1.0.dev7`, not `1.0.dev2`).
+    let dev = tagged.dev().map_or(d.distance, |n| n + d.distance);
+    next_after(tagged).with_dev(Some(dev)).with_local(local)
 }
 
 /// The release that follows `v` (whose dev releases the commits past its tag are): the next
 /// pre-release or post-release number when `v` is one, else the next patch.
 fn next_after(v: &Version) -> Version {
     let v = v.clone().without_local();
-    if let Some(dev) = v.dev() {
-        return v.with_dev(Some(dev));
+    if v.is_dev() {
+        return v;
     }
     if let Some(post) = v.post() {
         return v.with_post(Some(post + 1));

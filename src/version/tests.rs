@@ -196,6 +196,8 @@ fn describe_output_and_versions_past_a_tag() {
     assert_eq!(at("1.2", 1, false), "1.2.1.dev1+gabc1234");
     assert_eq!(at("2.0rc1", 2, false), "2.0rc2.dev2+gabc1234");
     assert_eq!(at("2.0.post1", 2, false), "2.0.post2.dev2+gabc1234");
+    assert_eq!(at("1.0.dev5", 2, false), "1.0.dev7+gabc1234");
+    assert_eq!(at("1.0rc1.dev1", 1, false), "1.0rc1.dev2+gabc1234");
 }
 
 #[test]
