@@ -152,8 +152,9 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
         let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
         let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
         let (line, col) = file.line_col(first);
+        let verb = if names.len() == 1 { "disagrees" } else { "disagree" };
         say(&format!(
-            "error: {}:{line}:{col}: `{}` disagrees with the version {}\n{}",
+            "error: {}:{line}:{col}: `{}` {verb} with the version {}\n{}",
             stamp.shown.display(),
             names.join("` and `"),
             build.version,

@@ -220,6 +220,18 @@ def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
     assert cw(cw_venv, "version", tree).stdout == "1.4.0\n"
 
 
+def test_version_check_lists_every_stale_file(cw_venv, repo):
+    """The git template's placeholders: two files, one with both literals stale."""
+    proc = cw(cw_venv, "version", "--check", cwd=repo, check=False)
+    assert (proc.returncode, proc.stdout) == (1, "1.2.3\n")
+    assert errors(proc.stderr) == [
+        "error: src/git_version/__init__.py:5:21: `__version__` disagrees with the version 1.2.3",
+        "error: src/git_version/_meta.py:3:16: `__version__` and `__version_info__` disagree with the version 1.2.3",
+    ], proc.stderr
+    assert "\n-__version_info__ = (0, 0, 0)\n" in proc.stderr and "\n+__version_info__ = (1, 2, 3)\n" in proc.stderr
+    assert "2 stamp target(s) out of step with the version 1.2.3" in proc.stderr
+
+
 def test_editable_build_warns_about_stale_stamps(cw_venv, tmp_path):
     tree = copy_tree(ACME, tmp_path / "acme")
     init = tree / "src" / "acme" / "__init__.py"
