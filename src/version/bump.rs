@@ -487,10 +487,15 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
             return Err(undo(root, &files, e).into());
         }
     }
-    if let Some(t) = &plan.tag {
-        git_ok(root, &["tag", "-a", t, "-m", &format!("Release {}", plan.new)])?;
-    }
     let committed = commit && !plan.edits.is_empty();
+    if let Some(t) = &plan.tag {
+        git_ok(root, &["tag", "-a", t, "-m", &format!("Release {}", plan.new)]).map_err(|e| {
+            // The files are written (and committed): the user must know only the tag is missing.
+            let d = e.diagnostic();
+            let state = if committed { "the bump is committed" } else { "the files are as they were" };
+            Diagnostic { message: format!("{}; {state}, only the tag `{t}` is missing", d.message), ..d }
+        })?;
+    }
     Ok(Bumped { plan, committed, git_source })
 }
 

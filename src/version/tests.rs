@@ -409,6 +409,15 @@ fn bump_commit_and_tag_in_git() {
     assert_eq!(git(root, &["cat-file", "-t", "v0.2.0"]), "tag");
     let e = bump::run(root, &Options { tag: true, ..opts("0.2.0") }, &mut w).unwrap_err();
     has(&e.to_diagnostic().to_string(), &["the version is already 0.2.0"]);
+    // A tag git cannot make (signing fails): the commit stands, and the error says so.
+    git(root, &["config", "tag.gpgSign", "true"]);
+    git(root, &["config", "gpg.program", "false"]);
+    let e = bump::run(root, &Options { tag: true, ..opts("0.2.1") }, &mut w).unwrap_err();
+    has(
+        &e.to_diagnostic().to_string(),
+        &["`git tag -a v0.2.1", "the bump is committed, only the tag `v0.2.1` is missing"],
+    );
+    assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.2.0 → 0.2.1");
 }
 
 #[cfg(unix)]
