@@ -39,7 +39,7 @@ pub fn command(root: &Path) -> Command {
 pub enum Outcome {
     /// git is not installed (or cannot be started).
     Missing(std::io::Error),
-    /// Exit status 0: stdout, trimmed.
+    /// Exit status 0: stdout without trailing whitespace (a porcelain line starts with a space).
     Ok(String),
     /// Non-zero exit: stderr, trimmed.
     Failed(String),
@@ -50,7 +50,7 @@ pub fn run(root: &Path, args: &[&str]) -> Outcome {
     match command(root).args(args).output() {
         Err(e) => Outcome::Missing(e),
         Ok(out) if out.status.success() => {
-            Outcome::Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+            Outcome::Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
         }
         Ok(out) => Outcome::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string()),
     }

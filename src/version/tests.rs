@@ -399,7 +399,7 @@ fn bump_commit_and_tag_in_git() {
     fs_err::write(root.join("acme/__init__.py"), "__version__ = \"0.1.16\"\nx = 1\n").unwrap();
     let mut w = Vec::new();
     let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["uncommitted changes", "acme/__init__.py"]);
+    has(&e.to_diagnostic().to_string(), &["uncommitted changes", "\n M acme/__init__.py"]);
     git(root, &["checkout", "-q", "--", "."]);
     let done = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap();
     assert!(done.committed);
