@@ -102,7 +102,12 @@ pub fn release(
         Some(i) => {
             let h = headings[i];
             let body_end = headings.get(i + 1).map_or(text.len(), |n| n.range.start);
-            if text[h.end..body_end].trim().is_empty() {
+            // Keep a Changelog's empty `### Added` / `### Fixed` headings list no change either.
+            let lists_changes = text[h.end..body_end]
+                .lines()
+                .map(str::trim)
+                .any(|l| !l.is_empty() && !l.starts_with('#') && !LINK_DEF.is_match(l));
+            if !lists_changes {
                 warnings.push(
                     Diagnostic::warning(format!(
                         "the Unreleased section is empty: {version}'s section lists no changes"
@@ -263,6 +268,13 @@ mod tests {
         );
         assert_eq!(w.len(), 1);
         assert!(w[0].to_string().contains("CHANGELOG.md:6:1: the Unreleased section is empty"), "{}", w[0]);
+        // Only empty sub-headings, and the link definitions of a last section: still empty.
+        let (_, w) = run(
+            "# C\n\n## [Unreleased]\n\n### Added\n\n### Fixed\n\n[Unreleased]: https://x/compare/v1...HEAD\n",
+        );
+        assert_eq!(w.len(), 1);
+        let (_, w) = run("# C\n\n## [Unreleased]\n\n### Added\n\n- Thing.\n");
+        assert!(w.is_empty());
     }
 
     #[test]
