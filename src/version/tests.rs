@@ -164,12 +164,19 @@ fn git_project(extra: &str) -> tempfile::TempDir {
         &format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n{extra}"),
         &[("acme/__init__.py", "__version__ = \"0.0.0\"\n")],
     );
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["config", "user.name", "T"]);
-    git(dir.path(), &["config", "user.email", "t@example.com"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "one"]);
+    git_init(dir.path(), &["-A"]);
     dir
+}
+
+/// `root` as a repository (with an identity, unsigned) whose first commit holds `paths`.
+fn git_init(root: &Path, paths: &[&str]) {
+    git(root, &["init", "-q"]);
+    git(root, &["config", "user.name", "T"]);
+    git(root, &["config", "user.email", "t@example.com"]);
+    git(root, &["config", "tag.gpgsign", "false"]);
+    git(root, &["config", "commit.gpgsign", "false"]);
+    git(root, &[&["add"], paths].concat());
+    git(root, &["commit", "-qm", "one"]);
 }
 
 fn commit(root: &Path, rel: &str, text: &str) {
@@ -389,13 +396,7 @@ fn bump_commit_and_tag_in_git() {
         &[("acme/__init__.py", "__version__ = \"0.1.16\"\n"), ("CHANGELOG.md", CHANGELOG)],
     );
     let root = dir.path();
-    git(root, &["init", "-q"]);
-    git(root, &["config", "user.name", "T"]);
-    git(root, &["config", "user.email", "t@example.com"]);
-    git(root, &["config", "tag.gpgsign", "false"]);
-    git(root, &["config", "commit.gpgsign", "false"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "one"]);
+    git_init(root, &["-A"]);
     fs_err::write(root.join("acme/__init__.py"), "__version__ = \"0.1.16\"\nx = 1\n").unwrap();
     let mut w = Vec::new();
     let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
@@ -429,11 +430,7 @@ fn a_refused_commit_undoes_the_bump() {
         &[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("CHANGELOG.md", CHANGELOG)],
     );
     let root = dir.path();
-    git(root, &["init", "-q"]);
-    git(root, &["config", "user.name", "T"]);
-    git(root, &["config", "user.email", "t@example.com"]);
-    git(root, &["add", "pyproject.toml", "acme"]);
-    git(root, &["commit", "-qm", "one"]);
+    git_init(root, &["pyproject.toml", "acme"]);
     // CHANGELOG.md stays untracked: undoing must not leave it staged either.
     let hook = root.join(".git/hooks/pre-commit");
     fs_err::write(&hook, "#!/bin/sh\necho hook says no >&2\nexit 1\n").unwrap();
@@ -459,11 +456,7 @@ fn commit_takes_the_file_a_symlink_points_to() {
     );
     let root = dir.path();
     std::os::unix::fs::symlink("docs/changes.md", root.join("CHANGELOG.md")).unwrap();
-    git(root, &["init", "-q"]);
-    git(root, &["config", "user.name", "T"]);
-    git(root, &["config", "user.email", "t@example.com"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "one"]);
+    git_init(root, &["-A"]);
     let mut w = Vec::new();
     bump::run(root, &Options { commit: true, ..opts("minor") }, &mut w).unwrap();
     assert_eq!(git(root, &["status", "--porcelain"]), "", "everything the bump changed is committed");
