@@ -82,12 +82,18 @@ fn final_of(v: &Version, release: Vec<u64>) -> Version {
     Version::new(release).with_epoch(v.epoch())
 }
 
+/// `n + 1`; a number already at the top of the range is an error, not a wrap to 0.
+fn one_up(n: u64) -> Result<u64, Error> {
+    n.checked_add(1)
+        .ok_or_else(|| Diagnostic::error(format!("the version number {n} cannot be incremented")).into())
+}
+
 /// Increment release number `i` (0-based) and zero the ones after it.
-fn increment(v: &Version, i: usize) -> Version {
+fn increment(v: &Version, i: usize) -> Result<Version, Error> {
     let mut r = padded(v, i + 1);
-    r[i] += 1;
+    r[i] = one_up(r[i])?;
     r[i + 1..].iter_mut().for_each(|n| *n = 0);
-    final_of(v, r)
+    Ok(final_of(v, r))
 }
 
 fn pre(kind: PrereleaseKind, number: u64) -> Option<Prerelease> {
@@ -106,21 +112,21 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
         }
         Part::Minor if unreleased && zero_after(2) && !cur.is_post() => final_of(&cur, padded(&cur, 2)),
         Part::Patch if unreleased && zero_after(3) && !cur.is_post() => final_of(&cur, padded(&cur, 3)),
-        Part::Major => increment(&cur, 0),
-        Part::Minor => increment(&cur, 1),
-        Part::Patch => increment(&cur, 2),
+        Part::Major => increment(&cur, 0)?,
+        Part::Minor => increment(&cur, 1)?,
+        Part::Patch => increment(&cur, 2)?,
         Part::Pre(kind) => match cur.pre() {
             // `1.0rc1.dev2` rc → `1.0rc1`: the dev releases led up to it. `1.0rc1.post1.dev2`
             // is past `1.0rc1`, so it continues with `1.0rc2` like any other.
             Some(p) if p.kind == *kind && cur.is_dev() && !cur.is_post() => cur.clone().with_dev(None),
             Some(p) if p.kind == *kind => {
-                final_of(&cur, cur.release().to_vec()).with_pre(pre(p.kind, p.number + 1))
+                final_of(&cur, cur.release().to_vec()).with_pre(pre(p.kind, one_up(p.number)?))
             }
             Some(_) => final_of(&cur, cur.release().to_vec()).with_pre(pre(*kind, 1)),
             None if cur.is_dev() && !cur.is_post() => {
                 final_of(&cur, cur.release().to_vec()).with_pre(pre(*kind, 1))
             }
-            None => increment(&cur, 2).with_pre(pre(*kind, 1)),
+            None => increment(&cur, 2)?.with_pre(pre(*kind, 1)),
         },
         Part::NextPre => match cur.pre() {
             Some(p) => return next(current, &Part::Pre(p.kind), allow_downgrade),
@@ -144,17 +150,17 @@ pub fn next(current: &Version, part: &Part, allow_downgrade: bool) -> Result<Ver
             }
             match (cur.post(), cur.dev()) {
                 (Some(_), Some(_)) => cur.clone().with_dev(None),
-                (Some(n), None) => cur.clone().with_post(Some(n + 1)),
+                (Some(n), None) => cur.clone().with_post(Some(one_up(n)?)),
                 _ => cur.clone().with_post(Some(1)),
             }
         }
         Part::Dev => match (cur.dev(), cur.pre(), cur.post()) {
-            (Some(n), ..) => cur.clone().with_dev(Some(n + 1)),
-            (None, _, Some(n)) => cur.clone().with_post(Some(n + 1)).with_dev(Some(1)),
-            (None, Some(p), None) => {
-                final_of(&cur, cur.release().to_vec()).with_pre(pre(p.kind, p.number + 1)).with_dev(Some(1))
-            }
-            (None, None, None) => increment(&cur, 2).with_dev(Some(1)),
+            (Some(n), ..) => cur.clone().with_dev(Some(one_up(n)?)),
+            (None, _, Some(n)) => cur.clone().with_post(Some(one_up(n)?)).with_dev(Some(1)),
+            (None, Some(p), None) => final_of(&cur, cur.release().to_vec())
+                .with_pre(pre(p.kind, one_up(p.number)?))
+                .with_dev(Some(1)),
+            (None, None, None) => increment(&cur, 2)?.with_dev(Some(1)),
         },
         Part::Release => {
             if !unreleased {
@@ -579,6 +585,16 @@ mod tests {
         assert_eq!(bump("1.2.3", "1.0").unwrap_err(), "1.0 is lower than the current version 1.2.3");
         assert!(bump("1.0rc1", "post").unwrap_err().contains("not a final release"));
         assert!(bump("1.0", "pre").unwrap_err().contains("not a pre-release"));
+        let max = u64::MAX;
+        for (from, part) in
+            [(format!("{max}"), "major"), (format!("1.0rc{max}"), "rc"), (format!("1.0.dev{max}"), "dev")]
+        {
+            assert_eq!(
+                bump(&from, part).unwrap_err(),
+                format!("the version number {max} cannot be incremented"),
+                "{from} {part}"
+            );
+        }
         assert!(bump("1.0", "bogus")
             .unwrap_err()
             .starts_with("`bogus` is neither a part to bump (major, minor"));

@@ -54,7 +54,7 @@ pub fn version_at(tagged: &Version, d: &Describe, dirty: bool) -> Version {
     }
     // Past a dev tag (`1.0.dev5`) the count continues from its number, so the version still
     // goes up (`1.0.dev7`, not `1.0.dev2`).
-    let dev = tagged.dev().map_or(d.distance, |n| n + d.distance);
+    let dev = tagged.dev().map_or(d.distance, |n| n.saturating_add(d.distance));
     next_after(tagged).with_dev(Some(dev)).with_local(local)
 }
 
@@ -66,14 +66,14 @@ fn next_after(v: &Version) -> Version {
         return v;
     }
     if let Some(post) = v.post() {
-        return v.with_post(Some(post + 1));
+        return v.with_post(Some(post.saturating_add(1)));
     }
     if let Some(pre) = v.pre() {
-        return v.with_pre(Some(Prerelease { kind: pre.kind, number: pre.number + 1 }));
+        return v.with_pre(Some(Prerelease { kind: pre.kind, number: pre.number.saturating_add(1) }));
     }
     let mut release = v.release().to_vec();
     release.resize(release.len().max(3), 0);
-    release[2] += 1;
+    release[2] = release[2].saturating_add(1);
     release.truncate(3);
     v.with_release(release)
 }

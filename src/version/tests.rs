@@ -205,6 +205,9 @@ fn describe_output_and_versions_past_a_tag() {
     assert_eq!(at("2.0.post1", 2, false), "2.0.post2.dev2+gabc1234");
     assert_eq!(at("1.0.dev5", 2, false), "1.0.dev7+gabc1234");
     assert_eq!(at("1.0rc1.dev1", 1, false), "1.0rc1.dev2+gabc1234");
+    // A hostile tag at the top of the number range does not overflow.
+    assert_eq!(at("1.0.dev18446744073709551615", 2, false), "1.0.dev18446744073709551615+gabc1234");
+    assert_eq!(at("1.0.18446744073709551615", 1, false), "1.0.18446744073709551615.dev1+gabc1234");
 }
 
 #[test]
