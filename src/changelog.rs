@@ -20,6 +20,11 @@ static LINK_DEF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[([^\]]+)\]:[ \t]*(\S+)").expect("valid regex"));
 static COMPARE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*/compare/)(.+?)\.\.\.(\S+)$").expect("valid regex"));
+// `[Unreleased](https://.../compare/v1.4.0...HEAD)` as the heading itself.
+static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(#+[ \t]+\[(?i:unreleased)\])\((\S*/compare/)([^)\s]+?)\.\.\.([^)\s]+)\)(.*)$")
+        .expect("valid regex")
+});
 
 /// One line of the changelog: its byte range (line ending excluded) and, for a Markdown
 /// heading outside a code fence, its level (`## ` is 2).
@@ -116,11 +121,22 @@ pub fn release(
                     .help("note the changes under `## [Unreleased]` before releasing"),
                 );
             }
-            out.push_str(&text[..h.end]);
-            // The heading as the user wrote it stays on top, empty, for the next changes.
-            if h.end == h.range.end {
-                out.push_str(eol);
-            }
+            // The heading as the user wrote it stays on top, empty, for the next changes; one
+            // that links its compare view moves it on, and the release links its own.
+            let (heading, title) = match INLINE.captures(&text[h.range.clone()]) {
+                Some(c) if bracketed => {
+                    let tag = tag_like(&c[3], version);
+                    let (base, from) = (&c[2], &c[3]);
+                    (
+                        format!("{}({base}{tag}...{}){}", &c[1], &c[4], &c[5]),
+                        format!("{hashes} [{version}]({base}{from}...{tag}) - {date}"),
+                    )
+                }
+                _ => (text[h.range.clone()].to_string(), title),
+            };
+            out.push_str(&text[..h.range.start]);
+            out.push_str(&heading);
+            out.push_str(if h.end == h.range.end { eol } else { &text[h.range.end..h.end] });
             out.push_str(eol);
             out.push_str(&title);
             out.push_str(&text[h.range.end..]);
@@ -144,6 +160,12 @@ pub fn release(
     Ok(out)
 }
 
+/// `version`'s tag, spelled like the tag `from` (`v1.4.0` → `v1.5.0`, `1.4.0` → `1.5.0`).
+fn tag_like(from: &str, version: &str) -> String {
+    let prefix = from.find(|c: char| c.is_ascii_digit()).map_or("", |i| &from[..i]);
+    format!("{prefix}{version}")
+}
+
 /// Point the `[Unreleased]` compare link at the new tag and add the release's own link after
 /// it, reusing the previous tag's spelling (`v1.4.0` → `v1.5.0`).
 fn compare_links(text: &str, version: &str, eol: &str) -> String {
@@ -162,12 +184,7 @@ fn compare_links(text: &str, version: &str, eol: &str) -> String {
     };
     let Some(cmp) = COMPARE.captures(&url) else { return text.to_string() };
     let (base, from, to) = (&cmp[1], &cmp[2], &cmp[3]);
-    let prefix = if from.starts_with(|c: char| c.is_ascii_digit()) {
-        ""
-    } else {
-        from.find(|c: char| c.is_ascii_digit()).map_or("", |i| &from[..i])
-    };
-    let tag = format!("{prefix}{version}");
+    let tag = tag_like(from, version);
     let label = &text[line.range.start + 1..line.range.start + 1 + "unreleased".len()];
     let mut out = String::with_capacity(text.len() + 100);
     out.push_str(&text[..line.range.start]);
@@ -295,12 +312,15 @@ mod tests {
         );
         let (out, _) = run("# C\n\n### 1.4.0\n- b\n");
         assert_eq!(out, "# C\n\n### 1.5.0 - 2026-11-24\n\n### 1.4.0\n- b\n");
-        // An Unreleased heading that is itself a link is still the Unreleased section.
+        // An Unreleased heading that is itself a compare link: the link moves on, the release
+        // links its own compare view.
         let (out, _) = run("# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n- a\n");
         assert_eq!(
             out,
-            "# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n\n## [1.5.0] - 2026-11-24\n- a\n"
+            "# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.5.0...HEAD)\n\n## [1.5.0](https://github.com/o/r/compare/v1.4.0...v1.5.0) - 2026-11-24\n- a\n"
         );
+        let (out, _) = run("## [Unreleased](https://example.com/log)\r\n- a\r\n");
+        assert_eq!(out, "## [Unreleased](https://example.com/log)\r\n\r\n## [1.5.0] - 2026-11-24\r\n- a\r\n");
         // `#hashtag` lines are not headings.
         let (out, _) = run("# C\n\n## [Unreleased]\n#tag\n");
         assert_eq!(out, "# C\n\n## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n#tag\n");
