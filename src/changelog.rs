@@ -1,8 +1,10 @@
 //! Keep a Changelog edits for `cartwheel bump`: the `## [Unreleased]` section becomes the
 //! release's (`## [1.5.0] - 2026-11-24`) under a fresh, empty Unreleased section, and the
 //! compare links at the bottom follow (`[Unreleased]: .../compare/v1.5.0...HEAD`, a new
-//! `[1.5.0]: .../compare/v1.4.0...v1.5.0`). A changelog without an Unreleased section gets the
-//! release's section before its first one. Line endings follow the file's.
+//! `[1.5.0]: .../compare/v1.4.0...v1.5.0`), as does a compare link in the Unreleased heading
+//! itself. A changelog without an Unreleased section gets the release's section before its
+//! first one. Sections are `##`, or `###` where the changelog's are; line endings follow the
+//! file's.
 
 use std::ops::Range;
 use std::sync::LazyLock;
