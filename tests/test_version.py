@@ -138,6 +138,24 @@ def test_sdist_of_a_git_project_builds_without_git(cw_venv, repo, tmp_path):
     assert only_file(tmp_path / "again", "*.whl").read_bytes() == wheel.read_bytes()
 
 
+def test_git_variables_of_a_hook_in_another_repository_are_ignored(cw_venv, repo, tmp_path):
+    """A hook of another repository (or a quarantined pre-receive) exports where its repository
+    is; the project's version still comes from the project's own repository."""
+    other = git_repo(copy_tree(GIT_VERSION, tmp_path / "other"))
+    git(other, "tag", "v9.9.9")
+    dot_git = other / ".git"
+    hook_env = {
+        "GIT_DIR": str(dot_git),
+        "GIT_WORK_TREE": str(other),
+        "GIT_INDEX_FILE": str(dot_git / "index"),
+        "GIT_COMMON_DIR": str(dot_git),
+        "GIT_OBJECT_DIRECTORY": str(dot_git / "objects"),
+        "GIT_PREFIX": "src/",
+    }
+    proc = cw(cw_venv, "version", repo, env=hook_env)
+    assert (proc.stdout, errors(proc.stderr)) == ("1.2.3\n", [])
+
+
 def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     commit(repo, "a.txt", "a\n")
     shallow = tmp_path / "shallow"
