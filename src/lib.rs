@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
