@@ -120,6 +120,9 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
+    for s in &staged {
+        s.check(build.check)?;
+    }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));

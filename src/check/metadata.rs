@@ -1,6 +1,7 @@
 //! PyPI's (warehouse's) upload rules on core metadata, beyond what packaging validates:
 //! accepted Metadata-Versions, name and version against the file name, local versions,
-//! classifiers, URLs, direct references, extras (PEP 685), License-File presence, Dynamic.
+//! classifiers, URLs, direct references, extras (PEP 685), License-File presence and
+//! License / License-Expression exclusivity.
 
 use std::str::FromStr;
 
@@ -10,8 +11,8 @@ use super::twine::Parsed;
 use super::Problem;
 use crate::names::{normalize_extra, PackageName, SdistFilename, WheelFilename};
 
-/// Newest Metadata-Version PyPI accepts today.
-const PYPI_NEWEST: (u32, u32) = (2, 4);
+/// Newest Metadata-Version PyPI accepts today (2.6 is approved but refused).
+const PYPI_NEWEST: (u32, u32) = (2, 5);
 /// Longest Summary PyPI stores.
 const SUMMARY_MAX: usize = 512;
 /// Longest Project-URL label PyPI accepts.
@@ -25,7 +26,7 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem
         out.push(
             Problem::error(
                 "M001",
-                format!("Metadata-Version {} is newer than PyPI accepts (1.0 to 2.4)", m.metadata_version),
+                format!("Metadata-Version {} is newer than PyPI accepts (1.0 to 2.5)", m.metadata_version),
             )
             .at("Metadata-Version"),
         );

@@ -182,3 +182,37 @@ fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<
     }
     problems
 }
+
+/// The build-time check on an artifact just written to `path` (to be published as `name`):
+/// warnings are printed; errors fail the build under `check = "error"` and are printed as
+/// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
+pub fn at_build(path: &Path, name: &str, level: crate::project::CheckLevel) -> crate::Result<()> {
+    use crate::project::CheckLevel;
+    if level == CheckLevel::Off {
+        return Ok(());
+    }
+    let report = check_file(path, name, &Options::default());
+    let line = |p: &Problem| match &p.location {
+        Some(at) => format!("[{}] {at}: {}", p.code, p.message),
+        None => format!("[{}] {}", p.code, p.message),
+    };
+    let errors: Vec<String> = report.with_severity(Severity::Error).map(line).collect();
+    for w in report.with_severity(Severity::Warning) {
+        crate::cli::say(&format!("warning: {name}: {}", line(w)));
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    if level == CheckLevel::Warn {
+        for e in &errors {
+            crate::cli::say(&format!("warning: {name}: {e}"));
+        }
+        return Ok(());
+    }
+    Err(crate::diagnostic::Diagnostic::error(format!(
+        "`{name}` fails `cartwheel check`, so it was not written:\n  {}",
+        errors.join("\n  ")
+    ))
+    .help("fix the project; `[tool.cartwheel] check = \"warn\"` (or the `check=warn` config setting) builds anyway")
+    .into())
+}

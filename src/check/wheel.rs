@@ -16,7 +16,15 @@ const UNRECORDED: [&str; 3] = ["RECORD", "RECORD.jws", "RECORD.p7s"];
 pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     let filename = match WheelFilename::from_str(file_name) {
-        Ok(w) => Some(w),
+        Ok(w) => {
+            if w.to_string() != file_name {
+                out.push(Problem::error(
+                    "N001",
+                    format!("the file name is not normalised (PyPI refuses it): expected `{w}`"),
+                ));
+            }
+            Some(w)
+        }
         Err(e) => {
             out.push(Problem::error("N001", e.to_string()));
             None
@@ -365,7 +373,7 @@ fn contents(
             if !is_dir && *name == "__init__.py" {
                 w006.push(full.clone());
             }
-            if !name.starts_with('_') && !(!is_dir && pth) {
+            if !name.starts_with('_') && (*is_dir || !pth) {
                 w009.push(full.clone());
             }
             let stubs = name.strip_suffix("-stubs").is_some_and(is_import_part);
