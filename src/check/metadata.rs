@@ -100,13 +100,13 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem
     }
     extras(m, &mut out);
     license_files(parsed, archive, &mut out);
-    if archive.format == Format::Wheel && !m.dynamic.is_empty() {
+    if m.license.is_some() && m.license_expression.is_some() {
         out.push(
-            Problem::warning(
+            Problem::error(
                 "M010",
-                "`Dynamic` in a wheel's METADATA means nothing: only sdists may defer fields",
+                "both `License` and `License-Expression`: PyPI refuses the pair (PEP 639)",
             )
-            .at("Dynamic"),
+            .at("License"),
         );
     }
     out

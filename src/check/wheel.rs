@@ -61,9 +61,16 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
         }
     }
     let root_is_purelib = wheel_file(archive, dist_info, filename.as_ref(), &mut out);
-    record(archive, dist_info, &mut out);
+    // check-wheel-contents judges the files RECORD lists; without a usable RECORD (already an
+    // error), the archive's own list stands in.
+    let listed = record(archive, dist_info, &mut out).unwrap_or_else(|| {
+        archive
+            .files()
+            .map(|m| Listed { name: m.name.clone(), size: Some(m.size), hash: m.hash.clone() })
+            .collect()
+    });
     let data_dir = format!("{}.data", dist_info.trim_end_matches(".dist-info"));
-    contents(archive, dist_info, &data_dir, root_is_purelib, &mut out);
+    contents(&listed, dist_info, &data_dir, root_is_purelib, &mut out);
     out
 }
 
@@ -161,18 +168,27 @@ fn csv_row(line: &str) -> Vec<String> {
     fields
 }
 
-/// RECORD: present, one row per file, every hash and size right, nothing unlisted.
-fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) {
+/// A file as RECORD lists it.
+struct Listed {
+    name: String,
+    size: Option<u64>,
+    hash: Option<String>,
+}
+
+/// RECORD: present, one row per file, every hash and size right, nothing unlisted. Returns
+/// the file rows when RECORD could be read.
+fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<Vec<Listed>> {
     let path = format!("{dist_info}/RECORD");
     let Some(record) = archive.last(&path) else {
         out.push(Problem::error("R001", "no RECORD file").at(path));
-        return;
+        return None;
     };
-    let Some(data) = record.data.as_deref() else { return };
+    let data = record.data.as_deref()?;
     let Ok(text) = std::str::from_utf8(data) else {
         out.push(Problem::error("R002", "RECORD is not UTF-8").at(path));
-        return;
+        return None;
     };
+    let mut rows = Vec::new();
     let files: HashMap<&str, &Member> =
         archive.members.iter().filter(|m| m.kind == Kind::File).map(|m| (m.name.as_str(), m)).collect();
     let mut listed = HashSet::new();
@@ -186,6 +202,13 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) {
             out.push(Problem::error("R002", format!("`{line}` is not a `path,hash,size` row")).at(at));
             continue;
         };
+        if !name.ends_with('/') {
+            rows.push(Listed {
+                name: name.clone(),
+                size: size.parse().ok(),
+                hash: Some(hash.clone()).filter(|h| !h.is_empty()),
+            });
+        }
         if !listed.insert(name.clone()) {
             out.push(Problem::error("R003", format!("`{name}` is listed twice")).at(at));
             continue;
@@ -237,6 +260,7 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) {
     for name in missing {
         out.push(Problem::error("R004", "in the wheel but not in RECORD").at(name));
     }
+    Some(rows)
 }
 
 const KEYWORDS: [&str; 35] = [
@@ -303,13 +327,12 @@ impl Tree<'_> {
 }
 
 fn contents(
-    archive: &Archive,
+    files: &[Listed],
     dist_info: &str,
     data_dir: &str,
     root_is_purelib: bool,
     out: &mut Vec<Problem>,
 ) {
-    let files: Vec<&Member> = archive.files().collect();
     let mut root = Tree { files: Vec::new(), prefix: String::new() };
     let sub = |lib: &str| {
         let prefix = format!("{data_dir}/{lib}/");
@@ -317,7 +340,7 @@ fn contents(
             files.iter().filter_map(|m| m.name.strip_prefix(&prefix).map(|r| (r, m.name.as_str()))).collect();
         Tree { files, prefix }
     };
-    for m in &files {
+    for m in files {
         let top = m.name.split('/').next().unwrap_or("");
         if top != dist_info && top != data_dir {
             root.files.push((m.name.as_str(), m.name.as_str()));
@@ -343,11 +366,16 @@ fn contents(
         .collect();
     out.extend(warn("W001", "Wheel contains .pyc/.pyo files", pyc));
 
-    let allowed: HashSet<String> = ALLOWED_DUPLICATES.iter().map(|d| crate::wheel::record_hash(d)).collect();
-    let mut by_sig: BTreeMap<(u64, &str), Vec<String>> = BTreeMap::new();
-    for m in &files {
-        if let Some(h) = m.hash.as_deref().filter(|h| !allowed.contains(*h)) {
-            by_sig.entry((m.size, h)).or_default().push(m.name.clone());
+    let allowed: HashSet<(Option<u64>, Option<String>)> = ALLOWED_DUPLICATES
+        .iter()
+        .map(|d| (Some(d.len() as u64), Some(crate::wheel::record_hash(d))))
+        .chain([(None, None)])
+        .collect();
+    let mut by_sig: BTreeMap<(Option<u64>, Option<String>), Vec<String>> = BTreeMap::new();
+    for m in files {
+        let sig = (m.size, m.hash.clone());
+        if !allowed.contains(&sig) {
+            by_sig.entry(sig).or_default().push(m.name.clone());
         }
     }
     for paths in by_sig.into_values().filter(|p| p.len() > 1) {
