@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 import tarfile
@@ -686,6 +687,58 @@ def test_every_code_is_exercised():
     exercised = {code for c in CASES for code in c.codes} | {"T006"}
     assert documented, "no code table in docs/check.md"
     assert documented - exercised == set(), f"codes without a case: {sorted(documented - exercised)}"
+
+
+# --------------------------------------------------------------------------- real distributions
+
+# Small pure-Python projects from PyPI, pinned: old and new setuptools, flit, hatchling, poetry
+# and pdm outputs, Metadata 1.x to 2.3, Markdown and reST descriptions.
+PYPI = ["six==1.16.0", "idna==3.7", "certifi==2024.2.2", "attrs==23.2.0", "packaging==24.0", "pyparsing==3.1.2", "toml==0.10.2", "tomli==2.0.1", "iniconfig==2.0.0", "pluggy==1.5.0", "click==8.1.7", "itsdangerous==2.2.0", "wheel==0.43.0", "docutils==0.21.2", "pytz==2024.1", "python-dateutil==2.9.0.post0", "colorama==0.4.6", "distro==1.9.0", "tabulate==0.9.0", "decorator==5.1.1", "wcwidth==0.2.13", "urllib3==2.2.1", "requests==2.31.0", "jinja2==3.1.4", "typing_extensions==4.11.0", "zipp==3.18.1", "more-itertools==10.2.0", "filelock==3.14.0", "appdirs==1.4.4", "mccabe==0.7.0", "pycparser==2.22", "chardet==5.2.0", "termcolor==2.4.0", "Pygments==2.18.0", "Markdown==3.6", "soupsieve==2.5"]
+
+
+@pytest.fixture(scope="session")
+def pypi_files() -> list[Path]:
+    """The wheels and sdists of PYPI, downloaded once into a cache beside the test venv."""
+    cache = Path(os.environ.get("CARTWHEEL_PYPI_CACHE") or Path(sys.prefix) / "cartwheel-pypi-cache")
+    wheels, sdists = cache / "whl", cache / "sdist"
+    if len(list(wheels.glob("*.whl"))) < len(PYPI):
+        run([*pip_cmd(), "--only-binary", ":all:", "-d", wheels, *PYPI], timeout=900)
+    if len(list(sdists.glob("*"))) < len(PYPI):
+        # pip prepares each sdist's metadata (an isolated build env from PyPI): minutes, once.
+        run([*pip_cmd(), "--no-binary", ":all:", "-d", sdists, *PYPI], timeout=1800)
+    files = sorted(wheels.glob("*.whl")) + sorted(sdists.glob("*.tar.gz"))
+    assert len(files) == 2 * len(PYPI), [f.name for f in files]
+    return files
+
+
+def pip_cmd() -> list[str]:
+    return [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
+
+
+def test_real_distributions_from_pypi(pypi_files, cw_venv, tmp_path):
+    ref = reference_tools(pypi_files, tmp_path)
+    compat = cartwheel_json(cw_venv, pypi_files, "--compat", "twine")
+    compat_strict = cartwheel_json(cw_venv, pypi_files, "--compat", "twine", "--strict")
+    default = cartwheel_json(cw_venv, pypi_files)
+    disagree, rst_only = [], []
+    for f in map(str, pypi_files):
+        twine_plain, twine_strict = ref[f]["plain"][0], ref[f]["strict"][0]
+        if "syntax errors in markup" in ref[f]["plain"][1]:
+            # twine's reST renderer refused the description: not reproduced yet, but never a
+            # silent pass either.
+            assert "T006" in codes(compat[f], ("note",)), compat[f]
+            rst_only.append(Path(f).name)
+            continue
+        if failed(compat[f]) != bool(twine_plain) or failed(compat_strict[f]) != bool(twine_strict):
+            disagree.append((Path(f).name, twine_plain, twine_strict, compat[f]))
+        if twine_plain:
+            assert failed(default[f]), default[f]
+        if f.endswith(".whl") and ref[f].get("cwc") is not None:
+            ours = {c for c in codes(default[f]) if re.fullmatch(r"W\d{3}", c)}
+            assert ours == set(ref[f]["cwc"]), (f, ours, ref[f]["cwc"])
+    assert disagree == [], disagree
+    # The reST gap is the whole difference, and stays small on this set.
+    assert len(rst_only) <= 6, rst_only
 
 
 # --------------------------------------------------------------------------- output

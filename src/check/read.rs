@@ -65,6 +65,8 @@ pub struct Member {
     pub hash: Option<String>,
     /// The bytes, for the few members the checks parse.
     pub data: Option<Vec<u8>>,
+    /// Where a tar link points.
+    pub link: Option<String>,
 }
 
 /// A distribution's member list and what reading it revealed.
@@ -212,7 +214,7 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         if size > limits.ratio_floor && size / compressed.max(1) > limits.ratio {
             return Err(bomb(format!("`{name}` expands {}:1", size / compressed.max(1))).at(name));
         }
-        let mut member = Member { name, kind, size, hash: None, data: None };
+        let mut member = Member { name, kind, size, hash: None, data: None, link: None };
         if kind == Kind::File {
             let keep = wanted(&member.name) && size <= limits.kept_bytes;
             let result = zip
@@ -364,7 +366,8 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
             }
         }
         let size = entry.size();
-        let mut member = Member { name, kind, size, hash: None, data: None };
+        let link = entry.link_name_bytes().map(|l| String::from_utf8_lossy(&l).into_owned());
+        let mut member = Member { name, kind, size, hash: None, data: None, link };
         if kind == Kind::File {
             if size > limits.member_bytes {
                 return Err(bomb(format!("`{}` holds {size} bytes", member.name)).at(member.name));
@@ -382,6 +385,31 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     Ok(archive)
 }
 
+/// A link in a wheel is an error (installers write it as a file holding the target's name); in
+/// an sdist, one that leaves the archive is (Python's `data` extraction filter refuses it), one
+/// that stays inside only a warning.
+fn link_problem(format: Format, name: &str, target: Option<&str>) -> Problem {
+    let target = target.unwrap_or("");
+    if format != Format::TarGz {
+        return Problem::error("A004", "symbolic link: installers do not restore links from wheels").at(name);
+    }
+    let mut depth: i64 = name.matches('/').count() as i64;
+    let mut escapes = target.starts_with('/');
+    for part in target.split('/') {
+        match part {
+            ".." => depth -= 1,
+            "" | "." => {}
+            _ => depth += 1,
+        }
+        escapes |= depth < 1;
+    }
+    if escapes {
+        Problem::error("A004", format!("link to `{target}` points outside the sdist's top folder")).at(name)
+    } else {
+        Problem::warning("A004", format!("link to `{target}`: some tools do not extract links")).at(name)
+    }
+}
+
 /// Unsafe names and links: never a path an extractor should write to.
 fn name_problems(archive: &mut Archive) {
     let mut found = Vec::new();
@@ -393,7 +421,7 @@ fn name_problems(archive: &mut Archive) {
             found.push(Problem::error("A003", "`..` in a member path escapes the target folder").at(name));
         }
         match m.kind {
-            Kind::Link => found.push(Problem::error("A004", "link member: installers refuse them").at(name)),
+            Kind::Link => found.push(link_problem(archive.format, name, m.link.as_deref())),
             Kind::Other => {
                 found.push(Problem::error("A004", "special file (device, fifo) in the archive").at(name))
             }
@@ -460,6 +488,15 @@ mod tests {
         let a = read_bytes(&z, Format::Wheel, &Limits::default()).unwrap();
         let codes: Vec<_> = a.problems.iter().map(|p| p.code).collect();
         assert_eq!(codes, ["A002", "A003"]);
+    }
+
+    #[test]
+    fn links() {
+        let sev = |f, n, t| link_problem(f, n, Some(t)).severity;
+        assert_eq!(sev(Format::TarGz, "p-1/a", "/etc/passwd"), super::super::Severity::Error);
+        assert_eq!(sev(Format::TarGz, "p-1/a", "../../x"), super::super::Severity::Error);
+        assert_eq!(sev(Format::TarGz, "p-1/docs/a", "../README"), super::super::Severity::Warning);
+        assert_eq!(sev(Format::Wheel, "p/a", "b"), super::super::Severity::Error);
     }
 
     #[test]
