@@ -120,8 +120,10 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
-    for s in &staged {
-        s.check(build.check)?;
+    // Both artifacts are checked at once: the check reads each file back whole.
+    {
+        use rayon::prelude::*;
+        staged.par_iter().try_for_each(|s| s.check(build.check))?;
     }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::Problem;
@@ -150,9 +151,15 @@ fn bomb(message: impl Into<String>) -> Problem {
     Problem::error("A006", format!("{}: refusing to read further (decompression bomb?)", message.into()))
 }
 
-/// Stream `reader` through sha256, keeping the bytes when `keep`; at most `limit` bytes.
-fn consume(reader: &mut impl Read, limit: u64, keep: bool) -> io::Result<(u64, String, Option<Vec<u8>>)> {
-    let mut hasher = Sha256::new();
+/// Stream `reader` through sha256 (when `hash`), keeping the bytes when `keep`; at most `limit`
+/// bytes.
+fn consume(
+    reader: &mut impl Read,
+    limit: u64,
+    keep: bool,
+    hash: bool,
+) -> io::Result<(u64, Option<String>, Option<Vec<u8>>)> {
+    let mut hasher = hash.then(Sha256::new);
     let mut kept = keep.then(Vec::new);
     let mut buf = vec![0u8; 64 * 1024];
     let mut total = 0u64;
@@ -166,20 +173,57 @@ fn consume(reader: &mut impl Read, limit: u64, keep: bool) -> io::Result<(u64, S
         if total > limit {
             return Err(io::Error::other(format!("more than {limit} bytes")));
         }
-        hasher.update(&buf[..n]);
+        if let Some(h) = hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         if let Some(k) = kept.as_mut() {
             k.extend_from_slice(&buf[..n]);
         }
     }
     use base64::Engine;
-    let hash =
-        format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hasher.finalize()));
+    let hash = hasher
+        .map(|h| format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())));
     Ok((total, hash, kept))
 }
 
+/// Zips up to this size are read into memory and their members inflated and hashed in
+/// parallel (the build-time check reads the wheel it just wrote: this keeps it cheap).
+const IN_MEMORY_ZIP: u64 = 512 << 20;
+
 fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Archive, Problem> {
-    let compressed_total = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = BufReader::new(file);
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let hash = format == Format::Wheel;
+    if len <= IN_MEMORY_ZIP {
+        let mut bytes = Vec::with_capacity(len as usize);
+        BufReader::new(file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
+        let (mut archive, zip, listed) = zip_listing(io::Cursor::new(&bytes[..]), format, limits)?;
+        let results: Vec<_> =
+            listed.par_iter().map_init(|| zip.clone(), |z, m| read_zip_member(z, m, limits, hash)).collect();
+        finish_zip(&mut archive, listed, results);
+        Ok(archive)
+    } else {
+        let (mut archive, mut zip, listed) = zip_listing(BufReader::new(file), format, limits)?;
+        let results: Vec<_> = listed.iter().map(|m| read_zip_member(&mut zip, m, limits, hash)).collect();
+        finish_zip(&mut archive, listed, results);
+        Ok(archive)
+    }
+}
+
+/// One zip member from the central directory, before its content is read.
+struct Listing {
+    index: usize,
+    member: Member,
+}
+
+/// The member list (sizes and ratios checked against the bounds before anything is inflated)
+/// and the duplicate names the central directory holds.
+fn zip_listing<R: Read + Seek>(
+    mut reader: R,
+    format: Format,
+    limits: &Limits,
+) -> Result<(Archive, zip::ZipArchive<R>, Vec<Listing>), Problem> {
     let all_names = central_directory_names(&mut reader).unwrap_or_default();
     reader.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     let mut zip = zip::ZipArchive::new(reader)
@@ -189,21 +233,21 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         return Err(bomb(format!("{} members", count.max(all_names.len()))));
     }
     let mut archive = Archive { format, members: Vec::with_capacity(count), problems: Vec::new() };
+    let mut listed = Vec::with_capacity(count);
     let mut declared_total = 0u64;
-    for i in 0..count {
-        let (name, size, compressed, kind) = {
-            let f = zip
-                .by_index_raw(i)
-                .map_err(|e| Problem::error("A001", format!("not a readable zip archive: {e}")))?;
-            let kind = if f.is_dir() {
-                Kind::Dir
-            } else if f.is_symlink() {
-                Kind::Link
-            } else {
-                Kind::File
-            };
-            (f.name().to_string(), f.size(), f.compressed_size(), kind)
+    for index in 0..count {
+        let f = zip
+            .by_index_raw(index)
+            .map_err(|e| Problem::error("A001", format!("not a readable zip archive: {e}")))?;
+        let kind = if f.is_dir() {
+            Kind::Dir
+        } else if f.is_symlink() {
+            Kind::Link
+        } else {
+            Kind::File
         };
+        let (name, size, compressed) = (f.name().to_string(), f.size(), f.compressed_size());
+        drop(f);
         declared_total = declared_total.saturating_add(size);
         if size > limits.member_bytes {
             return Err(bomb(format!("`{name}` declares {size} bytes")).at(name));
@@ -214,25 +258,8 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         if size > limits.ratio_floor && size / compressed.max(1) > limits.ratio {
             return Err(bomb(format!("`{name}` expands {}:1", size / compressed.max(1))).at(name));
         }
-        let mut member = Member { name, kind, size, hash: None, data: None, link: None };
-        if kind == Kind::File {
-            let keep = wanted(&member.name) && size <= limits.kept_bytes;
-            let result = zip
-                .by_index(i)
-                .map_err(|e| e.to_string())
-                .and_then(|mut f| consume(&mut f, size, keep).map_err(|e| e.to_string()));
-            match result {
-                Ok((n, hash, data)) => {
-                    member.size = n;
-                    member.hash = Some(hash);
-                    member.data = data;
-                }
-                Err(e) => archive.problems.push(
-                    Problem::error("A001", format!("member cannot be read: {e}")).at(member.name.clone()),
-                ),
-            }
-        }
-        archive.members.push(member);
+        listed
+            .push(Listing { index, member: Member { name, kind, size, hash: None, data: None, link: None } });
     }
     // `ZipArchive` keeps one entry per name (the last, as Python's zipfile reads it); the
     // central directory itself tells how many there really were.
@@ -244,8 +271,45 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
             );
         }
     }
-    let _ = compressed_total;
-    Ok(archive)
+    Ok((archive, zip, listed))
+}
+
+type Content = Option<Result<(u64, Option<String>, Option<Vec<u8>>), String>>;
+
+/// Inflate (and hash) one regular file; `None` for directories and links.
+fn read_zip_member<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    l: &Listing,
+    limits: &Limits,
+    hash: bool,
+) -> Content {
+    if l.member.kind != Kind::File {
+        return None;
+    }
+    let keep = wanted(&l.member.name) && l.member.size <= limits.kept_bytes;
+    Some(
+        zip.by_index(l.index)
+            .map_err(|e| e.to_string())
+            .and_then(|mut f| consume(&mut f, l.member.size, keep, hash).map_err(|e| e.to_string())),
+    )
+}
+
+fn finish_zip(archive: &mut Archive, listed: Vec<Listing>, results: Vec<Content>) {
+    for (l, result) in listed.into_iter().zip(results) {
+        let mut member = l.member;
+        match result {
+            Some(Ok((n, hash, data))) => {
+                member.size = n;
+                member.hash = hash;
+                member.data = data;
+            }
+            Some(Err(e)) => archive
+                .problems
+                .push(Problem::error("A001", format!("member cannot be read: {e}")).at(member.name.clone())),
+            None => {}
+        }
+        archive.members.push(member);
+    }
 }
 
 /// Every name in the central directory, duplicates included (plain or zip64 end records).
@@ -373,11 +437,12 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
                 return Err(bomb(format!("`{}` holds {size} bytes", member.name)).at(member.name));
             }
             let keep = wanted(&member.name) && size <= limits.kept_bytes;
-            let (n, hash, data) = consume(&mut entry, size, keep).map_err(|e| fail(e, limit))?;
+            // Sdists have no RECORD: nothing to hash.
+            let (n, hash, data) = consume(&mut entry, size, keep, false).map_err(|e| fail(e, limit))?;
             if n < size {
                 return Err(Problem::error("A001", "the archive is truncated").at(member.name));
             }
-            member.hash = Some(hash);
+            member.hash = hash;
             member.data = data;
         }
         archive.members.push(member);
