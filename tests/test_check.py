@@ -156,6 +156,13 @@ def zip_duplicate(path: Path) -> None:
         z.writestr("demo/__init__.py", b"y = 2\n")
 
 
+def dup_metadata(path: Path) -> None:
+    """A valid METADATA, then a second copy under the same name that packaging rejects."""
+    write_wheel(path)
+    with zipfile.ZipFile(path, "a") as z, pytest.warns(UserWarning):
+        z.writestr("demo-1.0.dist-info/METADATA", meta({"Metadata-Version": "2.0"}))
+
+
 def tar_link(t: tarfile.TarFile, name: str = "demo-1.0/evil", target: str = "/etc/passwd") -> None:
     ti = tarfile.TarInfo(name)
     ti.type = tarfile.SYMTYPE
@@ -290,6 +297,28 @@ CASES = [
         "non-header-line-starts-body",
         metadata=meta({"Description-Content-Type": "text/plain"}, body=None) + "this line is not a header\n",
     ),
+    W(
+        "metadata-version-missing",
+        codes=["T003"],
+        metadata=meta({"Metadata-Version": None}).replace("Name", "Metadata-Version-X: 1\nName"),
+    ),
+    W("description-header-and-body", codes=["T003"], metadata=meta(extra=(("Description", "also here"),))),
+    W("content-type-empty", codes=["T003"], metadata=meta({"Description-Content-Type": ""})),
+    W(
+        "rst-raw-param",
+        codes=["T007"],
+        metadata=meta({"Description-Content-Type": "text/x-rst; raw=1"}, body="Words.\n"),
+    ),
+    W("markdown-stream-param-not-rendered", metadata=meta({"Description-Content-Type": "text/markdown; stream=1"})),
+    W(
+        "metadata-1.1-description-header",
+        metadata=meta(
+            {"Metadata-Version": "1.1", "Description-Content-Type": None},
+            extra=(("Description", "Line one.\n        Line two."),),
+            body=None,
+        ),
+    ),
+    W("crlf-line-endings", metadata=meta().replace("\n", "\r\n")),
     # Where twine reads the metadata from.
     W("no-metadata", codes=["T001"], metadata="Name: demo\n"),
     W(
@@ -303,6 +332,14 @@ CASES = [
         raw=(("METADATA.txt", b"not metadata\n"),),
         rows=lambda r: r + [["METADATA.txt", "", ""]],
     ),
+    W(
+        "first-dist-info-wins",
+        codes=["T003"],
+        raw=(("a-1.0.dist-info/METADATA", meta({"Metadata-Version": "2.0"}).encode()),),
+        rows=lambda r: [*r, ["a-1.0.dist-info/METADATA", "", ""]],
+    ),
+    Case("duplicate-metadata-last-wins", WHL, lambda p: dup_metadata(p), ("T003",)),
+    S("sdist-pkg-info-is-a-dir", codes=["T001"], info=False, files={"PKG-INFO/x": b"", "pyproject.toml": b""}),
     Case("not-a-zip", WHL, partial(write_bytes, data=b"this is not a zip file\n" * 10), ("A001",)),
     Case("truncated-wheel", WHL, partial(truncated, write_wheel), ("A001",)),
     Case("unknown-format", "demo-1.0.tar.bz2", partial(write_bytes, data=b"BZh9"), ("A001",)),
@@ -693,7 +730,44 @@ def test_every_code_is_exercised():
 
 # Small pure-Python projects from PyPI, pinned: old and new setuptools, flit, hatchling, poetry
 # and pdm outputs, Metadata 1.x to 2.3, Markdown and reST descriptions.
-PYPI = ["six==1.16.0", "idna==3.7", "certifi==2024.2.2", "attrs==23.2.0", "packaging==24.0", "pyparsing==3.1.2", "toml==0.10.2", "tomli==2.0.1", "iniconfig==2.0.0", "pluggy==1.5.0", "click==8.1.7", "itsdangerous==2.2.0", "wheel==0.43.0", "docutils==0.21.2", "pytz==2024.1", "python-dateutil==2.9.0.post0", "colorama==0.4.6", "distro==1.9.0", "tabulate==0.9.0", "decorator==5.1.1", "wcwidth==0.2.13", "urllib3==2.2.1", "requests==2.31.0", "jinja2==3.1.4", "typing_extensions==4.11.0", "zipp==3.18.1", "more-itertools==10.2.0", "filelock==3.14.0", "appdirs==1.4.4", "mccabe==0.7.0", "pycparser==2.22", "chardet==5.2.0", "termcolor==2.4.0", "Pygments==2.18.0", "Markdown==3.6", "soupsieve==2.5"]
+PYPI = [
+    "six==1.16.0",
+    "idna==3.7",
+    "certifi==2024.2.2",
+    "attrs==23.2.0",
+    "packaging==24.0",
+    "pyparsing==3.1.2",
+    "toml==0.10.2",
+    "tomli==2.0.1",
+    "iniconfig==2.0.0",
+    "pluggy==1.5.0",
+    "click==8.1.7",
+    "itsdangerous==2.2.0",
+    "wheel==0.43.0",
+    "docutils==0.21.2",
+    "pytz==2024.1",
+    "python-dateutil==2.9.0.post0",
+    "colorama==0.4.6",
+    "distro==1.9.0",
+    "tabulate==0.9.0",
+    "decorator==5.1.1",
+    "wcwidth==0.2.13",
+    "urllib3==2.2.1",
+    "requests==2.31.0",
+    "jinja2==3.1.4",
+    "typing_extensions==4.11.0",
+    "zipp==3.18.1",
+    "more-itertools==10.2.0",
+    "filelock==3.14.0",
+    "appdirs==1.4.4",
+    "mccabe==0.7.0",
+    "pycparser==2.22",
+    "chardet==5.2.0",
+    "termcolor==2.4.0",
+    "Pygments==2.18.0",
+    "Markdown==3.6",
+    "soupsieve==2.5",
+]
 
 
 @pytest.fixture(scope="session")
