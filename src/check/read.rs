@@ -450,9 +450,9 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     Ok(archive)
 }
 
-/// A link in a wheel is an error (installers write it as a file holding the target's name); in
-/// an sdist, one that leaves the archive is (Python's `data` extraction filter refuses it), one
-/// that stays inside only a warning.
+/// Every link fails (the rule for untrusted archives); the message says how bad: in a
+/// wheel installers write it as a file holding the target's name, in an sdist one that leaves
+/// the top folder is refused by Python's `data` extraction filter, one inside is merely fragile.
 fn link_problem(format: Format, name: &str, target: Option<&str>) -> Problem {
     let target = target.unwrap_or("");
     if format != Format::TarGz {
@@ -471,7 +471,13 @@ fn link_problem(format: Format, name: &str, target: Option<&str>) -> Problem {
     if escapes {
         Problem::error("A004", format!("link to `{target}` points outside the sdist's top folder")).at(name)
     } else {
-        Problem::warning("A004", format!("link to `{target}`: some tools do not extract links")).at(name)
+        Problem::error(
+            "A004",
+            format!(
+                "link to `{target}` inside the sdist: ship the file itself, some tools do not extract links"
+            ),
+        )
+        .at(name)
     }
 }
 
@@ -557,11 +563,11 @@ mod tests {
 
     #[test]
     fn links() {
-        let sev = |f, n, t| link_problem(f, n, Some(t)).severity;
-        assert_eq!(sev(Format::TarGz, "p-1/a", "/etc/passwd"), super::super::Severity::Error);
-        assert_eq!(sev(Format::TarGz, "p-1/a", "../../x"), super::super::Severity::Error);
-        assert_eq!(sev(Format::TarGz, "p-1/docs/a", "../README"), super::super::Severity::Warning);
-        assert_eq!(sev(Format::Wheel, "p/a", "b"), super::super::Severity::Error);
+        let msg = |f, n, t| link_problem(f, n, Some(t)).message;
+        assert!(msg(Format::TarGz, "p-1/a", "/etc/passwd").contains("outside"));
+        assert!(msg(Format::TarGz, "p-1/a", "../../x").contains("outside"));
+        assert!(msg(Format::TarGz, "p-1/docs/a", "../README").contains("inside the sdist"));
+        assert!(msg(Format::Wheel, "p/a", "b").contains("installers"));
     }
 
     #[test]
