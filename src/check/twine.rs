@@ -274,6 +274,46 @@ mod tests {
         assert_eq!(email_compat(" lead\nName: a\n"), "Name: a\n");
     }
 
+    fn wheel(members: &[(&str, &str)]) -> Archive {
+        let members = members
+            .iter()
+            .map(|(name, text)| super::super::read::Member {
+                name: name.to_string(),
+                kind: Kind::File,
+                size: text.len() as u64,
+                hash: None,
+                data: Some(text.as_bytes().to_vec()),
+                link: None,
+            })
+            .collect();
+        Archive { format: Format::Wheel, members, problems: Vec::new() }
+    }
+
+    const GOOD: &str =
+        "Metadata-Version: 2.1\nName: a\nVersion: 1\nDescription-Content-Type: text/plain\n\nHi\n";
+
+    #[test]
+    fn shallowest_metadata_wins_and_needs_the_marker() {
+        let a = wheel(&[("a-1.dist-info/METADATA", GOOD), ("METADATA.txt", "no marker")]);
+        assert_eq!(find_metadata(&a).unwrap().0, "a-1.dist-info/METADATA");
+        let a = wheel(&[("a-1.dist-info/METADATA", GOOD), ("METADATA", "Metadata-Version: 2.0\n")]);
+        assert_eq!(find_metadata(&a).unwrap().0, "METADATA");
+        assert!(check(&a).problems.iter().any(|p| p.code == "T003"));
+        let clean = check(&wheel(&[("a-1.dist-info/METADATA", GOOD)]));
+        assert!(clean.problems.is_empty() && clean.metadata.is_some(), "{:?}", clean.problems);
+    }
+
+    #[test]
+    fn warnings_and_crashes() {
+        let no_type = GOOD.replace("Description-Content-Type: text/plain\n", "");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &no_type)]));
+        let codes: Vec<_> = out.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["T004", "T006"]);
+        let stream = GOOD.replace("text/plain", "text/x-rst; stream=x");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &stream)]));
+        assert_eq!(out.problems[0].code, "T007");
+    }
+
     #[test]
     fn metadata_version_must_be_a_version() {
         assert!(metadata_version_crash("Metadata-Version: x\n").is_some());
