@@ -815,6 +815,15 @@ def test_real_distributions_from_pypi(pypi_files, cw_venv, tmp_path):
     assert len(rst_only) <= 6, rst_only
 
 
+def test_bundled_classifiers_match_trove_classifiers(tmp_path):
+    """src/check/classifiers.txt is what scripts/refresh-classifiers.py makes of the pinned
+    trove-classifiers (requirements-test.txt): refreshing it is one command."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "classifiers.txt"
+    run([sys.executable, root / "scripts" / "refresh-classifiers.py", out])
+    assert out.read_text() == (root / "src" / "check" / "classifiers.txt").read_text()
+
+
 # --------------------------------------------------------------------------- output
 
 
