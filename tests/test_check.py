@@ -241,6 +241,11 @@ CASES = [
     # twine's two warnings.
     W("no-content-type", codes=["T004"], metadata=meta({"Description-Content-Type": None}, body="Plain words.\n")),
     W("no-description", codes=["T005"], metadata=meta(body=None)),
+    W(
+        "markdown-without-content-type",
+        codes=["T004", "D002"],
+        metadata=meta({"Description-Content-Type": None}, body="# Demo\n\nSee [the docs](https://example.org).\n"),
+    ),
     W("description-unknown", codes=["T005"], metadata=meta(body="UNKNOWN\n")),
     S("sdist-no-description", codes=["T005"], info=pkg_info(body=None)),
     # packaging's validation.

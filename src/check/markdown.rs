@@ -1,5 +1,6 @@
 //! Markdown long descriptions, as PyPI renders them (cmark-gfm, no base URL): anything renders,
-//! so the one honest finding is a relative link or image, which points nowhere on pypi.org.
+//! so the honest findings are a relative link or image, which points nowhere on pypi.org, and
+//! Markdown shipped without a content type, which PyPI renders as reStructuredText.
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
@@ -13,6 +14,16 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
         .description_content_type
         .as_deref()
         .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/markdown"));
+    if m.description_content_type.is_none() {
+        if let Some(line) = m.description.as_deref().and_then(markdown_line) {
+            return vec![Problem::warning(
+                "D002",
+                "the description looks like Markdown but has no content type: PyPI will show it as \
+                 reStructuredText (set `text/markdown`)",
+            )
+            .at(format!("README line {line}"))];
+        }
+    }
     let Some(text) = m.description.as_deref().filter(|_| is_markdown) else { return Vec::new() };
     let mut out = Vec::new();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
@@ -36,6 +47,12 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
     out
 }
 
+/// The first line that only Markdown would write: an ATX heading, a code fence, an inline link.
+fn markdown_line(text: &str) -> Option<usize> {
+    let heading = regex::Regex::new(r"^#{1,6} \S|^```|\]\((https?://|\.{0,2}/)").expect("valid regex");
+    text.lines().position(|l| heading.is_match(l)).map(|i| i + 1)
+}
+
 /// Neither absolute (`scheme:`), protocol-relative, nor an in-page anchor.
 fn is_relative(url: &str) -> bool {
     if url.is_empty() || url.starts_with('#') || url.starts_with("//") {
@@ -50,6 +67,13 @@ fn is_relative(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_without_content_type() {
+        assert_eq!(markdown_line("Title\n=====\n\n# heading\n"), Some(4));
+        assert_eq!(markdown_line("See [docs](https://x.org).\n"), Some(1));
+        assert_eq!(markdown_line("Plain words.\n\n.. note:: rst\n"), None);
+    }
 
     #[test]
     fn relative_urls() {
