@@ -28,8 +28,8 @@ pub struct Build {
     pub version: Version,
     /// Core metadata.
     pub metadata: Metadata,
-    /// Stamped bytes by project-relative path.
-    pub stamps: BTreeMap<String, Vec<u8>>,
+    /// Stamped stamp targets by project-relative path (only those whose text changes).
+    pub stamps: BTreeMap<String, version::Stamp>,
     /// Timestamps for the archives.
     pub repro: Reproducible,
     /// What `cartwheel check` on each written artifact does (`[tool.cartwheel] check`, or the
@@ -163,11 +163,16 @@ impl Build {
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
-        let version = version::resolve(&project, &selection)?.value;
+        let version = version::resolve(&project, &selection, warnings)?.value;
         let license_paths: Vec<String> =
             selection.license_files.iter().map(|f| f.archive_path.clone()).collect();
         let metadata = Metadata::from_project(&project, &version, &license_paths)?;
-        let stamps = version::stamps(&project, &selection, &version, warnings)?;
+        let stamps = version::stamp::plan(&project, &selection, &version, &mut |rel| {
+            version::stamp::read_rel(&project, rel)
+        })?
+        .into_iter()
+        .map(|s| (s.path.clone(), s))
+        .collect();
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
         let check = project.tool.check;
         Ok(Self { project, selection, version, metadata, stamps, repro, check })
@@ -177,6 +182,12 @@ impl Build {
     pub fn persist(&self, staged: Staged) -> Result<Artifact> {
         staged.check(self.check)?;
         staged.persist()
+    }
+
+    /// Warnings for the stamp targets whose literals disagree with the version: stamped in the
+    /// artifacts, or, for an editable install (which imports the source tree), left stale.
+    pub fn stamp_warnings(&self, editable: bool) -> Vec<Diagnostic> {
+        self.stamps.values().flat_map(|s| s.warnings(editable)).collect()
     }
 
     /// `entries` minus files inside `out_dir`: with `-o out` inside a project that is not a git
@@ -197,7 +208,7 @@ impl Build {
             .map(|e| Blob {
                 path: format!("{prefix}{}", e.archive_path),
                 content: match self.stamps.get(&e.rel_path) {
-                    Some(bytes) => Content::Bytes(bytes.clone()),
+                    Some(stamp) => Content::Bytes(stamp.new.clone().into_bytes()),
                     None => Content::File(e.source.clone()),
                 },
                 executable: e.executable,

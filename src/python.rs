@@ -42,9 +42,14 @@ fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
     }
 }
 
-fn prepare() -> crate::Result<Build> {
+/// Prepare the build in the working directory, printing its warnings; `editable` words the
+/// stale-stamp warnings for an install that imports the source tree.
+fn prepare(editable: bool) -> crate::Result<Build> {
     let mut warnings = Vec::new();
     let build = Build::prepare(Path::new("."), &mut warnings);
+    if let Ok(b) = &build {
+        warnings.extend(b.stamp_warnings(editable));
+    }
     print_warnings(&warnings);
     build
 }
@@ -69,9 +74,9 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
 }
 
 /// Prepare the build with the config settings applied.
-fn prepare_with(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Build> {
+fn prepare_with(config_settings: Option<&Bound<'_, PyDict>>, editable: bool) -> PyResult<Build> {
     let check = check_setting(config_settings)?;
-    let mut build = guarded(prepare)?;
+    let mut build = guarded(|| prepare(editable))?;
     if let Some(level) = check {
         build.check = level;
     }
@@ -86,7 +91,7 @@ fn build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref())?;
+    let build = prepare_with(config_settings.as_ref(), false)?;
     guarded(|| Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
 }
 
@@ -94,7 +99,7 @@ fn build_wheel(
 #[pyfunction]
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref())?;
+    let build = prepare_with(config_settings.as_ref(), false)?;
     guarded(|| Ok(build.write_sdist(&sdist_directory)?.file_name()))
 }
 
@@ -106,7 +111,7 @@ fn build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref())?;
+    let build = prepare_with(config_settings.as_ref(), true)?;
     guarded(|| Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
 }
 
@@ -118,7 +123,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -129,7 +134,7 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
