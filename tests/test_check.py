@@ -939,3 +939,22 @@ def test_gzip_member_helper_is_gzip():
     with tarfile.open(fileobj=buf, mode="w:gz"):
         pass
     assert gzip.decompress(buf.getvalue()) is not None
+
+
+def test_local_version_builds_with_a_warning(cw_venv, tmp_path):
+    """PyPI refuses local versions, but a local build of one (git between tags) must work."""
+    tree = tmp_path / "proj"
+    (tree / "localver").mkdir(parents=True)
+    (tree / "localver" / "__init__.py").write_text("")
+    (tree / "README.md").write_text("# localver\n")
+    (tree / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["cartwheel"]\nbuild-backend = "cartwheel"\n\n'
+        '[project]\nname = "localver"\nversion = "1.0+local"\nreadme = "README.md"\n'
+    )
+    out = tmp_path / "out"
+    proc = run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out])
+    assert "warning: localver-1.0+local-py3-none-any.whl: [M004]" in proc.stderr, proc.stderr
+    wheel = out / "localver-1.0+local-py3-none-any.whl"
+    assert wheel.is_file()
+    checked = run([cw_venv.python, "-m", "cartwheel", "check", wheel], check=False)
+    assert checked.returncode == 1 and "error[M004]" in checked.stdout, checked.stdout
