@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileEntry, Selection};
 use crate::error::Result;
 use crate::metadata::Metadata;
-use crate::project::Project;
+use crate::project::{CheckLevel, Project};
 use crate::wheel::record_hash;
 use crate::{pyproject, version};
 
@@ -32,6 +32,9 @@ pub struct Build {
     pub stamps: BTreeMap<String, version::Stamp>,
     /// Timestamps for the archives.
     pub repro: Reproducible,
+    /// What `cartwheel check` on each written artifact does (`[tool.cartwheel] check`, or the
+    /// `check` config setting).
+    pub check: CheckLevel,
 }
 
 /// What one writer produced.
@@ -62,6 +65,13 @@ impl Staged {
     /// Wrap a finished temporary file holding `files` members.
     pub fn new(out: crate::archive::AtomicOutput, files: usize) -> Self {
         Self { out, files }
+    }
+
+    /// Run `cartwheel check` on the written temporary file, under its final name.
+    pub fn check(&self, level: CheckLevel) -> Result<()> {
+        let name =
+            self.out.target().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::check::at_build(self.out.path(), &name, level)
     }
 
     /// Give the artifact its final name.
@@ -164,7 +174,14 @@ impl Build {
         .map(|s| (s.path.clone(), s))
         .collect();
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
-        Ok(Self { project, selection, version, metadata, stamps, repro })
+        let check = project.tool.check;
+        Ok(Self { project, selection, version, metadata, stamps, repro, check })
+    }
+
+    /// Check a staged artifact, then give it its final name: nothing failing the check lands.
+    pub fn persist(&self, staged: Staged) -> Result<Artifact> {
+        staged.check(self.check)?;
+        staged.persist()
     }
 
     /// Warnings for the stamp targets whose literals disagree with the version: stamped in the

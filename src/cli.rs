@@ -33,6 +33,21 @@ enum Command {
         #[arg(long)]
         sdist: bool,
     },
+    /// Check wheels and sdists: the `twine check` verdict and PyPI's upload rules.
+    Check {
+        /// Distribution files, folders (walked) or glob patterns.
+        #[arg(required = true)]
+        dists: Vec<String>,
+        /// Warnings fail too.
+        #[arg(long)]
+        strict: bool,
+        /// Give exactly another tool's verdict instead of cartwheel's fuller one.
+        #[arg(long, value_enum)]
+        compat: Option<Compat>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Print the project's version.
     Version {
         /// Project folder (holding pyproject.toml).
@@ -69,6 +84,22 @@ enum Command {
     },
 }
 
+/// `--compat` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Compat {
+    /// `twine check` (twine 7).
+    Twine,
+}
+
+/// `--format` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// One `Checking FILE: VERDICT` block per file.
+    Text,
+    /// A JSON array of reports (schema in docs/check.md).
+    Json,
+}
+
 /// Exit status for a failed command.
 const FAILURE: i32 = 1;
 
@@ -87,6 +118,7 @@ pub fn run(args: Vec<String>) -> i32 {
             let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
             build(&path, &out_dir, wheel, sdist).map(|()| 0)
         }
+        Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
         Command::Version { path, check } => version(&path, check),
         Command::Bump { part, path, allow_downgrade, dry_run, no_changelog, commit, tag } => {
             match part.parse::<Part>() {
@@ -129,11 +161,47 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
+    // Both artifacts are checked at once: the check reads each file back whole.
+    {
+        use rayon::prelude::*;
+        staged.par_iter().try_for_each(|s| s.check(build.check))?;
+    }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }
     Ok(())
+}
+
+fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputFormat) -> i32 {
+    use crate::check::{self, Level, Options};
+    let files = match check::inputs::expand(dists) {
+        Ok(files) => files,
+        Err(why) => {
+            say(&format!("error: {why}"));
+            return FAILURE;
+        }
+    };
+    let level = if compat == Some(Compat::Twine) { Level::Twine } else { Level::Full };
+    let options = Options { level, strict, ..Options::default() };
+    let mut reports = Vec::new();
+    for path in &files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut report = check::check_file(path, &name, &options);
+        report.file = path.display().to_string();
+        if format == OutputFormat::Text {
+            say_out(check::report::text(&report).trim_end());
+        }
+        reports.push(report);
+    }
+    if format == OutputFormat::Json {
+        say_out(&check::report::json(&reports));
+    }
+    if reports.iter().any(|r| r.failed()) {
+        FAILURE
+    } else {
+        0
+    }
 }
 
 /// `cartwheel version [--check]`: the version on stdout; with `--check`, status 1 and a diff

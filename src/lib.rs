@@ -10,6 +10,7 @@
 pub mod archive;
 pub mod build;
 pub mod changelog;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
