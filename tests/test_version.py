@@ -165,7 +165,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     assert proc.returncode == 1
     assert errors(proc.stderr) == [
         (
-            'error: pyproject.toml: version source "git": this is a shallow clone, so the commits since the newest '
+            'error: pyproject.toml:13:10: version source "git": this is a shallow clone, so the commits since the newest '
             "tag cannot be counted (key `tool.cartwheel.version.source`)"
         )
     ], proc.stderr
@@ -181,7 +181,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     proc = cw(cw_venv, "version", bare, check=False)
     assert proc.returncode == 1
     assert len(errors(proc.stderr)) == 1
-    assert 'pyproject.toml: version source "git": ' in proc.stderr and "is not in a git repository" in proc.stderr
+    assert 'pyproject.toml:13:10: version source "git": ' in proc.stderr and "is not in a git repository" in proc.stderr
     # No git command at all.
     empty = tmp_path / "no-bin"
     empty.mkdir()
@@ -197,7 +197,7 @@ def test_tag_pattern_and_a_tag_that_is_not_pep440(cw_venv, repo):
     assert proc.returncode == 1
     (line,) = errors(proc.stderr)
     assert line.startswith(
-        "error: pyproject.toml: tag `v1.3-final` (the newest tag reachable from HEAD) is not a PEP 440 version: "
+        "error: pyproject.toml:13:10: tag `v1.3-final` (the newest tag reachable from HEAD) is not a PEP 440 version: "
     ), proc.stderr
     assert "(key `tool.cartwheel.version.source`)" in proc.stderr and "tag-pattern" in proc.stderr
     pyproject = repo / "pyproject.toml"

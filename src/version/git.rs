@@ -105,8 +105,7 @@ pub fn resolve(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Located<Version>, Error> {
     let root = &project.root;
-    let source_key = "tool.cartwheel.version.source";
-    let config_error = |msg: String| project.error_at(msg, None).key(source_key);
+    let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
         Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings),
@@ -184,17 +183,14 @@ pub fn resolve(
 fn tag_config_error(project: &Project, tag_pattern: Option<&Located<String>>, msg: String) -> Diagnostic {
     match tag_pattern {
         Some(p) => project.error_at(msg, p.span.clone()).key("tool.cartwheel.version.tag-pattern"),
-        None => project.error_at(msg, None).key("tool.cartwheel.version.source"),
+        None => project.version_source_error(msg),
     }
 }
 
 /// `git ARGS` in the project's root; a failure is an error naming the command.
 fn run_ok(project: &Project, args: &[&str]) -> Result<String, Error> {
     let fail = |why: String| -> Error {
-        project
-            .error_at(format!("`git {}` failed: {why}", args.join(" ")), None)
-            .key("tool.cartwheel.version.source")
-            .into()
+        project.version_source_error(format!("`git {}` failed: {why}", args.join(" "))).into()
     };
     match git::run(&project.root, args) {
         Outcome::Ok(s) => Ok(s),

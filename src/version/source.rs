@@ -46,11 +46,9 @@ pub fn resolve(
 pub fn module_file(project: &Project, selection: &Selection) -> Result<String, Error> {
     selection.modules.iter().find_map(|m| m.init.clone()).ok_or_else(|| {
         project
-            .error_at(
+            .version_source_error(
                 "the version source is \"module\", but no module file to read `__version__` from was found",
-                None,
             )
-            .key("tool.cartwheel.version.source")
             .into()
     })
 }

@@ -249,6 +249,26 @@ fn git_tags_commits_and_dirty_trees() {
 }
 
 #[test]
+fn git_state_errors_point_at_the_source_key() {
+    let at_source = ["pyproject.toml:5:10: version source \"git\"", "source = \"git\"\n  |          ^^^^^"];
+    let dir = git_project("");
+    let root = dir.path();
+    has(&err_of(root), &at_source);
+    git(root, &["tag", "v1.0-x"]);
+    has(&err_of(root), &["pyproject.toml:5:10: tag `v1.0-x`", "^^^^^"]);
+    git(root, &["tag", "-d", "v1.0-x"]);
+    git(root, &["tag", "v1.0"]);
+    commit(root, "a.txt", "a");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", root.display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    has(&err_of(&clone.path().join("c")), &["this is a shallow clone", at_source[1]]);
+    let plain =
+        tree(&format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n"), &[("acme/__init__.py", "")]);
+    has(&err_of(plain.path()), &["is not in a git repository", at_source[1]]);
+}
+
+#[test]
 fn tag_pattern_selects_tags() {
     let dir = git_project("tag-pattern = '^acme-(?P<version>.+)$'\n");
     let root = dir.path();
