@@ -186,10 +186,10 @@ fn bump(path: &Path, opts: &BumpOptions, written: &str) -> crate::Result<i32> {
     let list = if files.is_empty() { "no file".to_string() } else { files.join(", ") };
     if opts.dry_run {
         say_out(plan.diff().trim_end());
-        say(&format!("Would bump {} → {} ({list}); dry run, nothing written", plan.old, plan.new));
+        say(&format!("Would bump {} ({list}); dry run, nothing written", plan.change(true)));
         return Ok(0);
     }
-    say(&format!("Bumped {} → {} ({list})", plan.old, plan.new));
+    say(&format!("Bumped {} ({list})", plan.change(true)));
     if done.committed {
         say("Committed the change");
     }

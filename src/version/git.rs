@@ -104,11 +104,33 @@ pub fn resolve(
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Located<Version>, Error> {
+    describe(project, tag_pattern, warnings)?.ok_or_else(|| {
+        let which = match tag_pattern {
+            Some(p) => format!("matching tag-pattern `{}`", p.value),
+            None => "named like `v1.2.3` or `1.2.3`".to_string(),
+        };
+        tag_config_error(
+            project,
+            tag_pattern,
+            format!("version source \"git\": no tag {which} is reachable from HEAD"),
+        )
+        .help("tag the first release: `cartwheel bump 0.1.0 --tag`, or `git tag -a v0.1.0 -m v0.1.0`")
+        .into()
+    })
+}
+
+/// The version from git (or from PKG-INFO in an unpacked sdist); `None` when no release tag
+/// is reachable from HEAD (a project before its first release).
+pub fn describe(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Option<Located<Version>>, Error> {
     let root = &project.root;
     let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
-        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings),
+        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings).map(Some),
         Outcome::Missing(e) => {
             return Err(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
                 .help("install git, or build from an sdist (it records the version in PKG-INFO)")
@@ -129,7 +151,7 @@ pub fn resolve(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(project, warnings);
+        return from_pkg_info(project, warnings).map(Some);
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
         return Err(config_error("version source \"git\": the repository has no commits yet".into())
@@ -140,26 +162,13 @@ pub fn resolve(
         matches!(git::run(root, &["rev-parse", "--is-shallow-repository"]), Outcome::Ok(s) if s == "true");
     let pattern = tag_pattern.map(|p| Regex::new(&p.value).expect("tag-pattern validated in pyproject"));
     let d = nearest_tag(project, tag_pattern, pattern.as_ref())?;
-    if d.as_ref().is_none_or(|d| shallow && d.distance != 0) {
-        return Err(if shallow {
-            config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
+    // A shallow clone may hold no tag only because its history is cut off.
+    if shallow && d.as_ref().is_none_or(|d| d.distance != 0) {
+        return Err(config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
                 .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist")
-                .into()
-        } else {
-            let which = match tag_pattern {
-                Some(p) => format!("matching tag-pattern `{}`", p.value),
-                None => "named like `v1.2.3` or `1.2.3`".to_string(),
-            };
-            tag_config_error(
-                project,
-                tag_pattern,
-                format!("version source \"git\": no tag {which} is reachable from HEAD"),
-            )
-            .help("tag a release: `git tag -a v0.1.0 -m v0.1.0`")
-            .into()
-        });
+                .into());
     }
-    let d = d.expect("checked above");
+    let Some(d) = d else { return Ok(None) };
     let text = tag_version_text(&d.tag, pattern.as_ref()).unwrap_or(&d.tag);
     let tagged = Version::from_str(text).map_err(|e| {
         let msg = format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag);
@@ -176,7 +185,7 @@ pub fn resolve(
     }
     let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
         .is_empty();
-    Ok(Located::new(version_at(&tagged, &d, dirty), None))
+    Ok(Some(Located::new(version_at(&tagged, &d, dirty), None)))
 }
 
 /// An error about the tags: at `tag-pattern` when there is one, else at the source key.

@@ -444,6 +444,24 @@ fn bump_commit_and_tag_in_git() {
     assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.2.0 → 0.2.1");
 }
 
+#[test]
+fn first_release_of_a_git_project() {
+    let dir = git_project("");
+    let root = dir.path();
+    let mut w = Vec::new();
+    // A part needs a current version to move on from; the error says how to start.
+    let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
+    has(&e.to_diagnostic().to_string(), &["no tag named like `v1.2.3`", "cartwheel bump 0.1.0 --tag"]);
+    let plan = plan_of(root, &opts("0.1.0")).unwrap();
+    assert_eq!((plan.old.as_ref(), plan.change(true).as_str()), (None, "0.1.0 (first release)"));
+    let done = bump::run(root, &Options { tag: true, ..opts("0.1.0") }, &mut w).unwrap();
+    assert!(done.committed);
+    assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.1.0 (first release)");
+    assert_eq!(git(root, &["describe", "--exact-match"]), "v0.1.0");
+    assert_eq!(version_of(root).unwrap().0, "0.1.0");
+    assert_eq!(fs_err::read_to_string(root.join("acme/__init__.py")).unwrap(), "__version__ = \"0.1.0\"\n");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_refused_commit_undoes_the_bump() {
