@@ -199,7 +199,8 @@ pub struct Options {
     pub no_changelog: bool,
     /// `git commit` the edits.
     pub commit: bool,
-    /// Create the annotated tag `vX.Y.Z` (committing the edits first).
+    /// Create the annotated release tag, named like the nearest one (`vX.Y.Z` by default),
+    /// committing the edits first.
     pub tag: bool,
 }
 
@@ -362,20 +363,15 @@ pub fn plan(
             edits.set(&rel, released)?;
         }
     }
-    let tag = opts.tag.then(|| format!("v{new}"));
-    if let (Some(t), VersionSource::Git { tag_pattern: Some(p) }) = (&tag, &project.tool.version.source) {
-        let re = regex::Regex::new(&p.value).expect("validated");
-        if !re.is_match(t) {
-            return Err(project
-                .error_at(
-                    format!("the new tag `{t}` would not match tag-pattern `{}`", p.value),
-                    p.span.clone(),
-                )
-                .key("tool.cartwheel.version.tag-pattern")
-                .help("tag the release yourself, or widen the pattern")
-                .into());
-        }
-    }
+    let tag = if opts.tag {
+        let tag_pattern = match &project.tool.version.source {
+            VersionSource::Git { tag_pattern } => tag_pattern.as_ref(),
+            _ => None,
+        };
+        Some(super::git::tag_name(project, tag_pattern, &new)?)
+    } else {
+        None
+    };
     edits.edits.retain(|e| e.old != e.new);
     Ok(Plan { old, new, edits: edits.edits, tag })
 }

@@ -6,6 +6,7 @@
 //! (`1.2.3+dirty`, `1.2.4.dev4+gabc1234.dirty`). An unpacked sdist (PKG-INFO at the root, no
 //! git history of its own) carries the version it was made with.
 
+use std::ops::Range;
 use std::str::FromStr;
 
 use pep440_rs::{LocalSegment, Prerelease, Version};
@@ -81,15 +82,49 @@ fn next_after(v: &Version) -> Version {
 /// A tag name's version text: the pattern's `version` group, else the tag minus a leading `v`
 /// (a pattern without the group only chooses the tags).
 fn tag_version_text<'t>(tag: &'t str, pattern: Option<&Regex>) -> Option<&'t str> {
+    tag_version_range(tag, pattern).map(|r| &tag[r])
+}
+
+/// Where in a tag name its version text is (see `tag_version_text`).
+fn tag_version_range(tag: &str, pattern: Option<&Regex>) -> Option<Range<usize>> {
+    let after_v = usize::from(tag.starts_with('v'))..tag.len();
     match pattern {
-        Some(re) => {
-            let caps = re.captures(tag)?;
-            Some(caps.name("version").map_or_else(|| tag.strip_prefix('v').unwrap_or(tag), |m| m.as_str()))
-        }
-        None => {
-            let rest = tag.strip_prefix('v').unwrap_or(tag);
-            rest.starts_with(|c: char| c.is_ascii_digit()).then_some(rest)
-        }
+        Some(re) => Some(re.captures(tag)?.name("version").map_or(after_v, |m| m.range())),
+        None => tag[after_v.clone()].starts_with(|c: char| c.is_ascii_digit()).then_some(after_v),
+    }
+}
+
+/// The tag for release `version` in the project's style: the nearest release tag with its
+/// version text replaced (`1.2.3` → `1.2.4`, `acme-v2.0` → `acme-v2.1`), else `v{version}`
+/// (or `{version}` when only that matches the `tag-pattern`). A name the tag pattern would
+/// not read back as `version` is an error at the pattern.
+pub fn tag_name(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    version: &Version,
+) -> Result<String, Error> {
+    let pattern = tag_pattern.map(|p| Regex::new(&p.value).expect("tag-pattern validated in pyproject"));
+    let text = version.to_string();
+    let reads_back = |name: &str| tag_version_text(name, pattern.as_ref()) == Some(text.as_str());
+    // Outside a repository there is no style to follow (and `--tag` is refused before use).
+    let nearest = nearest_tag(project, tag_pattern, pattern.as_ref()).ok().flatten();
+    let name = match nearest.and_then(|d| Some((tag_version_range(&d.tag, pattern.as_ref())?, d.tag))) {
+        Some((r, tag)) => format!("{}{text}{}", &tag[..r.start], &tag[r.end..]),
+        None => [format!("v{text}"), text.clone()]
+            .into_iter()
+            .find(|n| reads_back(n))
+            .unwrap_or_else(|| format!("v{text}")),
+    };
+    match tag_pattern {
+        Some(p) if !reads_back(&name) => Err(project
+            .error_at(
+                format!("the new tag `{name}` would not match tag-pattern `{}` as version {text}", p.value),
+                p.span.clone(),
+            )
+            .key("tool.cartwheel.version.tag-pattern")
+            .help(format!("tag the release yourself (`git tag -a <name> -m {text}`), or widen the pattern"))
+            .into()),
+        _ => Ok(name),
     }
 }
 

@@ -462,6 +462,40 @@ fn first_release_of_a_git_project() {
     assert_eq!(fs_err::read_to_string(root.join("acme/__init__.py")).unwrap(), "__version__ = \"0.1.0\"\n");
 }
 
+#[test]
+fn the_new_tag_follows_the_project_tag_style() {
+    let tag_of =
+        |root: &Path, part: &str| plan_of(root, &Options { tag: true, ..opts(part) }).map(|p| p.tag.unwrap());
+    let dir = git_project("");
+    git(dir.path(), &["tag", "1.2.3"]);
+    assert_eq!(tag_of(dir.path(), "patch").unwrap(), "1.2.4");
+    git(dir.path(), &["tag", "v1.2.3b1"]);
+    commit(dir.path(), "a.txt", "a");
+    git(dir.path(), &["tag", "v1.3.0"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.4.0");
+    let dir = git_project("tag-pattern = '^acme-(?P<version>.+)-final$'\n");
+    git(dir.path(), &["tag", "acme-2.0-final"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "acme-2.1-final");
+    // No tag yet: `v0.1.0`, or `0.1.0` where only that matches the pattern.
+    let dir = git_project("tag-pattern = '^(?P<version>\\d+\\.\\d+\\.\\d+)$'\n");
+    assert_eq!(tag_of(dir.path(), "0.1.0").unwrap(), "0.1.0");
+    git(dir.path(), &["tag", "0.1.0"]);
+    has(
+        &tag_of(dir.path(), "rc").unwrap_err(),
+        &[
+            "pyproject.toml:6:15: the new tag `0.1.1rc1` would not match tag-pattern",
+            "(key `tool.cartwheel.version.tag-pattern`)",
+            "widen the pattern",
+        ],
+    );
+    // Another version source: the style of the repository's tags.
+    let dir = tree("[project]\nname = \"acme\"\nversion = \"1.0\"\n", &[("acme/__init__.py", "")]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.1");
+    git_init(dir.path(), &["-A"]);
+    git(dir.path(), &["tag", "1.0"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "1.1");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_refused_commit_undoes_the_bump() {
