@@ -137,17 +137,19 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
 }
 
 /// `cartwheel version [--check]`: the version on stdout; with `--check`, status 1 and a diff
-/// per stamp target in the source tree that disagrees with it.
+/// per stamp target in the source tree that disagrees with the version it should hold (for
+/// source = "git", the nearest tag's).
 fn version(path: &Path, check: bool) -> crate::Result<i32> {
     let mut warnings = Vec::new();
     let build = Build::prepare(path, &mut warnings);
     print_warnings(&warnings);
     let build = build?;
     say_out(&build.version.to_string());
-    if !check || build.stamps.is_empty() {
+    let tree = &build.tree;
+    if !check || tree.stale.is_empty() {
         return Ok(0);
     }
-    for stamp in build.stamps.values() {
+    for stamp in &tree.stale {
         let file = crate::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
         let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
         let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
@@ -157,14 +159,18 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
             "error: {}:{line}:{col}: `{}` {verb} with the version {}\n{}",
             stamp.shown.display(),
             names.join("` and `"),
-            build.version,
+            tree.expected,
             stamp.diff().trim_end()
         ));
     }
+    let from_tag = match &tree.tag {
+        Some(t) => format!(" (of tag `{t}`, the release this tree was last bumped to)"),
+        None => String::new(),
+    };
     say(&format!(
-        "{} stamp target(s) out of step with the version {}: edit them to match; `cartwheel bump` keeps them in step from then on",
-        build.stamps.len(),
-        build.version
+        "{} stamp target(s) out of step with the version {}{from_tag}: edit them to match; `cartwheel bump` keeps them in step from then on",
+        tree.stale.len(),
+        tree.expected
     ));
     Ok(FAILURE)
 }

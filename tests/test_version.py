@@ -239,15 +239,49 @@ def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
 
 
 def test_version_check_lists_every_stale_file(cw_venv, repo):
-    """The git template's placeholders: two files, one with both literals stale."""
+    """Git source: the tree is checked against the nearest tag; two files, one with both literals stale."""
+    for rel in ("src/git_version/__init__.py", "src/git_version/_meta.py"):
+        text = (repo / rel).read_text().replace("0.0.0", "1.2.2").replace("(0, 0, 0)", "(1, 2, 2)")
+        head = commit(repo, rel, text)
     proc = cw(cw_venv, "version", "--check", cwd=repo, check=False)
-    assert (proc.returncode, proc.stdout) == (1, "1.2.3\n")
+    assert (proc.returncode, proc.stdout) == (1, f"1.2.4.dev2+g{head}\n")
     assert errors(proc.stderr) == [
         "error: src/git_version/__init__.py:5:21: `__version__` disagrees with the version 1.2.3",
         "error: src/git_version/_meta.py:3:16: `__version__` and `__version_info__` disagree with the version 1.2.3",
     ], proc.stderr
-    assert "\n-__version_info__ = (0, 0, 0)\n" in proc.stderr and "\n+__version_info__ = (1, 2, 3)\n" in proc.stderr
-    assert "2 stamp target(s) out of step with the version 1.2.3" in proc.stderr
+    assert "\n-__version_info__ = (1, 2, 2)\n" in proc.stderr and "\n+__version_info__ = (1, 2, 3)\n" in proc.stderr
+    assert (
+        "2 stamp target(s) out of step with the version 1.2.3 (of tag `v1.2.3`, the release this tree was last bumped to)"
+    ) in proc.stderr
+
+
+def test_git_tree_between_releases_passes_check_and_installs_editable_quietly(cw_venv, repo, tmp_path):
+    """CI on any commit: the tree holds the placeholders or the last release, the artifacts the full version."""
+    proc = cw(cw_venv, "version", "--check", cwd=repo)
+    assert (proc.stdout, errors(proc.stderr)) == ("1.2.3\n", [])
+    cw(cw_venv, "bump", "minor", repo, "--tag", env={"SOURCE_DATE_EPOCH": EPOCH})
+    head = commit(repo, "a.txt", "a\n")
+    proc = cw(cw_venv, "version", "--check", cwd=repo)
+    assert (proc.stdout, proc.stderr) == (f"1.3.1.dev1+g{head}\n", "")
+    code = "import os, sys, cartwheel; os.chdir(sys.argv[1]); print(cartwheel.build_editable(sys.argv[2]))"
+    proc = run([cw_venv.python, "-c", code, repo, tmp_path / "editable"], env=GIT_ENV)
+    assert proc.stdout.strip() == f"git_version-1.3.1.dev1+g{head}-py3-none-any.whl"
+    assert "warning" not in proc.stderr, proc.stderr
+    proc = cli_build(cw_venv, repo, tmp_path / "dist", env=GIT_ENV)
+    assert "warning" not in proc.stderr, proc.stderr
+    assert_artifacts_agree(
+        only_file(tmp_path / "dist", "*.whl"),
+        only_file(tmp_path / "dist", "*.tar.gz"),
+        f"1.3.1.dev1+g{head}",
+        '(1, 3, 1, "dev", 1)',
+    )
+    # A stale release in the tree still warns an editable install.
+    meta = repo / "src" / "git_version" / "_meta.py"
+    meta.write_text(meta.read_text().replace('"1.3.0"', '"1.2.3"'))
+    proc = run([cw_venv.python, "-c", code, repo, tmp_path / "editable2"], env=GIT_ENV)
+    assert (
+        'warning: src/git_version/_meta.py:3:16: `__version__ = "1.2.3"` disagrees with the version (expected "1.3.0")'
+    ) in proc.stderr, proc.stderr
 
 
 def test_editable_build_warns_about_stale_stamps(cw_venv, tmp_path):

@@ -317,9 +317,9 @@ pub fn plan(
     let old = match (&project.tool.version.source, &opts.part) {
         // Before a git project's first tag there is no current version, only the one asked for.
         (VersionSource::Git { tag_pattern }, Part::Exact(_)) => {
-            super::git::describe(project, tag_pattern.as_ref(), warnings)?.map(|v| v.value)
+            super::git::describe(project, tag_pattern.as_ref(), warnings)?.map(|g| g.version)
         }
-        _ => Some(super::resolve(project, selection, warnings)?.value),
+        _ => Some(super::resolve(project, selection, warnings)?.version.value),
     };
     let new = match (&old, &opts.part) {
         (Some(old), part) => next(old, part, opts.allow_downgrade)?,

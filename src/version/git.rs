@@ -133,12 +133,30 @@ fn glob_escape(tag: &str) -> String {
     tag.chars().flat_map(|c| if "*?[\\".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
 }
 
+/// What git says about the tree.
+#[derive(Debug, Clone)]
+pub struct GitVersion {
+    /// The tree's version (what the artifacts carry).
+    pub version: Version,
+    /// The release the tree was last bumped to: the nearest tag's version (PKG-INFO's in an
+    /// unpacked sdist, whose stamp targets are already stamped).
+    pub release: Version,
+    /// The nearest tag (none in an unpacked sdist).
+    pub tag: Option<String>,
+}
+
+impl GitVersion {
+    fn unpacked(version: Version) -> Self {
+        Self { release: version.clone(), version, tag: None }
+    }
+}
+
 /// Resolve the version from git (or from PKG-INFO in an unpacked sdist).
 pub fn resolve(
     project: &Project,
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Located<Version>, Error> {
+) -> Result<GitVersion, Error> {
     describe(project, tag_pattern, warnings)?.ok_or_else(|| {
         let which = match tag_pattern {
             Some(p) => format!("matching tag-pattern `{}`", p.value),
@@ -160,12 +178,14 @@ pub fn describe(
     project: &Project,
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Option<Located<Version>>, Error> {
+) -> Result<Option<GitVersion>, Error> {
     let root = &project.root;
     let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
-        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings).map(Some),
+        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => {
+            return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some)
+        }
         Outcome::Missing(e) => {
             return Err(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
                 .help("install git, or build from an sdist (it records the version in PKG-INFO)")
@@ -186,7 +206,7 @@ pub fn describe(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(project, warnings).map(Some);
+        return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some);
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
         return Err(config_error("version source \"git\": the repository has no commits yet".into())
@@ -220,7 +240,8 @@ pub fn describe(
     }
     let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
         .is_empty();
-    Ok(Some(Located::new(version_at(&tagged, &d, dirty), None)))
+    let version = version_at(&tagged, &d, dirty);
+    Ok(Some(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) }))
 }
 
 /// An error about the tags: at `tag-pattern` when there is one, else at the source key.
@@ -282,7 +303,7 @@ fn nearest_tag(
 }
 
 /// The `Version:` of an unpacked sdist's PKG-INFO.
-fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Located<Version>, Error> {
+fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Version, Error> {
     let text = fs_err::read_to_string(project.root.join("PKG-INFO"))?;
     let file = SourceFile::new(super::shown_path(project, "PKG-INFO"), text.as_str());
     // Headers end at the first blank line; the description may quote a `Version:` line.
@@ -295,10 +316,7 @@ fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Lo
         if let Some(v) = body.strip_prefix("Version:") {
             let start = offset + "Version:".len() + (v.len() - v.trim_start().len());
             let value = v.trim();
-            return Ok(Located::new(
-                super::parse_written(value, &file, Some(start..start + value.len()), warnings)?,
-                None,
-            ));
+            return super::parse_written(value, &file, Some(start..start + value.len()), warnings);
         }
         offset += line.len();
     }

@@ -25,7 +25,7 @@ fn version_of(root: &Path) -> Result<(String, Vec<String>), String> {
     let project = crate::pyproject::load(root, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
     let selection = discover::select(&project, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
     let v = resolve(&project, &selection, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
-    Ok((v.value.to_string(), warnings.iter().map(ToString::to_string).collect()))
+    Ok((v.version.value.to_string(), warnings.iter().map(ToString::to_string).collect()))
 }
 
 fn err_of(root: &Path) -> String {
@@ -266,6 +266,43 @@ fn git_state_errors_point_at_the_source_key() {
     let plain =
         tree(&format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n"), &[("acme/__init__.py", "")]);
     has(&err_of(plain.path()), &["is not in a git repository", at_source[1]]);
+}
+
+/// The stale stamp targets of `root`'s tree, by path, and the version they should hold.
+fn tree_check(root: &Path) -> (String, Vec<String>) {
+    let mut w = Vec::new();
+    let project = crate::pyproject::load(root, &mut w).unwrap();
+    let selection = discover::select(&project, &mut w).unwrap();
+    let resolved = resolve(&project, &selection, &mut w).unwrap();
+    let check = TreeCheck::new(&project, &selection, &resolved).unwrap();
+    (check.expected.to_string(), check.stale.iter().map(|s| s.path.clone()).collect())
+}
+
+#[test]
+fn a_git_tree_is_checked_against_its_nearest_tag() {
+    let dir = git_project("");
+    let root = dir.path();
+    let init = root.join("acme/__init__.py");
+    git(root, &["tag", "v1.2.3"]);
+    commit(root, "a.txt", "a");
+    assert!(version_of(root).unwrap().0.starts_with("1.2.4.dev1+g"));
+    // A placeholder leaves the version to the build.
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    fs_err::write(&init, "__version__ = \"0\"\n__version_info__ = (0, 0)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    // The release the tree was bumped to is in step between tags; an older one is not.
+    fs_err::write(&init, "__version__ = \"1.2.3\"\n__version_info__ = (1, 2, 3)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    fs_err::write(&init, "__version__ = \"1.2.2\"\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec!["acme/__init__.py".into()]));
+    fs_err::write(&init, "__version__ = \"0.0.0\"\n__version_info__ = (1, 2, 2)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec!["acme/__init__.py".into()]));
+    // Other sources know the version: a placeholder is stale there.
+    let dir = tree(
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
+        &[("acme/__init__.py", "__version__ = \"0.0.0\"\n")],
+    );
+    assert_eq!(tree_check(dir.path()), ("1.0".into(), vec!["acme/__init__.py".into()]));
 }
 
 #[test]
