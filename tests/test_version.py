@@ -359,6 +359,38 @@ def test_bump_git_source_commits_and_tags(cw_venv, repo):
     assert snapshot(repo) == snap
 
 
+def test_first_release_of_an_untagged_git_project(cw_venv, tmp_path):
+    tree = git_repo(copy_tree(GIT_VERSION, tmp_path / "repo"))
+    proc = cw(cw_venv, "bump", "minor", tree, "--tag", check=False)
+    assert proc.returncode == 1 and "no tag named like `v1.2.3` or `1.2.3`" in proc.stderr
+    assert "cartwheel bump 0.1.0 --tag" in proc.stderr
+    proc = cw(cw_venv, "bump", "0.1.0", tree, "--tag", "--no-changelog")
+    assert proc.stdout == "0.1.0\n"
+    assert "Bumped 0.1.0 (first release) (src/git_version/__init__.py, src/git_version/_meta.py)" in proc.stderr
+    assert "Tagged v0.1.0" in proc.stderr
+    assert git(tree, "describe", "--exact-match") == "v0.1.0"
+    assert version(cw_venv, tree, "--check") == "0.1.0"
+
+
+def test_bump_tag_follows_the_tag_pattern(cw_venv, repo):
+    pyproject = repo / "pyproject.toml"
+    commit(repo, "pyproject.toml", pyproject.read_text() + "tag-pattern = '^release-(?P<version>[0-9.]+)$'\n")
+    git(repo, "tag", "release-1.2.3")
+    proc = cw(cw_venv, "bump", "minor", repo, "--tag", "--no-changelog")
+    assert "Tagged release-1.3.0" in proc.stderr
+    assert git(repo, "describe", "--exact-match") == "release-1.3.0"
+    # A version the pattern cannot read back: refused before anything is written.
+    before = snapshot(repo)
+    proc = cw(cw_venv, "bump", "rc", "--tag", "--no-changelog", cwd=repo, check=False)
+    assert proc.returncode == 1 and snapshot(repo) == before
+    assert errors(proc.stderr) == [
+        (
+            "error: pyproject.toml:15:15: the new tag `release-1.3.1rc1` would not match tag-pattern "
+            "`^release-(?P<version>[0-9.]+)$` as version 1.3.1rc1 (key `tool.cartwheel.version.tag-pattern`)"
+        )
+    ], proc.stderr
+
+
 def test_bump_dry_run_prints_diffs_and_writes_nothing(cw_venv, tmp_path):
     tree = copy_tree(ACME, tmp_path / "acme")
     before = snapshot(tree)
