@@ -30,6 +30,8 @@ pub struct Build {
     pub metadata: Metadata,
     /// Stamped stamp targets by project-relative path (only those whose text changes).
     pub stamps: BTreeMap<String, version::Stamp>,
+    /// The source tree's stamp targets against the version they should hold.
+    pub tree: version::TreeCheck,
     /// Timestamps for the archives.
     pub repro: Reproducible,
     /// What `cartwheel check` on each written artifact does (`[tool.cartwheel] check`, or the
@@ -163,7 +165,9 @@ impl Build {
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
-        let version = version::resolve(&project, &selection, warnings)?.value;
+        let resolved = version::resolve(&project, &selection, warnings)?;
+        let tree = version::TreeCheck::new(&project, &selection, &resolved)?;
+        let version = resolved.version.value;
         let license_paths: Vec<String> =
             selection.license_files.iter().map(|f| f.archive_path.clone()).collect();
         let metadata = Metadata::from_project(&project, &version, &license_paths)?;
@@ -175,7 +179,7 @@ impl Build {
         .collect();
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
         let check = project.tool.check;
-        Ok(Self { project, selection, version, metadata, stamps, repro, check })
+        Ok(Self { project, selection, version, metadata, stamps, tree, repro, check })
     }
 
     /// Check a staged artifact, then give it its final name: nothing failing the check lands.
@@ -184,10 +188,15 @@ impl Build {
         staged.persist()
     }
 
-    /// Warnings for the stamp targets whose literals disagree with the version: stamped in the
-    /// artifacts, or, for an editable install (which imports the source tree), left stale.
+    /// Warnings for the stamp targets out of step in the source tree (`TreeCheck`): stamped
+    /// in the artifacts, or, for an editable install (which imports the source tree), left
+    /// stale.
     pub fn stamp_warnings(&self, editable: bool) -> Vec<Diagnostic> {
-        self.stamps.values().flat_map(|s| s.warnings(editable)).collect()
+        if editable {
+            return self.tree.stale.iter().flat_map(|s| s.warnings(true)).collect();
+        }
+        let stale = |path: &str| self.tree.stale.iter().any(|s| s.path == path);
+        self.stamps.values().filter(|s| stale(&s.path)).flat_map(|s| s.warnings(false)).collect()
     }
 
     /// `entries` minus files inside `out_dir`: with `-o out` inside a project that is not a git

@@ -3,7 +3,7 @@
 //! compare links at the bottom follow (`[Unreleased]: .../compare/v1.5.0...HEAD`, a new
 //! `[1.5.0]: .../compare/v1.4.0...v1.5.0`), as does a compare link in the Unreleased heading
 //! itself. A changelog without an Unreleased section gets the release's section before its
-//! first one. Sections are `##`, or `###` where the changelog's are; line endings follow the
+//! first one; one without sections, above its first change (under a `# Title`). Sections are `##`, or `###` where the changelog's are; line endings follow the
 //! file's.
 
 use std::ops::Range;
@@ -38,9 +38,12 @@ struct Line {
 
 fn lines(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
-    let mut start = 0;
+    // A byte order mark is not part of the first line (`\u{feff}## [Unreleased]` is a heading);
+    // it stays in the text, before it.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut start = text.len() - body.len();
     let mut fenced = false;
-    for raw in text.split_inclusive('\n') {
+    for raw in body.split_inclusive('\n') {
         let body = raw.trim_end_matches(['\n', '\r']);
         if body.trim_start().starts_with("```") || body.trim_start().starts_with("~~~") {
             fenced = !fenced;
@@ -144,11 +147,19 @@ pub fn release(
             out.push_str(&text[h.range.end..]);
         }
         None => {
-            let at = headings.first().map_or(text.len(), |h| h.range.start);
+            let at = match headings.first() {
+                Some(h) => h.range.start,
+                None => first_change(text, &lines),
+            };
             out.push_str(&text[..at]);
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push_str(eol);
-                out.push_str(eol);
+            if !out.trim_start_matches('\u{feff}').trim().is_empty() {
+                // A blank line between what comes before (a title) and the new section.
+                if !out.ends_with('\n') {
+                    out.push_str(eol);
+                }
+                if !(out.ends_with("\n\n") || out.ends_with("\n\r\n")) {
+                    out.push_str(eol);
+                }
             }
             out.push_str(&title);
             out.push_str(eol);
@@ -160,6 +171,18 @@ pub fn release(
         out = compare_links(&out, version, eol);
     }
     Ok(out)
+}
+
+/// Where a changelog without sections has its first change: after a leading `# Title` line
+/// and the blank lines around it (the end of the text when nothing follows).
+fn first_change(text: &str, lines: &[Line]) -> usize {
+    let content =
+        |from: usize| (from..lines.len()).find(|&i| !text[lines[i].range.clone()].trim().is_empty());
+    let first = match content(0) {
+        Some(i) if lines[i].level == Some(1) => content(i + 1),
+        other => other,
+    };
+    first.map_or(text.len(), |i| lines[i].range.start)
 }
 
 /// `version`'s tag, spelled like the tag `from` (`v1.4.0` → `v1.5.0`, `1.4.0` → `1.5.0`).
@@ -272,10 +295,36 @@ mod tests {
             out,
             "# Changelog\n\nIntro.\n\n## [1.5.0] - 2026-11-24\n\n## [1.4.0] - 2026-11-20\n\n- Old.\n"
         );
-        let (out, _) = run("# Changelog\n\nIntro.");
-        assert_eq!(out, "# Changelog\n\nIntro.\n\n## [1.5.0] - 2026-11-24\n\n");
+        let (out, _) = run("# Changelog\n\n");
+        assert_eq!(out, "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n");
         let (out, _) = run("");
         assert_eq!(out, "## [1.5.0] - 2026-11-24\n\n");
+    }
+
+    #[test]
+    fn content_without_sections_becomes_the_release() {
+        // The changes listed so far are the release's: its heading goes above them, under the
+        // title.
+        let (out, _) = run("# Changelog\n\n- Fixed a thing.\n- Added another.\n");
+        assert_eq!(out, "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- Fixed a thing.\n- Added another.\n");
+        let (out, _) = run("# Changelog\r\n- Fixed.\r\n");
+        assert_eq!(out, "# Changelog\r\n\r\n## [1.5.0] - 2026-11-24\r\n\r\n- Fixed.\r\n");
+        let (out, _) = run("\n- Fixed.\n");
+        assert_eq!(out, "\n## [1.5.0] - 2026-11-24\n\n- Fixed.\n");
+        let (out, _) = run("\u{feff}- Fixed.\n");
+        assert_eq!(out, "\u{feff}## [1.5.0] - 2026-11-24\n\n- Fixed.\n");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_heading() {
+        let (out, w) = run("\u{feff}## [Unreleased]\n- a\n\n## [1.4.0] - 2026-01-01\n");
+        assert!(w.is_empty());
+        assert_eq!(
+            out,
+            "\u{feff}## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n- a\n\n## [1.4.0] - 2026-01-01\n"
+        );
+        let (out, _) = run("\u{feff}# Changelog\n\n- a\n");
+        assert_eq!(out, "\u{feff}# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- a\n");
     }
 
     #[test]

@@ -205,17 +205,19 @@ fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputF
 }
 
 /// `cartwheel version [--check]`: the version on stdout; with `--check`, status 1 and a diff
-/// per stamp target in the source tree that disagrees with it.
+/// per stamp target in the source tree that disagrees with the version it should hold (for
+/// source = "git", the nearest tag's).
 fn version(path: &Path, check: bool) -> crate::Result<i32> {
     let mut warnings = Vec::new();
     let build = Build::prepare(path, &mut warnings);
     print_warnings(&warnings);
     let build = build?;
     say_out(&build.version.to_string());
-    if !check || build.stamps.is_empty() {
+    let tree = &build.tree;
+    if !check || tree.stale.is_empty() {
         return Ok(0);
     }
-    for stamp in build.stamps.values() {
+    for stamp in &tree.stale {
         let file = crate::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
         let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
         let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
@@ -225,14 +227,18 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
             "error: {}:{line}:{col}: `{}` {verb} with the version {}\n{}",
             stamp.shown.display(),
             names.join("` and `"),
-            build.version,
+            tree.expected,
             stamp.diff().trim_end()
         ));
     }
+    let from_tag = match &tree.tag {
+        Some(t) => format!(" (of tag `{t}`, the release this tree was last bumped to)"),
+        None => String::new(),
+    };
     say(&format!(
-        "{} stamp target(s) out of step with the version {}: edit them to match; `cartwheel bump` keeps them in step from then on",
-        build.stamps.len(),
-        build.version
+        "{} stamp target(s) out of step with the version {}{from_tag}: edit them to match; `cartwheel bump` keeps them in step from then on",
+        tree.stale.len(),
+        tree.expected
     ));
     Ok(FAILURE)
 }
@@ -254,10 +260,10 @@ fn bump(path: &Path, opts: &BumpOptions, written: &str) -> crate::Result<i32> {
     let list = if files.is_empty() { "no file".to_string() } else { files.join(", ") };
     if opts.dry_run {
         say_out(plan.diff().trim_end());
-        say(&format!("Would bump {} → {} ({list}); dry run, nothing written", plan.old, plan.new));
+        say(&format!("Would bump {} ({list}); dry run, nothing written", plan.change(true)));
         return Ok(0);
     }
-    say(&format!("Bumped {} → {} ({list})", plan.old, plan.new));
+    say(&format!("Bumped {} ({list})", plan.change(true)));
     if done.committed {
         say("Committed the change");
     }

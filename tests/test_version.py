@@ -165,7 +165,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     assert proc.returncode == 1
     assert errors(proc.stderr) == [
         (
-            'error: pyproject.toml: version source "git": this is a shallow clone, so the commits since the newest '
+            'error: pyproject.toml:13:10: version source "git": this is a shallow clone, so the commits since the newest '
             "tag cannot be counted (key `tool.cartwheel.version.source`)"
         )
     ], proc.stderr
@@ -181,7 +181,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     proc = cw(cw_venv, "version", bare, check=False)
     assert proc.returncode == 1
     assert len(errors(proc.stderr)) == 1
-    assert 'pyproject.toml: version source "git": ' in proc.stderr and "is not in a git repository" in proc.stderr
+    assert 'pyproject.toml:13:10: version source "git": ' in proc.stderr and "is not in a git repository" in proc.stderr
     # No git command at all.
     empty = tmp_path / "no-bin"
     empty.mkdir()
@@ -197,7 +197,7 @@ def test_tag_pattern_and_a_tag_that_is_not_pep440(cw_venv, repo):
     assert proc.returncode == 1
     (line,) = errors(proc.stderr)
     assert line.startswith(
-        "error: pyproject.toml: tag `v1.3-final` (the newest tag reachable from HEAD) is not a PEP 440 version: "
+        "error: pyproject.toml:13:10: tag `v1.3-final` (the newest tag reachable from HEAD) is not a PEP 440 version: "
     ), proc.stderr
     assert "(key `tool.cartwheel.version.source`)" in proc.stderr and "tag-pattern" in proc.stderr
     pyproject = repo / "pyproject.toml"
@@ -239,15 +239,49 @@ def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
 
 
 def test_version_check_lists_every_stale_file(cw_venv, repo):
-    """The git template's placeholders: two files, one with both literals stale."""
+    """Git source: the tree is checked against the nearest tag; two files, one with both literals stale."""
+    for rel in ("src/git_version/__init__.py", "src/git_version/_meta.py"):
+        text = (repo / rel).read_text().replace("0.0.0", "1.2.2").replace("(0, 0, 0)", "(1, 2, 2)")
+        head = commit(repo, rel, text)
     proc = cw(cw_venv, "version", "--check", cwd=repo, check=False)
-    assert (proc.returncode, proc.stdout) == (1, "1.2.3\n")
+    assert (proc.returncode, proc.stdout) == (1, f"1.2.4.dev2+g{head}\n")
     assert errors(proc.stderr) == [
         "error: src/git_version/__init__.py:5:21: `__version__` disagrees with the version 1.2.3",
         "error: src/git_version/_meta.py:3:16: `__version__` and `__version_info__` disagree with the version 1.2.3",
     ], proc.stderr
-    assert "\n-__version_info__ = (0, 0, 0)\n" in proc.stderr and "\n+__version_info__ = (1, 2, 3)\n" in proc.stderr
-    assert "2 stamp target(s) out of step with the version 1.2.3" in proc.stderr
+    assert "\n-__version_info__ = (1, 2, 2)\n" in proc.stderr and "\n+__version_info__ = (1, 2, 3)\n" in proc.stderr
+    assert (
+        "2 stamp target(s) out of step with the version 1.2.3 (of tag `v1.2.3`, the release this tree was last bumped to)"
+    ) in proc.stderr
+
+
+def test_git_tree_between_releases_passes_check_and_installs_editable_quietly(cw_venv, repo, tmp_path):
+    """CI on any commit: the tree holds the placeholders or the last release, the artifacts the full version."""
+    proc = cw(cw_venv, "version", "--check", cwd=repo)
+    assert (proc.stdout, errors(proc.stderr)) == ("1.2.3\n", [])
+    cw(cw_venv, "bump", "minor", repo, "--tag", env={"SOURCE_DATE_EPOCH": EPOCH})
+    head = commit(repo, "a.txt", "a\n")
+    proc = cw(cw_venv, "version", "--check", cwd=repo)
+    assert (proc.stdout, proc.stderr) == (f"1.3.1.dev1+g{head}\n", "")
+    code = "import os, sys, cartwheel; os.chdir(sys.argv[1]); print(cartwheel.build_editable(sys.argv[2]))"
+    proc = run([cw_venv.python, "-c", code, repo, tmp_path / "editable"], env=GIT_ENV)
+    assert proc.stdout.strip() == f"git_version-1.3.1.dev1+g{head}-py3-none-any.whl"
+    assert "warning" not in proc.stderr, proc.stderr
+    proc = cli_build(cw_venv, repo, tmp_path / "dist", env=GIT_ENV)
+    assert "warning" not in proc.stderr, proc.stderr
+    assert_artifacts_agree(
+        only_file(tmp_path / "dist", "*.whl"),
+        only_file(tmp_path / "dist", "*.tar.gz"),
+        f"1.3.1.dev1+g{head}",
+        '(1, 3, 1, "dev", 1)',
+    )
+    # A stale release in the tree still warns an editable install.
+    meta = repo / "src" / "git_version" / "_meta.py"
+    meta.write_text(meta.read_text().replace('"1.3.0"', '"1.2.3"'))
+    proc = run([cw_venv.python, "-c", code, repo, tmp_path / "editable2"], env=GIT_ENV)
+    assert (
+        'warning: src/git_version/_meta.py:3:16: `__version__ = "1.2.3"` disagrees with the version (expected "1.3.0")'
+    ) in proc.stderr, proc.stderr
 
 
 def test_editable_build_warns_about_stale_stamps(cw_venv, tmp_path):
@@ -323,6 +357,38 @@ def test_bump_git_source_commits_and_tags(cw_venv, repo):
     proc = cw(cw_venv, "bump", "patch", repo, "--commit", check=False)
     assert proc.returncode == 1 and "uncommitted changes" in proc.stderr
     assert snapshot(repo) == snap
+
+
+def test_first_release_of_an_untagged_git_project(cw_venv, tmp_path):
+    tree = git_repo(copy_tree(GIT_VERSION, tmp_path / "repo"))
+    proc = cw(cw_venv, "bump", "minor", tree, "--tag", check=False)
+    assert proc.returncode == 1 and "no tag named like `v1.2.3` or `1.2.3`" in proc.stderr
+    assert "cartwheel bump 0.1.0 --tag" in proc.stderr
+    proc = cw(cw_venv, "bump", "0.1.0", tree, "--tag", "--no-changelog")
+    assert proc.stdout == "0.1.0\n"
+    assert "Bumped 0.1.0 (first release) (src/git_version/__init__.py, src/git_version/_meta.py)" in proc.stderr
+    assert "Tagged v0.1.0" in proc.stderr
+    assert git(tree, "describe", "--exact-match") == "v0.1.0"
+    assert version(cw_venv, tree, "--check") == "0.1.0"
+
+
+def test_bump_tag_follows_the_tag_pattern(cw_venv, repo):
+    pyproject = repo / "pyproject.toml"
+    commit(repo, "pyproject.toml", pyproject.read_text() + "tag-pattern = '^release-(?P<version>[0-9.]+)$'\n")
+    git(repo, "tag", "release-1.2.3")
+    proc = cw(cw_venv, "bump", "minor", repo, "--tag", "--no-changelog")
+    assert "Tagged release-1.3.0" in proc.stderr
+    assert git(repo, "describe", "--exact-match") == "release-1.3.0"
+    # A version the pattern cannot read back: refused before anything is written.
+    before = snapshot(repo)
+    proc = cw(cw_venv, "bump", "rc", "--tag", "--no-changelog", cwd=repo, check=False)
+    assert proc.returncode == 1 and snapshot(repo) == before
+    assert errors(proc.stderr) == [
+        (
+            "error: pyproject.toml:15:15: the new tag `release-1.3.1rc1` would not match tag-pattern "
+            "`^release-(?P<version>[0-9.]+)$` as version 1.3.1rc1 (key `tool.cartwheel.version.tag-pattern`)"
+        )
+    ], proc.stderr
 
 
 def test_bump_dry_run_prints_diffs_and_writes_nothing(cw_venv, tmp_path):

@@ -199,7 +199,8 @@ pub struct Options {
     pub no_changelog: bool,
     /// `git commit` the edits.
     pub commit: bool,
-    /// Create the annotated tag `vX.Y.Z` (committing the edits first).
+    /// Create the annotated release tag, named like the nearest one (`vX.Y.Z` by default),
+    /// committing the edits first.
     pub tag: bool,
 }
 
@@ -217,8 +218,8 @@ pub struct Edit {
 /// The bump, planned: versions, edits (in write order) and the tag to create.
 #[derive(Debug)]
 pub struct Plan {
-    /// The version before.
-    pub old: Version,
+    /// The version before; `None` for a git project's first release (no tag yet).
+    pub old: Option<Version>,
     /// The version after.
     pub new: Version,
     /// Files to rewrite.
@@ -228,6 +229,16 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// `old → new` (the old version's local label dropped unless `local`), or
+    /// `new (first release)` when there was no version before.
+    pub fn change(&self, local: bool) -> String {
+        match &self.old {
+            Some(old) if local => format!("{old} → {}", self.new),
+            Some(old) => format!("{} → {}", old.clone().without_local(), self.new),
+            None => format!("{} (first release)", self.new),
+        }
+    }
+
     /// Unified diffs of every edit.
     pub fn diff(&self) -> String {
         self.edits.iter().map(|e| unified_diff(&e.rel, &e.old, &e.new)).collect()
@@ -303,8 +314,18 @@ pub fn plan(
     date: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Plan, Error> {
-    let old = super::resolve(project, selection, warnings)?.value;
-    let new = next(&old, &opts.part, opts.allow_downgrade)?;
+    let old = match (&project.tool.version.source, &opts.part) {
+        // Before a git project's first tag there is no current version, only the one asked for.
+        (VersionSource::Git { tag_pattern }, Part::Exact(_)) => {
+            super::git::describe(project, tag_pattern.as_ref(), warnings)?.map(|g| g.version)
+        }
+        _ => Some(super::resolve(project, selection, warnings)?.version.value),
+    };
+    let new = match (&old, &opts.part) {
+        (Some(old), part) => next(old, part, opts.allow_downgrade)?,
+        (None, Part::Exact(v)) => v.clone(),
+        (None, _) => unreachable!("only an exact version is planned without a current one"),
+    };
     let text = new.to_string();
     let mut edits = Edits { project, edits: Vec::new() };
     match &project.tool.version.source {
@@ -342,20 +363,15 @@ pub fn plan(
             edits.set(&rel, released)?;
         }
     }
-    let tag = opts.tag.then(|| format!("v{new}"));
-    if let (Some(t), VersionSource::Git { tag_pattern: Some(p) }) = (&tag, &project.tool.version.source) {
-        let re = regex::Regex::new(&p.value).expect("validated");
-        if !re.is_match(t) {
-            return Err(project
-                .error_at(
-                    format!("the new tag `{t}` would not match tag-pattern `{}`", p.value),
-                    p.span.clone(),
-                )
-                .key("tool.cartwheel.version.tag-pattern")
-                .help("tag the release yourself, or widen the pattern")
-                .into());
-        }
-    }
+    let tag = if opts.tag {
+        let tag_pattern = match &project.tool.version.source {
+            VersionSource::Git { tag_pattern } => tag_pattern.as_ref(),
+            _ => None,
+        };
+        Some(super::git::tag_name(project, tag_pattern, &new)?)
+    } else {
+        None
+    };
     edits.edits.retain(|e| e.old != e.new);
     Ok(Plan { old, new, edits: edits.edits, tag })
 }
@@ -488,7 +504,7 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
         .collect();
     transaction::apply(&files).map_err(Error::from)?;
     if commit && !plan.edits.is_empty() {
-        let message = format!("Bump version: {} → {}", plan.old.clone().without_local(), plan.new);
+        let message = format!("Bump version: {}", plan.change(false));
         if let Err(e) = commit_files(root, &files, &message) {
             return Err(undo(root, &files, e).into());
         }

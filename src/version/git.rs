@@ -6,6 +6,7 @@
 //! (`1.2.3+dirty`, `1.2.4.dev4+gabc1234.dirty`). An unpacked sdist (PKG-INFO at the root, no
 //! git history of its own) carries the version it was made with.
 
+use std::ops::Range;
 use std::str::FromStr;
 
 use pep440_rs::{LocalSegment, Prerelease, Version};
@@ -81,15 +82,49 @@ fn next_after(v: &Version) -> Version {
 /// A tag name's version text: the pattern's `version` group, else the tag minus a leading `v`
 /// (a pattern without the group only chooses the tags).
 fn tag_version_text<'t>(tag: &'t str, pattern: Option<&Regex>) -> Option<&'t str> {
+    tag_version_range(tag, pattern).map(|r| &tag[r])
+}
+
+/// Where in a tag name its version text is (see `tag_version_text`).
+fn tag_version_range(tag: &str, pattern: Option<&Regex>) -> Option<Range<usize>> {
+    let after_v = usize::from(tag.starts_with('v'))..tag.len();
     match pattern {
-        Some(re) => {
-            let caps = re.captures(tag)?;
-            Some(caps.name("version").map_or_else(|| tag.strip_prefix('v').unwrap_or(tag), |m| m.as_str()))
-        }
-        None => {
-            let rest = tag.strip_prefix('v').unwrap_or(tag);
-            rest.starts_with(|c: char| c.is_ascii_digit()).then_some(rest)
-        }
+        Some(re) => Some(re.captures(tag)?.name("version").map_or(after_v, |m| m.range())),
+        None => tag[after_v.clone()].starts_with(|c: char| c.is_ascii_digit()).then_some(after_v),
+    }
+}
+
+/// The tag for release `version` in the project's style: the nearest release tag with its
+/// version text replaced (`1.2.3` → `1.2.4`, `acme-v2.0` → `acme-v2.1`), else `v{version}`
+/// (or `{version}` when only that matches the `tag-pattern`). A name the tag pattern would
+/// not read back as `version` is an error at the pattern.
+pub fn tag_name(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    version: &Version,
+) -> Result<String, Error> {
+    let pattern = tag_pattern.map(|p| Regex::new(&p.value).expect("tag-pattern validated in pyproject"));
+    let text = version.to_string();
+    let reads_back = |name: &str| tag_version_text(name, pattern.as_ref()) == Some(text.as_str());
+    // Outside a repository there is no style to follow (and `--tag` is refused before use).
+    let nearest = nearest_tag(project, tag_pattern, pattern.as_ref()).ok().flatten();
+    let name = match nearest.and_then(|d| Some((tag_version_range(&d.tag, pattern.as_ref())?, d.tag))) {
+        Some((r, tag)) => format!("{}{text}{}", &tag[..r.start], &tag[r.end..]),
+        None => [format!("v{text}"), text.clone()]
+            .into_iter()
+            .find(|n| reads_back(n))
+            .unwrap_or_else(|| format!("v{text}")),
+    };
+    match tag_pattern {
+        Some(p) if !reads_back(&name) => Err(project
+            .error_at(
+                format!("the new tag `{name}` would not match tag-pattern `{}` as version {text}", p.value),
+                p.span.clone(),
+            )
+            .key("tool.cartwheel.version.tag-pattern")
+            .help(format!("tag the release yourself (`git tag -a <name> -m {text}`), or widen the pattern"))
+            .into()),
+        _ => Ok(name),
     }
 }
 
@@ -98,18 +133,59 @@ fn glob_escape(tag: &str) -> String {
     tag.chars().flat_map(|c| if "*?[\\".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
 }
 
+/// What git says about the tree.
+#[derive(Debug, Clone)]
+pub struct GitVersion {
+    /// The tree's version (what the artifacts carry).
+    pub version: Version,
+    /// The release the tree was last bumped to: the nearest tag's version (PKG-INFO's in an
+    /// unpacked sdist, whose stamp targets are already stamped).
+    pub release: Version,
+    /// The nearest tag (none in an unpacked sdist).
+    pub tag: Option<String>,
+}
+
+impl GitVersion {
+    fn unpacked(version: Version) -> Self {
+        Self { release: version.clone(), version, tag: None }
+    }
+}
+
 /// Resolve the version from git (or from PKG-INFO in an unpacked sdist).
 pub fn resolve(
     project: &Project,
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Located<Version>, Error> {
+) -> Result<GitVersion, Error> {
+    describe(project, tag_pattern, warnings)?.ok_or_else(|| {
+        let which = match tag_pattern {
+            Some(p) => format!("matching tag-pattern `{}`", p.value),
+            None => "named like `v1.2.3` or `1.2.3`".to_string(),
+        };
+        tag_config_error(
+            project,
+            tag_pattern,
+            format!("version source \"git\": no tag {which} is reachable from HEAD"),
+        )
+        .help("tag the first release: `cartwheel bump 0.1.0 --tag`, or `git tag -a v0.1.0 -m v0.1.0`")
+        .into()
+    })
+}
+
+/// The version from git (or from PKG-INFO in an unpacked sdist); `None` when no release tag
+/// is reachable from HEAD (a project before its first release).
+pub fn describe(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Option<GitVersion>, Error> {
     let root = &project.root;
-    let source_key = "tool.cartwheel.version.source";
-    let config_error = |msg: String| project.error_at(msg, None).key(source_key);
+    let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
-        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => return from_pkg_info(project, warnings),
+        Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => {
+            return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some)
+        }
         Outcome::Missing(e) => {
             return Err(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
                 .help("install git, or build from an sdist (it records the version in PKG-INFO)")
@@ -130,7 +206,7 @@ pub fn resolve(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(project, warnings);
+        return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some);
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
         return Err(config_error("version source \"git\": the repository has no commits yet".into())
@@ -141,26 +217,13 @@ pub fn resolve(
         matches!(git::run(root, &["rev-parse", "--is-shallow-repository"]), Outcome::Ok(s) if s == "true");
     let pattern = tag_pattern.map(|p| Regex::new(&p.value).expect("tag-pattern validated in pyproject"));
     let d = nearest_tag(project, tag_pattern, pattern.as_ref())?;
-    if d.as_ref().is_none_or(|d| shallow && d.distance != 0) {
-        return Err(if shallow {
-            config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
+    // A shallow clone may hold no tag only because its history is cut off.
+    if shallow && d.as_ref().is_none_or(|d| d.distance != 0) {
+        return Err(config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
                 .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist")
-                .into()
-        } else {
-            let which = match tag_pattern {
-                Some(p) => format!("matching tag-pattern `{}`", p.value),
-                None => "named like `v1.2.3` or `1.2.3`".to_string(),
-            };
-            tag_config_error(
-                project,
-                tag_pattern,
-                format!("version source \"git\": no tag {which} is reachable from HEAD"),
-            )
-            .help("tag a release: `git tag -a v0.1.0 -m v0.1.0`")
-            .into()
-        });
+                .into());
     }
-    let d = d.expect("checked above");
+    let Some(d) = d else { return Ok(None) };
     let text = tag_version_text(&d.tag, pattern.as_ref()).unwrap_or(&d.tag);
     let tagged = Version::from_str(text).map_err(|e| {
         let msg = format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag);
@@ -177,24 +240,22 @@ pub fn resolve(
     }
     let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
         .is_empty();
-    Ok(Located::new(version_at(&tagged, &d, dirty), None))
+    let version = version_at(&tagged, &d, dirty);
+    Ok(Some(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) }))
 }
 
 /// An error about the tags: at `tag-pattern` when there is one, else at the source key.
 fn tag_config_error(project: &Project, tag_pattern: Option<&Located<String>>, msg: String) -> Diagnostic {
     match tag_pattern {
         Some(p) => project.error_at(msg, p.span.clone()).key("tool.cartwheel.version.tag-pattern"),
-        None => project.error_at(msg, None).key("tool.cartwheel.version.source"),
+        None => project.version_source_error(msg),
     }
 }
 
 /// `git ARGS` in the project's root; a failure is an error naming the command.
 fn run_ok(project: &Project, args: &[&str]) -> Result<String, Error> {
     let fail = |why: String| -> Error {
-        project
-            .error_at(format!("`git {}` failed: {why}", args.join(" ")), None)
-            .key("tool.cartwheel.version.source")
-            .into()
+        project.version_source_error(format!("`git {}` failed: {why}", args.join(" "))).into()
     };
     match git::run(&project.root, args) {
         Outcome::Ok(s) => Ok(s),
@@ -242,7 +303,7 @@ fn nearest_tag(
 }
 
 /// The `Version:` of an unpacked sdist's PKG-INFO.
-fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Located<Version>, Error> {
+fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Version, Error> {
     let text = fs_err::read_to_string(project.root.join("PKG-INFO"))?;
     let file = SourceFile::new(super::shown_path(project, "PKG-INFO"), text.as_str());
     // Headers end at the first blank line; the description may quote a `Version:` line.
@@ -255,10 +316,7 @@ fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Lo
         if let Some(v) = body.strip_prefix("Version:") {
             let start = offset + "Version:".len() + (v.len() - v.trim_start().len());
             let value = v.trim();
-            return Ok(Located::new(
-                super::parse_written(value, &file, Some(start..start + value.len()), warnings)?,
-                None,
-            ));
+            return super::parse_written(value, &file, Some(start..start + value.len()), warnings);
         }
         offset += line.len();
     }

@@ -16,8 +16,8 @@ use pep440_rs::Version;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::project::Project;
 
-pub use source::resolve;
-pub use stamp::{any_assignment, find_assignment, Stamp, VersionAssignment};
+pub use source::{resolve, Resolved};
+pub use stamp::{any_assignment, find_assignment, Stamp, TreeCheck, VersionAssignment};
 
 /// A version that cannot be resolved, stamped or bumped.
 #[derive(Debug, thiserror::Error)]

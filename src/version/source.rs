@@ -12,15 +12,28 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::discover::Selection;
 use crate::project::{Located, Project, VersionSource};
 
+/// The resolved version, and the one the source tree's stamp targets should hold.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The version the artifacts carry.
+    pub version: Located<Version>,
+    /// What the tree's stamp targets hold when in step: the version, except for source =
+    /// "git", where it is the release the tree was last bumped to (the nearest tag's version,
+    /// what `cartwheel bump --tag` writes), not the dev version between tags.
+    pub tree: Version,
+    /// For source = "git", the tag `tree` comes from.
+    pub tag: Option<String>,
+}
+
 /// Resolve the project's version from its configured source; normalisation is reported in
 /// `warnings`.
 pub fn resolve(
     project: &Project,
     selection: &Selection,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Located<Version>, Error> {
-    match &project.tool.version.source {
-        VersionSource::Pyproject => project.version.clone().ok_or_else(|| {
+) -> Result<Resolved, Error> {
+    let version = match &project.tool.version.source {
+        VersionSource::Pyproject => project.version.clone().ok_or_else(|| -> Error {
             project
                 .error_at("`project.version` is missing", project.name.span.clone())
                 .key("project.version")
@@ -38,19 +51,21 @@ pub fn resolve(
             let (value, file, span) = read_file_source(project, path, pattern.as_ref())?;
             Ok(Located::new(parse_written(&value, &file, Some(span), warnings)?, None))
         }
-        VersionSource::Git { tag_pattern } => super::git::resolve(project, tag_pattern.as_ref(), warnings),
-    }
+        VersionSource::Git { tag_pattern } => {
+            let g = super::git::resolve(project, tag_pattern.as_ref(), warnings)?;
+            return Ok(Resolved { version: Located::new(g.version, None), tree: g.release, tag: g.tag });
+        }
+    }?;
+    Ok(Resolved { tree: version.value.clone(), version, tag: None })
 }
 
 /// The module file holding `__version__` for source = "module".
 pub fn module_file(project: &Project, selection: &Selection) -> Result<String, Error> {
     selection.modules.iter().find_map(|m| m.init.clone()).ok_or_else(|| {
         project
-            .error_at(
+            .version_source_error(
                 "the version source is \"module\", but no module file to read `__version__` from was found",
-                None,
             )
-            .key("tool.cartwheel.version.source")
             .into()
     })
 }

@@ -11,15 +11,16 @@
 //! A tuple written with anything but integer and string literals is computed, and left alone.
 
 use std::ops::Range;
+use std::str::FromStr;
 use std::sync::LazyLock;
 
 use pep440_rs::{PrereleaseKind, Version};
 use regex::Regex;
 
-use super::Error;
+use super::{Error, Resolved};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::discover::Selection;
-use crate::project::Project;
+use crate::project::{Project, VersionSource};
 
 /// A top-level `__version__` string-literal assignment found in a Python file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -345,6 +346,44 @@ pub fn plan(
         }
     }
     Ok(out)
+}
+
+/// The source tree's stamp targets checked against the version they should hold (what
+/// `cartwheel version --check` reports and an editable install warns about).
+#[derive(Debug, Clone)]
+pub struct TreeCheck {
+    /// The version the tree's stamp targets should hold (`Resolved::tree`).
+    pub expected: Version,
+    /// For source = "git", the tag `expected` comes from.
+    pub tag: Option<String>,
+    /// The stamp targets that disagree with `expected`, stamped with it.
+    pub stale: Vec<Stamp>,
+}
+
+impl TreeCheck {
+    /// Check the stamp targets against `resolved.tree`. With source = "git" a placeholder
+    /// (`"0.0.0"`, `(0, 0, 0)`) is in step too: such a tree leaves the version to the build,
+    /// which stamps the artifacts with the full one either way.
+    pub fn new(project: &Project, selection: &Selection, resolved: &Resolved) -> Result<Self, Error> {
+        let git = matches!(project.tool.version.source, VersionSource::Git { .. });
+        let stale = plan(project, selection, &resolved.tree, &mut |rel| read_rel(project, rel))?
+            .into_iter()
+            .filter(|s| !(git && s.changes.iter().all(|c| is_placeholder(&c.old))))
+            .collect();
+        Ok(Self { expected: resolved.tree.clone(), tag: resolved.tag.clone(), stale })
+    }
+}
+
+/// A literal that holds no version: `0`, `0.0.0`, or a tuple of zeros.
+fn is_placeholder(literal: &str) -> bool {
+    let tuple = literal.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
+    match tuple {
+        Some(items) => {
+            let items: Vec<&str> = items.split(',').map(str::trim).filter(|i| !i.is_empty()).collect();
+            !items.is_empty() && items.iter().all(|i| *i == "0")
+        }
+        None => Version::from_str(literal).is_ok_and(|v| v == Version::new([0])),
+    }
 }
 
 /// Read a project-relative file as text.

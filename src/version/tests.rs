@@ -25,7 +25,7 @@ fn version_of(root: &Path) -> Result<(String, Vec<String>), String> {
     let project = crate::pyproject::load(root, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
     let selection = discover::select(&project, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
     let v = resolve(&project, &selection, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
-    Ok((v.value.to_string(), warnings.iter().map(ToString::to_string).collect()))
+    Ok((v.version.value.to_string(), warnings.iter().map(ToString::to_string).collect()))
 }
 
 fn err_of(root: &Path) -> String {
@@ -249,6 +249,63 @@ fn git_tags_commits_and_dirty_trees() {
 }
 
 #[test]
+fn git_state_errors_point_at_the_source_key() {
+    let at_source = ["pyproject.toml:5:10: version source \"git\"", "source = \"git\"\n  |          ^^^^^"];
+    let dir = git_project("");
+    let root = dir.path();
+    has(&err_of(root), &at_source);
+    git(root, &["tag", "v1.0-x"]);
+    has(&err_of(root), &["pyproject.toml:5:10: tag `v1.0-x`", "^^^^^"]);
+    git(root, &["tag", "-d", "v1.0-x"]);
+    git(root, &["tag", "v1.0"]);
+    commit(root, "a.txt", "a");
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", root.display());
+    git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
+    has(&err_of(&clone.path().join("c")), &["this is a shallow clone", at_source[1]]);
+    let plain =
+        tree(&format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n"), &[("acme/__init__.py", "")]);
+    has(&err_of(plain.path()), &["is not in a git repository", at_source[1]]);
+}
+
+/// The stale stamp targets of `root`'s tree, by path, and the version they should hold.
+fn tree_check(root: &Path) -> (String, Vec<String>) {
+    let mut w = Vec::new();
+    let project = crate::pyproject::load(root, &mut w).unwrap();
+    let selection = discover::select(&project, &mut w).unwrap();
+    let resolved = resolve(&project, &selection, &mut w).unwrap();
+    let check = TreeCheck::new(&project, &selection, &resolved).unwrap();
+    (check.expected.to_string(), check.stale.iter().map(|s| s.path.clone()).collect())
+}
+
+#[test]
+fn a_git_tree_is_checked_against_its_nearest_tag() {
+    let dir = git_project("");
+    let root = dir.path();
+    let init = root.join("acme/__init__.py");
+    git(root, &["tag", "v1.2.3"]);
+    commit(root, "a.txt", "a");
+    assert!(version_of(root).unwrap().0.starts_with("1.2.4.dev1+g"));
+    // A placeholder leaves the version to the build.
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    fs_err::write(&init, "__version__ = \"0\"\n__version_info__ = (0, 0)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    // The release the tree was bumped to is in step between tags; an older one is not.
+    fs_err::write(&init, "__version__ = \"1.2.3\"\n__version_info__ = (1, 2, 3)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec![]));
+    fs_err::write(&init, "__version__ = \"1.2.2\"\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec!["acme/__init__.py".into()]));
+    fs_err::write(&init, "__version__ = \"0.0.0\"\n__version_info__ = (1, 2, 2)\n").unwrap();
+    assert_eq!(tree_check(root), ("1.2.3".into(), vec!["acme/__init__.py".into()]));
+    // Other sources know the version: a placeholder is stale there.
+    let dir = tree(
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
+        &[("acme/__init__.py", "__version__ = \"0.0.0\"\n")],
+    );
+    assert_eq!(tree_check(dir.path()), ("1.0".into(), vec!["acme/__init__.py".into()]));
+}
+
+#[test]
 fn tag_pattern_selects_tags() {
     let dir = git_project("tag-pattern = '^acme-(?P<version>.+)$'\n");
     let root = dir.path();
@@ -422,6 +479,58 @@ fn bump_commit_and_tag_in_git() {
         &["`git tag -a v0.2.1", "the bump is committed, only the tag `v0.2.1` is missing"],
     );
     assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.2.0 → 0.2.1");
+}
+
+#[test]
+fn first_release_of_a_git_project() {
+    let dir = git_project("");
+    let root = dir.path();
+    let mut w = Vec::new();
+    // A part needs a current version to move on from; the error says how to start.
+    let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
+    has(&e.to_diagnostic().to_string(), &["no tag named like `v1.2.3`", "cartwheel bump 0.1.0 --tag"]);
+    let plan = plan_of(root, &opts("0.1.0")).unwrap();
+    assert_eq!((plan.old.as_ref(), plan.change(true).as_str()), (None, "0.1.0 (first release)"));
+    let done = bump::run(root, &Options { tag: true, ..opts("0.1.0") }, &mut w).unwrap();
+    assert!(done.committed);
+    assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.1.0 (first release)");
+    assert_eq!(git(root, &["describe", "--exact-match"]), "v0.1.0");
+    assert_eq!(version_of(root).unwrap().0, "0.1.0");
+    assert_eq!(fs_err::read_to_string(root.join("acme/__init__.py")).unwrap(), "__version__ = \"0.1.0\"\n");
+}
+
+#[test]
+fn the_new_tag_follows_the_project_tag_style() {
+    let tag_of =
+        |root: &Path, part: &str| plan_of(root, &Options { tag: true, ..opts(part) }).map(|p| p.tag.unwrap());
+    let dir = git_project("");
+    git(dir.path(), &["tag", "1.2.3"]);
+    assert_eq!(tag_of(dir.path(), "patch").unwrap(), "1.2.4");
+    git(dir.path(), &["tag", "v1.2.3b1"]);
+    commit(dir.path(), "a.txt", "a");
+    git(dir.path(), &["tag", "v1.3.0"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.4.0");
+    let dir = git_project("tag-pattern = '^acme-(?P<version>.+)-final$'\n");
+    git(dir.path(), &["tag", "acme-2.0-final"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "acme-2.1-final");
+    // No tag yet: `v0.1.0`, or `0.1.0` where only that matches the pattern.
+    let dir = git_project("tag-pattern = '^(?P<version>\\d+\\.\\d+\\.\\d+)$'\n");
+    assert_eq!(tag_of(dir.path(), "0.1.0").unwrap(), "0.1.0");
+    git(dir.path(), &["tag", "0.1.0"]);
+    has(
+        &tag_of(dir.path(), "rc").unwrap_err(),
+        &[
+            "pyproject.toml:6:15: the new tag `0.1.1rc1` would not match tag-pattern",
+            "(key `tool.cartwheel.version.tag-pattern`)",
+            "widen the pattern",
+        ],
+    );
+    // Another version source: the style of the repository's tags.
+    let dir = tree("[project]\nname = \"acme\"\nversion = \"1.0\"\n", &[("acme/__init__.py", "")]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.1");
+    git_init(dir.path(), &["-A"]);
+    git(dir.path(), &["tag", "1.0"]);
+    assert_eq!(tag_of(dir.path(), "minor").unwrap(), "1.1");
 }
 
 #[cfg(unix)]
