@@ -324,6 +324,8 @@ CASES = [
         ),
     ),
     W("crlf-line-endings", metadata=meta().replace("\n", "\r\n")),
+    # A lone CR ends a header (email compat32): "b" is no header, so the body starts there.
+    W("summary-with-cr-starts-the-body", codes=["T004"], metadata=meta({"Summary": "a\rb"})),
     # Where twine reads the metadata from.
     W("no-metadata", codes=["T001"], metadata="Name: demo\n"),
     W(
