@@ -326,7 +326,10 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
         }
     }
     for req in &m.requires_dist {
-        if let Err(e) = crate::names::parse_requirement(req) {
+        if req.contains(['\n', '\r']) {
+            // A folded Requires-Dist: packaging's tokenizer knows only spaces and tabs.
+            problems.push(format!("`Requires-Dist: {req}` is invalid: a requirement is one line"));
+        } else if let Err(e) = crate::names::parse_requirement(req) {
             problems.push(format!("`Requires-Dist: {req}` is invalid: {e}"));
         }
     }
