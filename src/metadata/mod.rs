@@ -747,6 +747,22 @@ mod tests {
         Metadata::parse(ok).unwrap();
     }
 
+    /// Inputs where packaging (what twine validates with) decides differently than a careful
+    /// reading of the specs would: each was found comparing with `twine check`.
+    #[test]
+    fn parse_agrees_with_packaging_on_edge_cases() {
+        let v24 = |field: &str| format!("Metadata-Version: 2.4\nName: a\nVersion: 1\n{field}\n");
+        let ok = |text: String| {
+            if let Err(e) = Metadata::parse(&text) {
+                panic!("{text:?}: {e}");
+            }
+        };
+        let bad = |text: String| assert!(Metadata::parse(&text).is_err(), "{text:?} passed");
+        ok(v24("License-Expression: GPL-2.0+"));
+        ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
+        bad(v24("License-Expression: MIT OR"));
+    }
+
     #[test]
     fn writes_entry_points() {
         let mut p = project("a");

@@ -428,6 +428,11 @@ pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
         };
         canonical.push(fixed);
     }
-    let mode = spdx::ParseMode { allow_deprecated: true, ..spdx::ParseMode::STRICT };
+    // packaging takes `GPL-2.0+` (any known id may carry `+`).
+    let mode = spdx::ParseMode {
+        allow_deprecated: true,
+        allow_postfix_plus_on_gpl: true,
+        ..spdx::ParseMode::STRICT
+    };
     spdx::Expression::parse_mode(&canonical.join(" "), mode).map(|_| ()).map_err(|e| e.reason.to_string())
 }
