@@ -761,6 +761,12 @@ mod tests {
         ok(v24("License-Expression: GPL-2.0+"));
         ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
         bad(v24("License-Expression: MIT OR"));
+        // License-File: what `PureWindowsPath(path).as_posix()` gives back unchanged.
+        ok(v24("License-File: C:LICENSE"));
+        ok(v24("License-File: LICENSES/MIT.txt"));
+        for path in ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"] {
+            bad(v24(&format!("License-File: {path}")));
+        }
     }
 
     #[test]

@@ -339,9 +339,10 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
         }
     }
     for path in &m.license_files {
-        let absolute =
-            path.starts_with(['/', '\\']) || path.as_bytes().get(1) == Some(&b':') || path.is_empty();
-        if absolute || path.split('/').any(|p| p == "..") || path.contains(['*', '\\']) {
+        if path.contains("..")
+            || path.contains('*')
+            || windows_as_posix(path).as_deref() != Some(path.as_str())
+        {
             problems.push(format!("`License-File: {path}` must be a relative `/` path without `..` or `*`"));
         }
     }
@@ -357,6 +358,22 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
             problems.push(format!("`{name}` is not a valid import name"));
         }
     }
+}
+
+/// `PureWindowsPath(path).as_posix()`, or `None` when the path is absolute in the POSIX or
+/// Windows sense: packaging takes a License-File only when this gives the path back unchanged
+/// (so `./x`, `a//b`, `dir/` and `C:/x` fail, a drive-relative `C:x` passes).
+fn windows_as_posix(path: &str) -> Option<String> {
+    let slashed = path.replace('\\', "/");
+    let bytes = slashed.as_bytes();
+    let drive = if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' { 2 } else { 0 };
+    let rest = &slashed[drive..];
+    if path.starts_with('/') || rest.starts_with('/') {
+        return None;
+    }
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let out = format!("{}{}", &slashed[..drive], parts.join("/"));
+    Some(if out.is_empty() { ".".into() } else { out })
 }
 
 /// packaging's Description-Content-Type rules.
