@@ -456,6 +456,12 @@ CASES = [
         metadata=meta(extra=(("Project-URL", "L" * 40 + ", https://a.org"),)),
     ),
     W(
+        "project-url-without-comma",
+        codes=["M007"],
+        beyond=True,
+        metadata=meta(extra=(("Project-URL", "https://example.org"),)),
+    ),
+    W(
         "direct-url-dependency",
         codes=["M009"],
         beyond=True,

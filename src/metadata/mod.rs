@@ -758,6 +758,7 @@ mod tests {
             }
         };
         let bad = |text: String| assert!(Metadata::parse(&text).is_err(), "{text:?} passed");
+        let ok_metadata = |text: String| Metadata::parse(&text).unwrap();
         ok(v24("License-Expression: GPL-2.0+"));
         ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
         bad(v24("License-Expression: MIT OR"));
@@ -767,6 +768,8 @@ mod tests {
         for path in ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"] {
             bad(v24(&format!("License-File: {path}")));
         }
+        let purl = ok_metadata(v24("Project-URL: https://example.org"));
+        assert_eq!(purl.project_urls["https://example.org"], "");
     }
 
     #[test]

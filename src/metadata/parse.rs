@@ -271,16 +271,14 @@ impl Metadata {
         };
 
         for pair in project_urls {
-            match pair.split_once(',') {
-                Some((label, url)) => {
-                    let label = label.trim().to_string();
-                    if m.project_urls.contains_key(&label) {
-                        problems.push(format!("`Project-URL` label `{label}` given twice"));
-                    }
-                    m.project_urls.insert(label, url.trim().to_string());
-                }
-                None => problems.push(format!("`Project-URL: {pair}` is not a `label, URL` pair")),
+            // packaging: `label, _, url = pair.partition(",")`, so no comma is a label with an
+            // empty URL (PyPI's URL rule reports it).
+            let (label, url) = pair.split_once(',').unwrap_or((&pair, ""));
+            let label = label.trim().to_string();
+            if m.project_urls.contains_key(&label) {
+                problems.push(format!("`Project-URL` label `{label}` given twice"));
             }
+            m.project_urls.insert(label, url.trim().to_string());
         }
 
         validate(&m, &mut problems);
