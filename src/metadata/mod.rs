@@ -768,6 +768,15 @@ mod tests {
         for path in ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"] {
             bad(v24(&format!("License-File: {path}")));
         }
+        let v25 = |field: &str| format!("Metadata-Version: 2.5\nName: a\nVersion: 1\n{field}\n");
+        ok(v25("Import-Name: "));
+        ok(v25("Import-Name: a.b;  private"));
+        ok(v25("Import-Name: match"));
+        bad(v25("Import-Name: class"));
+        bad(v25("Import-Name: a.None"));
+        bad(v25("Import-Name: a; public"));
+        bad(v25("Import-Name: a; private "));
+        bad(v25("Import-Namespace: "));
         let purl = ok_metadata(v24("Project-URL: https://example.org"));
         assert_eq!(purl.project_urls["https://example.org"], "");
     }
