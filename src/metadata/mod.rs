@@ -777,6 +777,39 @@ mod tests {
         bad(v25("Import-Name: a; public"));
         bad(v25("Import-Name: a; private "));
         bad(v25("Import-Namespace: "));
+        // Description-Content-Type parameters, as Python's email parser reads them.
+        let dct = |value: &str| crate::metadata::check_content_type(value);
+        for value in [
+            "text/plain;",
+            "text/plain ;",
+            "text/plain;charset=utf-8;",
+            "text/plain; charset=utf-8 (comment)",
+            "text/plain; a=\"x;y\"",
+            "text/plain; a=é",
+            "text/plain; x*0=a; x*1=b",
+            "text/plain; charset*=utf-8''utf-8",
+            "text/markdown; variant=\"GFM\"",
+            "text/markdown; variant=GFM ; charset=utf-8",
+            "text/plain;\tcharset=utf-8",
+        ] {
+            assert_eq!(dct(value), Ok(()), "{value:?}");
+        }
+        for value in [
+            "text/plain;; charset=utf-8",
+            "text/plain; ;",
+            "text/plain; foo",
+            "text/plain; foo=",
+            "text/plain; =x",
+            "text/plain; a=b c",
+            "text/plain; a=\"b",
+            "text/plain; a*=x",
+            "text/plain; foo bar=baz",
+            "text/plain; a=\u{7f}",
+            "text/markdown; variant*=utf-8''gfm",
+            "text/plain; charset=\"utf-8\" x",
+        ] {
+            assert!(dct(value).is_err(), "{value:?} passed");
+        }
         let purl = ok_metadata(v24("Project-URL: https://example.org"));
         assert_eq!(purl.project_urls["https://example.org"], "");
     }

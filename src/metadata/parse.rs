@@ -408,29 +408,171 @@ pub fn check_content_type(value: &str) -> Result<(), String> {
     if value.contains(['\n', '\r']) {
         return Err("it spans several lines".into());
     }
-    let mut parts = value.split(';');
-    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !matches!(mime.as_str(), "text/plain" | "text/x-rst" | "text/markdown") {
         return Err("the type must be text/plain, text/x-rst or text/markdown".into());
     }
-    for param in parts {
-        let param = param.trim();
-        if param.is_empty() {
-            continue;
-        }
-        let Some((key, val)) = param.split_once('=') else {
-            return Err(format!("`{param}` is not a `key=value` parameter"));
-        };
-        let val = val.trim().trim_matches('"');
-        match key.trim().to_ascii_lowercase().as_str() {
+    let rest = value.split_once(';').map(|(_, rest)| rest).unwrap_or("");
+    for (key, val) in content_type_params(rest)? {
+        match key.as_str() {
             "charset" if !val.eq_ignore_ascii_case("utf-8") => return Err("the charset must be UTF-8".into()),
-            "variant" if mime == "text/markdown" && !matches!(val, "GFM" | "CommonMark") => {
+            "variant" if mime == "text/markdown" && !matches!(val.as_str(), "GFM" | "CommonMark") => {
                 return Err("the Markdown variant must be `GFM` or `CommonMark`".into())
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The parameters after a content type's first `;`, as `(lower-case name, value)`, parsed as
+/// Python's email header parser does it: any defect it records makes packaging refuse the
+/// content type (an empty entry between `;`s, a name without `=value`, text after a value, an
+/// unterminated quoted string, an RFC 2231 `name*=` without `charset''`, control characters).
+fn content_type_params(rest: &str) -> Result<Vec<(String, String)>, String> {
+    if rest.chars().any(|c| (c.is_ascii_control() && c != '\t') || c == '\u{7f}') {
+        return Err("a control character in the parameters".into());
+    }
+    // Split on `;` outside quoted strings and comments.
+    let mut segments = vec![String::new()];
+    let (mut quoted, mut escaped, mut depth) = (false, false, 0u32);
+    for c in rest.chars() {
+        let last = segments.last_mut().expect("one segment");
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted || depth > 0 => escaped = true,
+            '"' if depth == 0 => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth > 0 => depth -= 1,
+            ';' if !quoted && depth == 0 => {
+                segments.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        last.push(c);
+    }
+    let count = segments.len();
+    let mut out = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let segment = skip_cfws(segment);
+        if segment.is_empty() {
+            if i + 1 == count {
+                break;
+            }
+            return Err("a parameter entry with no content".into());
+        }
+        let Some((key, value)) = segment.split_once('=') else {
+            return Err(format!("parameter `{segment}` has no value"));
+        };
+        let key = key.trim_end();
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| !c.is_ascii() || c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+        };
+        if !token(key) {
+            return Err(format!("`{key}` is not a parameter name"));
+        }
+        let value = skip_cfws(value);
+        let (text, after) = if let Some(inner) = value.strip_prefix('"') {
+            let mut text = String::new();
+            let mut chars = inner.char_indices();
+            let mut end = None;
+            while let Some((j, c)) = chars.next() {
+                match c {
+                    '\\' => text.extend(chars.next().map(|(_, c)| c)),
+                    '"' => {
+                        end = Some(j + 1);
+                        break;
+                    }
+                    _ => text.push(c),
+                }
+            }
+            let Some(end) = end else { return Err("the header ends inside a quoted string".into()) };
+            (text, &inner[end..])
+        } else {
+            let end = value.find(|c: char| c.is_whitespace() || c == '(').unwrap_or(value.len());
+            if !token(&value[..end]) {
+                return Err(format!("parameter `{key}` has no valid value"));
+            }
+            (value[..end].to_string(), &value[end..])
+        };
+        if !skip_cfws(after).is_empty() {
+            return Err(format!("text after the value of parameter `{key}`"));
+        }
+        let lower = key.to_ascii_lowercase();
+        let (name, section) = lower.split_once('*').unwrap_or((&lower, ""));
+        let extended = lower.ends_with('*');
+        let first = matches!(section, "" | "*" | "0" | "0*");
+        let text = if extended && first {
+            // RFC 2231: charset'language'percent-encoded-value.
+            let mut parts = text.splitn(3, '\'');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(_), Some(_), Some(v)) => percent_decode(v),
+                _ => return Err("missing required charset/lang delimiters".into()),
+            }
+        } else if extended {
+            percent_decode(&text)
+        } else {
+            text
+        };
+        match out.iter_mut().find(|(n, _): &&mut (String, String)| n == name).filter(|_| !section.is_empty())
+        {
+            // An RFC 2231 continuation (`name*1`) adds to its first section.
+            Some((_, v)) => v.push_str(&text),
+            None => out.push((name.to_string(), text)),
+        }
+    }
+    Ok(out)
+}
+
+/// `text` without leading blanks and `(comments)`.
+fn skip_cfws(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        let Some(inner) = text.strip_prefix('(') else { return text };
+        let mut depth = 1;
+        let mut escaped = false;
+        let mut end = inner.len();
+        for (i, c) in inner.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        text = &inner[end..];
+    }
+}
+
+/// `%XX` escapes decoded (RFC 2231 values); invalid escapes kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.filter(|_| bytes[i] == b'%').and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An SPDX expression over known ids, matched case-insensitively as packaging does.
