@@ -761,6 +761,8 @@ mod tests {
         let ok_metadata = |text: String| Metadata::parse(&text).unwrap();
         ok(v24("License-Expression: GPL-2.0+"));
         ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
+        ok(v24("License-Expression: GPL-3.0-or-later+"));
+        ok(v24("License-Expression: MIT+"));
         bad(v24("License-Expression: MIT OR"));
         // License-File: what `PureWindowsPath(path).as_posix()` gives back unchanged.
         ok(v24("License-File: C:LICENSE"));

@@ -594,10 +594,9 @@ pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
             }
             format!("LicenseRef-{rest}")
         } else {
-            let (id, plus) = match token.strip_suffix('+') {
-                Some(id) => (id, "+"),
-                None => (token, ""),
-            };
+            // packaging takes `+` after any known license id (`GPL-3.0-or-later+` too), which
+            // the spdx grammar refuses: check the id alone.
+            let id = token.strip_suffix('+').unwrap_or(token);
             let license = spdx::identifiers::LICENSES
                 .iter()
                 .find(|(name, _, _)| name.eq_ignore_ascii_case(id))
@@ -607,17 +606,12 @@ pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
                 .find(|(name, _)| name.eq_ignore_ascii_case(id))
                 .map(|(name, _)| *name);
             match license.or(exception) {
-                Some(name) => format!("{name}{plus}"),
+                Some(name) => name.to_string(),
                 None => return Err(format!("unknown license `{token}`")),
             }
         };
         canonical.push(fixed);
     }
-    // packaging takes `GPL-2.0+` (any known id may carry `+`).
-    let mode = spdx::ParseMode {
-        allow_deprecated: true,
-        allow_postfix_plus_on_gpl: true,
-        ..spdx::ParseMode::STRICT
-    };
+    let mode = spdx::ParseMode { allow_deprecated: true, ..spdx::ParseMode::STRICT };
     spdx::Expression::parse_mode(&canonical.join(" "), mode).map(|_| ()).map_err(|e| e.reason.to_string())
 }
