@@ -225,6 +225,7 @@ fn zip_listing<R: Read + Seek>(
     limits: &Limits,
 ) -> Result<(Archive, zip::ZipArchive<R>, Vec<Listing>), Problem> {
     let all_names = central_directory_names(&mut reader).unwrap_or_default();
+    let compressed = reader.seek(SeekFrom::End(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     reader.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|e| Problem::error("A001", format!("not a readable zip archive: {e}")))?;
@@ -260,6 +261,14 @@ fn zip_listing<R: Read + Seek>(
         }
         listed
             .push(Listing { index, member: Member { name, kind, size, hash: None, data: None, link: None } });
+    }
+    // The whole archive obeys the ratio bound too, as a tar.gz does: members kept just under
+    // the per-member floor (or sharing one compressed stream) add up to gigabytes otherwise.
+    if declared_total > limits.ratio_floor && declared_total / compressed.max(1) > limits.ratio {
+        return Err(bomb(format!(
+            "the members declare {declared_total} bytes in a {compressed}-byte file ({}:1)",
+            declared_total / compressed.max(1)
+        )));
     }
     // `ZipArchive` keeps one entry per name (the last, as Python's zipfile reads it); the
     // central directory itself tells how many there really were.
@@ -600,5 +609,13 @@ mod tests {
         let tgz = gz.finish().unwrap();
         assert_eq!(read_bytes(&tgz, Format::TarGz, &tight).unwrap_err().code, "A006");
         assert!(read_bytes(&tgz, Format::TarGz, &Limits::default()).is_ok());
+
+        // Many members each under the floor still add up past the ratio bound.
+        let half = vec![0u8; 512 << 10];
+        let names: Vec<String> = (0..8).map(|i| format!("z{i}.bin")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &half[..])).collect();
+        let z = zip_bytes(&entries);
+        assert_eq!(read_bytes(&z, Format::Wheel, &tight).unwrap_err().code, "A006");
+        assert!(read_bytes(&z, Format::Wheel, &Limits::default()).is_ok());
     }
 }
