@@ -274,9 +274,10 @@ fn zip_listing<R: Read + Seek>(
     // central directory itself tells how many there really were.
     let mut seen = HashSet::new();
     for name in &all_names {
-        if !seen.insert(name.as_str()) {
+        if !seen.insert(name.as_slice()) {
             archive.problems.push(
-                Problem::error("A005", "the name appears more than once in the archive").at(name.clone()),
+                Problem::error("A005", "the name appears more than once in the archive")
+                    .at(String::from_utf8_lossy(name)),
             );
         }
     }
@@ -322,7 +323,7 @@ fn finish_zip(archive: &mut Archive, listed: Vec<Listing>, results: Vec<Content>
 }
 
 /// Every name in the central directory, duplicates included (plain or zip64 end records).
-fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<String>> {
+fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Vec<u8>>> {
     let len = r.seek(SeekFrom::End(0))?;
     let tail_len = len.min(65_557);
     r.seek(SeekFrom::Start(len - tail_len))?;
@@ -358,16 +359,11 @@ fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<String>>
     let mut names = Vec::new();
     let mut i = 0;
     while i + 46 <= cd.len() && cd[i..].starts_with(&[0x50, 0x4b, 0x01, 0x02]) {
-        let flags = u16_at(&cd, i + 8);
         let (n, e, c) = (u16_at(&cd, i + 28), u16_at(&cd, i + 30), u16_at(&cd, i + 32));
         let raw = cd.get(i + 46..i + 46 + n).ok_or_else(|| io::Error::other("truncated"))?;
-        let name = if flags & 0x800 != 0 {
-            String::from_utf8_lossy(raw).into_owned()
-        } else {
-            // cp437, as Python decodes names without the UTF-8 flag: ASCII is the same.
-            raw.iter().map(|&b| if b.is_ascii() { b as char } else { '\u{fffd}' }).collect()
-        };
-        names.push(name);
+        // Compared as stored: two different cp437 names (no UTF-8 flag) are different names,
+        // even where a lossy decoding would make them equal.
+        names.push(raw.to_vec());
         i += 46 + n + e + c;
     }
     Ok(names)
@@ -560,6 +556,23 @@ mod tests {
             Some(&b"Metadata-Version: 2.1\n"[..])
         );
         assert!(a.problems.is_empty(), "{:?}", a.problems);
+    }
+
+    #[test]
+    fn distinct_cp437_names_are_not_duplicates() {
+        // `é` and `è` in cp437 (no UTF-8 flag): two names, not one name twice.
+        let z = zip_bytes(&[("demo/X.txt", b"x"), ("demo/Y.txt", b"y")]);
+        let mut patched = z.clone();
+        for (from, to) in [(&b"demo/X.txt"[..], 0x82u8), (&b"demo/Y.txt"[..], 0x8a)] {
+            let mut i = 0;
+            while let Some(at) = patched[i..].windows(from.len()).position(|w| w == from) {
+                patched[i + at + 5] = to;
+                i += at + from.len();
+            }
+        }
+        let a = read_bytes(&patched, Format::Wheel, &Limits::default()).unwrap();
+        assert_eq!(a.members.len(), 2);
+        assert!(a.problems.iter().all(|p| p.code != "A005"), "{:?}", a.problems);
     }
 
     #[test]
