@@ -281,6 +281,7 @@ CASES = [
     W("invalid-version", codes=["T003"], metadata=meta({"Version": "1.0.x"})),
     W("bad-requires-dist", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >="),))),
     W("requires-dist-folded", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >=1,\n        <2"),))),
+    W("requires-dist-name-ends-in-dash", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo-==1"),))),
     W("old-style-requires-dist", metadata=meta(extra=(("Requires-Dist", "foo (>=1.0)"),))),
     W("bad-requires-python", codes=["T003"], metadata=meta(extra=(("Requires-Python", ">=3.x"),))),
     W(
