@@ -282,6 +282,11 @@ CASES = [
     W("bad-requires-dist", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >="),))),
     W("requires-dist-folded", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >=1,\n        <2"),))),
     W("requires-dist-name-ends-in-dash", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo-==1"),))),
+    # packaging's grammar, stricter than pep508_rs / pep440_rs.
+    W("requires-dist-loose-and", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo>=1 and <2"),))),
+    W("requires-dist-dangling-or", codes=["T003"], metadata=meta(extra=(("Requires-Dist", 'foo; os_name == "a" or'),))),
+    W("requires-python-no-comma", codes=["T003"], metadata=meta(extra=(("Requires-Python", ">=3.8 <4"),))),
+    W("requires-dist-arbitrary-equality", metadata=meta(extra=(("Requires-Dist", "foo ===abc"),))),
     W("old-style-requires-dist", metadata=meta(extra=(("Requires-Dist", "foo (>=1.0)"),))),
     W("bad-requires-python", codes=["T003"], metadata=meta(extra=(("Requires-Python", ">=3.x"),))),
     W(

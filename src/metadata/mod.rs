@@ -13,6 +13,7 @@ use crate::project::{License, Project};
 
 mod parse;
 mod render;
+mod strict;
 
 pub use parse::{check_content_type, parse_headers, RawHeader, RawHeaders};
 pub use render::{entry_points_txt, format_address, format_requirement};

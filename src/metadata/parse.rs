@@ -322,17 +322,26 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
             problems.push(format!("`Provides-Extra: {extra}` is not a valid name"));
         }
     }
+    // packaging's grammar decides (pep440_rs / pep508_rs are more lenient); their messages
+    // explain when they have one.
     if let Some(spec) = &m.requires_python {
-        if let Err(e) = VersionSpecifiers::from_str(spec) {
-            problems.push(format!("`Requires-Python: {spec}` is invalid: {e}"));
+        if !super::strict::specifier_set(spec) {
+            let why = VersionSpecifiers::from_str(spec).err().map(|e| e.to_string());
+            problems.push(format!(
+                "`Requires-Python: {spec}` is invalid: {}",
+                why.unwrap_or_else(|| "not a PEP 440 specifier set as packaging reads it".into())
+            ));
         }
     }
     for req in &m.requires_dist {
-        if req.contains(['\n', '\r']) {
-            // A folded Requires-Dist: packaging's tokenizer knows only spaces and tabs.
-            problems.push(format!("`Requires-Dist: {req}` is invalid: a requirement is one line"));
-        } else if let Err(e) = crate::names::parse_requirement(req) {
-            problems.push(format!("`Requires-Dist: {req}` is invalid: {e}"));
+        if let Err(why) = crate::names::check_nesting(req) {
+            problems.push(format!("`Requires-Dist: {req}` is invalid: {why}"));
+        } else if !super::strict::requirement(req) {
+            let why = crate::names::parse_requirement(req).err();
+            problems.push(format!(
+                "`Requires-Dist: {req}` is invalid: {}",
+                why.unwrap_or_else(|| "not a PEP 508 requirement as packaging reads it".into())
+            ));
         }
     }
     if let Some(expr) = &m.license_expression {
