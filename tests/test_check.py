@@ -163,6 +163,15 @@ def dup_metadata(path: Path) -> None:
         z.writestr("demo-1.0.dist-info/METADATA", meta({"Metadata-Version": "2.0"}))
 
 
+def sdist_corrupt_later_header(path: Path) -> None:
+    """A valid sdist whose last tar header has a bad checksum: tarfile stops there quietly."""
+    write_sdist(path)
+    data = bytearray(gzip.decompress(path.read_bytes()))
+    at = data.rfind(b"demo-1.0/demo/__init__.py")
+    data[at + 148 : at + 156] = b"0000000\0"
+    path.write_bytes(gzip.compress(bytes(data)))
+
+
 def tar_link(t: tarfile.TarFile, name: str = "demo-1.0/evil", target: str = "/etc/passwd") -> None:
     ti = tarfile.TarInfo(name)
     ti.type = tarfile.SYMTYPE
@@ -370,6 +379,7 @@ CASES = [
     Case("sdist-pkg-info-symlink", SD, tar_pkg_info_link, ("T001",)),
     Case("sdist-not-gzip", SD, partial(write_bytes, data=b"plain text, not gzip\n"), ("A001",)),
     Case("sdist-truncated", SD, partial(truncated, write_sdist), ("A001",)),
+    Case("sdist-corrupt-later-header", SD, sdist_corrupt_later_header, ("A001",), beyond=True),
     # Beyond twine: archive safety.
     Case("zip-duplicate-name", WHL, zip_duplicate, ("A005",), beyond=True),
     W("absolute-member", codes=["A002"], beyond=True, raw=(("/tmp/evil.py", b"x"),)),

@@ -415,7 +415,19 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     };
     let entries = tar.entries().map_err(|e| fail(e, limit))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| fail(e, limit))?;
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            // Python's tarfile ends the archive quietly at a corrupt header after the first
+            // (twine then checks what came before): a finding, not a reason to stop checking.
+            Err(e) if !archive.members.is_empty() && is_bad_header(&e) => {
+                archive.problems.push(Problem::error(
+                    "A001",
+                    format!("corrupt tar header after member {}: {e}", archive.members.len()),
+                ));
+                break;
+            }
+            Err(e) => return Err(fail(e, limit)),
+        };
         if archive.members.len() >= limits.members {
             return Err(bomb(format!("more than {} members", limits.members)));
         }
@@ -453,6 +465,13 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
         archive.members.push(member);
     }
     Ok(archive)
+}
+
+/// A header that does not parse (bad checksum, a number field that is no number), as opposed
+/// to data that ends early or a bound exceeded.
+fn is_bad_header(e: &io::Error) -> bool {
+    let text = e.to_string();
+    text.contains("checksum mismatch") || text.contains("numeric field")
 }
 
 /// Every link fails (the rule for untrusted archives); the message says how bad: in a
@@ -598,6 +617,34 @@ mod tests {
         assert_eq!(read_bytes(b"hello", Format::TarGz, &Limits::default()).unwrap_err().code, "A001");
         let z = zip_bytes(&[("a.py", &[7u8; 10_000])]);
         assert!(read_bytes(&z[..z.len() / 2], Format::Wheel, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn a_corrupt_header_after_the_first_ends_the_tar_with_a_finding() {
+        let mut tar_bytes = Vec::new();
+        {
+            let mut t = tar::Builder::new(&mut tar_bytes);
+            for name in ["p-1/PKG-INFO", "p-1/b.py"] {
+                let mut h = tar::Header::new_gnu();
+                h.set_size(1);
+                h.set_mode(0o644);
+                h.set_cksum();
+                t.append_data(&mut h, name, &b"x"[..]).unwrap();
+            }
+            t.finish().unwrap();
+        }
+        tar_bytes[1024 + 148..1024 + 156].copy_from_slice(b"0000000\0");
+        let gz = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let a = read_bytes(&gz(&tar_bytes), Format::TarGz, &Limits::default()).unwrap();
+        assert_eq!(a.members.len(), 1);
+        assert_eq!(a.problems.iter().map(|p| p.code).collect::<Vec<_>>(), ["A001"]);
+        // A corrupt first header is no archive at all (tarfile raises ReadError).
+        tar_bytes[148..156].copy_from_slice(b"0000000\0");
+        assert_eq!(read_bytes(&gz(&tar_bytes), Format::TarGz, &Limits::default()).unwrap_err().code, "A001");
     }
 
     #[test]
