@@ -182,6 +182,10 @@ fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputF
             return FAILURE;
         }
     };
+    if files.is_empty() {
+        // Only signatures / attestations were named: twine says so and succeeds.
+        say("warning: no files to check");
+    }
     let level = if compat == Some(Compat::Twine) { Level::Twine } else { Level::Full };
     let options = Options { level, strict, ..Options::default() };
     let mut reports = Vec::new();

@@ -163,6 +163,15 @@ def dup_metadata(path: Path) -> None:
         z.writestr("demo-1.0.dist-info/METADATA", meta({"Metadata-Version": "2.0"}))
 
 
+def sdist_corrupt_later_header(path: Path) -> None:
+    """A valid sdist whose last tar header has a bad checksum: tarfile stops there quietly."""
+    write_sdist(path)
+    data = bytearray(gzip.decompress(path.read_bytes()))
+    at = data.rfind(b"demo-1.0/demo/__init__.py")
+    data[at + 148 : at + 156] = b"0000000\0"
+    path.write_bytes(gzip.compress(bytes(data)))
+
+
 def tar_link(t: tarfile.TarFile, name: str = "demo-1.0/evil", target: str = "/etc/passwd") -> None:
     ti = tarfile.TarInfo(name)
     ti.type = tarfile.SYMTYPE
@@ -280,6 +289,13 @@ CASES = [
     W("invalid-name", codes=["T003"], metadata=meta({"Name": "-demo-"})),
     W("invalid-version", codes=["T003"], metadata=meta({"Version": "1.0.x"})),
     W("bad-requires-dist", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >="),))),
+    W("requires-dist-folded", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo >=1,\n        <2"),))),
+    W("requires-dist-name-ends-in-dash", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo-==1"),))),
+    # packaging's grammar, stricter than pep508_rs / pep440_rs.
+    W("requires-dist-loose-and", codes=["T003"], metadata=meta(extra=(("Requires-Dist", "foo>=1 and <2"),))),
+    W("requires-dist-dangling-or", codes=["T003"], metadata=meta(extra=(("Requires-Dist", 'foo; os_name == "a" or'),))),
+    W("requires-python-no-comma", codes=["T003"], metadata=meta(extra=(("Requires-Python", ">=3.8 <4"),))),
+    W("requires-dist-arbitrary-equality", metadata=meta(extra=(("Requires-Dist", "foo ===abc"),))),
     W("old-style-requires-dist", metadata=meta(extra=(("Requires-Dist", "foo (>=1.0)"),))),
     W("bad-requires-python", codes=["T003"], metadata=meta(extra=(("Requires-Python", ">=3.x"),))),
     W(
@@ -324,6 +340,8 @@ CASES = [
         ),
     ),
     W("crlf-line-endings", metadata=meta().replace("\n", "\r\n")),
+    # A lone CR ends a header (email compat32): "b" is no header, so the body starts there.
+    W("summary-with-cr-starts-the-body", codes=["T004"], metadata=meta({"Summary": "a\rb"})),
     # Where twine reads the metadata from.
     W("no-metadata", codes=["T001"], metadata="Name: demo\n"),
     W(
@@ -361,6 +379,7 @@ CASES = [
     Case("sdist-pkg-info-symlink", SD, tar_pkg_info_link, ("T001",)),
     Case("sdist-not-gzip", SD, partial(write_bytes, data=b"plain text, not gzip\n"), ("A001",)),
     Case("sdist-truncated", SD, partial(truncated, write_sdist), ("A001",)),
+    Case("sdist-corrupt-later-header", SD, sdist_corrupt_later_header, ("A001",), beyond=True),
     # Beyond twine: archive safety.
     Case("zip-duplicate-name", WHL, zip_duplicate, ("A005",), beyond=True),
     W("absolute-member", codes=["A002"], beyond=True, raw=(("/tmp/evil.py", b"x"),)),
@@ -451,6 +470,12 @@ CASES = [
         codes=["M007"],
         beyond=True,
         metadata=meta(extra=(("Project-URL", "L" * 40 + ", https://a.org"),)),
+    ),
+    W(
+        "project-url-without-comma",
+        codes=["M007"],
+        beyond=True,
+        metadata=meta(extra=(("Project-URL", "https://example.org"),)),
     ),
     W(
         "direct-url-dependency",

@@ -43,7 +43,11 @@ pub fn expand(args: &[String]) -> Result<Vec<PathBuf>, String> {
             continue;
         }
         if path.exists() {
-            out.push(path.to_path_buf());
+            // twine drops signatures and attestations named outright too (`twine check dist/*`
+            // gets them from the shell).
+            if !is_sidecar(arg) {
+                out.push(path.to_path_buf());
+            }
             continue;
         }
         // The literal folders before the first wildcard are where the walk starts.
@@ -109,5 +113,7 @@ mod tests {
         let globbed = expand(&[format!("{}/*.tar.gz*", s(d))]).unwrap();
         assert_eq!(globbed, [d.join("a-1.tar.gz")]);
         assert!(expand(&[format!("{}/*.egg", s(d))]).unwrap_err().contains("cannot find"));
+        let named: Vec<String> = ["a-1.tar.gz", "a-1.tar.gz.asc"].iter().map(|f| s(&d.join(f))).collect();
+        assert_eq!(expand(&named).unwrap(), [d.join("a-1.tar.gz")]);
     }
 }

@@ -50,7 +50,17 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
 /// The first line that only Markdown would write: an ATX heading, a code fence, an inline link.
 fn markdown_line(text: &str) -> Option<usize> {
     let heading = regex::Regex::new(r"^#{1,6} \S|^```|\]\((https?://|\.{0,2}/)").expect("valid regex");
-    text.lines().position(|l| heading.is_match(l)).map(|i| i + 1)
+    let lines: Vec<&str> = text.lines().collect();
+    // A line of backticks under a title (or over and under it) is a reST section adornment,
+    // not a fence: "0.7.0 - 2021-01-23" underlined with ``````````.
+    let adornment = |i: usize| {
+        let line = lines[i].trim_end();
+        line.len() >= 3
+            && line.bytes().all(|b| b == b'`')
+            && ((i > 0 && !lines[i - 1].trim().is_empty())
+                || lines.get(i + 2).map(|l| l.trim_end()) == Some(line))
+    };
+    (0..lines.len()).find(|&i| heading.is_match(lines[i]) && !adornment(i)).map(|i| i + 1)
 }
 
 /// Neither absolute (`scheme:`), protocol-relative, nor an in-page anchor.
@@ -73,6 +83,13 @@ mod tests {
         assert_eq!(markdown_line("Title\n=====\n\n# heading\n"), Some(4));
         assert_eq!(markdown_line("See [docs](https://x.org).\n"), Some(1));
         assert_eq!(markdown_line("Plain words.\n\n.. note:: rst\n"), None);
+        // reST section titles adorned with backticks are not code fences.
+        assert_eq!(
+            markdown_line("Changes\n-------\n\n0.7.0 - 2021-01-23\n``````````````````\n\n* x\n"),
+            None
+        );
+        assert_eq!(markdown_line("\n``````\nTitle\n``````\n\ntext\n"), None);
+        assert_eq!(markdown_line("Intro.\n\n```python\nx = 1\n```\n"), Some(3));
     }
 
     #[test]

@@ -85,7 +85,12 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem
                 .at("Project-URL"),
             );
         }
-        if let Err(why) = check_url(url) {
+        if url.is_empty() {
+            out.push(
+                Problem::error("M007", format!("Project-URL `{label}` has no URL: write `label, URL`"))
+                    .at("Project-URL"),
+            );
+        } else if let Err(why) = check_url(url) {
             out.push(
                 Problem::error("M007", format!("Project-URL `{label}`: `{url}` {why}")).at("Project-URL"),
             );

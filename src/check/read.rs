@@ -225,6 +225,7 @@ fn zip_listing<R: Read + Seek>(
     limits: &Limits,
 ) -> Result<(Archive, zip::ZipArchive<R>, Vec<Listing>), Problem> {
     let all_names = central_directory_names(&mut reader).unwrap_or_default();
+    let compressed = reader.seek(SeekFrom::End(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     reader.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|e| Problem::error("A001", format!("not a readable zip archive: {e}")))?;
@@ -261,13 +262,22 @@ fn zip_listing<R: Read + Seek>(
         listed
             .push(Listing { index, member: Member { name, kind, size, hash: None, data: None, link: None } });
     }
+    // The whole archive obeys the ratio bound too, as a tar.gz does: members kept just under
+    // the per-member floor (or sharing one compressed stream) add up to gigabytes otherwise.
+    if declared_total > limits.ratio_floor && declared_total / compressed.max(1) > limits.ratio {
+        return Err(bomb(format!(
+            "the members declare {declared_total} bytes in a {compressed}-byte file ({}:1)",
+            declared_total / compressed.max(1)
+        )));
+    }
     // `ZipArchive` keeps one entry per name (the last, as Python's zipfile reads it); the
     // central directory itself tells how many there really were.
     let mut seen = HashSet::new();
     for name in &all_names {
-        if !seen.insert(name.as_str()) {
+        if !seen.insert(name.as_slice()) {
             archive.problems.push(
-                Problem::error("A005", "the name appears more than once in the archive").at(name.clone()),
+                Problem::error("A005", "the name appears more than once in the archive")
+                    .at(String::from_utf8_lossy(name)),
             );
         }
     }
@@ -313,7 +323,7 @@ fn finish_zip(archive: &mut Archive, listed: Vec<Listing>, results: Vec<Content>
 }
 
 /// Every name in the central directory, duplicates included (plain or zip64 end records).
-fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<String>> {
+fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Vec<u8>>> {
     let len = r.seek(SeekFrom::End(0))?;
     let tail_len = len.min(65_557);
     r.seek(SeekFrom::Start(len - tail_len))?;
@@ -349,16 +359,11 @@ fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<String>>
     let mut names = Vec::new();
     let mut i = 0;
     while i + 46 <= cd.len() && cd[i..].starts_with(&[0x50, 0x4b, 0x01, 0x02]) {
-        let flags = u16_at(&cd, i + 8);
         let (n, e, c) = (u16_at(&cd, i + 28), u16_at(&cd, i + 30), u16_at(&cd, i + 32));
         let raw = cd.get(i + 46..i + 46 + n).ok_or_else(|| io::Error::other("truncated"))?;
-        let name = if flags & 0x800 != 0 {
-            String::from_utf8_lossy(raw).into_owned()
-        } else {
-            // cp437, as Python decodes names without the UTF-8 flag: ASCII is the same.
-            raw.iter().map(|&b| if b.is_ascii() { b as char } else { '\u{fffd}' }).collect()
-        };
-        names.push(name);
+        // Compared as stored: two different cp437 names (no UTF-8 flag) are different names,
+        // even where a lossy decoding would make them equal.
+        names.push(raw.to_vec());
         i += 46 + n + e + c;
     }
     Ok(names)
@@ -410,7 +415,19 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     };
     let entries = tar.entries().map_err(|e| fail(e, limit))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| fail(e, limit))?;
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            // Python's tarfile ends the archive quietly at a corrupt header after the first
+            // (twine then checks what came before): a finding, not a reason to stop checking.
+            Err(e) if !archive.members.is_empty() && is_bad_header(&e) => {
+                archive.problems.push(Problem::error(
+                    "A001",
+                    format!("corrupt tar header after member {}: {e}", archive.members.len()),
+                ));
+                break;
+            }
+            Err(e) => return Err(fail(e, limit)),
+        };
         if archive.members.len() >= limits.members {
             return Err(bomb(format!("more than {} members", limits.members)));
         }
@@ -448,6 +465,13 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
         archive.members.push(member);
     }
     Ok(archive)
+}
+
+/// A header that does not parse (bad checksum, a number field that is no number), as opposed
+/// to data that ends early or a bound exceeded.
+fn is_bad_header(e: &io::Error) -> bool {
+    let text = e.to_string();
+    text.contains("checksum mismatch") || text.contains("numeric field")
 }
 
 /// Every link fails (the rule for untrusted archives); the message says how bad: in a
@@ -554,6 +578,23 @@ mod tests {
     }
 
     #[test]
+    fn distinct_cp437_names_are_not_duplicates() {
+        // `é` and `è` in cp437 (no UTF-8 flag): two names, not one name twice.
+        let z = zip_bytes(&[("demo/X.txt", b"x"), ("demo/Y.txt", b"y")]);
+        let mut patched = z.clone();
+        for (from, to) in [(&b"demo/X.txt"[..], 0x82u8), (&b"demo/Y.txt"[..], 0x8a)] {
+            let mut i = 0;
+            while let Some(at) = patched[i..].windows(from.len()).position(|w| w == from) {
+                patched[i + at + 5] = to;
+                i += at + from.len();
+            }
+        }
+        let a = read_bytes(&patched, Format::Wheel, &Limits::default()).unwrap();
+        assert_eq!(a.members.len(), 2);
+        assert!(a.problems.iter().all(|p| p.code != "A005"), "{:?}", a.problems);
+    }
+
+    #[test]
     fn unsafe_names_are_findings() {
         let z = zip_bytes(&[("/etc/x", b"1"), ("a/../../x", b"2")]);
         let a = read_bytes(&z, Format::Wheel, &Limits::default()).unwrap();
@@ -579,6 +620,34 @@ mod tests {
     }
 
     #[test]
+    fn a_corrupt_header_after_the_first_ends_the_tar_with_a_finding() {
+        let mut tar_bytes = Vec::new();
+        {
+            let mut t = tar::Builder::new(&mut tar_bytes);
+            for name in ["p-1/PKG-INFO", "p-1/b.py"] {
+                let mut h = tar::Header::new_gnu();
+                h.set_size(1);
+                h.set_mode(0o644);
+                h.set_cksum();
+                t.append_data(&mut h, name, &b"x"[..]).unwrap();
+            }
+            t.finish().unwrap();
+        }
+        tar_bytes[1024 + 148..1024 + 156].copy_from_slice(b"0000000\0");
+        let gz = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let a = read_bytes(&gz(&tar_bytes), Format::TarGz, &Limits::default()).unwrap();
+        assert_eq!(a.members.len(), 1);
+        assert_eq!(a.problems.iter().map(|p| p.code).collect::<Vec<_>>(), ["A001"]);
+        // A corrupt first header is no archive at all (tarfile raises ReadError).
+        tar_bytes[148..156].copy_from_slice(b"0000000\0");
+        assert_eq!(read_bytes(&gz(&tar_bytes), Format::TarGz, &Limits::default()).unwrap_err().code, "A001");
+    }
+
+    #[test]
     fn bombs_are_refused() {
         let zeros = vec![0u8; 4 << 20];
         let z = zip_bytes(&[("big.bin", &zeros)]);
@@ -600,5 +669,13 @@ mod tests {
         let tgz = gz.finish().unwrap();
         assert_eq!(read_bytes(&tgz, Format::TarGz, &tight).unwrap_err().code, "A006");
         assert!(read_bytes(&tgz, Format::TarGz, &Limits::default()).is_ok());
+
+        // Many members each under the floor still add up past the ratio bound.
+        let half = vec![0u8; 512 << 10];
+        let names: Vec<String> = (0..8).map(|i| format!("z{i}.bin")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &half[..])).collect();
+        let z = zip_bytes(&entries);
+        assert_eq!(read_bytes(&z, Format::Wheel, &tight).unwrap_err().code, "A006");
+        assert!(read_bytes(&z, Format::Wheel, &Limits::default()).is_ok());
     }
 }

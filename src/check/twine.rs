@@ -191,7 +191,9 @@ fn email_compat(text: &str) -> Cow<'_, str> {
         } else if header || line.starts_with("From ") {
             changed = true;
         } else {
-            out.push('\n');
+            // The blank line that starts the body; after a lone `\r` a `\n` alone would merge
+            // with it into one `\r\n` line ending and the body would be lost.
+            out.push_str(if out.ends_with('\r') { "\n\n" } else { "\n" });
             out.push_str(rest);
             return Cow::Owned(out);
         }
@@ -272,6 +274,11 @@ mod tests {
         let t = "Metadata-Version: 2.1\n\nbody\n";
         assert!(matches!(email_compat(t), Cow::Borrowed(_)));
         assert_eq!(email_compat(" lead\nName: a\n"), "Name: a\n");
+        // CR-only line endings: a `\r` in a Summary ends the header block as a `\n` does.
+        let t = "Metadata-Version: 2.1\rSummary: a\rb\rName: x\r";
+        let parsed = crate::metadata::parse_headers(&email_compat(t)).unwrap();
+        assert_eq!(parsed.headers.len(), 2);
+        assert_eq!(parsed.body.as_deref(), Some("b\rName: x\r"));
     }
 
     fn wheel(members: &[(&str, &str)]) -> Archive {
