@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileEntry, Selection};
 use crate::error::Result;
 use crate::metadata::Metadata;
-use crate::project::Project;
+use crate::project::{CheckLevel, Project};
 use crate::{pyproject, version};
 
 /// Everything the archive writers need, computed once.
@@ -27,10 +27,15 @@ pub struct Build {
     pub version: Version,
     /// Core metadata.
     pub metadata: Metadata,
-    /// Stamped bytes by project-relative path.
-    pub stamps: BTreeMap<String, Vec<u8>>,
+    /// Stamped stamp targets by project-relative path (only those whose text changes).
+    pub stamps: BTreeMap<String, version::Stamp>,
+    /// The source tree's stamp targets against the version they should hold.
+    pub tree: version::TreeCheck,
     /// Timestamps for the archives.
     pub repro: Reproducible,
+    /// What `cartwheel check` on each written artifact does (`[tool.cartwheel] check`, or the
+    /// `check` config setting).
+    pub check: CheckLevel,
 }
 
 /// What one writer produced.
@@ -61,6 +66,13 @@ impl Staged {
     /// Wrap a finished temporary file holding `files` members.
     pub fn new(out: crate::archive::AtomicOutput, files: usize) -> Self {
         Self { out, files }
+    }
+
+    /// Run `cartwheel check` on the written temporary file, under its final name.
+    pub fn check(&self, level: CheckLevel) -> Result<()> {
+        let name =
+            self.out.target().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        crate::check::at_build(self.out.path(), &name, level)
     }
 
     /// Give the artifact its final name.
@@ -188,13 +200,38 @@ impl Build {
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
-        let version = version::resolve(&project, &selection)?.value;
+        let resolved = version::resolve(&project, &selection, warnings)?;
+        let tree = version::TreeCheck::new(&project, &selection, &resolved)?;
+        let version = resolved.version.value;
         let license_paths: Vec<String> =
             selection.license_files.iter().map(|f| f.archive_path.clone()).collect();
         let metadata = Metadata::from_project(&project, &version, &license_paths)?;
-        let stamps = version::stamps(&project, &selection, &version, warnings)?;
+        let stamps = version::stamp::plan(&project, &selection, &version, &mut |rel| {
+            version::stamp::read_rel(&project, rel)
+        })?
+        .into_iter()
+        .map(|s| (s.path.clone(), s))
+        .collect();
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
-        Ok(Self { project, selection, version, metadata, stamps, repro })
+        let check = project.tool.check;
+        Ok(Self { project, selection, version, metadata, stamps, tree, repro, check })
+    }
+
+    /// Check a staged artifact, then give it its final name: nothing failing the check lands.
+    pub fn persist(&self, staged: Staged) -> Result<Artifact> {
+        staged.check(self.check)?;
+        staged.persist()
+    }
+
+    /// Warnings for the stamp targets out of step in the source tree (`TreeCheck`): stamped
+    /// in the artifacts, or, for an editable install (which imports the source tree), left
+    /// stale.
+    pub fn stamp_warnings(&self, editable: bool) -> Vec<Diagnostic> {
+        if editable {
+            return self.tree.stale.iter().flat_map(|s| s.warnings(true)).collect();
+        }
+        let stale = |path: &str| self.tree.stale.iter().any(|s| s.path == path);
+        self.stamps.values().filter(|s| stale(&s.path)).flat_map(|s| s.warnings(false)).collect()
     }
 
     /// `entries` minus files inside `out_dir`: with `-o out` inside a project that is not a git
@@ -215,7 +252,7 @@ impl Build {
             .map(|e| Blob {
                 path: format!("{prefix}{}", e.archive_path),
                 content: match self.stamps.get(&e.rel_path) {
-                    Some(bytes) => Content::Bytes(bytes.clone()),
+                    Some(stamp) => Content::Bytes(stamp.new.clone().into_bytes()),
                     None => Content::File(e.source.clone()),
                 },
                 executable: e.executable,

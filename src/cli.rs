@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::build::{Artifact, Build, Staged};
 use crate::diagnostic::Diagnostic;
+use crate::version::bump::{Options as BumpOptions, Part};
 
 /// cartwheel: fast, correct wheels and sdists for pure-Python projects.
 #[derive(Debug, Parser)]
@@ -32,12 +33,71 @@ enum Command {
         #[arg(long)]
         sdist: bool,
     },
+    /// Check wheels and sdists: the `twine check` verdict and PyPI's upload rules.
+    Check {
+        /// Distribution files, folders (walked) or glob patterns.
+        #[arg(required = true)]
+        dists: Vec<String>,
+        /// Warnings fail too.
+        #[arg(long)]
+        strict: bool,
+        /// Give exactly another tool's verdict instead of cartwheel's fuller one.
+        #[arg(long, value_enum)]
+        compat: Option<Compat>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Print the project's version.
     Version {
         /// Project folder (holding pyproject.toml).
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Fail (exit 1, with a diff per file) when a stamp target in the source tree
+        /// disagrees with the version.
+        #[arg(long)]
+        check: bool,
     },
+    /// Move the version on and record it: the version source, the stamp targets and the
+    /// changelog, all or nothing.
+    Bump {
+        /// major, minor, patch, alpha, beta, rc, pre, post, dev, release, or a version (2.0.0rc1).
+        part: String,
+        /// Project folder (holding pyproject.toml).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Allow a version lower than the current one.
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// Print the diff of every file it would change; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave the changelog alone.
+        #[arg(long)]
+        no_changelog: bool,
+        /// Commit the changed files (the git work tree must be clean).
+        #[arg(long)]
+        commit: bool,
+        /// Create the annotated tag vX.Y.Z (committing the changed files first).
+        #[arg(long)]
+        tag: bool,
+    },
+}
+
+/// `--compat` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Compat {
+    /// `twine check` (twine 7).
+    Twine,
+}
+
+/// `--format` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputFormat {
+    /// One `Checking FILE: VERDICT` block per file.
+    Text,
+    /// A JSON array of reports (schema in docs/check.md).
+    Json,
 }
 
 /// Exit status for a failed command.
@@ -56,17 +116,27 @@ pub fn run(args: Vec<String>) -> i32 {
         Command::Build { path, out_dir, wheel, sdist } => {
             let out_dir = out_dir.unwrap_or_else(|| path.join("dist"));
             let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
-            build(&path, &out_dir, wheel, sdist)
+            build(&path, &out_dir, wheel, sdist).map(|()| 0)
         }
-        Command::Version { path } => {
-            let mut warnings = Vec::new();
-            let build = Build::prepare(&path, &mut warnings);
-            print_warnings(&warnings);
-            build.map(|b| say_out(&b.version.to_string()))
+        Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
+        Command::Version { path, check } => version(&path, check),
+        Command::Bump { part, path, allow_downgrade, dry_run, no_changelog, commit, tag } => {
+            match part.parse::<Part>() {
+                Ok(parsed) => {
+                    let opts =
+                        BumpOptions { part: parsed, allow_downgrade, dry_run, no_changelog, commit, tag };
+                    let written = match &opts.part {
+                        Part::Exact(_) => part.as_str(),
+                        _ => "",
+                    };
+                    bump(&path, &opts, written)
+                }
+                Err(msg) => Err(Diagnostic::error(msg).into()),
+            }
         }
     };
     match result {
-        Ok(()) => 0,
+        Ok(status) => status,
         Err(e) => {
             say(&e.to_diagnostic().to_string());
             FAILURE
@@ -77,6 +147,9 @@ pub fn run(args: Vec<String>) -> i32 {
 fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result<()> {
     let mut warnings = Vec::new();
     let build = Build::prepare(path, &mut warnings);
+    if let Ok(b) = &build {
+        warnings.extend(b.stamp_warnings(false));
+    }
     print_warnings(&warnings);
     let build = build?;
     // All or nothing: both artifacts are written to temporary files first and only renamed
@@ -91,11 +164,126 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     } else if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
+    // Both artifacts are checked at once: the check reads each file back whole.
+    {
+        use rayon::prelude::*;
+        staged.par_iter().try_for_each(|s| s.check(build.check))?;
+    }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }
     Ok(())
+}
+
+fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputFormat) -> i32 {
+    use crate::check::{self, Level, Options};
+    let files = match check::inputs::expand(dists) {
+        Ok(files) => files,
+        Err(why) => {
+            say(&format!("error: {why}"));
+            return FAILURE;
+        }
+    };
+    if files.is_empty() {
+        // Only signatures / attestations were named: twine says so and succeeds.
+        say("warning: no files to check");
+    }
+    let level = if compat == Some(Compat::Twine) { Level::Twine } else { Level::Full };
+    let options = Options { level, strict, ..Options::default() };
+    let mut reports = Vec::new();
+    for path in &files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut report = check::check_file(path, &name, &options);
+        report.file = path.display().to_string();
+        if format == OutputFormat::Text {
+            say_out(check::report::text(&report).trim_end());
+        }
+        reports.push(report);
+    }
+    if format == OutputFormat::Json {
+        say_out(&check::report::json(&reports));
+    }
+    if reports.iter().any(|r| r.failed()) {
+        FAILURE
+    } else {
+        0
+    }
+}
+
+/// `cartwheel version [--check]`: the version on stdout; with `--check`, status 1 and a diff
+/// per stamp target in the source tree that disagrees with the version it should hold (for
+/// source = "git", the nearest tag's).
+fn version(path: &Path, check: bool) -> crate::Result<i32> {
+    let mut warnings = Vec::new();
+    let build = Build::prepare(path, &mut warnings);
+    print_warnings(&warnings);
+    let build = build?;
+    say_out(&build.version.to_string());
+    let tree = &build.tree;
+    if !check || tree.stale.is_empty() {
+        return Ok(0);
+    }
+    for stamp in &tree.stale {
+        let file = crate::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
+        let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
+        let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
+        let (line, col) = file.line_col(first);
+        let verb = if names.len() == 1 { "disagrees" } else { "disagree" };
+        say(&format!(
+            "error: {}:{line}:{col}: `{}` {verb} with the version {}\n{}",
+            stamp.shown.display(),
+            names.join("` and `"),
+            tree.expected,
+            stamp.diff().trim_end()
+        ));
+    }
+    let from_tag = match &tree.tag {
+        Some(t) => format!(" (of tag `{t}`, the release this tree was last bumped to)"),
+        None => String::new(),
+    };
+    say(&format!(
+        "{} stamp target(s) out of step with the version {}{from_tag}: edit them to match; `cartwheel bump` keeps them in step from then on",
+        tree.stale.len(),
+        tree.expected
+    ));
+    Ok(FAILURE)
+}
+
+/// `cartwheel bump`: diffs on stdout for a dry run, else the new version on stdout and a
+/// summary on stderr.
+fn bump(path: &Path, opts: &BumpOptions, written: &str) -> crate::Result<i32> {
+    let mut warnings = Vec::new();
+    if let Part::Exact(v) = &opts.part {
+        if v.to_string() != written {
+            warnings.push(Diagnostic::warning(format!("version `{written}` is normalised to `{v}`")));
+        }
+    }
+    let outcome = crate::version::bump::run(path, opts, &mut warnings);
+    print_warnings(&warnings);
+    let done = outcome?;
+    let plan = &done.plan;
+    let files: Vec<&str> = plan.edits.iter().map(|e| e.rel.as_str()).collect();
+    let list = if files.is_empty() { "no file".to_string() } else { files.join(", ") };
+    if opts.dry_run {
+        say_out(plan.diff().trim_end());
+        say(&format!("Would bump {} ({list}); dry run, nothing written", plan.change(true)));
+        return Ok(0);
+    }
+    say(&format!("Bumped {} ({list})", plan.change(true)));
+    if done.committed {
+        say("Committed the change");
+    }
+    match &plan.tag {
+        Some(t) => say(&format!("Tagged {t}")),
+        None if done.git_source => say(&format!(
+            "The version comes from git tags: tag the release (`git tag -a v{0} -m v{0}`, or `--tag`) to make it {0}",
+            plan.new
+        )),
+        None => {}
+    }
+    say_out(&plan.new.to_string());
+    Ok(0)
 }
 
 /// Print warnings to stderr.

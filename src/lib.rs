@@ -9,11 +9,14 @@
 
 pub mod archive;
 pub mod build;
+pub mod changelog;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
 pub mod editable;
 pub mod error;
+pub mod git;
 pub mod metadata;
 pub mod names;
 pub mod one_pass;

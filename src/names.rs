@@ -57,9 +57,24 @@ pub fn check_nesting(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Refuse a requirement whose name ends in `.`, `-` or `_` followed by more text (`foo-==1`):
+/// pep508_rs 0.9 panics on it instead of returning an error.
+pub fn check_name_end(text: &str) -> Result<(), String> {
+    let rest = text.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    if name.ends_with(['.', '-', '_']) {
+        return Err(format!("the name `{name}` must end with a letter or digit"));
+    }
+    Ok(())
+}
+
 /// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
 pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
     check_nesting(text)?;
+    check_name_end(text)?;
     text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| e.to_string())
 }
 
@@ -286,6 +301,9 @@ mod tests {
         let deep = format!("a ; {}python_version > '3'{}", "(".repeat(5000), ")".repeat(5000));
         assert!(parse_requirement(&deep).unwrap_err().contains("nested 5000 deep"));
         assert!(parse_requirement("a ; ((python_version > '3'))").is_ok());
+        for bad in ["foo-==1", "foo. >=1", "foo_[x]", "foo-; python_version > '3'", "  a.@ https://x.org"] {
+            assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
+        }
     }
 
     #[test]

@@ -100,11 +100,19 @@ pub struct VersionConfig {
     pub stamp: Option<Vec<Located<String>>>,
     /// Changelog file for `cartwheel bump`.
     pub changelog: Option<Located<String>>,
+    /// The key that chose `source`, and its span, for errors about the source: `source` as
+    /// written, else `"version"` in `project.dynamic` (module) or `project.version`.
+    pub chosen_by: Located<&'static str>,
 }
 
 impl Default for VersionConfig {
     fn default() -> Self {
-        Self { source: VersionSource::Pyproject, stamp: None, changelog: None }
+        Self {
+            source: VersionSource::Pyproject,
+            stamp: None,
+            changelog: None,
+            chosen_by: Located::new("project.version", None),
+        }
     }
 }
 
@@ -188,5 +196,11 @@ impl Project {
     /// An error pointing at a span of pyproject.toml.
     pub fn error_at(&self, message: impl Into<String>, span: Option<Range<usize>>) -> Diagnostic {
         Diagnostic::error(message).at(&self.source, span)
+    }
+
+    /// An error about the version source, pointing at the key that chose it.
+    pub fn version_source_error(&self, message: impl Into<String>) -> Diagnostic {
+        let by = &self.tool.version.chosen_by;
+        self.error_at(message, by.span.clone()).key(by.value)
     }
 }

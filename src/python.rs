@@ -13,6 +13,7 @@ use pyo3::types::PyDict;
 
 use crate::build::Build;
 use crate::cli::print_warnings;
+use crate::project::CheckLevel;
 
 // Registered under `cartwheel` (where users import it from) so tracebacks name it right and
 // pickle can find it again.
@@ -41,11 +42,45 @@ fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
     }
 }
 
-fn prepare() -> crate::Result<Build> {
+/// Prepare the build in the working directory, printing its warnings; `editable` words the
+/// stale-stamp warnings for an install that imports the source tree.
+fn prepare(editable: bool) -> crate::Result<Build> {
     let mut warnings = Vec::new();
     let build = Build::prepare(Path::new("."), &mut warnings);
+    if let Ok(b) = &build {
+        warnings.extend(b.stamp_warnings(editable));
+    }
     print_warnings(&warnings);
     build
+}
+
+/// The `check` config setting (`python -m build -C check=warn`), overriding
+/// `[tool.cartwheel] check`; other settings are not cartwheel's and are ignored.
+fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option<CheckLevel>> {
+    let Some(value) = config_settings.map(|c| c.get_item("check")).transpose()?.flatten() else {
+        return Ok(None);
+    };
+    let text: String = value.extract().map_err(|_| {
+        CartwheelError::new_err("config setting `check` must be a string: \"error\", \"warn\" or \"off\"")
+    })?;
+    match text.as_str() {
+        "error" => Ok(Some(CheckLevel::Error)),
+        "warn" => Ok(Some(CheckLevel::Warn)),
+        "off" => Ok(Some(CheckLevel::Off)),
+        other => Err(CartwheelError::new_err(format!(
+            "config setting `check = \"{other}\"`: expected \"error\", \"warn\" or \"off\""
+        ))),
+    }
+}
+
+/// Prepare the build with the config settings applied.
+fn prepare_with(config_settings: Option<&Bound<'_, PyDict>>, editable: bool) -> PyResult<Build> {
+    let check = check_setting(config_settings)?;
+    let mut build = guarded(|| prepare(editable))?;
+    if let Some(level) = check {
+        build.check = level;
+    }
+    Ok(build)
 }
 
 /// PEP 517 `build_wheel`.
@@ -56,16 +91,16 @@ fn build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    let build = prepare_with(config_settings.as_ref(), false)?;
+    guarded(|| Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
 }
 
 /// PEP 517 `build_sdist`.
 #[pyfunction]
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
-    let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_sdist(&sdist_directory)?.file_name()))
+    let build = prepare_with(config_settings.as_ref(), false)?;
+    guarded(|| Ok(build.write_sdist(&sdist_directory)?.file_name()))
 }
 
 /// PEP 660 `build_editable`.
@@ -76,8 +111,8 @@ fn build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let _ = config_settings;
-    guarded(|| Ok(prepare()?.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    let build = prepare_with(config_settings.as_ref(), true)?;
+    guarded(|| Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
 }
 
 /// PEP 517 `prepare_metadata_for_build_wheel`.
@@ -88,7 +123,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -99,7 +134,7 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare()?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.

@@ -17,7 +17,7 @@ impl Build {
 
     /// Write the sdist into `out_dir`.
     pub fn write_sdist(&self, out_dir: &Path) -> Result<Artifact> {
-        self.stage_sdist(out_dir)?.persist()
+        self.persist(self.stage_sdist(out_dir)?)
     }
 
     /// Write the sdist to a temporary file in `out_dir`, to be persisted by the caller.

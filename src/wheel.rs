@@ -59,7 +59,7 @@ impl Build {
     /// Write the wheel into `out_dir`. With a `metadata_directory` from
     /// `prepare_metadata_for_build_wheel`, its METADATA must equal this build's (PEP 517).
     pub fn write_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
-        self.stage_wheel(out_dir, metadata_directory)?.persist()
+        self.persist(self.stage_wheel(out_dir, metadata_directory)?)
     }
 
     /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
@@ -86,7 +86,7 @@ impl Build {
 
     /// Write a PEP 660 editable wheel into `out_dir`.
     pub fn write_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Artifact> {
-        self.stage_editable(out_dir, metadata_directory)?.persist()
+        self.persist(self.stage_editable(out_dir, metadata_directory)?)
     }
 
     fn stage_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {

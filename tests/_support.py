@@ -25,6 +25,8 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 BROKEN = FIXTURES / "broken"
+# A `source = "git"` project template, not in FIXTURE_LIST: the tests make it a repository.
+GIT_VERSION = FIXTURES / "git_version"
 
 
 # --------------------------------------------------------------------------- processes
@@ -217,6 +219,32 @@ class Sdist:
 
 def parse_record(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
+
+
+# --------------------------------------------------------------------------- git
+
+# Git isolated from the machine's configuration, with a fixed identity and no signing.
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+}
+
+
+def git(tree: Path, *args: str, check: bool = True) -> str:
+    """`git ARGS` in `tree` (isolated config); stdout, stripped."""
+    return run(["git", "-c", "init.defaultBranch=main", *args], cwd=tree, env=GIT_ENV, check=check).stdout.strip()
+
+
+def git_repo(tree: Path, message: str = "init") -> Path:
+    """Make `tree` a repository with everything in it committed."""
+    git(tree, "init", "-q")
+    git(tree, "add", "-A")
+    git(tree, "commit", "-q", "-m", message)
+    return tree
 
 
 # --------------------------------------------------------------------------- fixtures registry

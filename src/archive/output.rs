@@ -35,6 +35,11 @@ impl AtomicOutput {
         Ok(self.temp.reopen()?)
     }
 
+    /// The temporary file being written.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
     /// The final path.
     pub fn target(&self) -> &Path {
         &self.target

@@ -90,10 +90,7 @@ pub(super) fn in_git_work_tree(root: &Path) -> bool {
 }
 
 fn git(root: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    // Set by git hooks; they would point git at another repository than the project's.
-    cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env_remove("GIT_INDEX_FILE").arg("-C").arg(root);
-    cmd
+    crate::git::command(root)
 }
 
 /// The tracked files under `root`, those of checked-out submodules included, minus deleted

@@ -13,6 +13,7 @@ use crate::project::{License, Project};
 
 mod parse;
 mod render;
+mod strict;
 
 pub use parse::{check_content_type, parse_headers, RawHeader, RawHeaders};
 pub use render::{entry_points_txt, format_address, format_requirement};
@@ -745,6 +746,75 @@ mod tests {
             License-Expression: (mit or apache-2.0) AND gpl-2.0-or-later WITH classpath-exception-2.0 \
             AND LicenseRef-Acme-1.0\n";
         Metadata::parse(ok).unwrap();
+    }
+
+    /// Inputs where packaging (what twine validates with) decides differently than a careful
+    /// reading of the specs would: each was found comparing with `twine check`.
+    #[test]
+    fn parse_agrees_with_packaging_on_edge_cases() {
+        let v24 = |field: &str| format!("Metadata-Version: 2.4\nName: a\nVersion: 1\n{field}\n");
+        let ok = |text: String| {
+            if let Err(e) = Metadata::parse(&text) {
+                panic!("{text:?}: {e}");
+            }
+        };
+        let bad = |text: String| assert!(Metadata::parse(&text).is_err(), "{text:?} passed");
+        let ok_metadata = |text: String| Metadata::parse(&text).unwrap();
+        ok(v24("License-Expression: GPL-2.0+"));
+        ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
+        ok(v24("License-Expression: GPL-3.0-or-later+"));
+        ok(v24("License-Expression: MIT+"));
+        bad(v24("License-Expression: MIT OR"));
+        // License-File: what `PureWindowsPath(path).as_posix()` gives back unchanged.
+        ok(v24("License-File: C:LICENSE"));
+        ok(v24("License-File: LICENSES/MIT.txt"));
+        for path in ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"] {
+            bad(v24(&format!("License-File: {path}")));
+        }
+        let v25 = |field: &str| format!("Metadata-Version: 2.5\nName: a\nVersion: 1\n{field}\n");
+        ok(v25("Import-Name: "));
+        ok(v25("Import-Name: a.b;  private"));
+        ok(v25("Import-Name: match"));
+        bad(v25("Import-Name: class"));
+        bad(v25("Import-Name: a.None"));
+        bad(v25("Import-Name: a; public"));
+        bad(v25("Import-Name: a; private "));
+        bad(v25("Import-Namespace: "));
+        // Description-Content-Type parameters, as Python's email parser reads them.
+        let dct = |value: &str| crate::metadata::check_content_type(value);
+        for value in [
+            "text/plain;",
+            "text/plain ;",
+            "text/plain;charset=utf-8;",
+            "text/plain; charset=utf-8 (comment)",
+            "text/plain; a=\"x;y\"",
+            "text/plain; a=é",
+            "text/plain; x*0=a; x*1=b",
+            "text/plain; charset*=utf-8''utf-8",
+            "text/markdown; variant=\"GFM\"",
+            "text/markdown; variant=GFM ; charset=utf-8",
+            "text/plain;\tcharset=utf-8",
+        ] {
+            assert_eq!(dct(value), Ok(()), "{value:?}");
+        }
+        for value in [
+            "text/plain;; charset=utf-8",
+            "text/plain; ;",
+            "text/plain; foo",
+            "text/plain; foo=",
+            "text/plain; =x",
+            "text/plain; a=b c",
+            "text/plain; a=\"b",
+            "text/plain; a*=x",
+            "text/plain; foo bar=baz",
+            "text/plain; a=\u{7f}",
+            "text/markdown; variant*=utf-8''gfm",
+            "text/plain; charset=\"utf-8\" x",
+        ] {
+            assert!(dct(value).is_err(), "{value:?} passed");
+        }
+        let purl = ok_metadata(v24("Project-URL: https://example.org"));
+        assert_eq!(purl.project_urls["https://example.org"], "");
     }
 
     #[test]

@@ -243,7 +243,11 @@ impl Metadata {
         m.requires = take("requires");
         m.provides = take("provides");
         m.obsoletes = take("obsoletes");
+        // One empty Import-Name says "no import names" (PEP 794).
         m.import_names = take("import-name");
+        if m.import_names == [""] {
+            m.import_names.clear();
+        }
         m.import_namespaces = take("import-namespace");
         let project_urls = take("project-url");
 
@@ -271,16 +275,14 @@ impl Metadata {
         };
 
         for pair in project_urls {
-            match pair.split_once(',') {
-                Some((label, url)) => {
-                    let label = label.trim().to_string();
-                    if m.project_urls.contains_key(&label) {
-                        problems.push(format!("`Project-URL` label `{label}` given twice"));
-                    }
-                    m.project_urls.insert(label, url.trim().to_string());
-                }
-                None => problems.push(format!("`Project-URL: {pair}` is not a `label, URL` pair")),
+            // packaging: `label, _, url = pair.partition(",")`, so no comma is a label with an
+            // empty URL (PyPI's URL rule reports it).
+            let (label, url) = pair.split_once(',').unwrap_or((&pair, ""));
+            let label = label.trim().to_string();
+            if m.project_urls.contains_key(&label) {
+                problems.push(format!("`Project-URL` label `{label}` given twice"));
             }
+            m.project_urls.insert(label, url.trim().to_string());
         }
 
         validate(&m, &mut problems);
@@ -320,14 +322,26 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
             problems.push(format!("`Provides-Extra: {extra}` is not a valid name"));
         }
     }
+    // packaging's grammar decides (pep440_rs / pep508_rs are more lenient); their messages
+    // explain when they have one.
     if let Some(spec) = &m.requires_python {
-        if let Err(e) = VersionSpecifiers::from_str(spec) {
-            problems.push(format!("`Requires-Python: {spec}` is invalid: {e}"));
+        if !super::strict::specifier_set(spec) {
+            let why = VersionSpecifiers::from_str(spec).err().map(|e| e.to_string());
+            problems.push(format!(
+                "`Requires-Python: {spec}` is invalid: {}",
+                why.unwrap_or_else(|| "not a PEP 440 specifier set as packaging reads it".into())
+            ));
         }
     }
     for req in &m.requires_dist {
-        if let Err(e) = crate::names::parse_requirement(req) {
-            problems.push(format!("`Requires-Dist: {req}` is invalid: {e}"));
+        if let Err(why) = crate::names::check_nesting(req) {
+            problems.push(format!("`Requires-Dist: {req}` is invalid: {why}"));
+        } else if !super::strict::requirement(req) {
+            let why = crate::names::parse_requirement(req).err();
+            problems.push(format!(
+                "`Requires-Dist: {req}` is invalid: {}",
+                why.unwrap_or_else(|| "not a PEP 508 requirement as packaging reads it".into())
+            ));
         }
     }
     if let Some(expr) = &m.license_expression {
@@ -336,24 +350,65 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
         }
     }
     for path in &m.license_files {
-        let absolute =
-            path.starts_with(['/', '\\']) || path.as_bytes().get(1) == Some(&b':') || path.is_empty();
-        if absolute || path.split('/').any(|p| p == "..") || path.contains(['*', '\\']) {
+        if path.contains("..")
+            || path.contains('*')
+            || windows_as_posix(path).as_deref() != Some(path.as_str())
+        {
             problems.push(format!("`License-File: {path}` must be a relative `/` path without `..` or `*`"));
         }
     }
     for name in m.import_names.iter().chain(&m.import_namespaces) {
-        let dotted =
-            name.strip_suffix("; private").or_else(|| name.strip_suffix(";private")).unwrap_or(name).trim();
-        let ident = |p: &str| {
-            let mut c = p.chars();
-            c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
-                && c.all(|c| c == '_' || c.is_alphanumeric())
-        };
-        if !dotted.split('.').all(ident) {
-            problems.push(format!("`{name}` is not a valid import name"));
+        if let Err(why) = check_import_name(name) {
+            problems.push(format!("`{name}` is not a valid import name: {why}"));
         }
     }
+}
+
+/// Python's hard keywords (`keyword.kwlist`): never an import name.
+const PYTHON_KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// packaging's Import-Name / Import-Namespace rule: dotted identifiers, no keyword, and only
+/// `; private` after a semicolon.
+fn check_import_name(value: &str) -> Result<(), String> {
+    let (name, private) = match value.split_once(';') {
+        Some((name, private)) => (name, Some(private)),
+        None => (value, None),
+    };
+    for part in name.trim_end().split('.') {
+        let mut c = part.chars();
+        let ident = c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
+            && c.all(|c| c == '_' || c.is_alphanumeric());
+        if !ident {
+            return Err(format!("`{part}` is not an identifier"));
+        }
+        if PYTHON_KEYWORDS.contains(&part) {
+            return Err(format!("`{part}` is a keyword"));
+        }
+    }
+    match private {
+        Some(p) if p.trim_start() != "private" => Err("the only option is `private`".into()),
+        _ => Ok(()),
+    }
+}
+
+/// `PureWindowsPath(path).as_posix()`, or `None` when the path is absolute in the POSIX or
+/// Windows sense: packaging takes a License-File only when this gives the path back unchanged
+/// (so `./x`, `a//b`, `dir/` and `C:/x` fail, a drive-relative `C:x` passes).
+fn windows_as_posix(path: &str) -> Option<String> {
+    let slashed = path.replace('\\', "/");
+    let bytes = slashed.as_bytes();
+    let drive = if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' { 2 } else { 0 };
+    let rest = &slashed[drive..];
+    if path.starts_with('/') || rest.starts_with('/') {
+        return None;
+    }
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let out = format!("{}{}", &slashed[..drive], parts.join("/"));
+    Some(if out.is_empty() { ".".into() } else { out })
 }
 
 /// packaging's Description-Content-Type rules.
@@ -362,29 +417,171 @@ pub fn check_content_type(value: &str) -> Result<(), String> {
     if value.contains(['\n', '\r']) {
         return Err("it spans several lines".into());
     }
-    let mut parts = value.split(';');
-    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !matches!(mime.as_str(), "text/plain" | "text/x-rst" | "text/markdown") {
         return Err("the type must be text/plain, text/x-rst or text/markdown".into());
     }
-    for param in parts {
-        let param = param.trim();
-        if param.is_empty() {
-            continue;
-        }
-        let Some((key, val)) = param.split_once('=') else {
-            return Err(format!("`{param}` is not a `key=value` parameter"));
-        };
-        let val = val.trim().trim_matches('"');
-        match key.trim().to_ascii_lowercase().as_str() {
+    let rest = value.split_once(';').map(|(_, rest)| rest).unwrap_or("");
+    for (key, val) in content_type_params(rest)? {
+        match key.as_str() {
             "charset" if !val.eq_ignore_ascii_case("utf-8") => return Err("the charset must be UTF-8".into()),
-            "variant" if mime == "text/markdown" && !matches!(val, "GFM" | "CommonMark") => {
+            "variant" if mime == "text/markdown" && !matches!(val.as_str(), "GFM" | "CommonMark") => {
                 return Err("the Markdown variant must be `GFM` or `CommonMark`".into())
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The parameters after a content type's first `;`, as `(lower-case name, value)`, parsed as
+/// Python's email header parser does it: any defect it records makes packaging refuse the
+/// content type (an empty entry between `;`s, a name without `=value`, text after a value, an
+/// unterminated quoted string, an RFC 2231 `name*=` without `charset''`, control characters).
+fn content_type_params(rest: &str) -> Result<Vec<(String, String)>, String> {
+    if rest.chars().any(|c| (c.is_ascii_control() && c != '\t') || c == '\u{7f}') {
+        return Err("a control character in the parameters".into());
+    }
+    // Split on `;` outside quoted strings and comments.
+    let mut segments = vec![String::new()];
+    let (mut quoted, mut escaped, mut depth) = (false, false, 0u32);
+    for c in rest.chars() {
+        let last = segments.last_mut().expect("one segment");
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted || depth > 0 => escaped = true,
+            '"' if depth == 0 => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth > 0 => depth -= 1,
+            ';' if !quoted && depth == 0 => {
+                segments.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        last.push(c);
+    }
+    let count = segments.len();
+    let mut out = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let segment = skip_cfws(segment);
+        if segment.is_empty() {
+            if i + 1 == count {
+                break;
+            }
+            return Err("a parameter entry with no content".into());
+        }
+        let Some((key, value)) = segment.split_once('=') else {
+            return Err(format!("parameter `{segment}` has no value"));
+        };
+        let key = key.trim_end();
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| !c.is_ascii() || c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+        };
+        if !token(key) {
+            return Err(format!("`{key}` is not a parameter name"));
+        }
+        let value = skip_cfws(value);
+        let (text, after) = if let Some(inner) = value.strip_prefix('"') {
+            let mut text = String::new();
+            let mut chars = inner.char_indices();
+            let mut end = None;
+            while let Some((j, c)) = chars.next() {
+                match c {
+                    '\\' => text.extend(chars.next().map(|(_, c)| c)),
+                    '"' => {
+                        end = Some(j + 1);
+                        break;
+                    }
+                    _ => text.push(c),
+                }
+            }
+            let Some(end) = end else { return Err("the header ends inside a quoted string".into()) };
+            (text, &inner[end..])
+        } else {
+            let end = value.find(|c: char| c.is_whitespace() || c == '(').unwrap_or(value.len());
+            if !token(&value[..end]) {
+                return Err(format!("parameter `{key}` has no valid value"));
+            }
+            (value[..end].to_string(), &value[end..])
+        };
+        if !skip_cfws(after).is_empty() {
+            return Err(format!("text after the value of parameter `{key}`"));
+        }
+        let lower = key.to_ascii_lowercase();
+        let (name, section) = lower.split_once('*').unwrap_or((&lower, ""));
+        let extended = lower.ends_with('*');
+        let first = matches!(section, "" | "*" | "0" | "0*");
+        let text = if extended && first {
+            // RFC 2231: charset'language'percent-encoded-value.
+            let mut parts = text.splitn(3, '\'');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(_), Some(_), Some(v)) => percent_decode(v),
+                _ => return Err("missing required charset/lang delimiters".into()),
+            }
+        } else if extended {
+            percent_decode(&text)
+        } else {
+            text
+        };
+        match out.iter_mut().find(|(n, _): &&mut (String, String)| n == name).filter(|_| !section.is_empty())
+        {
+            // An RFC 2231 continuation (`name*1`) adds to its first section.
+            Some((_, v)) => v.push_str(&text),
+            None => out.push((name.to_string(), text)),
+        }
+    }
+    Ok(out)
+}
+
+/// `text` without leading blanks and `(comments)`.
+fn skip_cfws(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        let Some(inner) = text.strip_prefix('(') else { return text };
+        let mut depth = 1;
+        let mut escaped = false;
+        let mut end = inner.len();
+        for (i, c) in inner.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        text = &inner[end..];
+    }
+}
+
+/// `%XX` escapes decoded (RFC 2231 values); invalid escapes kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.filter(|_| bytes[i] == b'%').and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An SPDX expression over known ids, matched case-insensitively as packaging does.
@@ -406,10 +603,9 @@ pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
             }
             format!("LicenseRef-{rest}")
         } else {
-            let (id, plus) = match token.strip_suffix('+') {
-                Some(id) => (id, "+"),
-                None => (token, ""),
-            };
+            // packaging takes `+` after any known license id (`GPL-3.0-or-later+` too), which
+            // the spdx grammar refuses: check the id alone.
+            let id = token.strip_suffix('+').unwrap_or(token);
             let license = spdx::identifiers::LICENSES
                 .iter()
                 .find(|(name, _, _)| name.eq_ignore_ascii_case(id))
@@ -419,7 +615,7 @@ pub(crate) fn check_license_expression(expr: &str) -> Result<(), String> {
                 .find(|(name, _)| name.eq_ignore_ascii_case(id))
                 .map(|(name, _)| *name);
             match license.or(exception) {
-                Some(name) => format!("{name}{plus}"),
+                Some(name) => name.to_string(),
                 None => return Err(format!("unknown license `{token}`")),
             }
         };

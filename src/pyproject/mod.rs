@@ -1124,6 +1124,7 @@ fn requirement(cx: &Cx, key: &str, r: &SStr) -> Res<String> {
     let help = "write a PEP 508 requirement such as `requests>=2.28` or `tomli; python_version < \"3.11\"`";
     let text = r.get_ref();
     crate::names::check_nesting(text)
+        .and_then(|()| crate::names::check_name_end(text))
         .map_err(|why| cx.error(key, r.span(), format!("invalid requirement: {why}")).help(help))?;
     match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text) {
         // Validated, but kept as written: pep508_rs's Display rewrites markers
@@ -1448,6 +1449,15 @@ changelog = "CHANGES.md"
         let deep = format!("a ; {}python_version > '3'{}", "(".repeat(3000), ")".repeat(3000));
         let out = err(&format!("dependencies = [\"{deep}\"]\n"));
         has(&out, &["pyproject.toml:4:17: invalid requirement: parentheses nested 3000 deep"]);
+    }
+
+    #[test]
+    fn name_ending_in_a_separator_is_an_error_not_a_crash() {
+        let out = err("dependencies = [\"foo-==1\"]\n");
+        has(
+            &out,
+            &["pyproject.toml:4:17: invalid requirement: the name `foo-` must end with a letter or digit"],
+        );
     }
 
     #[test]

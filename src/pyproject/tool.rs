@@ -286,7 +286,12 @@ fn version_config(
         .transpose()?;
     let changelog =
         v.changelog.as_ref().map(|c| path(cx, &format!("{KEY}.changelog"), c, "changelog")).transpose()?;
-    Ok(VersionConfig { source, stamp, changelog })
+    let chosen_by = match (&v.source, kind) {
+        (Some(s), _) => located("tool.cartwheel.version.source", s.span()),
+        (None, Kind::Module) => Located::new("project.dynamic", version_dynamic),
+        (None, _) => Located::new("project.version", static_version),
+    };
+    Ok(VersionConfig { source, stamp, changelog, chosen_by })
 }
 
 fn regex(cx: &Cx, key: &str, p: &SStr, need_version_group: bool) -> Res<Located<String>> {
@@ -408,6 +413,15 @@ mod tests {
         assert_eq!(p.tool.version.stamp, Some(vec![]));
         let (p, _) = ok(&format!("{DYN}[tool.cartwheel.version]\nsource = \"module\"\n"));
         assert_eq!(p.tool.version.source, VersionSource::Module);
+        // Errors about the source point at what chose it: the key, or `dynamic` by default.
+        let by = &p.tool.version.chosen_by;
+        assert_eq!(
+            (by.value, &p.source.text[by.span.clone().unwrap()]),
+            ("tool.cartwheel.version.source", "\"module\"")
+        );
+        let (p, _) = ok(DYN);
+        let by = &p.tool.version.chosen_by;
+        assert_eq!((by.value, &p.source.text[by.span.clone().unwrap()]), ("project.dynamic", "\"version\""));
     }
 
     #[test]
