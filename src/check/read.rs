@@ -151,21 +151,29 @@ fn bomb(message: impl Into<String>) -> Problem {
     Problem::error("A006", format!("{}: refusing to read further (decompression bomb?)", message.into()))
 }
 
+/// Bytes read from a member at a time; one such buffer per thread, reused for every member
+/// (a fresh zeroed buffer per member cost more than inflating Django's many small files).
+const CHUNK: usize = 64 * 1024;
+
 /// Stream `reader` through sha256 (when `hash`), keeping the bytes when `keep`; at most `limit`
-/// bytes.
+/// bytes; `buf` is scratch space.
 fn consume(
     reader: &mut impl Read,
     limit: u64,
     keep: bool,
     hash: bool,
+    buf: &mut [u8],
 ) -> io::Result<(u64, Option<String>, Option<Vec<u8>>)> {
     let mut hasher = hash.then(Sha256::new);
-    let mut kept = keep.then(Vec::new);
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut kept = keep.then(|| Vec::with_capacity(limit.min(CHUNK as u64) as usize));
     let mut total = 0u64;
     let mut limited = reader.take(limit + 1);
     loop {
-        let n = limited.read(&mut buf)?;
+        let n = match limited.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             break;
         }
@@ -199,13 +207,20 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
             .read_to_end(&mut bytes)
             .map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
         let (mut archive, zip, listed) = zip_listing(io::Cursor::new(&bytes[..]), format, limits)?;
-        let results: Vec<_> =
-            listed.par_iter().map_init(|| zip.clone(), |z, m| read_zip_member(z, m, limits, hash)).collect();
+        let results: Vec<_> = listed
+            .par_iter()
+            .map_init(
+                || (zip.clone(), vec![0u8; CHUNK]),
+                |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
+            )
+            .collect();
         finish_zip(&mut archive, listed, results);
         Ok(archive)
     } else {
         let (mut archive, mut zip, listed) = zip_listing(BufReader::new(file), format, limits)?;
-        let results: Vec<_> = listed.iter().map(|m| read_zip_member(&mut zip, m, limits, hash)).collect();
+        let mut buf = vec![0u8; CHUNK];
+        let results: Vec<_> =
+            listed.iter().map(|m| read_zip_member(&mut zip, m, limits, hash, &mut buf)).collect();
         finish_zip(&mut archive, listed, results);
         Ok(archive)
     }
@@ -292,6 +307,7 @@ fn read_zip_member<R: Read + Seek>(
     l: &Listing,
     limits: &Limits,
     hash: bool,
+    buf: &mut [u8],
 ) -> Content {
     if l.member.kind != Kind::File {
         return None;
@@ -300,7 +316,7 @@ fn read_zip_member<R: Read + Seek>(
     Some(
         zip.by_index(l.index)
             .map_err(|e| e.to_string())
-            .and_then(|mut f| consume(&mut f, l.member.size, keep, hash).map_err(|e| e.to_string())),
+            .and_then(|mut f| consume(&mut f, l.member.size, keep, hash, buf).map_err(|e| e.to_string())),
     )
 }
 
@@ -389,6 +405,9 @@ impl<R: Read> Read for Bounded<R> {
 
 const BOUND_EXCEEDED: &str = "decompressed size bound exceeded";
 
+/// Buffer on either side of the tar.gz inflater.
+const TAR_BUFFER: usize = 256 * 1024;
+
 fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
     // The total bound also enforces the ratio: a small file may not expand past ratio:1.
@@ -403,8 +422,12 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
         }
         f.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     }
-    let gz = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-    let mut tar = tar::Archive::new(Bounded { inner: gz, read: 0, limit });
+    // Large reads from the file into the inflater and large reads out of it: tar reads 512-byte
+    // headers, and asking the inflater for 512 bytes at a time costs more than the inflating.
+    let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(TAR_BUFFER, file));
+    let mut tar =
+        tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, Bounded { inner: gz, read: 0, limit }));
+    let mut buf = vec![0u8; CHUNK];
     let mut archive = Archive { format: Format::TarGz, members: Vec::new(), problems: Vec::new() };
     let fail = |e: io::Error, limit: u64| {
         if e.to_string().contains(BOUND_EXCEEDED) {
@@ -455,7 +478,8 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
             }
             let keep = wanted(&member.name) && size <= limits.kept_bytes;
             // Sdists have no RECORD: nothing to hash.
-            let (n, hash, data) = consume(&mut entry, size, keep, false).map_err(|e| fail(e, limit))?;
+            let (n, hash, data) =
+                consume(&mut entry, size, keep, false, &mut buf).map_err(|e| fail(e, limit))?;
             if n < size {
                 return Err(Problem::error("A001", "the archive is truncated").at(member.name));
             }
