@@ -208,10 +208,13 @@ fn put32(out: &mut Vec<u8>, v: u32) {
 
 /// Seconds since the epoch to an MS-DOS time (UTC, 2-second resolution).
 fn zip_time(secs: u64) -> DateTime {
+    // The last second zip holds (2107-12-31T23:59:59Z): clamping the year alone kept the month
+    // and day, and a 29 February past 2107 fell back to 1980.
+    let secs = secs.min(4_354_819_199);
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    let year = y.clamp(1980, 2107) as u16;
+    let year = y.max(1980) as u16;
     DateTime::from_date_and_time(
         year,
         m as u8,
@@ -410,5 +413,18 @@ mod tests {
         );
         let t = zip_time(DEFAULT_EPOCH);
         assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1));
+    }
+
+    #[test]
+    fn times_after_2107_clamp_to_the_last_one_zip_holds() {
+        // 2108-01-01 and 2108-02-29 (no such day in 2107): both past the MS-DOS range.
+        for secs in [4_354_819_200, 4_359_916_800, u64::MAX] {
+            let t = zip_time(secs);
+            assert_eq!(
+                (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()),
+                (2107, 12, 31, 23, 59, 58),
+                "{secs}"
+            );
+        }
     }
 }
