@@ -392,6 +392,40 @@ mod tests {
     }
 
     #[test]
+    fn a_member_over_4_gib_has_zip64_sizes_in_both_headers() {
+        // A fake 5 GiB member (one stored byte): the header logic without writing 5 GiB.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.zip");
+        let mut w = Box::new(ZipWriter::new(
+            File::create(&path).unwrap(),
+            Reproducible { mtime: DEFAULT_EPOCH },
+            true,
+        ));
+        let big = ZipEntry { data: b"x".to_vec(), method: STORED, crc32: 7, size: 5 << 30 };
+        w.add_entry("big", &big, false).unwrap();
+        w.finish().unwrap();
+        let b = std::fs::read(&path).unwrap();
+        let u16_at = |o: usize| u16::from_le_bytes([b[o], b[o + 1]]);
+        let u32_at = |o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap());
+        let u64_at = |o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap());
+        // Local header: version 4.5, both sizes in the zip64 extra (uncompressed first).
+        assert_eq!(
+            (u16_at(4), u32_at(18), u32_at(22), u16_at(26), u16_at(28)),
+            (45, u32::MAX, u32::MAX, 3, 20)
+        );
+        assert_eq!((u16_at(33), u16_at(35), u64_at(37), u64_at(45)), (1, 16, 5 << 30, 1));
+        // Central record: only the overflowing uncompressed size moves to its extra.
+        let c = 30 + 3 + 20 + 1;
+        assert_eq!(u32_at(c), 0x0201_4b50);
+        assert_eq!((u16_at(c + 6), u32_at(c + 16), u32_at(c + 20), u32_at(c + 24)), (45, 7, 1, u32::MAX));
+        assert_eq!(
+            (u16_at(c + 30), u16_at(c + 46 + 3), u16_at(c + 46 + 5), u64_at(c + 46 + 7)),
+            (12, 1, 8, 5 << 30)
+        );
+        assert_eq!(u32_at(c + 42), 0, "local header offset");
+    }
+
+    #[test]
     fn deflate_bytes_are_pinned() {
         // The deflate backend decides the wheel's bytes: a change of backend or of its
         // algorithm must show up here, not as a wheel that differs between machines.
