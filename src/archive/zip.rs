@@ -63,15 +63,26 @@ impl ZipEntry {
     }
 }
 
+/// zlib takes at most this much input per call (its `avail_in` is 32-bit).
+const DEFLATE_CHUNK: usize = u32::MAX as usize;
+
 /// Raw deflate of one whole member.
 fn deflate(c: &mut Compress, data: &[u8]) -> std::io::Result<Vec<u8>> {
     c.reset();
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    let mut out = Vec::with_capacity(data.len().min(DEFLATE_CHUNK) / 2 + 64);
     loop {
-        let done = c.total_in() as usize;
-        match c.compress_vec(&data[done..], &mut out, FlushCompress::Finish).map_err(std::io::Error::other)? {
+        let rest = &data[c.total_in() as usize..];
+        // Finish only with the last chunk: zlib sees one call's input as all there is, so a
+        // member over 4 GiB given at once ended after its first 4 GiB (bad CRC on install).
+        let (input, flush) = if rest.len() > DEFLATE_CHUNK {
+            (&rest[..DEFLATE_CHUNK], FlushCompress::None)
+        } else {
+            (rest, FlushCompress::Finish)
+        };
+        match c.compress_vec(input, &mut out, flush).map_err(std::io::Error::other)? {
             Status::StreamEnd => return Ok(out),
-            _ => out.reserve(out.capacity().max(1024)),
+            _ if out.len() == out.capacity() => out.reserve(out.capacity().max(1024)),
+            _ => {}
         }
     }
 }
@@ -423,6 +434,26 @@ mod tests {
             (12, 1, 8, 5 << 30)
         );
         assert_eq!(u32_at(c + 42), 0, "local header offset");
+    }
+
+    #[test]
+    fn a_member_over_4_gib_deflates_whole() {
+        // Zeros (untouched pages cost no memory) just past what one zlib call takes.
+        let data = vec![0u8; DEFLATE_CHUNK + 4097];
+        let entry = ZipEntry::new(&data, true).unwrap();
+        assert_eq!(entry.method, DEFLATED);
+        let mut d = flate2::Decompress::new(false);
+        let mut buf = vec![0u8; 1 << 20];
+        let mut input = &entry.data[..];
+        loop {
+            let before = d.total_in();
+            let status = d.decompress(input, &mut buf, flate2::FlushDecompress::None).unwrap();
+            input = &input[(d.total_in() - before) as usize..];
+            if status == Status::StreamEnd {
+                break;
+            }
+        }
+        assert_eq!(d.total_out(), data.len() as u64);
     }
 
     #[test]
