@@ -185,7 +185,10 @@ pub fn stream<T: Send>(
         let loaded: Vec<(Cow<'_, [u8]>, T)> = if bytes < PARALLEL_MIN_BYTES {
             batch.iter().zip(range.clone()).map(one).collect::<Result<_>>()?
         } else {
-            batch.par_iter().zip(range.clone()).map(one).collect::<Result<_>>()?
+            // Every result, then the first error in order: collecting into `Result` in parallel
+            // returns whichever error a thread met first, so the message varied run to run.
+            let all: Vec<Result<_>> = batch.par_iter().zip(range.clone()).map(one).collect();
+            all.into_iter().collect::<Result<_>>()?
         };
         for (m, (data, prepared)) in members[range].iter().zip(loaded) {
             sink(m, &data, prepared)?;
@@ -258,5 +261,37 @@ impl Build {
                 executable: e.executable,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn of_several_unreadable_members_the_first_is_reported() {
+        // A parallel batch (over PARALLEL_MIN_BYTES) where many files vanished: the error must
+        // name the first in the members' order, not whichever a thread read first.
+        let dir = tempfile::tempdir().unwrap();
+        let mut members = vec![Blob::bytes("big", vec![0u8; 2 << 20])];
+        for i in 0..200 {
+            let path = dir.path().join(format!("gone{i:03}"));
+            members.push(Blob {
+                path: format!("gone{i:03}"),
+                content: Content::File(path),
+                executable: false,
+            });
+        }
+        for _ in 0..10 {
+            // The thread with the first member is slow to reach the first missing file.
+            let slow = |i: usize, _: &Blob, _: &[u8]| {
+                if i == 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Ok(())
+            };
+            let e = stream(&members, slow, |_, _, _| Ok(())).unwrap_err();
+            assert!(e.to_string().contains("gone000"), "{e}");
+        }
     }
 }

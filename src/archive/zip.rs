@@ -63,15 +63,26 @@ impl ZipEntry {
     }
 }
 
+/// zlib takes at most this much input per call (its `avail_in` is 32-bit).
+const DEFLATE_CHUNK: usize = u32::MAX as usize;
+
 /// Raw deflate of one whole member.
 fn deflate(c: &mut Compress, data: &[u8]) -> std::io::Result<Vec<u8>> {
     c.reset();
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    let mut out = Vec::with_capacity(data.len().min(DEFLATE_CHUNK) / 2 + 64);
     loop {
-        let done = c.total_in() as usize;
-        match c.compress_vec(&data[done..], &mut out, FlushCompress::Finish).map_err(std::io::Error::other)? {
+        let rest = &data[c.total_in() as usize..];
+        // Finish only with the last chunk: zlib sees one call's input as all there is, so a
+        // member over 4 GiB given at once ended after its first 4 GiB (bad CRC on install).
+        let (input, flush) = if rest.len() > DEFLATE_CHUNK {
+            (&rest[..DEFLATE_CHUNK], FlushCompress::None)
+        } else {
+            (rest, FlushCompress::Finish)
+        };
+        match c.compress_vec(input, &mut out, flush).map_err(std::io::Error::other)? {
             Status::StreamEnd => return Ok(out),
-            _ => out.reserve(out.capacity().max(1024)),
+            _ if out.len() == out.capacity() => out.reserve(out.capacity().max(1024)),
+            _ => {}
         }
     }
 }
@@ -208,10 +219,13 @@ fn put32(out: &mut Vec<u8>, v: u32) {
 
 /// Seconds since the epoch to an MS-DOS time (UTC, 2-second resolution).
 fn zip_time(secs: u64) -> DateTime {
+    // The last second zip holds (2107-12-31T23:59:59Z): clamping the year alone kept the month
+    // and day, and a 29 February past 2107 fell back to 1980.
+    let secs = secs.min(4_354_819_199);
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    let year = y.clamp(1980, 2107) as u16;
+    let year = y.max(1980) as u16;
     DateTime::from_date_and_time(
         year,
         m as u8,
@@ -389,6 +403,60 @@ mod tests {
     }
 
     #[test]
+    fn a_member_over_4_gib_has_zip64_sizes_in_both_headers() {
+        // A fake 5 GiB member (one stored byte): the header logic without writing 5 GiB.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.zip");
+        let mut w = Box::new(ZipWriter::new(
+            File::create(&path).unwrap(),
+            Reproducible { mtime: DEFAULT_EPOCH },
+            true,
+        ));
+        let big = ZipEntry { data: b"x".to_vec(), method: STORED, crc32: 7, size: 5 << 30 };
+        w.add_entry("big", &big, false).unwrap();
+        w.finish().unwrap();
+        let b = std::fs::read(&path).unwrap();
+        let u16_at = |o: usize| u16::from_le_bytes([b[o], b[o + 1]]);
+        let u32_at = |o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap());
+        let u64_at = |o: usize| u64::from_le_bytes(b[o..o + 8].try_into().unwrap());
+        // Local header: version 4.5, both sizes in the zip64 extra (uncompressed first).
+        assert_eq!(
+            (u16_at(4), u32_at(18), u32_at(22), u16_at(26), u16_at(28)),
+            (45, u32::MAX, u32::MAX, 3, 20)
+        );
+        assert_eq!((u16_at(33), u16_at(35), u64_at(37), u64_at(45)), (1, 16, 5 << 30, 1));
+        // Central record: only the overflowing uncompressed size moves to its extra.
+        let c = 30 + 3 + 20 + 1;
+        assert_eq!(u32_at(c), 0x0201_4b50);
+        assert_eq!((u16_at(c + 6), u32_at(c + 16), u32_at(c + 20), u32_at(c + 24)), (45, 7, 1, u32::MAX));
+        assert_eq!(
+            (u16_at(c + 30), u16_at(c + 46 + 3), u16_at(c + 46 + 5), u64_at(c + 46 + 7)),
+            (12, 1, 8, 5 << 30)
+        );
+        assert_eq!(u32_at(c + 42), 0, "local header offset");
+    }
+
+    #[test]
+    fn a_member_over_4_gib_deflates_whole() {
+        // Zeros (untouched pages cost no memory) just past what one zlib call takes.
+        let data = vec![0u8; DEFLATE_CHUNK + 4097];
+        let entry = ZipEntry::new(&data, true).unwrap();
+        assert_eq!(entry.method, DEFLATED);
+        let mut d = flate2::Decompress::new(false);
+        let mut buf = vec![0u8; 1 << 20];
+        let mut input = &entry.data[..];
+        loop {
+            let before = d.total_in();
+            let status = d.decompress(input, &mut buf, flate2::FlushDecompress::None).unwrap();
+            input = &input[(d.total_in() - before) as usize..];
+            if status == Status::StreamEnd {
+                break;
+            }
+        }
+        assert_eq!(d.total_out(), data.len() as u64);
+    }
+
+    #[test]
     fn deflate_bytes_are_pinned() {
         // The deflate backend decides the wheel's bytes: a change of backend or of its
         // algorithm must show up here, not as a wheel that differs between machines.
@@ -410,5 +478,18 @@ mod tests {
         );
         let t = zip_time(DEFAULT_EPOCH);
         assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1));
+    }
+
+    #[test]
+    fn times_after_2107_clamp_to_the_last_one_zip_holds() {
+        // 2108-01-01 and 2108-02-29 (no such day in 2107): both past the MS-DOS range.
+        for secs in [4_354_819_200, 4_359_916_800, u64::MAX] {
+            let t = zip_time(secs);
+            assert_eq!(
+                (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second()),
+                (2107, 12, 31, 23, 59, 58),
+                "{secs}"
+            );
+        }
     }
 }

@@ -227,24 +227,23 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
     });
     // The walk is stat and readdir calls, one folder at a time: spread over every core (Django:
     // 3,300 folders). The listing is sorted, so the order the threads find files in is moot.
-    let found = std::sync::Mutex::new((Listing::default(), None::<Error>));
+    // Every error is kept and the walk goes on: which one a thread meets first depends on
+    // scheduling, so the one reported is the least by its text (which starts with the path).
+    let found = std::sync::Mutex::new((Listing::default(), Vec::<String>::new()));
     builder.build_parallel().run(|| {
         let found = &found;
         Box::new(move |entry| {
             let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
             match entry {
                 Ok(entry) => add_entry(&mut found.0, root, &entry),
-                Err(e) => {
-                    found.1.get_or_insert(invalid(format!("cannot list the project files: {e}")));
-                    return ignore::WalkState::Quit;
-                }
+                Err(e) => found.1.push(e.to_string()),
             }
             ignore::WalkState::Continue
         })
     });
-    let (mut listing, error) = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = error {
-        return Err(e);
+    let (mut listing, errors) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = errors.into_iter().min() {
+        return Err(invalid(format!("cannot list the project files: {e}")));
     }
     listing.bad_names.sort();
     Ok(listing)
@@ -462,4 +461,31 @@ fn invalid(message: String) -> Error {
 
 fn fs_err_wrap(e: std::io::Error, path: &Path) -> Error {
     Error::Io(std::io::Error::new(e.kind(), format!("failed to read metadata of `{}`: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn of_several_walk_errors_the_first_by_path_is_reported() {
+        // Folders nested past PATH_MAX cannot be listed (even by root). The one under `z` is
+        // deeper, so a depth-first thread meets it first; the error must not depend on that.
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat(250);
+        let script = format!(
+            "mkdir -p a m z/b/c/d/e/f/g && for top in a m z/b/c/d/e/f/g; do (cd $top && \
+             for i in $(seq 20); do mkdir {long} && cd -P {long} || exit 1; done); done"
+        );
+        let ok =
+            std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir.path()).status().unwrap();
+        assert!(ok.success());
+        for _ in 0..5 {
+            let Err(e) = walk_listing(dir.path(), WalkKind::Candidates { ignore_files: true }) else {
+                panic!("an unlistable folder must fail the walk");
+            };
+            let shown = e.to_string();
+            assert!(shown.contains("/a/xxxx"), "{}", &shown[..shown.len().min(300)]);
+        }
+    }
 }
