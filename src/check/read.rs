@@ -566,11 +566,14 @@ mod tests {
     use std::io::Write;
 
     fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        zip_bytes_with(entries, zip::CompressionMethod::Deflated)
+    }
+
+    fn zip_bytes_with(entries: &[(&str, &[u8])], method: zip::CompressionMethod) -> Vec<u8> {
         let mut buf = io::Cursor::new(Vec::new());
         {
             let mut w = zip::ZipWriter::new(&mut buf);
-            let opts =
-                zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(method);
             for (name, data) in entries {
                 w.start_file(*name, opts).unwrap();
                 w.write_all(data).unwrap();
@@ -585,6 +588,18 @@ mod tests {
         let path = dir.path().join("x");
         std::fs::write(&path, bytes).unwrap();
         read(&path, format, limits)
+    }
+
+    #[test]
+    fn reads_bzip2_members_as_twine_does() {
+        // Python's zipfile (so twine) reads bzip2 members; a wheel using them is not broken.
+        let z = zip_bytes_with(
+            &[("a/b.py", b"x = 1\n"), ("a-1.dist-info/METADATA", b"Metadata-Version: 2.1\n")],
+            zip::CompressionMethod::Bzip2,
+        );
+        let a = read_bytes(&z, Format::Wheel, &Limits::default()).unwrap();
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert_eq!(a.members[0].hash.as_deref(), Some(crate::wheel::record_hash(b"x = 1\n").as_str()));
     }
 
     #[test]
