@@ -199,13 +199,9 @@ pub fn at_build(path: &Path, name: &str, level: crate::project::CheckLevel) -> c
     // install, on every commit of a git-versioned project; only an upload refuses it, and
     // `cartwheel check` before the upload says so. A warning on every such build is noise.
     report.problems.retain(|p| !UPLOAD_ONLY.contains(&p.code));
-    let line = |p: &Problem| match &p.location {
-        Some(at) => format!("[{}] {at}: {}", p.code, p.message),
-        None => format!("[{}] {}", p.code, p.message),
-    };
-    let errors: Vec<String> = report.with_severity(Severity::Error).map(line).collect();
+    let errors: Vec<String> = report.with_severity(Severity::Error).map(self::report::line).collect();
     for w in report.with_severity(Severity::Warning) {
-        crate::cli::say(&format!("warning: {name}: {}", line(w)));
+        crate::cli::say(&format!("warning: {name}: {}", self::report::line(w)));
     }
     if errors.is_empty() {
         return Ok(());

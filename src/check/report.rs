@@ -20,13 +20,18 @@ pub fn text(report: &Report) -> String {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        let message = printable(&p.message);
-        match &p.location {
-            Some(at) => out.push_str(&format!("  {severity}[{}] {}: {message}\n", p.code, printable(at))),
-            None => out.push_str(&format!("  {severity}[{}] {message}\n", p.code)),
-        }
+        out.push_str(&format!("  {severity}{}\n", line(p)));
     }
     out
+}
+
+/// `[CODE] location: message`, control characters escaped: one problem as every report shows it.
+pub fn line(p: &super::Problem) -> String {
+    let message = printable(&p.message);
+    match &p.location {
+        Some(at) => format!("[{}] {}: {message}", p.code, printable(at)),
+        None => format!("[{}] {message}", p.code),
+    }
 }
 
 /// Member names come from untrusted archives: control characters (a newline faking a line of
@@ -69,6 +74,11 @@ mod tests {
         assert_eq!(
             text(&hostile),
             "Checking a-1.whl: FAILED\n  error[R004] a/\\u{1b}[2J\\nFAKE: PASSED.py: in the wheel but not in RECORD\n"
+        );
+        // The build-time check prints the same line: escaped there too.
+        assert_eq!(
+            line(&hostile.problems[0]),
+            "[R004] a/\\u{1b}[2J\\nFAKE: PASSED.py: in the wheel but not in RECORD"
         );
         let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();
         assert_eq!(
