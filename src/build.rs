@@ -103,12 +103,15 @@ pub struct Blob {
     pub content: Content,
     /// Executable bit.
     pub executable: bool,
+    /// Size of a `Content::File` when listed: read-ahead is planned with it, without a
+    /// second stat of every file.
+    pub size_hint: u64,
 }
 
 impl Blob {
     /// A regular, non-executable member made in memory.
     pub fn bytes(path: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
-        Self { path: path.into(), content: Content::Bytes(data.into()), executable: false }
+        Self { path: path.into(), content: Content::Bytes(data.into()), executable: false, size_hint: 0 }
     }
 }
 
@@ -120,22 +123,15 @@ const BATCH_BYTES: u64 = 16 << 20;
 /// costs more than a small project's whole build.
 const PARALLEL_MIN_BYTES: u64 = 1 << 20;
 
-/// Below this many members their sizes are read on the calling thread, for the same reason.
-const PARALLEL_MIN_MEMBERS: usize = 64;
-
 /// The members of `members` split into consecutive batches of about [`BATCH_BYTES`], with
 /// each batch's size in bytes.
 pub fn batches(members: &[Blob]) -> Vec<(std::ops::Range<usize>, u64)> {
     let size = |m: &Blob| match &m.content {
         Content::Bytes(b) => b.len() as u64,
-        Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        Content::File(_) => m.size_hint,
         Content::Dir => 0,
     };
-    let sizes: Vec<u64> = if members.len() < PARALLEL_MIN_MEMBERS {
-        members.iter().map(size).collect()
-    } else {
-        members.par_iter().map(size).collect()
-    };
+    let sizes: Vec<u64> = members.iter().map(size).collect();
     let mut out = Vec::new();
     let mut start = 0;
     while start < members.len() {
@@ -151,11 +147,23 @@ pub fn batches(members: &[Blob]) -> Vec<(std::ops::Range<usize>, u64)> {
     out
 }
 
+/// A file's bytes, read with one open and (for a file the size it was listed with) two reads:
+/// `fs::read` stats the file twice more and seeks to size its buffer, and trees hold
+/// thousands of files.
+pub fn read_file(path: &Path, size_hint: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = fs_err::File::open(path).map_err(crate::discover::Error::from)?;
+    let mut data = Vec::with_capacity(usize::try_from(size_hint).unwrap_or(0).saturating_add(1));
+    // Through `Take`, `read_to_end` fills the buffer as sized instead of asking the file its size.
+    Read::by_ref(&mut file).take(u64::MAX).read_to_end(&mut data).map_err(crate::discover::Error::from)?;
+    Ok(data)
+}
+
 /// A member's bytes: borrowed when made in memory, read from disk otherwise.
 pub fn load(member: &Blob) -> Result<Cow<'_, [u8]>> {
     Ok(match &member.content {
         Content::Bytes(b) => Cow::Borrowed(b),
-        Content::File(p) => Cow::Owned(fs_err::read(p).map_err(crate::discover::Error::from)?),
+        Content::File(p) => Cow::Owned(read_file(p, member.size_hint)?),
         Content::Dir => Cow::Borrowed(&[]),
     })
 }
@@ -259,6 +267,7 @@ impl Build {
                     None => Content::File(e.source.clone()),
                 },
                 executable: e.executable,
+                size_hint: e.size,
             })
             .collect()
     }
@@ -280,6 +289,7 @@ mod tests {
                 path: format!("gone{i:03}"),
                 content: Content::File(path),
                 executable: false,
+                size_hint: 0,
             });
         }
         for _ in 0..10 {

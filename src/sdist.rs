@@ -56,6 +56,7 @@ impl Build {
             path: format!("{d}/"),
             content: Content::Dir,
             executable: false,
+            size_hint: 0,
         }));
         members.sort_by(|a, b| a.path.cmp(&b.path));
         Ok((name, members))

@@ -198,6 +198,9 @@ fn consume(
 /// parallel (the build-time check reads the wheel it just wrote: this keeps it cheap).
 const IN_MEMORY_ZIP: u64 = 512 << 20;
 
+/// Zips below this size are read on the calling thread.
+const SMALL_ZIP: u64 = 256 << 10;
+
 fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Archive, Problem> {
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let hash = format == Format::Wheel;
@@ -207,13 +210,20 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
             .read_to_end(&mut bytes)
             .map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
         let (mut archive, zip, listed) = zip_listing(io::Cursor::new(&bytes[..]), format, limits)?;
-        let results: Vec<_> = listed
-            .par_iter()
-            .map_init(
-                || (zip.clone(), vec![0u8; CHUNK]),
-                |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
-            )
-            .collect();
+        // A small wheel is read on this thread: starting the thread pool costs more than a
+        // small project's whole check.
+        let results: Vec<_> = if len < SMALL_ZIP {
+            let (mut z, mut buf) = (zip, vec![0u8; CHUNK]);
+            listed.iter().map(|m| read_zip_member(&mut z, m, limits, hash, &mut buf)).collect()
+        } else {
+            listed
+                .par_iter()
+                .map_init(
+                    || (zip.clone(), vec![0u8; CHUNK]),
+                    |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
+                )
+                .collect()
+        };
         finish_zip(&mut archive, listed, results);
         Ok(archive)
     } else {

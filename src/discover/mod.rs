@@ -64,6 +64,8 @@ pub struct FileEntry {
     pub source: PathBuf,
     /// Whether the file is executable on disk.
     pub executable: bool,
+    /// Size in bytes when listed (a hint for read-ahead).
+    pub size: u64,
 }
 
 /// One top-level importable thing.
@@ -285,9 +287,11 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     // License files are metadata the build needs, like the readme; a data file is added when
     // untracked (an explicitly mapped file), but not against an `sdist-exclude` glob.
     for e in license_files.iter().chain(data.iter().filter(|e| !sdist_exclude.hits(&e.rel_path))) {
-        sdist_pool
-            .entry(e.rel_path.clone())
-            .or_insert_with(|| Cand { source: e.source.clone(), executable: e.executable });
+        sdist_pool.entry(e.rel_path.clone()).or_insert_with(|| Cand {
+            source: e.source.clone(),
+            executable: e.executable,
+            size: e.size,
+        });
     }
     let needed = wheel.values().chain(&data).chain(&license_files);
     check_sdist_builds_the_wheel(project, &sdist_pool, needed, &sdist_exclude)?;
@@ -513,11 +517,11 @@ impl<'a> Ctx<'a> {
         } else {
             abs
         };
-        if !source.is_file() {
-            return Ok(None);
-        }
-        let executable = walk::is_executable(&source);
-        Ok(Some(Cand { source, executable }))
+        let meta = match std::fs::metadata(&source) {
+            Ok(m) if m.is_file() => m,
+            _ => return Ok(None),
+        };
+        Ok(Some(Cand { source, executable: walk::mode_executable(&meta), size: meta.len() }))
     }
 }
 
@@ -970,6 +974,7 @@ fn entry(archive_path: String, rel: &str, cand: &Cand) -> FileEntry {
         rel_path: rel.to_string(),
         source: cand.source.clone(),
         executable: cand.executable,
+        size: cand.size,
     }
 }
 

@@ -10,8 +10,14 @@ use crate::diagnostic::Diagnostic;
 /// What a listed path is on disk, before symlinks are resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
-    /// A regular file.
-    File,
+    /// A regular file, and whether its mode says executable (read where the listing stats it:
+    /// on the walk's threads, not once more per file afterwards).
+    File {
+        /// Mode bits say executable (unix).
+        executable: bool,
+        /// Size in bytes when listed.
+        size: u64,
+    },
     /// A symlink, to a file or a folder.
     Symlink,
 }
@@ -35,6 +41,8 @@ pub(super) struct Cand {
     pub source: PathBuf,
     /// Mode bits say executable (unix).
     pub executable: bool,
+    /// Size in bytes when listed (a hint for read-ahead; the read takes what is there).
+    pub size: u64,
 }
 
 /// Where the candidate files came from.
@@ -131,7 +139,9 @@ pub(super) fn git_listing(root: &Path) -> Result<Listing, Error> {
         if meta.file_type().is_symlink() {
             listing.entries.insert(rel.to_string(), Kind::Symlink);
         } else if meta.is_file() {
-            listing.entries.insert(rel.to_string(), Kind::File);
+            listing
+                .entries
+                .insert(rel.to_string(), Kind::File { executable: mode_executable(&meta), size: meta.len() });
         } else if meta.is_dir() {
             // A gitlink that `--recurse-submodules` could not enter: not checked out.
             listing.submodules.push(rel.to_string());
@@ -225,23 +235,39 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
         let inside = format!("{rel}/");
         enter.iter().any(|p| p == &rel || p.starts_with(&inside))
     });
-    // The walk is stat and readdir calls, one folder at a time: spread over every core (Django:
-    // 3,300 folders). The listing is sorted, so the order the threads find files in is moot.
-    // Every error is kept and the walk goes on: which one a thread meets first depends on
-    // scheduling, so the one reported is the least by its text (which starts with the path).
-    let found = std::sync::Mutex::new((Listing::default(), Vec::<String>::new()));
-    builder.build_parallel().run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-            match entry {
-                Ok(entry) => add_entry(&mut found.0, root, &entry),
-                Err(e) => found.1.push(e.to_string()),
-            }
-            ignore::WalkState::Continue
-        })
-    });
-    let (mut listing, errors) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    // A small tree is walked on this thread: starting the walk's threads costs more than
+    // listing a few dozen files. Past SERIAL_WALK_ENTRIES the walk starts again in parallel.
+    let mut found = (Listing::default(), Vec::<String>::new());
+    let mut seen = 0;
+    let mut small = true;
+    for entry in builder.build() {
+        seen += 1;
+        if seen > SERIAL_WALK_ENTRIES {
+            small = false;
+            break;
+        }
+        record(&mut found, root, entry);
+    }
+    if !small {
+        // The walk is stat and readdir calls, one folder at a time: spread over every core
+        // (Django: 3,300 folders). The listing is sorted, so the order the threads find files
+        // in is moot. Every error is kept and the walk goes on: which one a thread meets first
+        // depends on scheduling, so the one reported is the least by its text (which starts
+        // with the path).
+        let shared = std::sync::Mutex::new((Listing::default(), Vec::<String>::new()));
+        builder.build_parallel().run(|| {
+            let shared = &shared;
+            Box::new(move |entry| {
+                // The stat for the mode runs here, on the walk's thread, outside the lock.
+                let item = entry.map(|e| (listed(root, &e), e)).map_err(|e| e.to_string());
+                let mut found = shared.lock().unwrap_or_else(|e| e.into_inner());
+                add(&mut found, item);
+                ignore::WalkState::Continue
+            })
+        });
+        found = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    }
+    let (mut listing, errors) = found;
     if let Some(e) = errors.into_iter().min() {
         return Err(invalid(format!("cannot list the project files: {e}")));
     }
@@ -249,32 +275,54 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
     Ok(listing)
 }
 
-/// Record one walked entry (files and symlinks; the root and folders are skipped).
-fn add_entry(listing: &mut Listing, root: &Path, entry: &ignore::DirEntry) {
-    if entry.depth() == 0 {
-        return;
+/// Entries the walk visits on the calling thread before it goes parallel.
+const SERIAL_WALK_ENTRIES: usize = 256;
+
+/// What the listing keeps of one walked entry: its project-relative path and kind (`Err` with
+/// the lossy path when it is not UTF-8); `None` for the root, folders and excluded files.
+type Listed = Option<Result<(String, Kind), String>>;
+
+/// Record one walked entry, or the error met instead.
+fn record(found: &mut (Listing, Vec<String>), root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) {
+    add(found, entry.map(|e| (listed(root, &e), e)).map_err(|e| e.to_string()));
+}
+
+fn add(found: &mut (Listing, Vec<String>), item: Result<(Listed, ignore::DirEntry), String>) {
+    match item {
+        Ok((Some(Ok((rel, kind))), _)) => {
+            found.0.entries.insert(rel, kind);
+        }
+        Ok((Some(Err(lossy)), _)) => found.0.bad_names.push(lossy),
+        Ok((None, _)) => {}
+        Err(e) => found.1.push(e),
     }
-    let Some(ft) = entry.file_type() else {
-        return;
+}
+
+/// What to list for one walked entry (files and symlinks; the root and folders are skipped).
+fn listed(root: &Path, entry: &ignore::DirEntry) -> Listed {
+    if entry.depth() == 0 {
+        return None;
+    }
+    let ft = entry.file_type()?;
+    let rel = entry.path().strip_prefix(root).ok()?;
+    let Some(rel) = rel_string(rel) else {
+        return Some(Err(rel.to_string_lossy().replace('\\', "/")));
     };
+    if excluded_file(rel.rsplit('/').next().unwrap_or(&rel)) {
+        return None;
+    }
     let kind = if ft.is_symlink() {
         Kind::Symlink
     } else if ft.is_file() {
-        Kind::File
-    } else {
-        return;
-    };
-    let Ok(rel) = entry.path().strip_prefix(root) else {
-        return;
-    };
-    match rel_string(rel) {
-        Some(rel) => {
-            if !excluded_file(rel.rsplit('/').next().unwrap_or(&rel)) {
-                listing.entries.insert(rel, kind);
-            }
+        let meta = entry.metadata().ok();
+        Kind::File {
+            executable: meta.as_ref().is_some_and(mode_executable),
+            size: meta.map_or(0, |m| m.len()),
         }
-        None => listing.bad_names.push(rel.to_string_lossy().replace('\\', "/")),
-    }
+    } else {
+        return None;
+    };
+    Some(Ok((rel, kind)))
 }
 
 /// The ignore rules of the candidate walk.
@@ -330,10 +378,8 @@ pub(super) fn resolve(root: &Path, root_canon: &Path, listing: &Listing) -> Reso
     let mut out = Resolved::default();
     for (rel, kind) in &listing.entries {
         match kind {
-            Kind::File => {
-                let source = root.join(rel);
-                let executable = is_executable(&source);
-                out.files.insert(rel.clone(), Cand { source, executable });
+            &Kind::File { executable, size } => {
+                out.files.insert(rel.clone(), Cand { source: root.join(rel), executable, size });
             }
             Kind::Symlink => {
                 if let Err(d) =
@@ -362,8 +408,8 @@ fn resolve_link(
     let target = link_target(root_canon, &abs, shown)?;
     let meta = fs_err::metadata(&target).map_err(|e| Box::new(Diagnostic::error(e.to_string())))?;
     if meta.is_file() {
-        let executable = is_executable(&target);
-        files.insert(shown.to_string(), Cand { source: target, executable });
+        let (executable, size) = (mode_executable(&meta), meta.len());
+        files.insert(shown.to_string(), Cand { source: target, executable, size });
         return Ok(());
     }
     if !meta.is_dir() {
@@ -385,10 +431,8 @@ fn resolve_link(
         };
         let new_shown = format!("{shown}/{suffix}");
         match kind {
-            Kind::File => {
-                let source = root.join(rel);
-                let executable = is_executable(&source);
-                files.insert(new_shown, Cand { source, executable });
+            &Kind::File { executable, size } => {
+                files.insert(new_shown, Cand { source: root.join(rel), executable, size });
             }
             Kind::Symlink => {
                 resolve_link(root, root_canon, listing, &new_shown, rel, chain, files)?;
@@ -441,16 +485,16 @@ fn is_loop(e: &std::io::Error) -> bool {
     e.raw_os_error() == Some(ELOOP)
 }
 
-/// Whether the file (after symlinks) has an executable bit set.
-pub(super) fn is_executable(path: &Path) -> bool {
+/// Whether metadata's mode bits say executable (always false off unix).
+pub(super) fn mode_executable(meta: &std::fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+        meta.permissions().mode() & 0o111 != 0
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = meta;
         false
     }
 }
@@ -480,12 +524,52 @@ mod tests {
         let ok =
             std::process::Command::new("sh").arg("-c").arg(script).current_dir(dir.path()).status().unwrap();
         assert!(ok.success());
-        for _ in 0..5 {
-            let Err(e) = walk_listing(dir.path(), WalkKind::Candidates { ignore_files: true }) else {
-                panic!("an unlistable folder must fail the walk");
-            };
-            let shown = e.to_string();
-            assert!(shown.contains("/a/xxxx"), "{}", &shown[..shown.len().min(300)]);
+        let check = || {
+            for _ in 0..5 {
+                let Err(e) = walk_listing(dir.path(), WalkKind::Candidates { ignore_files: true }) else {
+                    panic!("an unlistable folder must fail the walk");
+                };
+                let shown = e.to_string();
+                assert!(shown.contains("/a/xxxx"), "{}", &shown[..shown.len().min(300)]);
+            }
+        };
+        // A small tree is walked on one thread; past SERIAL_WALK_ENTRIES it is walked again
+        // in parallel: the same error either way.
+        check();
+        std::fs::create_dir(dir.path().join("m/fill")).unwrap();
+        for i in 0..SERIAL_WALK_ENTRIES {
+            std::fs::write(dir.path().join(format!("m/fill/{i}.py")), "").unwrap();
+        }
+        check();
+    }
+
+    #[test]
+    fn small_and_large_trees_list_the_same_way() {
+        // The serial walk (small trees) and the parallel one must agree on every field.
+        let dir = tempfile::tempdir().unwrap();
+        let make = |n: usize| {
+            for i in 0..n {
+                let sub = dir.path().join(format!("pkg/d{}", i % 7));
+                std::fs::create_dir_all(&sub).unwrap();
+                std::fs::write(sub.join(format!("f{i}.py")), "x".repeat(i)).unwrap();
+            }
+        };
+        make(10);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let p = dir.path().join("pkg/d3/f3.py");
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let small = walk_listing(dir.path(), WalkKind::Candidates { ignore_files: true }).unwrap();
+        assert_eq!(small.entries.len(), 10);
+        assert_eq!(small.entries["pkg/d3/f3.py"], Kind::File { executable: cfg!(unix), size: 3 });
+        assert_eq!(small.entries["pkg/d1/f8.py"], Kind::File { executable: false, size: 8 });
+        make(SERIAL_WALK_ENTRIES + 50);
+        let large = walk_listing(dir.path(), WalkKind::Candidates { ignore_files: true }).unwrap();
+        assert_eq!(large.entries.len(), SERIAL_WALK_ENTRIES + 50);
+        for (rel, kind) in &small.entries {
+            assert_eq!(&large.entries[rel], kind, "{rel}");
         }
     }
 }
