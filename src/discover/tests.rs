@@ -187,6 +187,30 @@ fn flat_layout_with_default_excludes() {
 }
 
 #[test]
+fn virtual_environments_under_any_name_at_any_depth_are_left_out() {
+    // The top-level one is recognised before the walk enters it, deeper ones by the listing;
+    // a deep venv's links out of the project and odd names must not fail the build.
+    let t = tree(&[
+        "acme/__init__.py",
+        "env3/pyvenv.cfg",
+        "env3/lib/x.py",
+        "tools/sandbox/pyvenv.cfg",
+        "tools/sandbox/lib/python3.12/site-packages/y.py",
+        "tools/keep.py",
+        "acme/inner/pyvenv.cfg",
+        "acme/inner/z.py",
+    ]);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/usr/bin/python3", t.path().join("tools/sandbox/python")).unwrap();
+        std::os::unix::fs::symlink("/usr/bin/python3", t.path().join("acme/inner/python")).unwrap();
+    }
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert_eq!(paths(&sel.wheel), ["acme/__init__.py"]);
+    assert_eq!(paths(&sel.sdist), ["acme/__init__.py", "pyproject.toml", "tools/keep.py"]);
+}
+
+#[test]
 fn single_module_file() {
     let t = tree(&["acme.py", "test_acme.py"]);
     let (sel, _) = run(&project(t.path(), "acme"));

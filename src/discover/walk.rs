@@ -68,13 +68,24 @@ pub(super) fn always_excluded_dir(name: &str) -> bool {
 
 /// Whether a folder at `rel` (project-relative) is excluded by default.
 pub(super) fn default_excluded_dir(rel: &str, abs: &Path) -> bool {
+    excluded_by_name(rel)
+        // A virtual environment under any name.
+        || abs.join("pyvenv.cfg").is_file()
+}
+
+/// Whether a folder at `rel` is excluded by default for its name alone.
+fn excluded_by_name(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     always_excluded_dir(name)
         || EXCLUDED_DIRS.contains(&name)
         || name.ends_with(".egg-info")
         || (!rel.contains('/') && EXCLUDED_ROOT_DIRS.contains(&name))
-        // A virtual environment under any name.
-        || abs.join("pyvenv.cfg").is_file()
+}
+
+/// Whether an `include` prefix asks to enter the default-excluded folder `rel`.
+fn entered(enter: &[String], rel: &str) -> bool {
+    let inside = format!("{rel}/");
+    enter.iter().any(|p| p == rel || p.starts_with(&inside))
 }
 
 /// Whether a file name is compiled output or a submodule's `.git` pointer file, never packaged.
@@ -217,6 +228,7 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
         }
     };
     let root_buf = root.to_path_buf();
+    let filter_enter = enter.clone();
     builder.filter_entry(move |entry| {
         if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
             return true;
@@ -229,11 +241,12 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
         if always_excluded_dir(name) {
             return false;
         }
-        if !default_excluded_dir(&rel, entry.path()) {
-            return true;
-        }
-        let inside = format!("{rel}/");
-        enter.iter().any(|p| p == &rel || p.starts_with(&inside))
+        // A virtual environment at the top is known by its `pyvenv.cfg` before the walk goes
+        // in; a deeper one by the `pyvenv.cfg` its listing shows, and dropped after the walk:
+        // one stat per top-level folder rather than per folder (Django: 3,300).
+        let excluded =
+            if rel.contains('/') { excluded_by_name(&rel) } else { default_excluded_dir(&rel, entry.path()) };
+        !excluded || entered(&filter_enter, &rel)
     });
     // A small tree is walked on this thread: starting the walk's threads costs more than
     // listing a few dozen files. Past SERIAL_WALK_ENTRIES the walk starts again in parallel.
@@ -271,8 +284,33 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
     if let Some(e) = errors.into_iter().min() {
         return Err(invalid(format!("cannot list the project files: {e}")));
     }
+    drop_nested_venvs(&mut listing, &enter);
     listing.bad_names.sort();
     Ok(listing)
+}
+
+/// Drop the files of folders below the top that hold a `pyvenv.cfg` (virtual environments),
+/// unless an `include` prefix enters them.
+fn drop_nested_venvs(listing: &mut Listing, enter: &[String]) {
+    let venvs: Vec<String> = listing
+        .entries
+        .keys()
+        .filter_map(|rel| rel.strip_suffix("/pyvenv.cfg"))
+        .filter(|dir| dir.contains('/') && !entered(enter, dir))
+        .map(|dir| format!("{dir}/"))
+        .collect();
+    for prefix in venvs {
+        let inside: Vec<String> = listing
+            .entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in inside {
+            listing.entries.remove(&k);
+        }
+        listing.bad_names.retain(|n| !n.starts_with(&prefix));
+    }
 }
 
 /// Entries the walk visits on the calling thread before it goes parallel.
