@@ -60,19 +60,27 @@ impl Artifact {
 pub struct Staged {
     out: crate::archive::AtomicOutput,
     files: usize,
+    /// For a tar.gz: where its gzip stream can be inflated from independently.
+    restarts: Vec<crate::archive::gzip::Restart>,
 }
 
 impl Staged {
     /// Wrap a finished temporary file holding `files` members.
     pub fn new(out: crate::archive::AtomicOutput, files: usize) -> Self {
-        Self { out, files }
+        Self { out, files, restarts: Vec::new() }
+    }
+
+    /// Tell the check where the gzip stream restarts (it reads the sdist back in parallel).
+    pub fn with_restarts(mut self, restarts: Vec<crate::archive::gzip::Restart>) -> Self {
+        self.restarts = restarts;
+        self
     }
 
     /// Run `cartwheel check` on the written temporary file, under its final name.
     pub fn check(&self, level: CheckLevel) -> Result<()> {
         let name =
             self.out.target().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        crate::check::at_build(self.out.path(), &name, level)
+        crate::check::at_build(self.out.path(), &name, level, &self.restarts)
     }
 
     /// Give the artifact its final name.

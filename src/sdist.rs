@@ -90,7 +90,7 @@ impl SdistWriter {
 
     /// Close the archive.
     pub fn finish(self) -> Result<Staged> {
-        self.tar.finish()?;
-        Ok(Staged::new(self.out, self.files))
+        let restarts = self.tar.finish_indexed()?;
+        Ok(Staged::new(self.out, self.files).with_restarts(restarts))
     }
 }

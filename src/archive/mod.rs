@@ -4,7 +4,7 @@
 //! a fixed date), normalised permissions (644, or 755 when executable), no owner names; the
 //! caller decides the order (sorted payload, dist-info last) and the writers keep it.
 
-mod gzip;
+pub mod gzip;
 mod output;
 mod tar;
 mod zip;

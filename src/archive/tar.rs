@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use super::gzip::ParallelGz;
+use super::gzip::{ParallelGz, Restart};
 use super::{ArchiveWriter, Error, Reproducible};
 
 /// gzip level 6: within a few percent of -9 for a third of the CPU (the peers' -9 is why
@@ -31,6 +31,15 @@ impl TarGzWriter {
         let mut inner = tar::Builder::new(gz);
         inner.mode(tar::HeaderMode::Deterministic);
         Ok(Self { inner, mtime: repro.mtime })
+    }
+
+    /// Write the trailers and flush; returns where the gzip stream can be inflated from
+    /// without earlier output (for a parallel read-back).
+    pub fn finish_indexed(self) -> Result<Vec<Restart>, Error> {
+        let gz = self.inner.into_inner()?;
+        let (mut out, restarts) = gz.finish_indexed()?;
+        out.flush()?;
+        Ok(restarts)
     }
 
     fn header(&self, size: u64, mode: u32, kind: tar::EntryType) -> tar::Header {
@@ -91,10 +100,7 @@ impl ArchiveWriter for TarGzWriter {
     }
 
     fn finish(self: Box<Self>) -> Result<(), Error> {
-        let gz = self.inner.into_inner()?;
-        let mut out = gz.finish()?;
-        out.flush()?;
-        Ok(())
+        (*self).finish_indexed().map(drop)
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 mod classifiers;
+mod inflate;
 pub mod inputs;
 mod markdown;
 mod metadata;
@@ -127,7 +128,7 @@ pub enum Level {
 }
 
 /// How to check.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Which rules.
     pub level: Level,
@@ -135,6 +136,8 @@ pub struct Options {
     pub strict: bool,
     /// Archive reading bounds.
     pub limits: Limits,
+    /// Where a tar.gz's gzip stream restarts, when its writer says so (a hint, verified).
+    pub restarts: Vec<crate::archive::gzip::Restart>,
 }
 
 /// Check the distribution at `path`; its kind comes from `name` (the file name it is or will
@@ -145,7 +148,7 @@ pub fn check_file(path: &Path, name: &str, options: &Options) -> Report {
             "A001",
             "unknown distribution format: the name must end in `.whl`, `.tar.gz` or `.zip`",
         )],
-        Some(format) => match read::read(path, format, &options.limits) {
+        Some(format) => match read::read(path, format, &options.limits, &options.restarts) {
             Err(fatal) => vec![fatal],
             Ok(archive) => check_archive(&archive, name, options),
         },
@@ -189,12 +192,21 @@ const UPLOAD_ONLY: [&str; 1] = ["M004"];
 /// The build-time check on an artifact just written to `path` (to be published as `name`):
 /// warnings are printed; errors fail the build under `check = "error"` and are printed as
 /// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
-pub fn at_build(path: &Path, name: &str, level: crate::project::CheckLevel) -> crate::Result<()> {
+///
+/// `restarts` (from the sdist writer) lets the tar.gz be inflated in parallel; the read
+/// verifies them and falls back to one serial pass when they do not hold.
+pub fn at_build(
+    path: &Path,
+    name: &str,
+    level: crate::project::CheckLevel,
+    restarts: &[crate::archive::gzip::Restart],
+) -> crate::Result<()> {
     use crate::project::CheckLevel;
     if level == CheckLevel::Off {
         return Ok(());
     }
-    let mut report = check_file(path, name, &Options::default());
+    let options = Options { restarts: restarts.to_vec(), ..Options::default() };
+    let mut report = check_file(path, name, &options);
     // A local version (`1.2.4.dev2+g5ab5313` from git between tags) is fine to build and
     // install, on every commit of a git-versioned project; only an upload refuses it, and
     // `cartwheel check` before the upload says so. A warning on every such build is noise.

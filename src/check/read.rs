@@ -136,12 +136,26 @@ fn wanted(name: &str) -> bool {
 }
 
 /// Read the archive at `path`; `Err` is a finding that makes reading it pointless.
-pub fn read(path: &Path, format: Format, limits: &Limits) -> Result<Archive, Problem> {
+///
+/// `restarts` (from cartwheel's own sdist writer, else empty) let a tar.gz be inflated in
+/// parallel; when they do not hold, the archive is read in one serial pass as any other.
+pub fn read(
+    path: &Path,
+    format: Format,
+    limits: &Limits,
+    restarts: &[crate::archive::gzip::Restart],
+) -> Result<Archive, Problem> {
     let file = std::fs::File::open(path)
         .map_err(|e| Problem::error("A001", format!("cannot open `{}`: {e}", path.display())))?;
     let mut archive = match format {
         Format::Wheel | Format::ZipSdist => read_zip(file, format, limits)?,
-        Format::TarGz => read_tar(file, limits)?,
+        Format::TarGz => match super::inflate::read_indexed(&file, restarts, tar_limit(&file, limits)) {
+            Some(inflated) => match parse_tar(inflated, tar_limit(&file, limits), limits) {
+                Some(archive) => archive?,
+                None => read_tar(file, limits)?,
+            },
+            None => read_tar(file, limits)?,
+        },
     };
     name_problems(&mut archive);
     Ok(archive)
@@ -418,11 +432,16 @@ const BOUND_EXCEEDED: &str = "decompressed size bound exceeded";
 /// Buffer on either side of the tar.gz inflater.
 const TAR_BUFFER: usize = 256 * 1024;
 
-fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
+/// The most a tar.gz may expand to: the total bound, which also enforces the ratio (a small
+/// file may not expand past ratio:1).
+fn tar_limit(file: &std::fs::File, limits: &Limits) -> u64 {
     let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
-    // The total bound also enforces the ratio: a small file may not expand past ratio:1.
     let ratio_bound = compressed.saturating_mul(limits.ratio).max(limits.ratio_floor);
-    let limit = limits.total_bytes.min(ratio_bound);
+    limits.total_bytes.min(ratio_bound)
+}
+
+fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
+    let limit = tar_limit(&file, limits);
     let mut magic = [0u8; 2];
     {
         let mut f = &file;
@@ -435,8 +454,57 @@ fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
     // Large reads from the file into the inflater and large reads out of it: tar reads 512-byte
     // headers, and asking the inflater for 512 bytes at a time costs more than the inflating.
     let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(TAR_BUFFER, file));
+    parse_tar(Plain(gz), limit, limits).expect("a plain stream never asks for a retry")
+}
+
+/// A decompressed tar stream, which may find out part way that it cannot be trusted.
+pub trait Inflated: Read {
+    /// Whether the stream gave up on itself (the caller then reads the file another way).
+    fn abandoned(&self) -> bool {
+        false
+    }
+    /// Called once the tar ends: read and verify whatever is left (trailer, checksum).
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A stream with no second way of reading it.
+struct Plain<R>(R);
+
+impl<R: Read> Read for Plain<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R: Read> Inflated for Plain<R> {}
+
+/// Parse the members of a decompressed tar stream; `None` when the stream abandoned itself.
+fn parse_tar<R: Inflated>(inflated: R, limit: u64, limits: &Limits) -> Option<Result<Archive, Problem>> {
     let mut tar =
-        tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, Bounded { inner: gz, read: 0, limit }));
+        tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, Bounded { inner: inflated, read: 0, limit }));
+    let result = parse_members(&mut tar, limit, limits);
+    let mut bounded = tar.into_inner().into_inner();
+    let inner = &mut bounded.inner;
+    let result = match result {
+        Ok(archive) => inner
+            .finish()
+            .map(|()| archive)
+            .map_err(|e| Problem::error("A001", format!("the archive is truncated or corrupt: {e}"))),
+        Err(p) => Err(p),
+    };
+    if inner.abandoned() {
+        return None;
+    }
+    Some(result)
+}
+
+fn parse_members<R: Read>(
+    tar: &mut tar::Archive<R>,
+    limit: u64,
+    limits: &Limits,
+) -> Result<Archive, Problem> {
     let mut buf = vec![0u8; CHUNK];
     let mut archive = Archive { format: Format::TarGz, members: Vec::new(), problems: Vec::new() };
     let fail = |e: io::Error, limit: u64| {
@@ -597,7 +665,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x");
         std::fs::write(&path, bytes).unwrap();
-        read(&path, format, limits)
+        read(&path, format, limits, &[])
     }
 
     #[test]
