@@ -20,7 +20,7 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
             if w.to_string() != file_name {
                 out.push(Problem::error(
                     "N001",
-                    format!("the file name is not normalised (PyPI refuses it): expected `{w}`"),
+                    format!("the file name is not normalised as the binary distribution format requires: expected `{w}`"),
                 ));
             }
             Some(w)
