@@ -15,6 +15,7 @@ mod markdown;
 mod metadata;
 mod read;
 pub mod report;
+pub mod rst;
 mod sdist;
 mod twine;
 mod wheel;
