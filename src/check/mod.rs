@@ -189,8 +189,15 @@ const UPLOAD_ONLY: [&str; 1] = ["M004"];
 
 /// The build-time check on an artifact just written to `path` (to be published as `name`):
 /// warnings are printed; errors fail the build under `check = "error"` and are printed as
-/// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
-pub fn at_build(path: &Path, name: &str, level: crate::project::CheckLevel) -> crate::Result<()> {
+/// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build. `readme` is
+/// the project's README file: description problems are located in it (its lines are the
+/// description's lines).
+pub fn at_build(
+    path: &Path,
+    name: &str,
+    level: crate::project::CheckLevel,
+    readme: Option<&str>,
+) -> crate::Result<()> {
     use crate::project::CheckLevel;
     if level == CheckLevel::Off {
         return Ok(());
@@ -200,6 +207,13 @@ pub fn at_build(path: &Path, name: &str, level: crate::project::CheckLevel) -> c
     // install, on every commit of a git-versioned project; only an upload refuses it, and
     // `cartwheel check` before the upload says so. A warning on every such build is noise.
     report.problems.retain(|p| !UPLOAD_ONLY.contains(&p.code));
+    if let Some(readme) = readme {
+        for p in &mut report.problems {
+            if let Some(line) = p.location.as_deref().and_then(|l| l.strip_prefix("README line ")) {
+                p.location = Some(format!("{readme} line {line}"));
+            }
+        }
+    }
     let errors: Vec<String> = report.with_severity(Severity::Error).map(self::report::line).collect();
     for w in report.with_severity(Severity::Warning) {
         crate::cli::say(&format!("warning: {name}: {}", self::report::line(w)));
