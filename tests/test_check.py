@@ -868,6 +868,15 @@ def test_bundled_classifiers_match_trove_classifiers(tmp_path):
     assert out.read_text() == (root / "src" / "check" / "classifiers.txt").read_text()
 
 
+def test_bundled_lexers_match_pygments(tmp_path):
+    """src/check/rst/lexers.txt (the names docutils' code roles can highlight) is what
+    scripts/refresh-lexers.py makes of the pinned Pygments (requirements-test.txt)."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "lexers.txt"
+    run([sys.executable, root / "scripts" / "refresh-lexers.py", out])
+    assert out.read_text() == (root / "src" / "check" / "rst" / "lexers.txt").read_text()
+
+
 # --------------------------------------------------------------------------- output
 
 

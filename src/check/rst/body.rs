@@ -12,6 +12,15 @@ use super::doc::{normalize_name, Doc, Target, Top};
 use super::inline;
 use super::lines::{self, column_width, get_indented, get_text_block, is_blank, skip_chars};
 
+/// The shape of what a machine made (element names and, for lists, their items): what the
+/// directives that inspect their parsed content (`list-table`, `table`, `figure`) and the
+/// DocInfo transform need of docutils' node tree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Node {
+    pub tag: &'static str,
+    pub children: Vec<Node>,
+}
+
 /// docutils' control flow out of a transition method.
 pub(super) enum Flow {
     /// Go on in this state.
@@ -179,6 +188,12 @@ pub(super) struct Machine {
     pub subst_ok: bool,
     /// The top-level machine's published position (see `sync`).
     pub track: Option<Rc<std::cell::Cell<usize>>>,
+    /// Elements made at this machine's level.
+    pub nodes: Vec<Node>,
+    /// Parsing a sidebar's content (topics are allowed there).
+    pub in_sidebar: bool,
+    /// A field list that may become the document's bibliographic fields.
+    pub docinfo: bool,
 }
 
 impl Machine {
@@ -193,6 +208,9 @@ impl Machine {
             blank_finish: true,
             subst_ok: false,
             track: None,
+            nodes: Vec::new(),
+            in_sidebar: false,
+            docinfo: false,
         }
     }
 
@@ -492,7 +510,9 @@ impl Machine {
                 match state {
                     St::Body => self.list(doc, "Bullet list", end, St::Bullet(bullet)),
                     St::Bullet(b) if *b == bullet => {
-                        self.blank_finish = self.list_item(doc, end);
+                        let (blank, item) = self.list_item(doc, end);
+                        self.blank_finish = blank;
+                        self.nodes.push(item);
                         Flow::Next(state.clone())
                     }
                     _ => self.invalid(),
@@ -501,9 +521,13 @@ impl Machine {
             Tr::Enumerator => self.enumerator(doc, state),
             Tr::FieldMarker => match state {
                 St::Body => {
-                    doc.element();
+                    // The first element of the document: docutils' DocInfo transform reads it.
+                    self.docinfo = self.match_titles && doc.elements == 0 && doc.top.is_empty();
+                    self.emit(doc, "field_list");
                     let blank = self.field(doc, end, false);
-                    self.nested_list(doc, St::FieldList, blank, "Field list")
+                    let flow = self.nested_list(doc, St::FieldList, blank, "Field list");
+                    self.docinfo = false;
+                    flow
                 }
                 St::FieldList | St::ExtensionOptions => {
                     let ext = *state == St::ExtensionOptions;
@@ -525,7 +549,7 @@ impl Machine {
                 _ => self.invalid(),
             },
             Tr::Doctest if !specialized => {
-                doc.element();
+                self.emit(doc, "doctest_block");
                 let _ = self.get_text_block(false);
                 Flow::Next(St::Body)
             }
@@ -539,7 +563,6 @@ impl Machine {
                 _ => self.invalid(),
             },
             Tr::GridTop | Tr::SimpleTop if !specialized => {
-                doc.element();
                 let blank_finish =
                     if tr == Tr::GridTop { self.grid_table(doc) } else { self.simple_table(doc) };
                 if !blank_finish {
@@ -636,29 +659,60 @@ impl Machine {
         None
     }
 
-    /// `RSTState.nested_parse` with a fresh Body machine (titles never allowed in nested blocks).
-    pub fn nested_parse(&self, doc: &mut Doc, block: Vec<String>, input_offset: usize) -> usize {
-        let n = block.len();
-        let mut m = Machine::new(Rc::new(block), 0, n, input_offset, false);
-        m.run(doc, St::Body);
-        m.abs_line_offset()
+    /// An element made here.
+    pub fn emit(&mut self, doc: &mut Doc, tag: &'static str) {
+        doc.element();
+        self.nodes.push(Node { tag, children: Vec::new() });
     }
 
-    /// `nested_list_parse` over the rest of this machine's lines; returns the end offset and
-    /// the blank finish.
-    pub fn nested_list_parse(&self, doc: &mut Doc, state: St, blank_finish: bool) -> (usize, bool) {
+    /// `RSTState.nested_parse` with a fresh Body machine (titles never allowed in nested blocks):
+    /// what it made.
+    pub fn nested_parse(&self, doc: &mut Doc, block: Vec<String>, input_offset: usize) -> Vec<Node> {
+        self.nested_parse_in(doc, block, input_offset, false)
+    }
+
+    /// `nested_parse`, saying whether the content belongs to a sidebar.
+    pub fn nested_parse_in(
+        &self,
+        doc: &mut Doc,
+        block: Vec<String>,
+        input_offset: usize,
+        sidebar: bool,
+    ) -> Vec<Node> {
+        let n = block.len();
+        let mut m = Machine::new(Rc::new(block), 0, n, input_offset, false);
+        m.in_sidebar = sidebar;
+        m.run(doc, St::Body);
+        m.nodes
+    }
+
+    /// `nested_list_parse` over the rest of this machine's lines: the end offset, the blank
+    /// finish and the items made.
+    pub fn nested_list_parse(
+        &self,
+        doc: &mut Doc,
+        state: St,
+        blank_finish: bool,
+    ) -> (usize, bool, Vec<Node>) {
         let lo = self.lo + self.cur() + 1;
         let mut m =
             Machine::new(self.data.clone(), lo.min(self.hi), self.hi, self.abs_line_offset() + 1, false);
         m.blank_finish = blank_finish;
+        m.docinfo = self.docinfo;
         m.run(doc, state);
-        (m.abs_line_offset(), m.blank_finish)
+        (m.abs_line_offset(), m.blank_finish, m.nodes)
     }
 
     /// The tail of Body.bullet / enumerator / field_marker / explicit_list: the follow-up items
-    /// in their own state, then the unindent warning.
+    /// in their own state (children of the list just made, or, for explicit markup, siblings),
+    /// then the unindent warning.
     fn nested_list(&mut self, doc: &mut Doc, state: St, blank_finish: bool, what: &str) -> Flow {
-        let (offset, blank_finish) = self.nested_list_parse(doc, state, blank_finish);
+        let siblings = state == St::Explicit;
+        let (offset, blank_finish, nodes) = self.nested_list_parse(doc, state, blank_finish);
+        match self.nodes.last_mut() {
+            Some(list) if !siblings => list.children.extend(nodes),
+            _ => self.nodes.extend(nodes),
+        }
         self.goto_line(offset);
         if !blank_finish {
             self.unindent_warning(doc, what);
@@ -667,9 +721,13 @@ impl Machine {
     }
 
     fn list(&mut self, doc: &mut Doc, what: &str, end: usize, state: St) -> Flow {
-        doc.element();
-        let blank = self.list_item(doc, end);
-        self.nested_list(doc, state, blank, what)
+        let tag = if what == "Bullet list" { "bullet_list" } else { "enumerated_list" };
+        self.emit(doc, tag);
+        let item = self.list_item(doc, end);
+        if let Some(list) = self.nodes.last_mut() {
+            list.children.push(item.1);
+        }
+        self.nested_list(doc, state, item.0, what)
     }
 
     pub fn unindent_warning(&self, doc: &mut Doc, what: &str) {
@@ -678,7 +736,7 @@ impl Machine {
     }
 
     fn block_quote(&mut self, doc: &mut Doc, mut indented: Vec<String>, mut line_offset: usize) {
-        doc.element();
+        self.emit(doc, "block_quote");
         while !indented.is_empty() {
             let split = split_attribution(&indented);
             match split {
@@ -701,18 +759,17 @@ impl Machine {
         }
     }
 
-    /// `Body.list_item`: the item's blank finish.
-    fn list_item(&mut self, doc: &mut Doc, indent: usize) -> bool {
+    /// `Body.list_item`: the item's blank finish and the item.
+    fn list_item(&mut self, doc: &mut Doc, indent: usize) -> (bool, Node) {
         let (indented, offset, blank_finish) = if !skip_chars(self.line(), indent).is_empty() {
             self.get_known_indented(indent)
         } else {
             let (b, _, o, f) = self.get_first_known_indented(indent, false, true, true);
             (b, o, f)
         };
-        if !indented.is_empty() {
-            self.nested_parse(doc, indented, offset);
-        }
-        blank_finish
+        let children =
+            if indented.is_empty() { Vec::new() } else { self.nested_parse(doc, indented, offset) };
+        (blank_finish, Node { tag: "list_item", children })
     }
 
     fn enumerator(&mut self, doc: &mut Doc, state: &St) -> Flow {
@@ -734,11 +791,9 @@ impl Machine {
                     return Flow::Retry(Tr::Text);
                 }
                 let ordinal = ordinal.unwrap_or(1);
-                doc.element();
-                let blank = self.list_item(doc, end);
                 let enumtype = if sequence == Seq::Auto { Seq::Arabic } else { sequence };
                 let next = St::Enumerated { format, enumtype, last: ordinal, auto: sequence == Seq::Auto };
-                self.nested_list(doc, next, blank, "Enumerated list")
+                self.list(doc, "Enumerated list", end, next)
             }
             St::Enumerated { format: f, enumtype, last, auto } => {
                 let bad = format != f
@@ -747,8 +802,9 @@ impl Machine {
                 if bad {
                     return self.invalid();
                 }
-                let blank = self.list_item(doc, end);
+                let (blank, item) = self.list_item(doc, end);
                 self.blank_finish = blank;
+                self.nodes.push(item);
                 Flow::Next(St::Enumerated {
                     format: f,
                     enumtype,
@@ -781,9 +837,11 @@ impl Machine {
         let lineno = self.abs_line_number();
         let (indented, _, offset, blank_finish) = self.get_first_known_indented(end, false, true, true);
         if !extension {
-            inline::parse(doc, name, Some(lineno));
-            if !indented.is_empty() {
-                self.nested_parse(doc, indented, offset);
+            let text = inline::parse(doc, name, Some(lineno));
+            let body =
+                if indented.is_empty() { Vec::new() } else { self.nested_parse(doc, indented, offset) };
+            if self.docinfo {
+                doc.docinfo.push((text, lineno, body));
             }
         }
         blank_finish
@@ -792,7 +850,7 @@ impl Machine {
     fn option_marker(&mut self, doc: &mut Doc, end: usize) -> Flow {
         match self.option_list_item(doc, end) {
             Ok(Some(blank)) => {
-                doc.element();
+                self.emit(doc, "option_list");
                 self.nested_list(doc, St::OptionList, blank, "Option list")
             }
             Ok(None) => Flow::Retry(Tr::Text),
@@ -824,11 +882,11 @@ impl Machine {
     }
 
     fn line_block(&mut self, doc: &mut Doc, end: usize) -> Flow {
-        doc.element();
+        self.emit(doc, "line_block");
         let lineno = self.abs_line_number();
         let mut blank_finish = self.line_block_line(doc, end, lineno);
         if !blank_finish {
-            let (offset, blank) = self.nested_list_parse(doc, St::LineBlock, false);
+            let (offset, blank, _) = self.nested_list_parse(doc, St::LineBlock, false);
             blank_finish = blank;
             self.goto_line(offset);
         }
@@ -868,9 +926,9 @@ impl Machine {
                 Flow::Next(St::Body)
             }
             Tr::Indent => {
-                doc.element();
+                self.emit(doc, "definition_list");
                 let blank = self.definition_list_item(doc, context);
-                let (offset, blank_finish) = self.nested_list_parse(doc, St::DefinitionList, blank);
+                let (offset, blank_finish, _) = self.nested_list_parse(doc, St::DefinitionList, blank);
                 self.goto_line(offset);
                 context.clear();
                 if !blank_finish {
@@ -925,7 +983,7 @@ impl Machine {
         } else {
             data.to_string()
         };
-        doc.element();
+        self.emit(doc, "paragraph");
         inline::parse(doc, &text, Some(lineno));
         literal
     }
@@ -945,6 +1003,7 @@ impl Machine {
             self.goto_line(end);
             return;
         }
+        self.emit(doc, "literal_block");
         if !blank_finish {
             self.unindent_warning(doc, "Literal block");
         }

@@ -93,6 +93,8 @@ pub struct Doc {
     pub cur_line: std::rc::Rc<std::cell::Cell<usize>>,
     /// Input lines.
     pub n_lines: usize,
+    /// The document's first field list, when it comes first: (name, line, body).
+    pub docinfo: Vec<(String, usize, Vec<super::body::Node>)>,
     /// Elements made so far (the top-level machine turns new ones into `Top::Body`).
     pub elements: usize,
 }
@@ -123,6 +125,7 @@ impl Default for Doc {
             pending_class: Vec::new(),
             elements: 0,
             n_lines: 0,
+            docinfo: Vec::new(),
             cur_line: Default::default(),
         }
     }

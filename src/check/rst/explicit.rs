@@ -63,6 +63,7 @@ enum Opt {
     Loading,
     Encoding,
     Char,
+    Backlinks,
 }
 
 /// A directive's signature: required and optional arguments, whitespace in the last one,
@@ -236,7 +237,7 @@ fn spec(name: &str) -> Spec {
             &[
                 ("depth", Opt::NonNegInt),
                 ("local", Opt::Flag),
-                ("backlinks", Opt::Unchanged),
+                ("backlinks", Opt::Backlinks),
                 ("class", Opt::Class),
             ],
         ),
@@ -363,6 +364,7 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
         Opt::LengthPct => measure(value, &["%"]),
         Opt::Align => choice(value, &["top", "middle", "bottom", "left", "center", "right"]),
         Opt::Loading => choice(value, &["embed", "link", "lazy"]),
+        Opt::Backlinks => choice(value, &["top", "entry", "none"]),
         Opt::Encoding => {
             let v = value.ok_or("lookup() argument must be str, not None")?;
             const KNOWN: &[&str] =
@@ -454,10 +456,11 @@ impl Machine {
         } else {
             doc.note_target(Target { name: Some(name), line: Some(lineno), ..Default::default() }, true);
         }
-        doc.element();
+        self.emit(doc, if citation { "citation" } else { "footnote" });
         if indented.is_empty() {
             let what = if citation { "Citation" } else { "Footnote" };
-            doc.report(2, format!("{what} content expected."), Some(self.abs_line_number()));
+            // No line of its own: the reporter's fallback, the top-level machine's line.
+            doc.report(2, format!("{what} content expected."), None);
         } else {
             self.nested_parse(doc, indented, offset);
         }
@@ -572,11 +575,13 @@ impl Machine {
         block[0] = block[0].trim().to_string();
         let n = block.len();
         let before = doc.problems.len();
+        let elements = doc.elements;
         let mut m = Machine::new(std::rc::Rc::new(block), 0, n, offset, false);
         m.blank_finish = blank_finish;
         m.subst_ok = false;
         m.run(doc, St::SubstitutionDef);
         let blank_finish = m.blank_finish;
+        doc.elements = elements;
         if doc.problems.len() > before && m.subst_ok {
             doc.report(3, "Problematic content in substitution definition", Some(srcline));
             return Ok(blank_finish);
@@ -771,7 +776,7 @@ impl Machine {
     fn run_directive(
         &mut self,
         doc: &mut Doc,
-        name: &str,
+        name: &'static str,
         type_name: &str,
         lineno: usize,
         p: Parsed,
@@ -791,10 +796,11 @@ impl Machine {
         };
         let opt =
             |k: &str| p.options.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone().unwrap_or_default());
+        // Not in the tree yet when named: a duplicate is reported at the reporter's fallback line.
         let add_name = |doc: &mut Doc, key: &str| {
             if let Some(n) = opt(key) {
                 doc.note_target(
-                    Target { name: Some(normalize_name(&n)), line: Some(lineno), ..Default::default() },
+                    Target { name: Some(normalize_name(&n)), line: None, ..Default::default() },
                     true,
                 );
             }
@@ -817,7 +823,7 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 if name == "admonition" {
                     inline::parse(doc, &p.arguments[0], Some(lineno));
                 }
@@ -825,7 +831,7 @@ impl Machine {
                 self.nested_parse(doc, p.content, p.content_offset);
             }
             "topic" | "sidebar" => {
-                if !self.match_titles {
+                if !(self.match_titles || (self.in_sidebar && name == "topic")) {
                     doc.report(
                         3,
                         format!(
@@ -838,21 +844,29 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 if let Some(title) = p.arguments.first() {
                     inline::parse(doc, title, Some(lineno));
                 }
                 if let Some(sub) = opt("subtitle") {
+                    if p.arguments.is_empty() {
+                        doc.report(
+                            3,
+                            "The \"subtitle\" option may not be used without a title.",
+                            Some(lineno),
+                        );
+                        return false;
+                    }
                     inline::parse(doc, &sub, Some(lineno));
                 }
                 add_name(doc, "name");
-                self.nested_parse(doc, p.content, p.content_offset);
+                self.nested_parse_in(doc, p.content, p.content_offset, name == "sidebar");
             }
             "line-block" => {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 add_name(doc, "name");
                 for l in &p.content {
                     inline::parse(doc, l.trim(), Some(lineno + p.content_offset));
@@ -862,7 +876,7 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 add_name(doc, "name");
                 inline::parse(doc, &p.content.join("\n"), Some(lineno));
             }
@@ -876,18 +890,18 @@ impl Machine {
                         return false;
                     }
                 }
-                doc.element();
+                self.emit(doc, name);
                 add_name(doc, "name");
             }
             "math" => {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 add_name(doc, "name");
             }
             "rubric" => {
-                doc.element();
+                self.emit(doc, name);
                 inline::parse(doc, &p.arguments[0], Some(lineno));
                 add_name(doc, "name");
             }
@@ -895,28 +909,42 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 add_name(doc, "name");
                 self.nested_parse(doc, p.content, p.content_offset);
             }
             "table" | "list-table" => {
                 if p.content.is_empty() {
-                    doc.report(
-                        3,
-                        format!(
-                            "Error parsing content block for the \"{type_name}\" directive: exactly one {} expected.",
-                            if name == "table" { "table" } else { "bullet list" }
-                        ),
-                        Some(lineno),
-                    );
+                    let message = if name == "table" {
+                        format!("Error parsing content block for the \"{type_name}\" directive: exactly one table expected.")
+                    } else {
+                        format!("The \"{type_name}\" directive is empty; content required.")
+                    };
+                    doc.report(3, message, Some(lineno));
                     return false;
                 }
-                doc.element();
                 if let Some(title) = p.arguments.first() {
                     inline::parse(doc, title, Some(lineno));
                 }
-                add_name(doc, "name");
-                self.nested_parse(doc, p.content, p.content_offset);
+                let before = doc.elements;
+                let nodes = self.nested_parse(doc, p.content, p.content_offset);
+                doc.elements = before;
+                let widths = opt("widths");
+                let result = if name == "table" {
+                    table_content(type_name, &nodes)
+                } else {
+                    list_table_content(type_name, &nodes, opt("header-rows").as_deref())
+                };
+                match result.and_then(|cols| check_widths(type_name, widths.as_deref(), cols)) {
+                    Ok(()) => {
+                        self.emit(doc, "table");
+                        add_name(doc, "name");
+                    }
+                    Err(message) => {
+                        doc.report(3, message, Some(lineno));
+                        return false;
+                    }
+                }
             }
             "csv-table" => {
                 if opt("file").is_some() || opt("url").is_some() {
@@ -935,7 +963,7 @@ impl Machine {
                     );
                     return false;
                 }
-                doc.element();
+                self.emit(doc, name);
                 if let Some(title) = p.arguments.first() {
                     inline::parse(doc, title, Some(lineno));
                 }
@@ -982,9 +1010,13 @@ impl Machine {
                     add_name(doc, "figname");
                 }
                 add_name(doc, "name");
-                doc.element();
+                self.emit(doc, name);
                 if name == "figure" && !p.content.is_empty() {
-                    self.nested_parse(doc, p.content, p.content_offset);
+                    let nodes = self.nested_parse(doc, p.content, p.content_offset);
+                    if nodes.first().is_some_and(|n| n.tag != "paragraph" && n.tag != "comment") {
+                        doc.report(3, "Figure caption must be a paragraph or empty comment.", Some(lineno));
+                        return false;
+                    }
                 }
                 return true;
             }
@@ -996,9 +1028,15 @@ impl Machine {
                 }
                 let n = p.content.len();
                 let mut m = Machine::new(std::rc::Rc::new(p.content), 0, n, p.content_offset, false);
-                let before = doc.top.len();
                 m.run(doc, St::Body);
-                doc.top.truncate(before);
+                if m.nodes.iter().any(|n| n.tag != "paragraph") || m.nodes.len() > 1 {
+                    doc.report(
+                        3,
+                        format!("Error in \"{type_name}\" directive: may contain a single paragraph only."),
+                        Some(lineno),
+                    );
+                    return false;
+                }
                 return true;
             }
             "unicode" | "date" => return substitution_only(doc),
@@ -1031,21 +1069,54 @@ impl Machine {
                     doc.default_role = "title-reference".into();
                 }
             }
-            "title"
-            | "meta"
-            | "contents"
-            | "sectnum"
-            | "target-notes"
-            | "restructuredtext-test-directive" => {
-                doc.element();
+            "contents" => {
+                if !(self.match_titles || self.in_sidebar) {
+                    doc.report(
+                        3,
+                        format!(
+                            "The \"{type_name}\" directive may not be used within topics or body elements."
+                        ),
+                        Some(lineno),
+                    );
+                    return false;
+                }
+                self.emit(doc, name);
             }
+            "meta" => {
+                if !need_content(doc, &p) {
+                    return false;
+                }
+                for (k, l) in p.content.iter().enumerate() {
+                    if l.starts_with(' ') || l.trim().is_empty() {
+                        continue;
+                    }
+                    if !PATS.field_marker.is_match(l).unwrap_or(false) {
+                        doc.report(3, "Invalid meta directive.", Some(lineno));
+                        return false;
+                    }
+                    let end = l[1..].find(':').map_or(l.len(), |i| i + 1);
+                    for attr in l[1..end].split_whitespace().skip(1) {
+                        if !attr.contains('=') {
+                            doc.report(
+                                3,
+                                format!("Error parsing meta tag attribute \"{attr}\": missing \"=\"."),
+                                Some(p.content_offset + k + 1),
+                            );
+                            return false;
+                        }
+                    }
+                }
+            }
+            "sectnum" => self.emit(doc, name),
+            "title" | "target-notes" | "restructuredtext-test-directive" => {}
             _ => {}
         }
         false
     }
 
+    /// The `role` directive: `name(base)` on the first line, the base role's options below.
     fn role_directive(&mut self, doc: &mut Doc, lineno: usize, p: &Parsed) {
-        let Some(first) = p.content.first() else {
+        let Some(first) = p.content.first().filter(|_| p.content_offset <= lineno) else {
             doc.report(3, "\"role\" directive requires arguments on the first line.", Some(lineno));
             return;
         };
@@ -1058,8 +1129,7 @@ impl Machine {
             return;
         };
         let new = c.get(1).map_or("", |m| m.as_str()).to_string();
-        let base = c.get(2).map(|m| m.as_str().to_lowercase());
-        let base = match base {
+        let base = match c.get(2).map(|m| m.as_str().to_lowercase()) {
             Some(b) if !doc.roles.contains_key(&b) && !inline::ROLES.contains(&b.as_str()) => {
                 doc.report(3, format!("Unknown interpreted text role \"{b}\"."), Some(lineno));
                 return;
@@ -1067,8 +1137,99 @@ impl Machine {
             Some(b) => doc.roles.get(&b).cloned().unwrap_or(b),
             None => "generic".into(),
         };
-        doc.roles.insert(new, base);
+        const CLASS: &[(&str, Opt)] = &[("class", Opt::Class)];
+        const CODE: &[(&str, Opt)] = &[("class", Opt::Class), ("language", Opt::Unchanged)];
+        const RAW: &[(&str, Opt)] = &[("class", Opt::Class), ("format", Opt::Unchanged)];
+        let options = match base.split(':').next().unwrap_or("") {
+            "code" => CODE,
+            "raw" => RAW,
+            _ => CLASS,
+        };
+        let spec = Spec { required: 0, optional: 0, final_ws: false, content: false, options };
+        let parsed =
+            match self.parse_directive_block(doc, p.content[1..].to_vec(), p.content_offset + 1, &spec) {
+                Ok(parsed) => parsed,
+                Err(detail) => {
+                    doc.report(3, format!("Error in \"role\" directive:\n{detail}."), Some(lineno));
+                    return;
+                }
+            };
+        // A `code` role remembers its language: an unknown one warns where the role is used.
+        let base = match parsed.options.iter().find(|(k, _)| k == "language") {
+            Some((_, Some(lang))) if base == "code" => format!("code:{}", lang.trim()),
+            _ => base,
+        };
+        doc.roles.insert(new.to_lowercase(), base);
     }
+}
+
+/// `Table.run`'s check: exactly one table; its column count is not known here.
+fn table_content(type_name: &str, nodes: &[super::body::Node]) -> Result<Option<usize>, String> {
+    if nodes.len() != 1 || nodes[0].tag != "table" {
+        return Err(format!(
+            "Error parsing content block for the \"{type_name}\" directive: exactly one table expected."
+        ));
+    }
+    Ok(None)
+}
+
+/// `ListTable.check_list_content` and `check_table_dimensions`: the column count.
+fn list_table_content(
+    type_name: &str,
+    nodes: &[super::body::Node],
+    header_rows: Option<&str>,
+) -> Result<Option<usize>, String> {
+    let prefix = format!("Error parsing content block for the \"{type_name}\" directive: ");
+    if nodes.len() != 1 || nodes[0].tag != "bullet_list" {
+        return Err(format!("{prefix}exactly one bullet list expected."));
+    }
+    let rows = &nodes[0].children;
+    let mut cols = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if row.children.len() != 1 || row.children[0].tag != "bullet_list" {
+            return Err(format!(
+                "{prefix}two-level bullet list expected, but row {} does not contain a second-level bullet list.",
+                i + 1
+            ));
+        }
+        let n = row.children[0].children.len();
+        if i == 0 {
+            cols = n;
+        } else if n != cols {
+            return Err(format!(
+                "{prefix}uniform two-level bullet list expected, but row {} does not contain the same number of items as row 1 ({n} vs {cols}).",
+                i + 1
+            ));
+        }
+    }
+    let header = header_rows.and_then(|h| h.trim().parse::<usize>().ok()).unwrap_or(0);
+    if rows.len() < header {
+        return Err(format!(
+            "{header} header row(s) specified but only {} row(s) of data supplied (\"{type_name}\" directive).",
+            rows.len()
+        ));
+    }
+    if rows.len() == header && header > 0 {
+        return Err(format!(
+            "Insufficient data supplied ({} row(s)); no data remaining for table body, required by \"{type_name}\" directive.",
+            rows.len()
+        ));
+    }
+    Ok(Some(cols))
+}
+
+/// `Table.get_column_widths`: a `:widths:` list must give one width per column.
+fn check_widths(type_name: &str, widths: Option<&str>, cols: Option<usize>) -> Result<(), String> {
+    let (Some(w), Some(cols)) = (widths, cols) else { return Ok(()) };
+    let w = w.trim();
+    if w == "auto" || w == "grid" {
+        return Ok(());
+    }
+    let n = w.split(|c: char| c == ',' || c.is_whitespace()).filter(|x| !x.is_empty()).count();
+    if n != cols {
+        return Err(format!("\"{type_name}\" widths do not match the number of columns in table ({cols})."));
+    }
+    Ok(())
 }
 
 static SUBST_DIRECTIVE: LazyLock<Regex> =

@@ -384,8 +384,33 @@ fn interpreted(doc: &mut Doc, role: Option<&str>, text: &str, lineno: Option<usi
         }
     };
     let text = unescape(text);
+    if let Some(language) = base.strip_prefix("code:") {
+        if !language.is_empty() && language != "text" && !super::lexers::known(language) {
+            doc.report(2, format!("Cannot analyze code. No Pygments lexer found for \"{language}\"."), None);
+        }
+        return;
+    }
     match base.as_str() {
         "raw" => doc.report(2, "raw (and derived) roles disabled", None),
+        "index"
+        | "i"
+        | "named-reference"
+        | "anonymous-reference"
+        | "uri-reference"
+        | "uri"
+        | "url"
+        | "footnote-reference"
+        | "citation-reference"
+        | "substitution-reference"
+        | "target"
+        | "restructuredtext-unimplemented-role" => {
+            let canonical = match base.as_str() {
+                "i" => "index",
+                "uri" | "url" => "uri-reference",
+                other => other,
+            };
+            doc.report(3, format!("Interpreted text role \"{canonical}\" not implemented."), lineno);
+        }
         "pep" | "pep-reference" if !text.parse::<i64>().is_ok_and(|n| (0..=9999).contains(&n)) => {
             doc.report(
                 3,

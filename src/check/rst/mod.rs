@@ -10,6 +10,7 @@ mod body;
 mod doc;
 mod explicit;
 mod inline;
+mod lexers;
 mod lines;
 mod table;
 mod transforms;
@@ -64,6 +65,14 @@ pub struct RstProblem {
 pub fn validate(text: &str) -> Vec<RstProblem> {
     let data = lines::string2lines(text);
     let n = data.len();
+    // The parser refuses over-long lines before parsing (`line_length_limit`, 10,000).
+    if let Some(i) = data.iter().position(|l| l.chars().count() > 10_000) {
+        return vec![RstProblem {
+            line: None,
+            level: Level::Error,
+            message: format!("Line {} exceeds the line-length-limit.", i + 1),
+        }];
+    }
     let mut doc = doc::Doc::default();
     doc.n_lines = n;
     let mut machine = body::Machine::new(Rc::new(data), 0, n, 0, true);

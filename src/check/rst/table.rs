@@ -123,7 +123,7 @@ impl Machine {
         let tableline = (self.abs_line_number() + 1).saturating_sub(block.len());
         match grid_parse(&block, tableline) {
             Ok(cells) => {
-                doc.element();
+                self.emit(doc, "table");
                 self.parse_cells(doc, cells);
             }
             Err((detail, offset)) => self.malformed(doc, block.len(), &detail, offset),
@@ -182,7 +182,7 @@ impl Machine {
         let tableline = (self.abs_line_number() + 1).saturating_sub(block.len());
         match simple_parse(block.clone(), tableline) {
             Ok(cells) => {
-                doc.element();
+                self.emit(doc, "table");
                 self.parse_cells(doc, cells);
             }
             Err((detail, offset)) => self.malformed(doc, block.len(), &detail, offset),
@@ -361,6 +361,7 @@ fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<Vec<Cell>
         block[sep] = block[sep].iter().map(|&c| if c == '=' { '-' } else { c }).collect();
     }
     let mut columns = parse_columns(&block[0], 0, None)?;
+    let border_end = columns.last().map_or(0, |c| c.1);
     let (first_start, first_end) = columns[0];
     let mut cells = Vec::new();
     let mut offset = 1;
@@ -370,7 +371,7 @@ fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<Vec<Cell>
         let line = &block[offset];
         let s: String = line.iter().collect();
         if SPAN.is_match(&s) || (offset == last && s.starts_with('-')) {
-            let span = parse_columns(line, offset, Some(&columns))?;
+            let span = parse_columns(line, offset, Some((border_end, &columns)))?;
             parse_row(&block[start..offset], start, span, &mut columns, tableline, &mut cells)?;
             start = offset + 1;
             text_found = false;
@@ -394,7 +395,7 @@ fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<Vec<Cell>
 fn parse_columns(
     line: &[char],
     offset: usize,
-    main: Option<&[(usize, usize)]>,
+    main: Option<(usize, &[(usize, usize)])>,
 ) -> Result<Vec<(usize, usize)>, (String, usize)> {
     let mut cols = Vec::new();
     let mut end = 0;
@@ -402,13 +403,13 @@ fn parse_columns(
         end = line.iter().skip(begin).position(|&c| c == ' ').map_or(line.len(), |p| p + begin);
         cols.push((begin, end));
     }
-    if let Some(main) = main {
-        let border_end = main.last().map_or(0, |c| c.1);
+    // `border_end` is the top border's, fixed before any row widened the last column.
+    if let Some((border_end, main)) = main {
         if cols.last().map(|c| c.1) != Some(border_end) {
             return Err((format!("Column span incomplete in table line {}.", offset + 1), offset));
         }
         if let Some(last) = cols.last_mut() {
-            last.1 = border_end;
+            last.1 = main.last().map_or(border_end, |c| c.1);
         }
     }
     Ok(cols)

@@ -9,6 +9,7 @@ use super::doc::{make_id, normalize_name, Doc, RefKind, Top};
 pub fn apply(doc: &mut Doc) {
     class_attribute(doc);
     substitutions(doc);
+    docinfo(doc);
     anonymous(doc);
     indirect(doc);
     footnotes(doc);
@@ -26,6 +27,67 @@ fn substitutions(doc: &mut Doc) {
     for (name, line) in std::mem::take(&mut doc.subst_refs) {
         if !doc.subst_defs.contains(&name) && !doc.subst_norm.contains(&normalize_name(&name)) {
             doc.report(3, format!("Undefined substitution referenced: \"{name}\"."), line);
+        }
+    }
+}
+
+/// `frontmatter.DocInfo` (340): a leading field list's bibliographic fields must have the shape
+/// their element needs.
+fn docinfo(doc: &mut Doc) {
+    const TEXT: &[&str] = &[
+        "author",
+        "organization",
+        "address",
+        "contact",
+        "version",
+        "revision",
+        "status",
+        "date",
+        "copyright",
+    ];
+    let mut topics: Vec<String> = Vec::new();
+    for (name, line, body) in std::mem::take(&mut doc.docinfo) {
+        let norm = normalize_name(&name);
+        let topic = norm == "dedication" || norm == "abstract";
+        if !(TEXT.contains(&norm.as_str()) || norm == "authors" || topic) {
+            continue;
+        }
+        if body.is_empty() {
+            doc.report(2, format!("Cannot extract empty bibliographic field \"{name}\"."), Some(line));
+            continue;
+        }
+        let single = body.len() == 1 && body[0].tag == "paragraph";
+        if TEXT.contains(&norm.as_str()) && !single {
+            let tags: Vec<String> = body.iter().map(|n| format!("<{}>", n.tag)).collect();
+            let content =
+                if tags.len() > 1 { format!("[{}]", tags.join(", ")) } else { format!("a {}", tags[0]) };
+            doc.report(
+                2,
+                format!("Bibliographic field \"{name}\"\nmust contain a single <paragraph>, not {content}."),
+                Some(line),
+            );
+        } else if norm == "authors" {
+            let ok = if body.len() == 1 {
+                single
+                    || (body[0].tag == "bullet_list"
+                        && body[0].children.iter().all(|i| !i.children.is_empty()))
+            } else {
+                body.iter().all(|n| n.tag == "paragraph")
+            };
+            if !ok {
+                doc.report(
+                    2,
+                    format!(
+                        "Cannot extract \"{name}\" from bibliographic field:\nBibliographic field \"{name}\" must contain either\n a single paragraph (with author names separated by a character from the set \";,\"),\n multiple paragraphs (one per author),\n or a bullet list with one author name per item.\nNote: Leading initials can cause (mis)recognizing names as enumerated list."
+                    ),
+                    Some(line),
+                );
+            }
+        } else if topic {
+            if topics.contains(&norm) {
+                doc.report(2, format!("There can only be one \"{name}\" field."), Some(line));
+            }
+            topics.push(norm);
         }
     }
 }
