@@ -192,6 +192,9 @@ pub(super) struct Machine {
     pub nodes: Vec<Node>,
     /// Parsing a sidebar's content (topics are allowed there).
     pub in_sidebar: bool,
+    /// Populating the document or a section (docutils' `state_machine.node` is a Root or a
+    /// section): where topics, sidebars and contents may go.
+    pub at_root: bool,
     /// A field list that may become the document's bibliographic fields.
     pub docinfo: bool,
 }
@@ -210,6 +213,7 @@ impl Machine {
             track: None,
             nodes: Vec::new(),
             in_sidebar: false,
+            at_root: match_titles,
             docinfo: false,
         }
     }
@@ -694,11 +698,15 @@ impl Machine {
         state: St,
         blank_finish: bool,
     ) -> (usize, bool, Vec<Node>) {
+        let explicit = state == St::Explicit;
         let lo = self.lo + self.cur() + 1;
         let mut m =
             Machine::new(self.data.clone(), lo.min(self.hi), self.hi, self.abs_line_offset() + 1, false);
         m.blank_finish = blank_finish;
         m.docinfo = self.docinfo;
+        // Explicit markup after the first construct still goes into this machine's node.
+        m.at_root = self.at_root && explicit;
+        m.in_sidebar = self.in_sidebar && explicit;
         m.run(doc, state);
         (m.abs_line_offset(), m.blank_finish, m.nodes)
     }

@@ -64,8 +64,10 @@ pub struct Doc {
     pub indirect: Vec<usize>,
     /// Unlabelled auto-numbered footnotes.
     pub auto_footnotes: usize,
-    /// `[#]_` references.
-    pub auto_footnote_refs: Vec<Option<usize>>,
+    /// `[#]_` and `[#label]_` references (label, line).
+    pub auto_footnote_refs: Vec<(Option<String>, Option<usize>)>,
+    /// Labels of `.. [#label]` footnotes.
+    pub auto_footnote_labels: Vec<String>,
     /// `[*]` footnotes.
     pub symbol_footnotes: usize,
     /// `[*]_` references.
@@ -112,6 +114,7 @@ impl Default for Doc {
             indirect: Vec::new(),
             auto_footnotes: 0,
             auto_footnote_refs: Vec::new(),
+            auto_footnote_labels: Vec::new(),
             symbol_footnotes: 0,
             symbol_refs: Vec::new(),
             subst_defs: HashSet::new(),

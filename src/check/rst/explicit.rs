@@ -64,6 +64,8 @@ enum Opt {
     Encoding,
     Char,
     Backlinks,
+    FigAlign,
+    OptionalInt,
 }
 
 /// A directive's signature: required and optional arguments, whitespace in the last one,
@@ -93,7 +95,7 @@ const FIGURE: &[(&str, Opt)] = &[
     ("height", Opt::Length),
     ("width", Opt::LengthPct),
     ("scale", Opt::Percentage),
-    ("align", Opt::Align),
+    ("align", Opt::FigAlign),
     ("target", Opt::Required),
     ("loading", Opt::Loading),
     ("class", Opt::Class),
@@ -225,7 +227,7 @@ fn spec(name: &str) -> Spec {
             1,
             false,
             true,
-            &[("class", Opt::Class), ("name", Opt::Unchanged), ("number-lines", Opt::Unchanged)],
+            &[("class", Opt::Class), ("name", Opt::Unchanged), ("number-lines", Opt::OptionalInt)],
         ),
         "compound" => s(0, 0, false, true, CN),
         "container" => s(0, 1, true, true, &[("name", Opt::Unchanged)]),
@@ -287,12 +289,28 @@ fn spec(name: &str) -> Spec {
     }
 }
 
+/// Python's `repr` of a string.
 fn py_repr(v: &str) -> String {
-    if v.contains('\'') && !v.contains('"') {
-        format!("\"{v}\"")
-    } else {
-        format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+    let (quote, other) = if v.contains('\'') && !v.contains('"') { ('"', '\'') } else { ('\'', '"') };
+    let mut out = String::from(quote);
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => {
+                let _ = other;
+                out.push(c);
+            }
+        }
     }
+    out.push(quote);
+    out
 }
 
 /// A converter's verdict on one value (`None` = the field had no body).
@@ -307,19 +325,28 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
             .parse::<i64>()
             .map_err(|_| format!("invalid literal for int() with base 10: {}", py_repr(v)))
     };
+    // `get_measure` over `nodes.parse_measure`: a number, optional spaces, a unit.
     let measure = |v: Option<&str>, extra: &[&str]| -> Result<(), String> {
         let v = v.ok_or("expected string or bytes-like object, got 'NoneType'")?;
-        let num_end = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+        let num_end = v
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || c == '.' || (i == 0 && c == '-')))
+            .map_or(v.len(), |(i, _)| i);
         let (num, unit) = v.split_at(num_end);
         let unit = unit.trim_start_matches(' ');
-        let ok = !num.is_empty()
-            && num.parse::<f64>().is_ok()
-            && (UNITS.contains(&unit) || unit.is_empty() || extra.contains(&unit));
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("\"{v}\" is no valid measure."))
+        let unit_ok = unit == "%" || unit.chars().all(|c| c.is_ascii_alphabetic() || c == 'µ');
+        let Some(value) = num.parse::<f64>().ok().filter(|_| unit_ok) else {
+            return Err(format!("\"{v}\" is no valid measure."));
+        };
+        if value < 0.0 || !(UNITS.contains(&unit) || unit.is_empty() || extra.contains(&unit)) {
+            let mut units: Vec<&str> = UNITS.to_vec();
+            units.extend(extra);
+            return Err(format!(
+                "not a positive number or measure of one of the following units:\n{}",
+                units.join(", ")
+            ));
         }
+        Ok(())
     };
     let choice = |v: Option<&str>, values: &[&str]| -> Result<(), String> {
         let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
@@ -365,6 +392,11 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
         Opt::Align => choice(value, &["top", "middle", "bottom", "left", "center", "right"]),
         Opt::Loading => choice(value, &["embed", "link", "lazy"]),
         Opt::Backlinks => choice(value, &["top", "entry", "none"]),
+        Opt::FigAlign => choice(value, &["left", "center", "right"]),
+        Opt::OptionalInt => match value {
+            Some(v) if !v.trim().is_empty() && v.trim() != "auto" => int(Some(v)).map(|_| ()),
+            _ => Ok(()),
+        },
         Opt::Encoding => {
             let v = value.ok_or("lookup() argument must be str, not None")?;
             const KNOWN: &[&str] =
@@ -446,6 +478,7 @@ impl Machine {
             if auto.is_empty() {
                 doc.auto_footnotes += 1;
             } else {
+                doc.auto_footnote_labels.push(auto.to_string());
                 doc.note_target(
                     Target { name: Some(auto.to_string()), line: Some(lineno), ..Default::default() },
                     true,
@@ -831,7 +864,15 @@ impl Machine {
                 self.nested_parse(doc, p.content, p.content_offset);
             }
             "topic" | "sidebar" => {
-                if !(self.match_titles || (self.in_sidebar && name == "topic")) {
+                if self.in_sidebar && name == "sidebar" {
+                    doc.report(
+                        3,
+                        format!("The \"{type_name}\" directive may not be used within a sidebar element."),
+                        Some(lineno),
+                    );
+                    return false;
+                }
+                if !(self.at_root || (self.in_sidebar && name == "topic")) {
                     doc.report(
                         3,
                         format!(
@@ -884,12 +925,6 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                if let Some(n) = opt("number-lines") {
-                    if !n.is_empty() && n.trim().parse::<i64>().is_err() {
-                        doc.report(3, ":number-lines: with non-integer start value", Some(lineno));
-                        return false;
-                    }
-                }
                 self.emit(doc, name);
                 add_name(doc, "name");
             }
@@ -915,12 +950,17 @@ impl Machine {
             }
             "table" | "list-table" => {
                 if p.content.is_empty() {
-                    let message = if name == "table" {
-                        format!("Error parsing content block for the \"{type_name}\" directive: exactly one table expected.")
+                    if name == "table" {
+                        let message =
+                            format!("Content block expected for the \"{type_name}\" directive; none found.");
+                        doc.report(2, message, Some(lineno));
                     } else {
-                        format!("The \"{type_name}\" directive is empty; content required.")
-                    };
-                    doc.report(3, message, Some(lineno));
+                        doc.report(
+                            3,
+                            format!("The \"{type_name}\" directive is empty; content required."),
+                            Some(lineno),
+                        );
+                    }
                     return false;
                 }
                 if let Some(title) = p.arguments.first() {
@@ -932,10 +972,11 @@ impl Machine {
                 let widths = opt("widths");
                 let result = if name == "table" {
                     table_content(type_name, &nodes)
+                        .and_then(|cols| check_widths(type_name, widths.as_deref(), cols))
                 } else {
-                    list_table_content(type_name, &nodes, opt("header-rows").as_deref())
+                    list_table_content(type_name, &nodes, widths.as_deref(), opt("header-rows").as_deref())
                 };
-                match result.and_then(|cols| check_widths(type_name, widths.as_deref(), cols)) {
+                match result {
                     Ok(()) => {
                         self.emit(doc, "table");
                         add_name(doc, "name");
@@ -950,7 +991,7 @@ impl Machine {
                 if opt("file").is_some() || opt("url").is_some() {
                     doc.report(
                         2,
-                        format!("file and URL access deactivated; ignoring \"{type_name}\" directive."),
+                        format!("File and URL access deactivated; ignoring \"{type_name}\" directive."),
                         Some(lineno),
                     );
                     return false;
@@ -963,16 +1004,27 @@ impl Machine {
                     );
                     return false;
                 }
-                self.emit(doc, name);
                 if let Some(title) = p.arguments.first() {
                     inline::parse(doc, title, Some(lineno));
                 }
+                let Some(rows) = csv_rows(&p.content) else {
+                    doc.report(
+                        3,
+                        format!("Error with CSV data in \"{type_name}\" directive:\nunexpected end of data"),
+                        Some(lineno),
+                    );
+                    return false;
+                };
+                let cols = rows.iter().map(|(_, cells)| cells.len()).max().unwrap_or(0);
+                if let Err(message) = check_widths(type_name, opt("widths").as_deref(), Some(cols)) {
+                    doc.report(3, message, Some(lineno));
+                    return false;
+                }
+                self.emit(doc, name);
                 add_name(doc, "name");
-                for (k, row) in p.content.iter().enumerate() {
-                    for cell in split_csv(row) {
-                        if !cell.trim().is_empty() {
-                            self.nested_parse(doc, vec![cell.trim().to_string()], p.content_offset + k);
-                        }
+                for (k, cells) in rows {
+                    for cell in cells.iter().filter(|c| !c.trim().is_empty()) {
+                        self.nested_parse(doc, vec![cell.trim().to_string()], p.content_offset + k);
                     }
                 }
             }
@@ -1070,7 +1122,7 @@ impl Machine {
                 }
             }
             "contents" => {
-                if !(self.match_titles || self.in_sidebar) {
+                if !(self.at_root || self.in_sidebar) {
                     doc.report(
                         3,
                         format!(
@@ -1163,22 +1215,23 @@ impl Machine {
     }
 }
 
-/// `Table.run`'s check: exactly one table; its column count is not known here.
+/// `Table.run`'s check: exactly one table; its column count.
 fn table_content(type_name: &str, nodes: &[super::body::Node]) -> Result<Option<usize>, String> {
     if nodes.len() != 1 || nodes[0].tag != "table" {
         return Err(format!(
             "Error parsing content block for the \"{type_name}\" directive: exactly one table expected."
         ));
     }
-    Ok(None)
+    Ok(Some(nodes[0].children.len()))
 }
 
 /// `ListTable.check_list_content` and `check_table_dimensions`: the column count.
 fn list_table_content(
     type_name: &str,
     nodes: &[super::body::Node],
+    widths: Option<&str>,
     header_rows: Option<&str>,
-) -> Result<Option<usize>, String> {
+) -> Result<(), String> {
     let prefix = format!("Error parsing content block for the \"{type_name}\" directive: ");
     if nodes.len() != 1 || nodes[0].tag != "bullet_list" {
         return Err(format!("{prefix}exactly one bullet list expected."));
@@ -1202,6 +1255,7 @@ fn list_table_content(
             ));
         }
     }
+    check_widths(type_name, widths, Some(cols))?;
     let header = header_rows.and_then(|h| h.trim().parse::<usize>().ok()).unwrap_or(0);
     if rows.len() < header {
         return Err(format!(
@@ -1215,7 +1269,7 @@ fn list_table_content(
             rows.len()
         ));
     }
-    Ok(Some(cols))
+    Ok(())
 }
 
 /// `Table.get_column_widths`: a `:widths:` list must give one width per column.
@@ -1247,25 +1301,38 @@ fn parse_indirect(block: &[String]) -> Option<String> {
     Some(unescape(name))
 }
 
-/// A CSV row's cells (double quotes, commas), as Python's csv module splits them.
-fn split_csv(row: &str) -> Vec<String> {
-    let mut cells = Vec::new();
+/// CSV rows (first line index, cells) as Python's csv module reads them (double quotes,
+/// commas, quoted line breaks); `None` when a quote is left open at the end.
+fn csv_rows(lines: &[String]) -> Option<Vec<(usize, Vec<String>)>> {
+    let mut rows = Vec::new();
+    let mut cells: Vec<String> = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
-    let mut chars = row.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
+    let mut start = 0;
+    for (k, line) in lines.iter().enumerate() {
+        if !quoted {
+            start = k;
+        }
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => cells.push(std::mem::take(&mut cur)),
+                _ => cur.push(c),
             }
-            '"' => quoted = !quoted,
-            ',' if !quoted => cells.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
+        }
+        if quoted {
+            cur.push('\n');
+        } else {
+            cells.push(std::mem::take(&mut cur));
+            rows.push((start, std::mem::take(&mut cells)));
         }
     }
-    cells.push(cur);
-    cells
+    (!quoted).then_some(rows)
 }
 
 #[cfg(test)]
@@ -1279,7 +1346,10 @@ mod tests {
         assert_eq!(convert(Opt::Length, Some("abc")).unwrap_err(), "\"abc\" is no valid measure.");
         assert_eq!(convert(Opt::Flag, Some("x")).unwrap_err(), "no argument is allowed; \"x\" supplied");
         assert!(convert(Opt::Align, Some("Center")).is_ok());
-        assert_eq!(split_csv("a,\"b,c\",d"), ["a", "b,c", "d"]);
+        let rows = csv_rows(&["a,\"b,c\",d".to_string()]).unwrap();
+        assert_eq!(rows[0].1, ["a", "b,c", "d"]);
+        assert!(csv_rows(&["a,\"b".to_string()]).is_none());
+        assert_eq!(py_repr("1\n:x"), "'1\\n:x'");
         assert_eq!(parse_indirect(&["`a b`_".to_string()]), Some("a b".into()));
     }
 }

@@ -437,9 +437,10 @@ fn footnote_reference(doc: &mut Doc, label: &str, citation: bool, lineno: Option
     if citation {
         doc.note_ref(RefKind::Citation, &refname, lineno);
     } else if let Some(name) = refname.strip_prefix('#') {
-        if name.is_empty() {
-            doc.auto_footnote_refs.push(lineno);
-        } else {
+        // Labelled or not, an auto-numbered reference is numbered unless a labelled
+        // auto-numbered footnote takes it.
+        doc.auto_footnote_refs.push((Some(name.to_string()).filter(|n| !n.is_empty()), lineno));
+        if !name.is_empty() {
             doc.note_ref(RefKind::Footnote, name, lineno);
         }
     } else if refname == "*" {

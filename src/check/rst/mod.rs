@@ -5,6 +5,13 @@
 //! A port of what decides that verdict, not a renderer: the block state machine (`body`), inline
 //! markup (`inline`), tables (`table`), explicit markup and directives (`explicit`), and the
 //! reference-resolving transforms (`transforms`), sharing the document's names in `doc`.
+//!
+//! Known approximations (docutils' behaviour is the default everywhere else): circular and
+//! illegal substitution definitions are not detected; `csv-table` content is split on commas
+//! without Python's csv dialect errors; `table`/`csv-table` `:widths:` are not counted against
+//! the inner table's columns; `unicode` character codes are not checked; directive option
+//! encodings are a short list; a duplicate ID (`Duplicate ID`) is never reported; messages are
+//! docutils' own text without the source block docutils appends to some of them.
 
 mod body;
 mod doc;

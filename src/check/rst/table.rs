@@ -55,6 +55,14 @@ impl Machine {
         doc.report(3, message, Some(start));
     }
 
+    /// A table element with one child per column (what `:widths:` is counted against).
+    fn emit_table(&mut self, doc: &mut Doc, cols: usize) {
+        self.emit(doc, "table");
+        if let Some(table) = self.nodes.last_mut() {
+            table.children = vec![super::body::Node::default(); cols];
+        }
+    }
+
     fn parse_cells(&self, doc: &mut Doc, cells: Vec<Cell>) {
         for cell in cells {
             if cell.lines.iter().any(|l| !l.is_empty()) {
@@ -122,8 +130,8 @@ impl Machine {
         }
         let tableline = (self.abs_line_number() + 1).saturating_sub(block.len());
         match grid_parse(&block, tableline) {
-            Ok(cells) => {
-                self.emit(doc, "table");
+            Ok((cells, cols)) => {
+                self.emit_table(doc, cols);
                 self.parse_cells(doc, cells);
             }
             Err((detail, offset)) => self.malformed(doc, block.len(), &detail, offset),
@@ -181,8 +189,8 @@ impl Machine {
         let blank_finish = end == limit || is_blank(&lines[end + 1]);
         let tableline = (self.abs_line_number() + 1).saturating_sub(block.len());
         match simple_parse(block.clone(), tableline) {
-            Ok(cells) => {
-                self.emit(doc, "table");
+            Ok((cells, cols)) => {
+                self.emit_table(doc, cols);
                 self.parse_cells(doc, cells);
             }
             Err((detail, offset)) => self.malformed(doc, block.len(), &detail, offset),
@@ -244,7 +252,7 @@ fn block_2d(block: &[Vec<char>], top: usize, left: usize, bottom: usize, right: 
     out.into_iter().map(|s| s.replace(PAD, "")).collect()
 }
 
-fn grid_parse(block: &[Vec<char>], tableline: usize) -> Result<Vec<Cell>, (String, usize)> {
+fn grid_parse(block: &[Vec<char>], tableline: usize) -> Result<(Vec<Cell>, usize), (String, usize)> {
     let mut block = block.to_vec();
     if let Some(sep) = head_body_sep(&block, |l| {
         static RE: std::sync::LazyLock<regex::Regex> =
@@ -278,13 +286,18 @@ fn grid_parse(block: &[Vec<char>], tableline: usize) -> Result<Vec<Cell>, (Strin
         return Err(("Malformed table; parse incomplete.".into(), 0));
     }
     cells.sort_by_key(|&(t, l, _, _)| (t, l));
-    Ok(cells
+    let mut colseps: Vec<usize> = cells.iter().flat_map(|c| [c.1, c.3]).collect();
+    colseps.sort_unstable();
+    colseps.dedup();
+    let cols = colseps.len().saturating_sub(1);
+    let cells = cells
         .into_iter()
         .map(|(top, left, b, r)| Cell {
             abs0: tableline + top,
             lines: block_2d(&block, top + 1, left + 1, b, r),
         })
-        .collect())
+        .collect();
+    Ok((cells, cols))
 }
 
 fn scan_cell(
@@ -348,7 +361,7 @@ fn scan_left(
     (top + 1..bottom).rev().all(|i| matches!(at(i, left), '+' | '|'))
 }
 
-fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<Vec<Cell>, (String, usize)> {
+fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<(Vec<Cell>, usize), (String, usize)> {
     let last = block.len() - 1;
     for i in [0, last] {
         block[i] = block[i].iter().map(|&c| if c == '=' { '-' } else { c }).collect();
@@ -389,7 +402,7 @@ fn simple_parse(mut block: Vec<Vec<char>>, tableline: usize) -> Result<Vec<Cell>
         }
         offset += 1;
     }
-    Ok(cells)
+    Ok((cells, columns.len()))
 }
 
 fn parse_columns(

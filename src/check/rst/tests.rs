@@ -144,3 +144,13 @@ fn dump_cases() {
     let out_path = std::env::var("RST_OUT").unwrap_or_else(|_| format!("{dir}/actual.json"));
     std::fs::write(out_path, serde_json::to_string_pretty(&out).expect("json")).expect("write");
 }
+
+#[test]
+fn table_directives() {
+    let table = ".. table::\n   :widths: 1 2 3\n\n   =====  =====\n   A      B\n   =====  =====\n   1      2\n   =====  =====\n";
+    assert_eq!(first(table), "1: \"table\" widths do not match the number of columns in table (2).");
+    assert_eq!(first(&table.replace("1 2 3", "1 2")), "ok");
+    let list = ".. list-table::\n   :header-rows: 1\n\n   * - a\n     - b\n   * - c\n     - d\n";
+    assert_eq!(first(list), "ok");
+    assert!(first(&list.replace("     - d\n", "")).contains("uniform two-level bullet list expected"));
+}

@@ -150,8 +150,14 @@ fn report_indirect(doc: &mut Doc, idx: usize, why: &str) {
 
 fn footnotes(doc: &mut Doc) {
     let n = doc.auto_footnotes;
-    if doc.auto_footnote_refs.len() > n {
-        let line = doc.auto_footnote_refs[n];
+    let labels = std::mem::take(&mut doc.auto_footnote_labels);
+    let unresolved: Vec<Option<usize>> = std::mem::take(&mut doc.auto_footnote_refs)
+        .into_iter()
+        .filter(|(label, _)| label.as_ref().is_none_or(|l| !labels.contains(l)))
+        .map(|(_, line)| line)
+        .collect();
+    if unresolved.len() > n {
+        let line = unresolved[n];
         let s = if n > 1 { "s" } else { "" };
         doc.report(
             3,
