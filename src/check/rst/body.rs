@@ -349,23 +349,15 @@ impl Machine {
         let mut context: Vec<String> = Vec::new();
         let mut only: Option<Tr> = None;
         loop {
-            if !self.next_line(1) {
+            // At the end of the input, docutils calls `state.eof` as for an EOFError.
+            let flow = if self.next_line(1) {
                 let before = doc.elements;
-                let again = self.eof(doc, &mut state, &mut context);
+                let flow = self.check_line(doc, &mut state, &mut context, only.take());
                 self.note_top(doc, before);
-                match again {
-                    Some(tr) => {
-                        self.previous_line(1);
-                        state = St::Body;
-                        only = Some(tr);
-                        continue;
-                    }
-                    None => return,
-                }
-            }
-            let before = doc.elements;
-            let flow = self.check_line(doc, &mut state, &mut context, only.take());
-            self.note_top(doc, before);
+                flow
+            } else {
+                Flow::Eof
+            };
             match flow {
                 Flow::Next(next) => state = next,
                 Flow::Eof => {
