@@ -411,6 +411,7 @@ impl Machine {
             Tr::Indent => line.starts_with(' ').then(|| line.chars().take_while(|&c| c == ' ').count()),
             Tr::Bullet => re_end(&p.bullet),
             Tr::Enumerator => re_end(&p.enumerator),
+            Tr::FieldMarker if !line.starts_with(':') => None,
             Tr::FieldMarker => p.field_marker.find(line).ok().flatten().map(|m| chars_to(line, m.end())),
             Tr::OptionMarker => re_end(&p.option_marker),
             Tr::Doctest => re_end(&p.doctest),

@@ -17,10 +17,6 @@ const CLOSING_DELIMITERS: &str = "\\\\.,;!?";
 /// `Inliner.simplename`: a reference name without spaces.
 pub const SIMPLENAME: &str = r"(?:(?!_)\w)+(?:[-._+:](?:(?!_)\w)+)*";
 
-fn start_prefix() -> String {
-    format!(r"(?:^|(?<=\s|[{OPENERS}{DELIMITERS}]))")
-}
-
 fn end_suffix() -> String {
     format!(r"(?:$|(?=\s|[\x00{CLOSING_DELIMITERS}{DELIMITERS}{CLOSERS}]))")
 }
@@ -30,7 +26,10 @@ fn compile(pattern: &str) -> Regex {
 }
 
 struct Patterns {
+    /// `patterns.initial` without its start-string prefix, anchored: tried only where
+    /// `prefix` allows a construct to start.
     initial: Regex,
+    prefix: regex::Regex,
     emphasis: Regex,
     strong: Regex,
     interpreted: Regex,
@@ -42,12 +41,13 @@ struct Patterns {
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
-    let (pre, end) = (start_prefix(), end_suffix());
+    let end = end_suffix();
     let nwe = r"(?<![\s\x00])";
     Patterns {
         initial: compile(&format!(
-            r"{pre}(?P<initial>(?P<start>\*\*|\*(?!\*)|``|_`|\|(?!\|))(?!\s)|(?P<whole>(?P<refname>{SIMPLENAME})(?P<refend>__?)|\[(?P<fnlabel>[0-9]+|\#(?:{SIMPLENAME})?|\*|(?P<citation>{SIMPLENAME}))(?P<fnend>\]_)){end}|(?P<role>(?::{SIMPLENAME}:)?)(?P<backquote>`(?!`))(?!\s))"
+            r"^(?P<initial>(?P<start>\*\*|\*(?!\*)|``|_`|\|(?!\|))(?!\s)|(?P<whole>(?P<refname>{SIMPLENAME})(?P<refend>__?)|\[(?P<fnlabel>[0-9]+|\#(?:{SIMPLENAME})?|\*|(?P<citation>{SIMPLENAME}))(?P<fnend>\]_)){end}|(?P<role>(?::{SIMPLENAME}:)?)(?P<backquote>`(?!`))(?!\s))"
         )),
+        prefix: regex::Regex::new(&format!(r"^(?:\s|[{OPENERS}{DELIMITERS}])$")).expect("docutils pattern"),
         emphasis: compile(&format!(r"{nwe}(\*){end}")),
         strong: compile(&format!(r"{nwe}(\*\*){end}")),
         interpreted: compile(&format!(
@@ -157,13 +157,57 @@ fn group_range(c: &Captures, name: &str) -> Option<(usize, usize)> {
 }
 
 /// `Inliner.parse` over one text block whose messages carry `lineno`.
+/// `patterns.initial.search(text)`: the leftmost position where docutils' start-string prefix
+/// holds (start of text, or after whitespace, an opener or a delimiter) and a construct starts
+/// there. The look-around regex runs only at positions that can start one: a start-string
+/// character, `[`, a role's `:`, or a word whose run of non-space characters holds a `_`.
+fn find_initial(text: &str) -> Option<(usize, Captures<'_>)> {
+    let p = &*PATTERNS;
+    let mut prev: Option<char> = None;
+    let mut word_has_underscore: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let candidate = match c {
+            '*' | '`' | '_' | '|' | '[' | ':' => true,
+            c if c.is_alphanumeric() => {
+                if prev.is_none_or(|p| !p.is_alphanumeric() && p != '_') || word_has_underscore.is_none() {
+                    let rest = &text[i..];
+                    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    word_has_underscore = Some(rest[..end].contains('_'));
+                }
+                word_has_underscore == Some(true)
+            }
+            _ => false,
+        };
+        if c.is_whitespace() {
+            word_has_underscore = None;
+        }
+        let prefix_ok = match prev {
+            None => true,
+            Some(pc) => {
+                let mut buf = [0u8; 4];
+                p.prefix.is_match(pc.encode_utf8(&mut buf))
+            }
+        };
+        prev = Some(c);
+        if candidate && prefix_ok {
+            if let Ok(Some(m)) = p.initial.captures(&text[i..]) {
+                return Some((i, m));
+            }
+        }
+    }
+    None
+}
+
 /// Returns the text without markup (docutils' `astext()`, for a section's name).
 pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
     let p = &*PATTERNS;
     let mut remaining = escape2null(text);
     let mut astext = String::new();
-    while !remaining.is_empty() {
-        let Ok(Some(m)) = p.initial.captures(&remaining) else { break };
+    // Every start-string and reference contains one of these: most text has none, and the
+    // look-around regex is the costly part of a README.
+    while remaining.contains(['*', '`', '|', '_']) {
+        let Some((at, m)) = find_initial(&remaining) else { break };
+        let group_range = |m: &Captures, name: &str| group_range(m, name).map(|(s, e)| (s + at, e + at));
         let (next, shown) = if let Some((s, e)) = group_range(&m, "start") {
             let start = &remaining[s..e];
             let (pattern, what) = match start {
@@ -176,7 +220,7 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
             inline_obj(doc, &remaining, s, e, pattern, what, lineno)
         } else if let Some((s, e)) = group_range(&m, "backquote") {
             let role =
-                m.name("role").map(|r| (r.start(), r.as_str().to_string())).filter(|(_, r)| !r.is_empty());
+                m.name("role").map(|r| (r.start() + at, r.as_str().to_string())).filter(|(_, r)| !r.is_empty());
             interpreted_or_phrase_ref(doc, &remaining, s, e, role, lineno)
         } else if let Some((s, e)) = group_range(&m, "whole") {
             if let Some(name) = m.name("refname") {

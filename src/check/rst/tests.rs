@@ -154,3 +154,19 @@ fn table_directives() {
     assert_eq!(first(list), "ok");
     assert!(first(&list.replace("     - d\n", "")).contains("uniform two-level bullet list expected"));
 }
+
+/// Time the validator on a file (`RST_BENCH=file cargo test --release bench_file -- --ignored`).
+#[test]
+#[ignore]
+fn bench_file() {
+    let text = std::fs::read_to_string(std::env::var("RST_BENCH").expect("RST_BENCH")).expect("read");
+    let mut times = Vec::new();
+    for _ in 0..15 {
+        let start = std::time::Instant::now();
+        let problems = validate(&text);
+        times.push(start.elapsed());
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+    times.sort();
+    eprintln!("median {:?} min {:?}", times[times.len() / 2], times[0]);
+}
