@@ -30,32 +30,80 @@ struct Patterns {
     /// `prefix` allows a construct to start.
     initial: Regex,
     prefix: regex::Regex,
-    emphasis: Regex,
-    strong: Regex,
-    interpreted: Regex,
-    literal: Regex,
-    target: Regex,
-    substitution: Regex,
+    emphasis: EndPattern,
+    strong: EndPattern,
+    interpreted: EndPattern,
+    literal: EndPattern,
+    target: EndPattern,
+    substitution: EndPattern,
     embedded: Regex,
     uri_scheme: Regex,
 }
 
+/// What an end-string's look-behind requires of the character before it.
+#[derive(Clone, Copy)]
+enum Before {
+    /// `(?<!\s)`.
+    NotSpace,
+    /// `(?<![\s\x00])`: not whitespace, not an escape.
+    NotSpaceOrEscape,
+    /// `(?<!(?<!\x00)[\s\x00])`: not whitespace or NUL unless that one is escaped.
+    NotUnescapedSpace,
+}
+
+/// One of docutils' end-string patterns (`(?<!...)(END)end_suffix`), searched as Python's
+/// `re.search` does but with the look-behind checked by hand at each occurrence of the
+/// end-string's first character, and the rest anchored there.
+struct EndPattern {
+    needle: char,
+    before: Before,
+    anchored: Regex,
+}
+
+impl EndPattern {
+    fn new(needle: char, before: Before, group: &str, end: &str) -> Self {
+        EndPattern { needle, before, anchored: compile(&format!("^{group}{end}")) }
+    }
+
+    /// The leftmost match: its offset in `text` and the captures of `text[offset..]`.
+    fn search<'t>(&self, text: &'t str) -> Option<(usize, Captures<'t>)> {
+        let space = |c: char| c.is_whitespace() || c == '\0';
+        for (i, _) in text.match_indices(self.needle) {
+            let mut back = text[..i].chars().rev();
+            let ok = match (self.before, back.next()) {
+                (_, None) => true,
+                (Before::NotSpace, Some(c)) => !c.is_whitespace(),
+                (Before::NotSpaceOrEscape, Some(c)) => !space(c),
+                (Before::NotUnescapedSpace, Some(c)) => !space(c) || back.next() == Some('\0'),
+            };
+            if ok {
+                if let Ok(Some(m)) = self.anchored.captures(&text[i..]) {
+                    return Some((i, m));
+                }
+            }
+        }
+        None
+    }
+}
+
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     let end = end_suffix();
-    let nwe = r"(?<![\s\x00])";
     Patterns {
         initial: compile(&format!(
             r"^(?P<initial>(?P<start>\*\*|\*(?!\*)|``|_`|\|(?!\|))(?!\s)|(?P<whole>(?P<refname>{SIMPLENAME})(?P<refend>__?)|\[(?P<fnlabel>[0-9]+|\#(?:{SIMPLENAME})?|\*|(?P<citation>{SIMPLENAME}))(?P<fnend>\]_)){end}|(?P<role>(?::{SIMPLENAME}:)?)(?P<backquote>`(?!`))(?!\s))"
         )),
         prefix: regex::Regex::new(&format!(r"^(?:\s|[{OPENERS}{DELIMITERS}])$")).expect("docutils pattern"),
-        emphasis: compile(&format!(r"{nwe}(\*){end}")),
-        strong: compile(&format!(r"{nwe}(\*\*){end}")),
-        interpreted: compile(&format!(
-            r"(?:(?<![\s\x00])|(?<=\x00[\s\x00]))(`(?P<suffix>(?P<role>:{SIMPLENAME}:)?(?P<refend>__?)?)){end}"
-        )),
-        literal: compile(&format!(r"(?<!\s)(``){end}")),
-        target: compile(&format!(r"{nwe}(`){end}")),
-        substitution: compile(&format!(r"{nwe}(\|_{{0,2}}){end}")),
+        emphasis: EndPattern::new('*', Before::NotSpaceOrEscape, r"(\*)", &end),
+        strong: EndPattern::new('*', Before::NotSpaceOrEscape, r"(\*\*)", &end),
+        interpreted: EndPattern::new(
+            '`',
+            Before::NotUnescapedSpace,
+            &format!(r"(`(?P<suffix>(?P<role>:{SIMPLENAME}:)?(?P<refend>__?)?))"),
+            &end,
+        ),
+        literal: EndPattern::new('`', Before::NotSpace, r"(``)", &end),
+        target: EndPattern::new('`', Before::NotSpaceOrEscape, r"(`)", &end),
+        substitution: EndPattern::new('|', Before::NotSpaceOrEscape, r"(\|_{0,2})", &end),
         embedded: compile(r"((?:[ \n]+|^)<(?!\s)((?:[^<>]|\x00[<>])+)(?<![\s\x00])>)$"),
         uri_scheme: compile(r"^[a-zA-Z][a-zA-Z0-9.+-]*:"),
     }
@@ -257,17 +305,17 @@ fn inline_obj(
     string: &str,
     start: usize,
     end: usize,
-    pattern: &Regex,
+    pattern: &EndPattern,
     what: &str,
     lineno: Option<usize>,
 ) -> (usize, Option<(usize, String)>) {
     if quoted_start(string, start, end) {
         return (end, None);
     }
-    if let Ok(Some(em)) = pattern.captures(&string[end..]) {
+    if let Some((at, em)) = pattern.search(&string[end..]) {
         let g = em.get(1).expect("group 1");
-        if g.start() > 0 {
-            let text = &string[end..end + g.start()];
+        if at > 0 {
+            let text = &string[end..end + at];
             let endstring = g.as_str();
             match what {
                 "target" => {
@@ -289,7 +337,7 @@ fn inline_obj(
                 }
                 _ => {}
             }
-            return (end + g.end(), Some((start, text.to_string())));
+            return (end + at + g.end(), Some((start, text.to_string())));
         }
     }
     doc.report(2, format!("Inline {what} start-string without end-string."), lineno);
@@ -324,10 +372,9 @@ fn interpreted_or_phrase_ref(
         return (end, None);
     }
     let from = role.as_ref().map_or(start, |(s, _)| *s);
-    if let Ok(Some(em)) = p.interpreted.captures(&string[end..]) {
-        let g = em.get(1).expect("group 1");
-        if g.start() > 0 {
-            let textend = end + em.get(0).expect("match").end();
+    if let Some((at, em)) = p.interpreted.search(&string[end..]) {
+        if at > 0 {
+            let textend = end + at + em.get(0).expect("match").end();
             if let Some(suffix_role) = em.name("role") {
                 if role_name.is_some() {
                     doc.report(
@@ -340,7 +387,7 @@ fn interpreted_or_phrase_ref(
                 role_name = Some(suffix_role.as_str()[1..suffix_role.as_str().len() - 1].to_string());
                 position = "suffix";
             }
-            let escaped = &string[end..end + g.start()];
+            let escaped = &string[end..end + at];
             let raw_end = em.name("refend").map(|r| r.as_str());
             if let Some(refend) = raw_end {
                 if role_name.is_some() {
