@@ -136,7 +136,6 @@ pub(super) struct Pats {
     pub embedded_directive: fancy_regex::Regex,
     pub simple_border: Regex,
     pub attribution: fancy_regex::Regex,
-    pub literal_end: fancy_regex::Regex,
 }
 
 pub(super) static PATS: LazyLock<Pats> = LazyLock::new(|| {
@@ -158,7 +157,6 @@ pub(super) static PATS: LazyLock<Pats> = LazyLock::new(|| {
         embedded_directive: fancy_regex::Regex::new(&format!(r"^({})::(?: +|$)", inline::SIMPLENAME)).expect("re"),
         simple_border: Regex::new(r"^=+[ =]*$").expect("re"),
         attribution: fancy_regex::Regex::new("^(?:---?(?!-)|\u{2014}) *(?=[^ \\n])").expect("re"),
-        literal_end: fancy_regex::Regex::new(r"(?<!\\)(?:\\\\)*::$").expect("re"),
     }
 });
 
@@ -969,7 +967,10 @@ impl Machine {
     fn paragraph(&mut self, doc: &mut Doc, lines: &[String], lineno: usize) -> bool {
         let data = lines.join("\n");
         let data = data.trim_end_matches(lines::py_space);
-        let literal = PATS.literal_end.is_match(data).unwrap_or(false);
+        // `(?<!\\)(\\\\)*::$`: ends with `::` after an even run of backslashes.
+        let literal = data
+            .strip_suffix("::")
+            .is_some_and(|before| (before.len() - before.trim_end_matches('\\').len()) % 2 == 0);
         let text: String = if literal {
             if data.chars().count() == 2 {
                 return true;

@@ -267,8 +267,10 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
             };
             inline_obj(doc, &remaining, s, e, pattern, what, lineno)
         } else if let Some((s, e)) = group_range(&m, "backquote") {
-            let role =
-                m.name("role").map(|r| (r.start() + at, r.as_str().to_string())).filter(|(_, r)| !r.is_empty());
+            let role = m
+                .name("role")
+                .map(|r| (r.start() + at, r.as_str().to_string()))
+                .filter(|(_, r)| !r.is_empty());
             interpreted_or_phrase_ref(doc, &remaining, s, e, role, lineno)
         } else if let Some((s, e)) = group_range(&m, "whole") {
             if let Some(name) = m.name("refname") {

@@ -170,3 +170,9 @@ fn bench_file() {
     times.sort();
     eprintln!("median {:?} min {:?}", times[times.len() / 2], times[0]);
 }
+
+#[test]
+fn escaped_literal_markers() {
+    assert_eq!(first("Para\\::\n"), "ok");
+    assert_eq!(first("Para\\\\::\n\n  code\n"), "ok");
+}
