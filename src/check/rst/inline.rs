@@ -40,15 +40,15 @@ struct Patterns {
     uri_scheme: Regex,
 }
 
-/// What an end-string's look-behind requires of the character before it.
+/// What an end-string's look-behind refuses just before it.
 #[derive(Clone, Copy)]
 enum Before {
     /// `(?<!\s)`.
-    NotSpace,
+    Space,
     /// `(?<![\s\x00])`: not whitespace, not an escape.
-    NotSpaceOrEscape,
+    SpaceOrEscape,
     /// `(?<!(?<!\x00)[\s\x00])`: not whitespace or NUL unless that one is escaped.
-    NotUnescapedSpace,
+    UnescapedSpace,
 }
 
 /// One of docutils' end-string patterns (`(?<!...)(END)end_suffix`), searched as Python's
@@ -72,9 +72,9 @@ impl EndPattern {
             let mut back = text[..i].chars().rev();
             let ok = match (self.before, back.next()) {
                 (_, None) => true,
-                (Before::NotSpace, Some(c)) => !c.is_whitespace(),
-                (Before::NotSpaceOrEscape, Some(c)) => !space(c),
-                (Before::NotUnescapedSpace, Some(c)) => !space(c) || back.next() == Some('\0'),
+                (Before::Space, Some(c)) => !c.is_whitespace(),
+                (Before::SpaceOrEscape, Some(c)) => !space(c),
+                (Before::UnescapedSpace, Some(c)) => !space(c) || back.next() == Some('\0'),
             };
             if ok {
                 if let Ok(Some(m)) = self.anchored.captures(&text[i..]) {
@@ -93,17 +93,17 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             r"^(?P<initial>(?P<start>\*\*|\*(?!\*)|``|_`|\|(?!\|))(?!\s)|(?P<whole>(?P<refname>{SIMPLENAME})(?P<refend>__?)|\[(?P<fnlabel>[0-9]+|\#(?:{SIMPLENAME})?|\*|(?P<citation>{SIMPLENAME}))(?P<fnend>\]_)){end}|(?P<role>(?::{SIMPLENAME}:)?)(?P<backquote>`(?!`))(?!\s))"
         )),
         prefix: regex::Regex::new(&format!(r"^(?:\s|[{OPENERS}{DELIMITERS}])$")).expect("docutils pattern"),
-        emphasis: EndPattern::new('*', Before::NotSpaceOrEscape, r"(\*)", &end),
-        strong: EndPattern::new('*', Before::NotSpaceOrEscape, r"(\*\*)", &end),
+        emphasis: EndPattern::new('*', Before::SpaceOrEscape, r"(\*)", &end),
+        strong: EndPattern::new('*', Before::SpaceOrEscape, r"(\*\*)", &end),
         interpreted: EndPattern::new(
             '`',
-            Before::NotUnescapedSpace,
+            Before::UnescapedSpace,
             &format!(r"(`(?P<suffix>(?P<role>:{SIMPLENAME}:)?(?P<refend>__?)?))"),
             &end,
         ),
-        literal: EndPattern::new('`', Before::NotSpace, r"(``)", &end),
-        target: EndPattern::new('`', Before::NotSpaceOrEscape, r"(`)", &end),
-        substitution: EndPattern::new('|', Before::NotSpaceOrEscape, r"(\|_{0,2})", &end),
+        literal: EndPattern::new('`', Before::Space, r"(``)", &end),
+        target: EndPattern::new('`', Before::SpaceOrEscape, r"(`)", &end),
+        substitution: EndPattern::new('|', Before::SpaceOrEscape, r"(\|_{0,2})", &end),
         embedded: compile(r"((?:[ \n]+|^)<(?!\s)((?:[^<>]|\x00[<>])+)(?<![\s\x00])>)$"),
         uri_scheme: compile(r"^[a-zA-Z][a-zA-Z0-9.+-]*:"),
     }
