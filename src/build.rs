@@ -76,11 +76,12 @@ impl Staged {
         self
     }
 
-    /// Run `cartwheel check` on the written temporary file, under its final name.
-    pub fn check(&self, level: CheckLevel) -> Result<()> {
+    /// Run `cartwheel check` on the written temporary file, under its final name; description
+    /// problems are located in `readme`.
+    pub fn check(&self, level: CheckLevel, readme: Option<&str>) -> Result<()> {
         let name =
             self.out.target().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        crate::check::at_build(self.out.path(), &name, level, &self.restarts)
+        crate::check::at_build(self.out.path(), &name, level, readme, &self.restarts)
     }
 
     /// Give the artifact its final name.
@@ -236,9 +237,14 @@ impl Build {
         Ok(Self { project, selection, version, metadata, stamps, tree, repro, check })
     }
 
+    /// The README file the long description comes from (project-relative), if any.
+    pub fn readme_path(&self) -> Option<&str> {
+        self.project.readme.as_ref().and_then(|r| r.path.as_deref())
+    }
+
     /// Check a staged artifact, then give it its final name: nothing failing the check lands.
     pub fn persist(&self, staged: Staged) -> Result<Artifact> {
-        staged.check(self.check)?;
+        staged.check(self.check, self.readme_path())?;
         staged.persist()
     }
 

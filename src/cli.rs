@@ -167,7 +167,7 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     // Both artifacts are checked at once: the check reads each file back whole.
     {
         use rayon::prelude::*;
-        staged.par_iter().try_for_each(|s| s.check(build.check))?;
+        staged.par_iter().try_for_each(|s| s.check(build.check, build.readme_path()))?;
     }
     let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
     for a in &written {

@@ -176,6 +176,18 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
 }
 
 /// The native module `cartwheel._native`.
+/// The reStructuredText validator (for the differential tests against docutils): every problem
+/// as `(line, level name, message)`, docutils' order; the first is `twine check`'s verdict.
+#[pyfunction]
+fn validate_rst(text: &str) -> PyResult<Vec<(Option<usize>, &'static str, String)>> {
+    guarded(|| {
+        Ok(crate::check::rst::validate(text)
+            .into_iter()
+            .map(|p| (p.line, p.level.name(), p.message))
+            .collect())
+    })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -189,5 +201,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_requires_for_build_sdist, m)?)?;
     m.add_function(wrap_pyfunction!(get_requires_for_build_editable, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_rst, m)?)?;
     Ok(())
 }

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from _support import BROKEN, copy_tree, record_hash, run
+from _support import BROKEN, FIXTURES, copy_tree, record_hash, run
 
 # --------------------------------------------------------------------------- writing dists
 
@@ -250,6 +250,22 @@ CASES = [
     # twine's two warnings.
     W("no-content-type", codes=["T004"], metadata=meta({"Description-Content-Type": None}, body="Plain words.\n")),
     W("no-description", codes=["T005"], metadata=meta(body=None)),
+    # docutils (through readme_renderer) refuses the reST description: twine's markup failure.
+    W(
+        "rst-title-underline-short",
+        codes=["T006"],
+        metadata=meta({"Description-Content-Type": "text/x-rst"}, body="Demo\n====\n\nLong title\n====\n"),
+    ),
+    W(
+        "rst-unknown-target-no-content-type",
+        codes=["T004", "T006"],
+        metadata=meta({"Description-Content-Type": None}, body="See `the docs`_.\n"),
+    ),
+    S(
+        "sdist-rst-unknown-directive",
+        codes=["T006"],
+        info=pkg_info({"Description-Content-Type": "text/x-rst"}, body="Demo\n\n.. bogus:: x\n"),
+    ),
     W(
         "markdown-without-content-type",
         codes=["T004", "D002"],
@@ -753,8 +769,7 @@ def test_every_code_is_exercised():
     """Each documented non-twine code has a case of its own (the list in docs/check.md)."""
     doc = (Path(__file__).resolve().parent.parent / "docs" / "check.md").read_text()
     documented = set(re.findall(r"^\| `([ADMNRSTW]\d{3})`", doc, re.MULTILINE))
-    # T006 is a note (reST not checked yet), never an error or warning.
-    exercised = {code for c in CASES for code in c.codes} | {"T006"}
+    exercised = {code for c in CASES for code in c.codes}
     assert documented, "no code table in docs/check.md"
     assert documented - exercised == set(), f"codes without a case: {sorted(documented - exercised)}"
 
@@ -827,15 +842,13 @@ def test_real_distributions_from_pypi(pypi_files, cw_venv, tmp_path):
     compat = cartwheel_json(cw_venv, pypi_files, "--compat", "twine")
     compat_strict = cartwheel_json(cw_venv, pypi_files, "--compat", "twine", "--strict")
     default = cartwheel_json(cw_venv, pypi_files)
-    disagree, rst_only = [], []
+    disagree = []
     for f in map(str, pypi_files):
         twine_plain, twine_strict = ref[f]["plain"][0], ref[f]["strict"][0]
-        if "syntax errors in markup" in ref[f]["plain"][1]:
-            # twine's reST renderer refused the description: not reproduced yet, but never a
-            # silent pass either.
-            assert "T006" in codes(compat[f], ("note",)), compat[f]
-            rst_only.append(Path(f).name)
-            continue
+        # twine's reST renderer refused the description: cartwheel's validator says so too.
+        rst_refused = "syntax errors in markup" in ref[f]["plain"][1]
+        if rst_refused != ("T006" in codes(compat[f], ("error",))):
+            disagree.append((Path(f).name, "reST", ref[f]["plain"][1], compat[f]))
         if failed(compat[f]) != bool(twine_plain) or failed(compat_strict[f]) != bool(twine_strict):
             disagree.append((Path(f).name, twine_plain, twine_strict, compat[f]))
         if twine_plain:
@@ -844,8 +857,6 @@ def test_real_distributions_from_pypi(pypi_files, cw_venv, tmp_path):
             ours = {c for c in codes(default[f]) if re.fullmatch(r"W\d{3}", c)}
             assert ours == set(ref[f]["cwc"]), (f, ours, ref[f]["cwc"])
     assert disagree == [], disagree
-    # The reST gap is the whole difference, and stays small on this set.
-    assert len(rst_only) <= 6, rst_only
 
 
 def test_bundled_classifiers_match_trove_classifiers(tmp_path):
@@ -855,6 +866,15 @@ def test_bundled_classifiers_match_trove_classifiers(tmp_path):
     out = tmp_path / "classifiers.txt"
     run([sys.executable, root / "scripts" / "refresh-classifiers.py", out])
     assert out.read_text() == (root / "src" / "check" / "classifiers.txt").read_text()
+
+
+def test_bundled_lexers_match_pygments(tmp_path):
+    """src/check/rst/lexers.txt (the names docutils' code roles can highlight) is what
+    scripts/refresh-lexers.py makes of the pinned Pygments (requirements-test.txt)."""
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "lexers.txt"
+    run([sys.executable, root / "scripts" / "refresh-lexers.py", out])
+    assert out.read_text() == (root / "src" / "check" / "rst" / "lexers.txt").read_text()
 
 
 # --------------------------------------------------------------------------- output
@@ -893,10 +913,16 @@ def test_text_names_each_problem_once_and_exit_status(cw_venv, outcomes):
     assert strict.returncode == 1 and "FAILED due to warnings" in strict.stdout, strict.stdout
 
 
-def test_rst_is_never_a_silent_pass(outcomes):
-    notes = [p for p in outcomes["no-content-type"].compat["problems"] if p["severity"] == "note"]
-    assert [p["code"] for p in notes] == ["T006"], notes
-    assert "not checked" in notes[0]["message"]
+def test_rst_problem_names_the_readme_line(outcomes):
+    # Plain words without a content type are valid reST: only twine's T004 warning.
+    assert codes(outcomes["no-content-type"].compat) == ["T004"]
+    (problem,) = [p for p in outcomes["rst-title-underline-short"].compat["problems"] if p["code"] == "T006"]
+    assert problem["severity"] == "error"
+    assert problem["location"] == "README line 5"
+    assert problem["message"] == (
+        "`long_description` has syntax errors in markup and would not be rendered on PyPI. "
+        "Warning: Title underline too short."
+    )
 
 
 def test_directories_and_globs(cw_venv, outcomes, tmp_path):
@@ -942,8 +968,25 @@ def test_build_check_warn_builds_and_warns(cw_venv, tmp_path):
     out = tmp_path / "out"
     proc = run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out])
     assert "warning: broken_check_fails-1.0.0-py3-none-any.whl: [M006]" in proc.stderr, proc.stderr
-    assert "[D001] README line 3: relative image `docs/diagram.png`" in proc.stderr
+    assert "[D001] README.md line 3: relative image `docs/diagram.png`" in proc.stderr
     assert len(list(out.glob("*.whl"))) == 1 and len(list(out.glob("*.tar.gz"))) == 1
+
+
+def test_build_fails_on_rst_the_readme_and_its_line(cw_venv, tmp_path):
+    """A README.rst docutils refuses stops the build, located in the README file itself."""
+    tree = copy_tree(FIXTURES / "rst_readme", tmp_path / "proj")
+    readme = tree / "README.rst"
+    lines = readme.read_text().splitlines()
+    readme.write_text("\n".join([*lines, "", "See `the missing docs`_.", ""]))
+    out = tmp_path / "out"
+    proc = run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out], check=False)
+    assert proc.returncode == 1, proc.stderr
+    expected = (
+        f"[T006] README.rst line {len(lines) + 2}: `long_description` has syntax errors in markup and "
+        'would not be rendered on PyPI. Error: Unknown target name: "the missing docs".'
+    )
+    assert expected in proc.stderr, proc.stderr
+    assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_config_setting_overrides_check(cw_venv, tmp_path):

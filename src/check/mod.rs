@@ -16,6 +16,7 @@ mod markdown;
 mod metadata;
 mod read;
 pub mod report;
+pub mod rst;
 mod sdist;
 mod twine;
 mod wheel;
@@ -191,7 +192,9 @@ const UPLOAD_ONLY: [&str; 1] = ["M004"];
 
 /// The build-time check on an artifact just written to `path` (to be published as `name`):
 /// warnings are printed; errors fail the build under `check = "error"` and are printed as
-/// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
+/// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build. `readme` is
+/// the project's README file: description problems are located in it (its lines are the
+/// description's lines).
 ///
 /// `restarts` (from the sdist writer) lets the tar.gz be inflated in parallel; the read
 /// verifies them and falls back to one serial pass when they do not hold.
@@ -199,6 +202,7 @@ pub fn at_build(
     path: &Path,
     name: &str,
     level: crate::project::CheckLevel,
+    readme: Option<&str>,
     restarts: &[crate::archive::gzip::Restart],
 ) -> crate::Result<()> {
     use crate::project::CheckLevel;
@@ -211,6 +215,13 @@ pub fn at_build(
     // install, on every commit of a git-versioned project; only an upload refuses it, and
     // `cartwheel check` before the upload says so. A warning on every such build is noise.
     report.problems.retain(|p| !UPLOAD_ONLY.contains(&p.code));
+    if let Some(readme) = readme {
+        for p in &mut report.problems {
+            if let Some(line) = p.location.as_deref().and_then(|l| l.strip_prefix("README line ")) {
+                p.location = Some(format!("{readme} line {line}"));
+            }
+        }
+    }
     let errors: Vec<String> = report.with_severity(Severity::Error).map(self::report::line).collect();
     for w in report.with_severity(Severity::Warning) {
         crate::cli::say(&format!("warning: {name}: {}", self::report::line(w)));

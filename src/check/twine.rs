@@ -52,7 +52,8 @@ pub fn check(archive: &Archive) -> Outcome {
             return out;
         }
     };
-    out.problems.extend(description(&metadata));
+    let text = email_compat(text);
+    out.problems.extend(description(&metadata, &rendered_description(&text)));
     out.metadata = Some(Parsed { metadata, member: member.to_string() });
     out
 }
@@ -206,9 +207,20 @@ fn email_compat(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The description as twine hands it to the renderer: packaging keeps a `Description` header's
+/// continuation lines verbatim, indent included (so docutils sees them indented), or the body.
+fn rendered_description(text: &str) -> String {
+    let Ok(raw) = crate::metadata::parse_headers(text) else { return String::new() };
+    match raw.headers.iter().find(|h| h.name.eq_ignore_ascii_case("description")) {
+        Some(header) => header.raw_value(),
+        None => raw.body.unwrap_or_default(),
+    }
+}
+
 /// The long-description step: the two warnings, Markdown and plain text never rendered, reST
-/// (not yet rendered here: a note says so rather than passing silently).
-fn description(m: &Metadata) -> Vec<Problem> {
+/// validated as docutils would (through readme_renderer, halting at the first warning) on
+/// `rendered`, twine's view of the text.
+fn description(m: &Metadata, rendered: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let content_type = match &m.description_content_type {
         Some(ct) => ct.clone(),
@@ -240,17 +252,28 @@ fn description(m: &Metadata) -> Vec<Problem> {
                 )
                 .at("Description-Content-Type"),
             );
-        } else {
-            problems.push(
-                Problem::note(
-                    "T006",
-                    "reStructuredText not checked (not implemented yet): PyPI may refuse to render it",
-                )
-                .at("Description"),
-            );
+        } else if let Some(problem) = super::rst::validate(rendered).first() {
+            problems.push(rst_problem(problem));
         }
     }
     problems
+}
+
+/// twine's failure for a description docutils refuses, with docutils' first message as twine
+/// shows it (`line N: Warning: ...`; multi-line messages joined).
+fn rst_problem(p: &super::rst::RstProblem) -> Problem {
+    const FAILED: &str = "`long_description` has syntax errors in markup and would not be rendered on PyPI.";
+    let detail = p.message.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
+    let problem = match p.line {
+        Some(_) => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+        // readme_renderer's own "No content rendered" and line-less docutils messages.
+        None if detail.starts_with("No content") => Problem::error("T006", format!("{FAILED} {detail}")),
+        None => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+    };
+    match p.line {
+        Some(line) => problem.at(format!("README line {line}")),
+        None => problem.at("Description"),
+    }
 }
 
 #[cfg(test)]
@@ -315,7 +338,13 @@ mod tests {
         let no_type = GOOD.replace("Description-Content-Type: text/plain\n", "");
         let out = check(&wheel(&[("a-1.dist-info/METADATA", &no_type)]));
         let codes: Vec<_> = out.problems.iter().map(|p| p.code).collect();
-        assert_eq!(codes, ["T004", "T006"]);
+        assert_eq!(codes, ["T004"]);
+        let bad = no_type.replace("\n\nHi\n", "\n\nTitle\n===\n\nLong title\n====\n");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &bad)]));
+        let t006 = out.problems.iter().find(|p| p.code == "T006").expect("T006");
+        assert_eq!(t006.severity, super::super::Severity::Error);
+        assert_eq!(t006.location.as_deref(), Some("README line 5"));
+        assert!(t006.message.ends_with("PyPI. Warning: Title underline too short."), "{}", t006.message);
         let stream = GOOD.replace("text/plain", "text/x-rst; stream=x");
         let out = check(&wheel(&[("a-1.dist-info/METADATA", &stream)]));
         assert_eq!(out.problems[0].code, "T007");

@@ -1,0 +1,178 @@
+//! The validator against docutils' verdicts, one construct at a time (valid and broken).
+
+use super::validate;
+
+/// The first problem as `line: message`, or "ok".
+fn first(text: &str) -> String {
+    match validate(text).first() {
+        None => "ok".into(),
+        Some(p) => format!("{}: {}", p.line.map_or("-".into(), |l| l.to_string()), p.message),
+    }
+}
+
+#[test]
+fn titles() {
+    assert_eq!(first("Title\n=====\n\ntext\n"), "ok");
+    assert_eq!(first("Title\n===\n\ntext\n"), "ok");
+    assert_eq!(first("Long title\n=====\n\ntext\n"), "2: Title underline too short.");
+    assert_eq!(first("=====\nTitle\n=====\n\nSub\n---\n"), "ok");
+    assert_eq!(first("=====\nTitle\n====\n"), "1: Title overline & underline mismatch.");
+    assert_eq!(
+        first("A\n=\n\nB\n-\n\nC\n~\n\nD\n=\n\nE\n~\n"),
+        "13: Inconsistent title style: skip from level 1 to 3."
+    );
+}
+
+#[test]
+fn indentation() {
+    assert_eq!(first("para\n  indented\n"), "ok");
+    assert_eq!(first("para\nmore\n  indented\n"), "3: Unexpected indentation.");
+    assert_eq!(
+        first("para\n\n  quote\nback\n"),
+        "4: Block quote ends without a blank line; unexpected unindent."
+    );
+    assert_eq!(first("- a\n- b\nc\n"), "3: Bullet list ends without a blank line; unexpected unindent.");
+    assert_eq!(
+        first("term\n  def\nnext\n"),
+        "3: Definition list ends without a blank line; unexpected unindent."
+    );
+}
+
+#[test]
+fn literal_blocks() {
+    assert_eq!(first("Para::\n\n  code\n\nafter\n"), "ok");
+    assert_eq!(first("Para::\n\nText\n"), "3: Literal block expected; none found.");
+    assert_eq!(first("Para::\n"), "2: Literal block expected; none found.");
+    assert_eq!(first("Para::\n\n> quoted\n> more\n\nx\n"), "ok");
+}
+
+#[test]
+fn explicit_markup() {
+    assert_eq!(first(".. note:: hi\n"), "ok");
+    assert_eq!(first(".. note::\n"), "1: Content block expected for the \"note\" directive; none found.");
+    assert_eq!(first(".. bogus:: x\n"), "1: Unknown directive type \"bogus\".");
+    assert_eq!(first(".. raw:: html\n\n   <b>\n"), "1: \"raw\" directive disabled.");
+    assert_eq!(first(".. include:: x.rst\n"), "1: \"include\" directive disabled.");
+    assert_eq!(first(".. code:: nosuchlang\n\n   x\n"), "ok");
+    assert_eq!(first(".. image:: a.png\n   :width: 10px\n   :alt: x\n"), "ok");
+    assert!(first(".. image:: a.png\n   :bogus: 1\n")
+        .starts_with("1: Error in \"image\" directive:\nunknown option: \"bogus\"."));
+    assert_eq!(first(".. [1]\n"), "1: Footnote content expected.");
+    assert_eq!(first(".. comment\n   more\n\ntext\n"), "ok");
+    assert_eq!(first(".. _a: http://x\n\n.. _a: http://y\n"), "3: Duplicate explicit target name: \"a\".");
+}
+
+#[test]
+fn references() {
+    assert_eq!(first("a `Foo`_\n\n.. _foo: http://x\n"), "ok");
+    assert_eq!(first("a `Foo`_\n"), "1: Unknown target name: \"foo\".");
+    assert_eq!(first("a `b <http://x>`_ and `c <d_>`_\n\n.. _d: http://y\n"), "ok");
+    assert_eq!(first(".. _a: b_\n"), "1: Indirect hyperlink target \"a\" (id=\"user-content-a\") refers to target \"b\", which does not exist.");
+    assert_eq!(first("a__\n\n__ http://x\n"), "ok");
+    assert_eq!(
+        first("a__ b__\n\n__ http://x\n"),
+        "-: Anonymous hyperlink mismatch: 2 references but 1 targets.\nSee \"backrefs\" attribute for IDs."
+    );
+    assert_eq!(first("See [1]_ and [#]_.\n\n.. [1] one\n.. [#] auto\n"), "ok");
+    assert_eq!(first("See [2]_.\n"), "1: Unknown target name: \"2\".");
+    assert_eq!(first("Title\n=====\n\nsee `Title`_\n"), "ok");
+}
+
+#[test]
+fn substitutions() {
+    assert_eq!(first("|a| b\n\n.. |a| replace:: x\n"), "ok");
+    assert_eq!(first("|a| b\n"), "1: Undefined substitution referenced: \"a\".");
+    assert_eq!(first("|img|\n\n.. |img| image:: a.png\n"), "ok");
+    assert_eq!(first(".. |a| foo\n"), "1: Substitution definition \"a\" empty or invalid.");
+    assert_eq!(
+        first(".. replace:: x\n"),
+        "1: Invalid context: the \"replace\" directive can only be used within a substitution definition."
+    );
+}
+
+#[test]
+fn transitions_and_blocks() {
+    assert_eq!(first("----\n\npara\n"), "1: Transition at the start of the document.");
+    assert_eq!(
+        first("para\n\n----\n\n----\n\nx\n"),
+        "5: At least one body element should separate transitions."
+    );
+    assert_eq!(first("para\n\n----\n\nx\n"), "ok");
+    assert_eq!(first("| a\n| b\nc\n"), "2: Line block ends without a blank line.");
+    assert_eq!(first(">>> 1 + 1\n2\n"), "ok");
+    assert_eq!(first(":field: value\n:other: x\n"), "ok");
+    assert_eq!(first("-a  option\n--bee  other\n"), "ok");
+    assert_eq!(first("1. a\n2. b\n\n#. c\n"), "ok");
+}
+
+#[test]
+fn tables() {
+    let grid = "+---+---+\n| a | b |\n+===+===+\n| c | d |\n+---+---+\n";
+    assert_eq!(first(grid), "ok");
+    assert_eq!(
+        first("+---+---+\n| a | b |\n+---+--+\n"),
+        "3: Malformed table.\nRight border not aligned or missing."
+    );
+    assert_eq!(first("===  ===\na    b\n===  ===\nc    d\n===  ===\n"), "ok");
+    assert_eq!(first("===  ===\na    b\nc    d\n"), "1: Malformed table.\nNo bottom table border found.");
+}
+
+/// The validator over a directory of cases (`RST_CASES=dir cargo test dump_cases -- --ignored`).
+#[test]
+#[ignore]
+fn dump_cases() {
+    let dir = std::env::var("RST_CASES").expect("RST_CASES");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().map(|e| e.path()).collect();
+    names.sort();
+    let mut out = serde_json::Map::new();
+    for path in names.iter().filter(|p| p.extension().is_some_and(|e| e == "rst")) {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let Ok(probs) = std::panic::catch_unwind(|| validate(&text)) else {
+            out.insert(
+                path.display().to_string(),
+                serde_json::json!({"ok": false, "line": null, "message": "PANIC"}),
+            );
+            continue;
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let v = match probs.first() {
+            None => serde_json::json!({"ok": true, "line": null, "message": ""}),
+            Some(p) => serde_json::json!({"ok": false, "line": p.line, "message": p.message}),
+        };
+        out.insert(name, v);
+    }
+    let out_path = std::env::var("RST_OUT").unwrap_or_else(|_| format!("{dir}/actual.json"));
+    std::fs::write(out_path, serde_json::to_string_pretty(&out).expect("json")).expect("write");
+}
+
+#[test]
+fn table_directives() {
+    let table = ".. table::\n   :widths: 1 2 3\n\n   =====  =====\n   A      B\n   =====  =====\n   1      2\n   =====  =====\n";
+    assert_eq!(first(table), "1: \"table\" widths do not match the number of columns in table (2).");
+    assert_eq!(first(&table.replace("1 2 3", "1 2")), "ok");
+    let list = ".. list-table::\n   :header-rows: 1\n\n   * - a\n     - b\n   * - c\n     - d\n";
+    assert_eq!(first(list), "ok");
+    assert!(first(&list.replace("     - d\n", "")).contains("uniform two-level bullet list expected"));
+}
+
+/// Time the validator on a file (`RST_BENCH=file cargo test --release bench_file -- --ignored`).
+#[test]
+#[ignore]
+fn bench_file() {
+    let text = std::fs::read_to_string(std::env::var("RST_BENCH").expect("RST_BENCH")).expect("read");
+    let mut times = Vec::new();
+    for _ in 0..15 {
+        let start = std::time::Instant::now();
+        let problems = validate(&text);
+        times.push(start.elapsed());
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+    times.sort();
+    eprintln!("median {:?} min {:?}", times[times.len() / 2], times[0]);
+}
+
+#[test]
+fn escaped_literal_markers() {
+    assert_eq!(first("Para\\::\n"), "ok");
+    assert_eq!(first("Para\\\\::\n\n  code\n"), "ok");
+}
