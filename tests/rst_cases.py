@@ -1019,7 +1019,7 @@ def mutation_cases(n: int = MUTATIONS, seed: int = SEED) -> list[tuple[str, str]
         for _ in range(rng.choice([1, 1, 2, 3])):
             op, text = _mutate(rng, text)
             ops.append(op)
-        out.append((f"mut-{k % len(bases)}-{'-'.join(ops)}", text))
+        out.append((f"mut-{k:03d}-base{k % len(bases)}-{'-'.join(ops)}", text))
     return out
 
 
