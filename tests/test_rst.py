@@ -94,6 +94,8 @@ def slug(name: str) -> str:
 
 def excerpt(text: str, limit: int = 14) -> str:
     lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line, not a line
     shown = [f"    {i:3d} | {ln!r}"[:110] for i, ln in enumerate(lines[:limit], 1)]
     if len(lines) > limit:
         shown.append(f"    ... ({len(lines) - limit} more lines)")
