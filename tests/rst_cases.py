@@ -22,7 +22,7 @@ from pathlib import Path
 from textwrap import dedent
 
 SEED = 20261125
-MUTATIONS = 220
+MUTATIONS = 300
 # Hand-written cases are numbered from 1, mutations from MUTATION_BASE, so adding a hand case
 # does not renumber the mutations.
 MUTATION_BASE = 2000
@@ -943,6 +943,114 @@ DOCS = [
            :alt: A figure
 
            Caption.
+        """),
+    _d("""
+        Reference
+        =========
+
+        .. _top:
+
+        A package with |name|, footnotes [#note]_ and an anonymous link `here`__.
+
+        __ https://here.example/
+
+        .. |name| replace:: *the name*
+        .. |logo| image:: https://example.com/logo.png
+           :alt: logo
+
+        |logo|
+
+        Fields and options
+        ------------------
+
+        :param x: The x.
+        :type x: int
+        :returns: Nothing.
+
+        --verbose, -v     More output.
+        --config=FILE     Read FILE.
+
+        Nested lists
+        ------------
+
+        1. One
+
+           a. Sub one
+           b. Sub two
+
+        2. Two
+
+           - bullet
+           - bullet
+
+             term
+                 Definition in a list.
+
+        #. Auto
+
+        Back to top_ and `Fields and options`_.
+
+        .. [#note] A footnote with ``code``.
+
+        .. code-block:: text
+
+           plain text block
+
+        .. topic:: A topic
+
+           Topic body with a line block:
+
+           | one
+           | two
+        """),
+    _d("""
+        API changes
+        ~~~~~~~~~~~
+
+        .. csv-table:: Timings
+           :header: "Op", "Time"
+           :widths: 20, 10
+
+           "read", 1
+           "write", 2
+
+        .. table:: Sizes
+
+           ====  =====
+           Name  Size
+           ====  =====
+           a     1
+           b     2
+           ====  =====
+
+        +------------+------------+
+        | Cell with  | - a list   |
+        | two lines  | - in cell  |
+        +------------+------------+
+
+        .. sidebar:: Aside
+
+           Sidebar text.
+
+        .. epigraph::
+
+           Simple is better than complex.
+
+           -- The Zen of Python
+
+        .. math::
+
+           e^{i\\pi} + 1 = 0
+
+        Inline :math:`x^2`, :sub:`sub`, :sup:`sup`, :title:`Title`, :PEP:`20`.
+
+        .. [CIT] Citation text, cited as [CIT]_.
+
+        .. rubric:: Footnotes
+
+        .. container:: end
+
+           The end.
         """),
 ]
 

@@ -215,6 +215,8 @@ def test_corpus_is_broad_and_deterministic(tmp_path):
     assert sorted(expected) == sorted(names) == sorted(p.name for p in tmp_path.glob("*.rst"))
     for name, text in cases:
         assert (tmp_path / name).read_bytes() == text.encode()
+    bases = [n for n in names if slug(n).startswith("readme-")]
+    assert bases and all(expected[n]["ok"] for n in bases), "the mutations' bases must be valid documents"
     refused = [v for v in expected.values() if not v["ok"]]
     mutations = [n for n in names if slug(n).startswith("mut-")]
     assert len(cases) >= 300 and len(mutations) >= 150, (len(cases), len(mutations))
