@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 import tarfile
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from _support import BROKEN, copy_tree, pypi_cache, record_hash, run
+from _support import BROKEN, copy_tree, record_hash, run
 
 # --------------------------------------------------------------------------- writing dists
 
@@ -805,7 +806,7 @@ PYPI = [
 @pytest.fixture(scope="session")
 def pypi_files() -> list[Path]:
     """The wheels and sdists of PYPI, downloaded once into a cache beside the test venv."""
-    cache = pypi_cache()
+    cache = Path(os.environ.get("CARTWHEEL_PYPI_CACHE") or Path(sys.prefix) / "cartwheel-pypi-cache")
     wheels, sdists = cache / "whl", cache / "sdist"
     if len(list(wheels.glob("*.whl"))) < len(PYPI):
         run([*pip_cmd(), "--only-binary", ":all:", "-d", wheels, *PYPI], timeout=900)
