@@ -6,6 +6,7 @@ documents. `docutils_verdict(text)` is the reference: readme_renderer's `rst.ren
 exactly as `twine check` calls it (halt_level 2), its stream parsed into line, level, message.
 
     python tests/rst_cases.py OUTDIR     # writes OUTDIR/NNNN-name.rst and OUTDIR/expected.json
+    python tests/rst_cases.py OUTDIR --seed 7 --mutations 2000   # explore beyond the suite's set
 
 Only the standard library is needed to make the cases; the verdicts need readme_renderer
 (pinned in requirements-test.txt).
@@ -13,6 +14,7 @@ Only the standard library is needed to make the cases; the verdicts need readme_
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import random
@@ -1153,6 +1155,17 @@ def _more() -> list[tuple[str, str]]:
         ("emphasis-across-blank", "*a\n\nb*\n"),
         ("literal-across-lines-ok", "``a\nb``\n"),
         ("bad-utf8-replacement", "Text \ufffd here.\n"),
+        # docutils 0.23 crashes (KeyError in its substitution transform) on a substitution
+        # definition nested in another one's content when the outer one is referenced: twine
+        # fails with the traceback, so the verdict is a refusal.
+        (
+            "subst-def-nested-in-replace-crash",
+            "|name|\n\n.. |name| replace:: x\n   .. |logo| image:: https://e.example/l.png\n",
+        ),
+        (
+            "subst-def-nested-in-replace-unref",
+            "|logo|\n\n.. |name| replace:: x\n   .. |logo| image:: https://e.example/l.png\n",
+        ),
         ("bom-start", "\ufeffTitle\n=====\n\nText.\n"),
         ("tab-in-title", "A\tB\n========\n\nText.\n"),
         ("tab-underline-width", "Ta\tb\n====\n\nText.\n"),
@@ -1233,12 +1246,15 @@ def mutation_cases(n: int = MUTATIONS, seed: int = SEED) -> list[tuple[str, str]
     return out
 
 
-def cases() -> list[tuple[str, str]]:
-    """Every case as (file name, text): `NNNN-name.rst`, hand cases from 0001, mutations from 2000."""
+def cases(*, seed: int = SEED, mutations: int = MUTATIONS) -> list[tuple[str, str]]:
+    """Every case as (file name, text): `NNNN-name.rst`, hand cases from 0001, mutations from 2000.
+
+    The test suite uses the defaults; another `seed` (and more `mutations`) explores further."""
     hand = hand_cases()
     assert len(hand) < MUTATION_BASE, len(hand)
     named = [(f"{i + 1:04d}-{name}.rst", text) for i, (name, text) in enumerate(hand)]
-    named += [(f"{MUTATION_BASE + i:04d}-{name}.rst", text) for i, (name, text) in enumerate(mutation_cases())]
+    muts = mutation_cases(mutations, seed)
+    named += [(f"{MUTATION_BASE + i:04d}-{name}.rst", text) for i, (name, text) in enumerate(muts)]
     names = [n for n, _ in named]
     assert len(set(names)) == len(names), "duplicate case names"
     return named
@@ -1562,12 +1578,16 @@ def docutils_verdict(text: str) -> dict:
     `{"ok", "line", "level", "message"}`: `message` is the first paragraph of docutils' system
     message (the quoted source that follows it is dropped); with halt_level 2 the first problem
     at warning level or above stops docutils, so it is the only one. A render that produces no
-    HTML without a message is a failure with only readme_renderer's "No content rendered".
+    HTML without a message is a failure with only readme_renderer's "No content rendered"; a
+    docutils crash (twine exits 1 with the traceback) a failure with "docutils raised ...".
     """
     import readme_renderer.rst
 
     stream = io.StringIO()
-    ok = readme_renderer.rst.render(text, stream=stream) is not None
+    try:
+        ok = readme_renderer.rst.render(text, stream=stream) is not None
+    except Exception as exc:  # noqa: BLE001 - a docutils crash is a refusal: twine exits 1 on it
+        return {"ok": False, "line": None, "level": None, "message": f"docutils raised {type(exc).__name__}: {exc}"}
     out = stream.getvalue()
     if ok:
         return {"ok": True, "line": None, "level": None, "message": None}
@@ -1578,13 +1598,15 @@ def docutils_verdict(text: str) -> dict:
     return {"ok": False, "line": int(m["line"]) if m["line"] else None, "level": m["level"], "message": message}
 
 
-def write_corpus(outdir: Path) -> dict[str, dict]:
-    """Write every case and expected.json into `outdir` (stale cases removed); return the verdicts."""
+def write_corpus(outdir: Path, **kw) -> dict[str, dict]:
+    """Write every case and expected.json into `outdir` (stale cases removed); return the verdicts.
+
+    `kw` goes to `cases()`."""
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("*.rst"):
         old.unlink()
     expected = {}
-    for name, text in cases():
+    for name, text in cases(**kw):
         # newline="" keeps CRLF cases byte for byte.
         with open(outdir / name, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -1596,12 +1618,14 @@ def write_corpus(outdir: Path) -> dict[str, dict]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python tests/rst_cases.py OUTDIR", file=sys.stderr)
-        return 2
-    expected = write_corpus(Path(argv[1]))
+    ap = argparse.ArgumentParser(description="Write the reST case corpus and docutils' verdicts.")
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("--seed", type=int, default=SEED, help="mutation seed (the test suite uses the default)")
+    ap.add_argument("--mutations", type=int, default=MUTATIONS, help="how many mutated documents")
+    args = ap.parse_args(argv[1:])
+    expected = write_corpus(args.outdir, seed=args.seed, mutations=args.mutations)
     failing = sum(not v["ok"] for v in expected.values())
-    print(f"{len(expected)} cases ({failing} refused by docutils) written to {argv[1]}")
+    print(f"{len(expected)} cases ({failing} refused by docutils) written to {args.outdir}")
     return 0
 
 
