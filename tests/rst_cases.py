@@ -1173,6 +1173,96 @@ def _more() -> list[tuple[str, str]]:
     return out
 
 
+# Characters around inline markup: ASCII punctuation, whitespace kinds, and Unicode punctuation
+# of each category docutils' start/end-string rules name (Pd, Ps, Pe, Pi, Pf, Po), plus letters
+# and digits, which never delimit.
+AROUND = [
+    "-",
+    ":",
+    "/",
+    "'",
+    '"',
+    "<",
+    "(",
+    "[",
+    "{",
+    ".",
+    ",",
+    ";",
+    "!",
+    "?",
+    "\\",
+    ")",
+    "]",
+    "}",
+    ">",
+    "_",
+    "*",
+    "`",
+    "|",
+    "a",
+    "1",
+    "\u00ab",
+    "\u00bb",
+    "\u2039",
+    "\u201e",
+    "\u201c",
+    "\u201d",
+    "\u2018",
+    "\u2019",
+    "\u2013",
+    "\u2014",
+    "\u2010",
+    "\u3002",
+    "\u3001",
+    "\u300c",
+    "\u300d",
+    "\u00a1",
+    "\u00bf",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\u00e9",
+]
+# Opening/closing pairs: a start-string right after an opener and right before its closer is
+# not markup ("quoted" start-strings).
+PAIRS = [
+    "()",
+    "[]",
+    "{}",
+    "<>",
+    "''",
+    '""',
+    "\u00ab\u00bb",
+    "\u2039\u203a",
+    "\u201c\u201d",
+    "\u2018\u2019",
+    "\u201e\u201c",
+    "\u201a\u2018",
+    "\u300c\u300d",
+    "\u00bb\u00ab",
+    "\u201d\u201d",
+]
+
+
+def _inline_rules() -> list[tuple[str, str]]:
+    """Emphasis and inline literals against every neighbour, before and after."""
+    out = []
+    for i, ch in enumerate(AROUND):
+        # A start-string without an end: refused exactly when the neighbour lets it start.
+        out.append((f"around-before-em-{i:02d}", f"a {ch}*x b\n"))
+        out.append((f"around-before-lit-{i:02d}", f"a {ch}``x b\n"))
+        # A complete pair: refused exactly when the neighbour keeps the end-string from counting.
+        out.append((f"around-after-em-{i:02d}", f"a *x*{ch} b\n"))
+        out.append((f"around-after-lit-{i:02d}", f"a ``x``{ch} b\n"))
+        out.append((f"around-end-preceded-{i:02d}", f"a *x{ch}* b\n"))
+    for i, (o, c) in enumerate(PAIRS):
+        out.append((f"quoted-start-{i:02d}", f"a {o}*{c} b\n"))
+        out.append((f"quoted-start-lit-{i:02d}", f"a {o}``{c} b\n"))
+        out.append((f"quoted-markup-{i:02d}", f"a {o}*x*{c} b\n"))
+    return out
+
+
 def hand_cases() -> list[tuple[str, str]]:
     """The hand-written cases, in a fixed order."""
     groups = [
@@ -1191,6 +1281,7 @@ def hand_cases() -> list[tuple[str, str]]:
         _inline,
         _docs,
         _more,
+        _inline_rules,
     ]
     return [case for group in groups for case in group()]
 
