@@ -158,9 +158,17 @@ def test_verdict_matches_docutils_on_every_case(corpus):
     compare(corpus, ACCEPTED_VERDICT, lambda c: c.ours.ok != c.docutils.ok, "verdict")
 
 
+def crashed(ref: Verdict) -> bool:
+    """docutils raised instead of reporting (rst_cases.docutils_verdict): twine fails, but
+    there is no line, level or wording to match."""
+    return (ref.message or "").startswith("docutils raised ")
+
+
 def same_place(ours: Verdict, ref: Verdict) -> bool:
     """The first problem is on the same line at the same level. readme_renderer's own "No
     content rendered from RST source." has no docutils level: any level of ours matches it."""
+    if crashed(ref):
+        return True
     return ours.line == ref.line and (ref.level is None or ours.level == ref.level)
 
 
@@ -174,10 +182,12 @@ def test_first_problem_line_and_level_match(corpus):
 
 def test_first_problem_message_matches(corpus):
     def differs(c: Case) -> bool:
-        same_place = not c.ours.ok and not c.docutils.ok and c.ours.line == c.docutils.line
-        # A docutils crash (rst_cases.docutils_verdict) has no docutils wording to match.
-        crashed = (c.docutils.message or "").startswith("docutils raised ")
-        return same_place and not crashed and " ".join(c.ours.message.split()) != " ".join(c.docutils.message.split())
+        same_line = not c.ours.ok and not c.docutils.ok and c.ours.line == c.docutils.line
+        return (
+            same_line
+            and not crashed(c.docutils)
+            and " ".join(c.ours.message.split()) != " ".join(c.docutils.message.split())
+        )
 
     compare(corpus, ACCEPTED_WORDING, differs, "first problem's message")
 
