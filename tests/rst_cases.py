@@ -1263,6 +1263,26 @@ def _inline_rules() -> list[tuple[str, str]]:
     return out
 
 
+def _found_by_exploring() -> list[tuple[str, str]]:
+    """Shapes `--seed 7 --mutations 3000` turned up, kept small."""
+    grid_no_bottom = "+-------+-------+\n| A     | B `    |\n+=======+=======+\n| 1     | 2     |\n+-------+-------+\n| 3     | 4     |\n"
+    return [
+        ("grid-table-no-bottom-misaligned", grid_no_bottom),
+        ("grid-table-no-bottom-misaligned-after", "Para.\n\n" + grid_no_bottom),
+        ("list-table-widths-junk", ".. list-table::\n   :widths: 10 20__\n\n   * - A\n     - B\n"),
+        ("csv-table-widths-junk", ".. csv-table:: T\n   :widths: `20, 10\n\n   1, 2\n"),
+        (
+            "table-widths-junk",
+            ".. table::\n   :widths: 1 2x\n\n" + "".join("   " + ln + "\n" for ln in SIMPLE_TABLE.splitlines()),
+        ),
+        (
+            "directive-dup-option-and-bad-option-name",
+            "Title\n=====\n\n.. contents:: Table of contents\n   :depth: 2\n   :depth: 2\n   :**local:\n",
+        ),
+        ("directive-bad-option-name-markup", ".. contents::\n   :**local:\n"),
+    ]
+
+
 def hand_cases() -> list[tuple[str, str]]:
     """The hand-written cases, in a fixed order."""
     groups = [
@@ -1282,6 +1302,7 @@ def hand_cases() -> list[tuple[str, str]]:
         _docs,
         _more,
         _inline_rules,
+        _found_by_exploring,
     ]
     return [case for group in groups for case in group()]
 
