@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import urllib.request
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +103,29 @@ def make_venv(path: Path, *, with_pip: bool = False) -> Venv:
         args.insert(3, "--without-pip")
     run(args)
     return Venv(path)
+
+
+# --------------------------------------------------------------------------- PyPI downloads
+
+
+def pypi_cache() -> Path:
+    """Where downloaded PyPI files are kept between runs: beside the test venv, or $CARTWHEEL_PYPI_CACHE."""
+    return Path(os.environ.get("CARTWHEEL_PYPI_CACHE") or Path(sys.prefix) / "cartwheel-pypi-cache")
+
+
+def fetch_pinned(url: str, sha256: str, dest: Path) -> Path:
+    """The file at `url` in `dest` (downloaded once), refused unless its sha256 is `sha256`."""
+    path = dest / url.rsplit("/", 1)[1]
+    if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != sha256:
+        dest.mkdir(parents=True, exist_ok=True)
+        with urllib.request.urlopen(url, timeout=120) as resp:
+            data = resp.read()
+        got = hashlib.sha256(data).hexdigest()
+        assert got == sha256, f"{url}: sha256 {got}, pinned {sha256}"
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    return path
 
 
 # --------------------------------------------------------------------------- file trees
