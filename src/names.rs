@@ -71,10 +71,35 @@ pub fn check_name_end(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
-pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+/// Refuse an extra that ends in `.`, `-` or `_` (`foo[c.]`): pep508_rs 0.9 panics on it too
+/// (found by the `metadata` fuzz target).
+pub fn check_extras(text: &str) -> Result<(), String> {
+    let rest = text.trim_start();
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let Some(extras) = rest.trim_start().strip_prefix('[') else { return Ok(()) };
+    let extras = extras.split(']').next().unwrap_or(extras);
+    for extra in extras.split(',').map(str::trim) {
+        let word = extra
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+            .map_or(extra, |end| &extra[..end]);
+        if word.ends_with(['.', '-', '_']) {
+            return Err(format!("the extra `{word}` must end with a letter or digit"));
+        }
+    }
+    Ok(())
+}
+
+/// What must be refused before pep508_rs sees a requirement: absurd nesting (its parser
+/// recurses) and the names it panics on.
+pub fn check_before_pep508(text: &str) -> Result<(), String> {
     check_nesting(text)?;
     check_name_end(text)?;
+    check_extras(text)
+}
+
+/// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
+pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+    check_before_pep508(text)?;
     text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| e.to_string())
 }
 
@@ -304,6 +329,17 @@ mod tests {
         for bad in ["foo-==1", "foo. >=1", "foo_[x]", "foo-; python_version > '3'", "  a.@ https://x.org"] {
             assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
         }
+    }
+
+    #[test]
+    fn extras_pep508_rs_panics_on_are_refused() {
+        // Fuzz finding (metadata target): pep508_rs 0.9 panicked on an extra ending in `.`.
+        for bad in ["a[b,c.]>=1", "a [c-]", "a[ c_ , d]", "a[c.];python_version>'3'"] {
+            assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
+        }
+        assert!(parse_requirement("a[b.c, d-e]>=1").is_ok());
+        assert!(parse_requirement("a[]").is_ok());
+        assert!(parse_requirement("a[.b]").is_err());
     }
 
     #[test]
