@@ -8,14 +8,17 @@ use super::twine::Parsed;
 use super::Problem;
 
 /// Relative links and images in a Markdown description.
-pub fn check(parsed: &Parsed) -> Vec<Problem> {
+pub(super) fn check(parsed: &Parsed) -> Vec<Problem> {
     let m = &parsed.metadata;
-    let is_markdown = m
-        .description_content_type
-        .as_deref()
+    validate(m.description.as_deref(), m.description_content_type.as_deref())
+}
+
+/// The findings for a description `text` declared as `content_type`.
+pub fn validate(text: Option<&str>, content_type: Option<&str>) -> Vec<Problem> {
+    let is_markdown = content_type
         .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/markdown"));
-    if m.description_content_type.is_none() {
-        if let Some(line) = m.description.as_deref().and_then(markdown_line) {
+    if content_type.is_none() {
+        if let Some(line) = text.and_then(markdown_line) {
             return vec![Problem::warning(
                 "D002",
                 "the description looks like Markdown but has no content type: PyPI will show it as \
@@ -24,7 +27,7 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
             .at(format!("README line {line}"))];
         }
     }
-    let Some(text) = m.description.as_deref().filter(|_| is_markdown) else { return Vec::new() };
+    let Some(text) = text.filter(|_| is_markdown) else { return Vec::new() };
     let mut out = Vec::new();
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {

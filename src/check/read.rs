@@ -6,7 +6,7 @@
 //! `..`), links and duplicate names are findings, never paths that are touched.
 
 use std::collections::HashSet;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -141,7 +141,20 @@ pub fn read(path: &Path, format: Format, limits: &Limits) -> Result<Archive, Pro
         .map_err(|e| Problem::error("A001", format!("cannot open `{}`: {e}", path.display())))?;
     let mut archive = match format {
         Format::Wheel | Format::ZipSdist => read_zip(file, format, limits)?,
-        Format::TarGz => read_tar(file, limits)?,
+        Format::TarGz => {
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            read_tar(file, len, limits)?
+        }
+    };
+    name_problems(&mut archive);
+    Ok(archive)
+}
+
+/// Read an archive held in memory, as `read` does a file (the fuzz targets' way in).
+pub fn read_bytes(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Problem> {
+    let mut archive = match format {
+        Format::Wheel | Format::ZipSdist => read_zip_in_memory(bytes, format, limits)?,
+        Format::TarGz => read_tar(bytes, bytes.len() as u64, limits)?,
     };
     name_problems(&mut archive);
     Ok(archive)
@@ -206,16 +219,7 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
-        let (mut archive, zip, listed) = zip_listing(io::Cursor::new(&bytes[..]), format, limits)?;
-        let results: Vec<_> = listed
-            .par_iter()
-            .map_init(
-                || (zip.clone(), vec![0u8; CHUNK]),
-                |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
-            )
-            .collect();
-        finish_zip(&mut archive, listed, results);
-        Ok(archive)
+        read_zip_in_memory(&bytes, format, limits)
     } else {
         let (mut archive, mut zip, listed) = zip_listing(BufReader::new(file), format, limits)?;
         let mut buf = vec![0u8; CHUNK];
@@ -224,6 +228,18 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         finish_zip(&mut archive, listed, results);
         Ok(archive)
     }
+}
+
+/// A zip in memory: members inflated and hashed in parallel.
+fn read_zip_in_memory(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Problem> {
+    let hash = format == Format::Wheel;
+    let (mut archive, zip, listed) = zip_listing(io::Cursor::new(bytes), format, limits)?;
+    let results: Vec<_> = listed
+        .par_iter()
+        .map_init(|| (zip.clone(), vec![0u8; CHUNK]), |(z, buf), m| read_zip_member(z, m, limits, hash, buf))
+        .collect();
+    finish_zip(&mut archive, listed, results);
+    Ok(archive)
 }
 
 /// One zip member from the central directory, before its content is read.
@@ -408,23 +424,19 @@ const BOUND_EXCEEDED: &str = "decompressed size bound exceeded";
 /// Buffer on either side of the tar.gz inflater.
 const TAR_BUFFER: usize = 256 * 1024;
 
-fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
-    let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+/// A tar.gz read as a stream; `compressed` is its size, for the ratio bound.
+fn read_tar(input: impl Read, compressed: u64, limits: &Limits) -> Result<Archive, Problem> {
     // The total bound also enforces the ratio: a small file may not expand past ratio:1.
     let ratio_bound = compressed.saturating_mul(limits.ratio).max(limits.ratio_floor);
     let limit = limits.total_bytes.min(ratio_bound);
-    let mut magic = [0u8; 2];
-    {
-        let mut f = &file;
-        let n = f.read(&mut magic).unwrap_or(0);
-        if n < 2 || magic != [0x1f, 0x8b] {
-            return Err(Problem::error("A001", "not a gzip-compressed tar archive"));
-        }
-        f.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
+    let mut input = BufReader::with_capacity(TAR_BUFFER, input);
+    let magic = input.fill_buf().map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
+    if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
+        return Err(Problem::error("A001", "not a gzip-compressed tar archive"));
     }
     // Large reads from the file into the inflater and large reads out of it: tar reads 512-byte
     // headers, and asking the inflater for 512 bytes at a time costs more than the inflating.
-    let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(TAR_BUFFER, file));
+    let gz = flate2::read::MultiGzDecoder::new(input);
     let mut tar =
         tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, Bounded { inner: gz, read: 0, limit }));
     let mut buf = vec![0u8; CHUNK];

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Run every cargo-fuzz target for a bounded time from the committed seeds (fuzz/corpus/<target>);
+# a crash, a timeout or an out-of-memory fails the run with the input's path and the command
+# that reproduces it. Needs only a Rust toolchain: cargo-fuzz is installed (pinned) when
+# missing, and without a nightly toolchain stable runs with RUSTC_BOOTSTRAP=1.
+#
+# Environment knobs:
+#   CARTWHEEL_FUZZ_SECONDS  seconds per target (default 60; 0 skips fuzzing)
+#   CARTWHEEL_FUZZ_TARGETS  space-separated targets (default: all of FUZZ_TARGETS below)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
+FUZZ="$(pwd)"
+CARGO_FUZZ_VERSION=0.13.2
+# TODO(lead): after merging the `rst` branch (cartwheel::check::rst::validate), add `rst` here
+# and `--features rst` to BUILD_FLAGS.
+FUZZ_TARGETS="pyproject metadata markdown wheel sdist"
+TARGETS="${CARTWHEEL_FUZZ_TARGETS:-$FUZZ_TARGETS}"
+SECONDS_EACH="${CARTWHEEL_FUZZ_SECONDS:-60}"
+# Optimised, with debug assertions and overflow checks (sizes read from archives are
+# untrusted); no sanitizer: the code is safe Rust, and ASan doubled the build and halved the
+# executions per second (see scripts/fuzz.sh's commit).
+BUILD_FLAGS=(-O --debug-assertions --sanitizer none)
+
+if [ "$SECONDS_EACH" = 0 ]; then
+    echo "fuzzing skipped (CARTWHEEL_FUZZ_SECONDS=0)"
+    exit 0
+fi
+
+if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+
+# libFuzzer's instrumentation needs unstable rustc flags.
+TOOLCHAIN=()
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    TOOLCHAIN=(+nightly)
+else
+    export RUSTC_BOOTSTRAP=1
+fi
+
+# One build for every target; each run below finds it up to date.
+cargo "${TOOLCHAIN[@]}" fuzz build "${BUILD_FLAGS[@]}"
+
+# The checks inflate members on a rayon pool: one thread keeps a run on one core.
+export RAYON_NUM_THREADS=1
+failed=()
+for t in $TARGETS; do
+    printf '\n--> fuzz %s for %ss\n' "$t" "$SECONDS_EACH"
+    mkdir -p "$FUZZ/new-corpus/$t" "$FUZZ/artifacts/$t"
+    # New inputs go to new-corpus/ (ignored); the committed seeds are read only.
+    if ! cargo "${TOOLCHAIN[@]}" fuzz run "${BUILD_FLAGS[@]}" "$t" "$FUZZ/new-corpus/$t" "$FUZZ/corpus/$t" -- \
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; then
+        failed+=("$t")
+    fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+    for t in "${failed[@]}"; do
+        for a in "$FUZZ/artifacts/$t"/*; do
+            [ -e "$a" ] || continue
+            echo "FUZZ FAILURE: $t: $a"
+            echo "  reproduce: (cd fuzz && cargo ${TOOLCHAIN[*]} fuzz run ${BUILD_FLAGS[*]} $t $a)"
+        done
+    done
+    exit 1
+fi
+echo "fuzzing: no crash in ${TARGETS// /, }"
