@@ -39,6 +39,9 @@ else
     export RUSTC_BOOTSTRAP=1
 fi
 
+# The fuzz crate is its own workspace: the root's `cargo fmt --all` does not see it.
+cargo fmt --manifest-path "$FUZZ/Cargo.toml" -- --check
+
 # One build for every target; each run below finds it up to date.
 cargo "${TOOLCHAIN[@]}" fuzz build "${BUILD_FLAGS[@]}"
 
@@ -48,9 +51,13 @@ failed=()
 for t in $TARGETS; do
     printf '\n--> fuzz %s for %ss\n' "$t" "$SECONDS_EACH"
     mkdir -p "$FUZZ/new-corpus/$t" "$FUZZ/artifacts/$t"
+    dict=()
+    if [ -f "$FUZZ/dict/$t.dict" ]; then
+        dict=(-dict="$FUZZ/dict/$t.dict")
+    fi
     # New inputs go to new-corpus/ (ignored); the committed seeds are read only.
     if ! cargo "${TOOLCHAIN[@]}" fuzz run "${BUILD_FLAGS[@]}" "$t" "$FUZZ/new-corpus/$t" "$FUZZ/corpus/$t" -- \
-        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1; then
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}"; then
         failed+=("$t")
     fi
 done
