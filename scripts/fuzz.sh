@@ -53,6 +53,9 @@ cargo "${TOOLCHAIN[@]}" fuzz build "${BUILD_FLAGS[@]}"
 # The checks inflate members on a rayon pool: one thread keeps a run on one core.
 export RAYON_NUM_THREADS=1
 failed=()
+# Findings of this run only (artifacts/ may hold older ones from runs by hand).
+started="$(mktemp)"
+trap 'rm -f "$started"' EXIT
 for t in $TARGETS; do
     printf '\n--> fuzz %s for %ss\n' "$t" "$SECONDS_EACH"
     mkdir -p "$FUZZ/new-corpus/$t" "$FUZZ/artifacts/$t"
@@ -68,11 +71,15 @@ for t in $TARGETS; do
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
+    cargo_cmd="cargo ${TOOLCHAIN[*]:-}"
+    if [ ${#TOOLCHAIN[@]} -eq 0 ]; then
+        cargo_cmd="RUSTC_BOOTSTRAP=1 cargo"
+    fi
     for t in "${failed[@]}"; do
-        for a in "$FUZZ/artifacts/$t"/*; do
-            [ -e "$a" ] || continue
-            echo "FUZZ FAILURE: $t: $a"
-            echo "  reproduce: (cd fuzz && cargo ${TOOLCHAIN[*]} fuzz run ${BUILD_FLAGS[*]} $t $a)"
+        echo "FUZZ FAILURE: $t (its output is above)"
+        find "$FUZZ/artifacts/$t" -type f -newer "$started" | while read -r a; do
+            echo "  input: $a"
+            echo "  reproduce: (cd fuzz && $cargo_cmd fuzz run ${BUILD_FLAGS[*]} $t $a)"
         done
     done
     exit 1

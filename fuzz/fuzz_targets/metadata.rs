@@ -14,7 +14,10 @@ fuzz_target!(|data: &[u8]| {
     }
     match Metadata::parse(text) {
         Ok(m) => {
-            let _ = (m.render(false), m.render(true));
+            // What parsed renders to METADATA that parses again, to the same values.
+            let again = Metadata::parse(&m.render(false)).expect("rendered metadata parses");
+            assert_eq!(again.requires_dist, m.requires_dist);
+            let _ = m.render(true);
         }
         Err(e) => {
             let _ = e.diagnostic().to_string();
