@@ -100,7 +100,25 @@ pub fn check_before_pep508(text: &str) -> Result<(), String> {
 /// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
 pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
     check_before_pep508(text)?;
-    text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| e.to_string())
+    text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| pep508_message(&e))
+}
+
+/// pep508_rs's message with the input and a caret run under the span, as its `Display` writes
+/// it; its `Display` panics on a span inside a multi-byte character (metadata fuzz target).
+fn pep508_message<T: pep508_rs::Pep508Url>(e: &pep508_rs::Pep508Error<T>) -> String {
+    let input = e.input.as_str();
+    let boundary = |mut i: usize| {
+        i = i.min(input.len());
+        while !input.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = boundary(e.start);
+    let end = boundary(e.start.saturating_add(e.len)).max(start);
+    let column = input[..start].chars().count();
+    let width = input[start..end].chars().count().max(1);
+    format!("{}\n{input}\n{}{}", e.message, " ".repeat(column), "^".repeat(width))
 }
 
 /// Lower-case, every run of `-_.` replaced by `sep`.
@@ -340,6 +358,19 @@ mod tests {
         assert!(parse_requirement("a[b.c, d-e]>=1").is_ok());
         assert!(parse_requirement("a[]").is_ok());
         assert!(parse_requirement("a[.b]").is_err());
+    }
+
+    #[test]
+    fn an_error_inside_a_multibyte_character_is_rendered() {
+        // Fuzz finding (metadata target): pep508_rs's Display sliced inside `©`.
+        let e = parse_requirement("a[ pyright © 2014, The Python Packaging Authority.").unwrap_err();
+        assert!(
+            e.starts_with(
+                "Expected either `,` (separating extras) or `]` (ending the extras section), found `©`"
+            ),
+            "{e}"
+        );
+        assert!(e.ends_with("\n           ^"), "{e:?}");
     }
 
     #[test]
