@@ -89,12 +89,41 @@ pub fn check_extras(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Refuse a non-ASCII character outside quotes in the marker (`; extra == "x" ©`): markers
+/// are ASCII names and operators, and pep508_rs 0.9 slices its input by a character count
+/// there and panics (metadata fuzz target).
+pub fn check_marker_ascii(text: &str) -> Result<(), String> {
+    // A URL (`name @ url ; marker`) may hold `;`: its marker starts at a `;` after a blank.
+    let url = text.find('@').is_some_and(|at| text.find(';').is_none_or(|semi| at < semi));
+    let mut quote = None;
+    let mut in_marker = false;
+    let mut previous = ' ';
+    for c in text.chars() {
+        if !in_marker {
+            in_marker = c == ';' && (!url || previous.is_whitespace());
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if !c.is_ascii() {
+            return Err(format!(
+                "the marker holds `{c}` outside quotes: markers are ASCII names and operators"
+            ));
+        }
+        previous = c;
+    }
+    Ok(())
+}
+
 /// What must be refused before pep508_rs sees a requirement: absurd nesting (its parser
-/// recurses) and the names it panics on.
+/// recurses) and the input it panics on.
 pub fn check_before_pep508(text: &str) -> Result<(), String> {
     check_nesting(text)?;
     check_name_end(text)?;
-    check_extras(text)
+    check_extras(text)?;
+    check_marker_ascii(text)
 }
 
 /// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
@@ -358,6 +387,20 @@ mod tests {
         assert!(parse_requirement("a[b.c, d-e]>=1").is_ok());
         assert!(parse_requirement("a[]").is_ok());
         assert!(parse_requirement("a[.b]").is_err());
+    }
+
+    #[test]
+    fn non_ascii_outside_quotes_in_a_marker_is_refused() {
+        // Fuzz finding (metadata target): pep508_rs sliced `\u{feff}` in two after a marker.
+        let found =
+            "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}: mDymic: license-filds; a, b";
+        assert!(parse_requirement(found).unwrap_err().contains("outside quotes"), "{found}");
+        assert!(parse_requirement("a; extra == \"x\" \u{e9}")
+            .unwrap_err()
+            .contains("holds `\u{e9}` outside quotes"));
+        assert!(parse_requirement("a; platform_release == '\u{e9}'").is_ok());
+        assert!(parse_requirement("a @ https://x.org/\u{e9};x.whl").is_ok());
+        assert!(parse_requirement("a @ https://x.org/\u{e9}.whl ; os_name == 'nt'").is_ok());
     }
 
     #[test]
