@@ -6,6 +6,7 @@
 #   CARTWHEEL_TEST_VENV   venv to create/reuse (default: .venv-test in the repo)
 #   CARTWHEEL_WHEELHOUSE  reuse a folder that already holds cartwheel's wheel (skips maturin)
 #   PYTEST_ADDOPTS        extra pytest arguments (e.g. "-k hatchling -x")
+#   CARTWHEEL_FUZZ_SECONDS seconds per fuzz target (default 60; 0 skips; see scripts/fuzz.sh)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -47,5 +48,8 @@ export CARTWHEEL_WHEELHOUSE
 step "pytest"
 # -p no:cacheprovider: no .pytest_cache written into the clone.
 "$VENV/bin/python" -m pytest tests -p no:cacheprovider -rfE --durations=10
+
+step "fuzz: every cargo-fuzz target for ${CARTWHEEL_FUZZ_SECONDS:-60}s"
+bash scripts/fuzz.sh
 
 step "all green"

@@ -155,16 +155,18 @@ fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usi
     // A huge line (minified data, a hostile value) is shown as a window around the caret.
     const WINDOW: usize = 120;
     let chars: Vec<char> = line_text.chars().collect();
-    let (first, prefix) = if chars.len() > WINDOW && col > 40 { (col - 1 - 30, "...") } else { (0, "") };
+    // A span that starts in the trimmed `\r` run ends the line (fuzz finding, pyproject target).
+    let at = (col - 1).min(chars.len());
+    let (first, prefix) = if chars.len() > WINDOW && at > 39 { (at - 30, "...") } else { (0, "") };
     let last = (first + WINDOW).min(chars.len());
     let suffix = if last < chars.len() { "..." } else { "" };
     let shown: String = chars[first..last].iter().collect();
     let line_text = format!("{prefix}{shown}{suffix}");
-    let width = width.min(last.saturating_sub(col - 1).max(1));
+    let width = width.min(last.saturating_sub(at).max(1));
     let pad: String = prefix
         .chars()
         .map(|_| ' ')
-        .chain(chars[first..col - 1].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
+        .chain(chars[first..at].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
         .collect();
     write!(
         f,
@@ -194,6 +196,14 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("\n  |\n3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
+    }
+
+    #[test]
+    fn a_span_in_the_carriage_returns_ending_a_line_renders() {
+        // Fuzz finding (pyproject target): the caret's column was past the trimmed line.
+        let file = SourceFile::new("pyproject.toml", "a = [\r\r\r\r\nb = 1\n");
+        let d = Diagnostic::error("invalid TOML").at(&file, Some(7..8));
+        assert_eq!(d.to_string(), "error: pyproject.toml:1:8: invalid TOML\n  |\n1 | a = [\n  |      ^");
     }
 
     #[test]

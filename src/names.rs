@@ -71,11 +71,83 @@ pub fn check_name_end(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
-pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+/// Refuse an extra that ends in `.`, `-` or `_` (`foo[c.]`): pep508_rs 0.9 panics on it too
+/// (found by the `metadata` fuzz target).
+pub fn check_extras(text: &str) -> Result<(), String> {
+    let rest = text.trim_start();
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let Some(extras) = rest.trim_start().strip_prefix('[') else { return Ok(()) };
+    let extras = extras.split(']').next().unwrap_or(extras);
+    for extra in extras.split(',').map(str::trim) {
+        let word = extra
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+            .map_or(extra, |end| &extra[..end]);
+        if word.ends_with(['.', '-', '_']) {
+            return Err(format!("the extra `{word}` must end with a letter or digit"));
+        }
+    }
+    Ok(())
+}
+
+/// Refuse a non-ASCII character outside quotes in the marker (`; extra == "x" ©`): markers
+/// are ASCII names and operators, and pep508_rs 0.9 slices its input by a character count
+/// there and panics (metadata fuzz target).
+pub fn check_marker_ascii(text: &str) -> Result<(), String> {
+    // A URL (`name @ url ; marker`) may hold `;`: its marker starts at a `;` after a blank.
+    let url = text.find('@').is_some_and(|at| text.find(';').is_none_or(|semi| at < semi));
+    let mut quote = None;
+    let mut in_marker = false;
+    let mut previous = ' ';
+    for c in text.chars() {
+        if !in_marker {
+            in_marker = c == ';' && (!url || previous.is_whitespace());
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if !c.is_ascii() {
+            return Err(format!(
+                "the marker holds `{c}` outside quotes: markers are ASCII names and operators"
+            ));
+        }
+        previous = c;
+    }
+    Ok(())
+}
+
+/// What must be refused before pep508_rs sees a requirement: absurd nesting (its parser
+/// recurses) and the input it panics on.
+pub fn check_before_pep508(text: &str) -> Result<(), String> {
     check_nesting(text)?;
     check_name_end(text)?;
-    text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| e.to_string())
+    check_extras(text)?;
+    check_marker_ascii(text)
+}
+
+/// Parse a PEP 508 requirement, refusing absurd nesting before the recursive parser sees it.
+pub fn parse_requirement(text: &str) -> Result<pep508_rs::Requirement<pep508_rs::VerbatimUrl>, String> {
+    check_before_pep508(text)?;
+    text.parse::<pep508_rs::Requirement<pep508_rs::VerbatimUrl>>().map_err(|e| pep508_message(&e))
+}
+
+/// pep508_rs's message with the input and a caret run under the span, as its `Display` writes
+/// it; its `Display` panics on a span inside a multi-byte character (metadata fuzz target).
+fn pep508_message<T: pep508_rs::Pep508Url>(e: &pep508_rs::Pep508Error<T>) -> String {
+    let input = e.input.as_str();
+    let boundary = |mut i: usize| {
+        i = i.min(input.len());
+        while !input.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = boundary(e.start);
+    let end = boundary(e.start.saturating_add(e.len)).max(start);
+    let column = input[..start].chars().count();
+    let width = input[start..end].chars().count().max(1);
+    format!("{}\n{input}\n{}{}", e.message, " ".repeat(column), "^".repeat(width))
 }
 
 /// Lower-case, every run of `-_.` replaced by `sep`.
@@ -304,6 +376,44 @@ mod tests {
         for bad in ["foo-==1", "foo. >=1", "foo_[x]", "foo-; python_version > '3'", "  a.@ https://x.org"] {
             assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
         }
+    }
+
+    #[test]
+    fn extras_pep508_rs_panics_on_are_refused() {
+        // Fuzz finding (metadata target): pep508_rs 0.9 panicked on an extra ending in `.`.
+        for bad in ["a[b,c.]>=1", "a [c-]", "a[ c_ , d]", "a[c.];python_version>'3'"] {
+            assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
+        }
+        assert!(parse_requirement("a[b.c, d-e]>=1").is_ok());
+        assert!(parse_requirement("a[]").is_ok());
+        assert!(parse_requirement("a[.b]").is_err());
+    }
+
+    #[test]
+    fn non_ascii_outside_quotes_in_a_marker_is_refused() {
+        // Fuzz finding (metadata target): pep508_rs sliced `\u{feff}` in two after a marker.
+        let found =
+            "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}: mDymic: license-filds; a, b";
+        assert!(parse_requirement(found).unwrap_err().contains("outside quotes"), "{found}");
+        assert!(parse_requirement("a; extra == \"x\" \u{e9}")
+            .unwrap_err()
+            .contains("holds `\u{e9}` outside quotes"));
+        assert!(parse_requirement("a; platform_release == '\u{e9}'").is_ok());
+        assert!(parse_requirement("a @ https://x.org/\u{e9};x.whl").is_ok());
+        assert!(parse_requirement("a @ https://x.org/\u{e9}.whl ; os_name == 'nt'").is_ok());
+    }
+
+    #[test]
+    fn an_error_inside_a_multibyte_character_is_rendered() {
+        // Fuzz finding (metadata target): pep508_rs's Display sliced inside `©`.
+        let e = parse_requirement("a[ pyright © 2014, The Python Packaging Authority.").unwrap_err();
+        assert!(
+            e.starts_with(
+                "Expected either `,` (separating extras) or `]` (ending the extras section), found `©`"
+            ),
+            "{e}"
+        );
+        assert!(e.ends_with("\n           ^"), "{e:?}");
     }
 
     #[test]

@@ -8,14 +8,17 @@ use super::twine::Parsed;
 use super::Problem;
 
 /// Relative links and images in a Markdown description.
-pub fn check(parsed: &Parsed) -> Vec<Problem> {
+pub(super) fn check(parsed: &Parsed) -> Vec<Problem> {
     let m = &parsed.metadata;
-    let is_markdown = m
-        .description_content_type
-        .as_deref()
+    validate(m.description.as_deref(), m.description_content_type.as_deref())
+}
+
+/// The findings for a description `text` declared as `content_type`.
+pub fn validate(text: Option<&str>, content_type: Option<&str>) -> Vec<Problem> {
+    let is_markdown = content_type
         .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/markdown"));
-    if m.description_content_type.is_none() {
-        if let Some(line) = m.description.as_deref().and_then(markdown_line) {
+    if content_type.is_none() {
+        if let Some(line) = text.and_then(markdown_line) {
             return vec![Problem::warning(
                 "D002",
                 "the description looks like Markdown but has no content type: PyPI will show it as \
@@ -24,8 +27,9 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
             .at(format!("README line {line}"))];
         }
     }
-    let Some(text) = m.description.as_deref().filter(|_| is_markdown) else { return Vec::new() };
+    let Some(text) = text.filter(|_| is_markdown) else { return Vec::new() };
     let mut out = Vec::new();
+    let (mut line, mut counted) = (1, 0);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let (what, url) = match &event {
@@ -34,7 +38,9 @@ pub fn check(parsed: &Parsed) -> Vec<Problem> {
             _ => continue,
         };
         if is_relative(url) {
-            let line = text[..range.start].matches('\n').count() + 1;
+            // Counted on from the previous finding: a description of many links stays linear.
+            line += text[counted..range.start].matches('\n').count();
+            counted = range.start;
             out.push(
                 Problem::warning(
                     "D001",
@@ -90,6 +96,14 @@ mod tests {
         );
         assert_eq!(markdown_line("\n``````\nTitle\n``````\n\ntext\n"), None);
         assert_eq!(markdown_line("Intro.\n\n```python\nx = 1\n```\n"), Some(3));
+    }
+
+    #[test]
+    fn relative_links_are_located_in_linear_time() {
+        let text = "[a](x.md)\n".repeat(100_000);
+        let found = validate(Some(&text), Some("text/markdown"));
+        assert_eq!(found.len(), 100_000);
+        assert_eq!(found[99_999].location.as_deref(), Some("README line 100000"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 mod classifiers;
 mod inflate;
 pub mod inputs;
-mod markdown;
+pub mod markdown;
 mod metadata;
 mod read;
 pub mod report;
@@ -144,12 +144,25 @@ pub struct Options {
 /// Check the distribution at `path`; its kind comes from `name` (the file name it is or will
 /// be published under), as twine decides it from the name alone.
 pub fn check_file(path: &Path, name: &str, options: &Options) -> Report {
+    check_with(name, options, |format| read::read(path, format, &options.limits, &options.restarts))
+}
+
+/// Check a distribution held in memory, as `check_file` does a file.
+pub fn check_bytes(bytes: &[u8], name: &str, options: &Options) -> Report {
+    check_with(name, options, |format| read::read_bytes(bytes, format, &options.limits))
+}
+
+fn check_with(
+    name: &str,
+    options: &Options,
+    read: impl FnOnce(read::Format) -> Result<read::Archive, Problem>,
+) -> Report {
     let problems = match read::Format::from_name(name) {
         None => vec![Problem::error(
             "A001",
             "unknown distribution format: the name must end in `.whl`, `.tar.gz` or `.zip`",
         )],
-        Some(format) => match read::read(path, format, &options.limits, &options.restarts) {
+        Some(format) => match read(format) {
             Err(fatal) => vec![fatal],
             Ok(archive) => check_archive(&archive, name, options),
         },

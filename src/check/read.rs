@@ -6,7 +6,7 @@
 //! `..`), links and duplicate names are findings, never paths that are touched.
 
 use std::collections::HashSet;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -149,13 +149,26 @@ pub fn read(
         .map_err(|e| Problem::error("A001", format!("cannot open `{}`: {e}", path.display())))?;
     let mut archive = match format {
         Format::Wheel | Format::ZipSdist => read_zip(file, format, limits)?,
-        Format::TarGz => match super::inflate::read_indexed(&file, restarts, tar_limit(&file, limits)) {
-            Some(inflated) => match parse_tar(inflated, tar_limit(&file, limits), limits) {
+        Format::TarGz => {
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let indexed = super::inflate::read_indexed(&file, restarts, tar_limit(len, limits))
+                .and_then(|inflated| parse_tar(inflated, tar_limit(len, limits), limits));
+            match indexed {
                 Some(archive) => archive?,
-                None => read_tar(file, limits)?,
-            },
-            None => read_tar(file, limits)?,
-        },
+                // Positioned reads above: the file is still at its start.
+                None => read_tar(&file, len, limits)?,
+            }
+        }
+    };
+    name_problems(&mut archive);
+    Ok(archive)
+}
+
+/// Read an archive held in memory, as `read` does a file (the fuzz targets' way in).
+pub fn read_bytes(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Problem> {
+    let mut archive = match format {
+        Format::Wheel | Format::ZipSdist => read_zip_in_memory(bytes, format, limits)?,
+        Format::TarGz => read_tar(bytes, bytes.len() as u64, limits)?,
     };
     name_problems(&mut archive);
     Ok(archive)
@@ -223,23 +236,7 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
-        let (mut archive, zip, listed) = zip_listing(io::Cursor::new(&bytes[..]), format, limits)?;
-        // A small wheel is read on this thread: starting the thread pool costs more than a
-        // small project's whole check.
-        let results: Vec<_> = if len < SMALL_ZIP {
-            let (mut z, mut buf) = (zip, vec![0u8; CHUNK]);
-            listed.iter().map(|m| read_zip_member(&mut z, m, limits, hash, &mut buf)).collect()
-        } else {
-            listed
-                .par_iter()
-                .map_init(
-                    || (zip.clone(), vec![0u8; CHUNK]),
-                    |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
-                )
-                .collect()
-        };
-        finish_zip(&mut archive, listed, results);
-        Ok(archive)
+        read_zip_in_memory(&bytes, format, limits)
     } else {
         let (mut archive, mut zip, listed) = zip_listing(BufReader::new(file), format, limits)?;
         let mut buf = vec![0u8; CHUNK];
@@ -248,6 +245,28 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
         finish_zip(&mut archive, listed, results);
         Ok(archive)
     }
+}
+
+/// A zip in memory: members inflated and hashed in parallel.
+fn read_zip_in_memory(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Problem> {
+    let hash = format == Format::Wheel;
+    let (mut archive, zip, listed) = zip_listing(io::Cursor::new(bytes), format, limits)?;
+    // A small wheel is read on this thread: starting the thread pool costs more than a small
+    // project's whole check.
+    let results: Vec<_> = if (bytes.len() as u64) < SMALL_ZIP {
+        let (mut z, mut buf) = (zip, vec![0u8; CHUNK]);
+        listed.iter().map(|m| read_zip_member(&mut z, m, limits, hash, &mut buf)).collect()
+    } else {
+        listed
+            .par_iter()
+            .map_init(
+                || (zip.clone(), vec![0u8; CHUNK]),
+                |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
+            )
+            .collect()
+    };
+    finish_zip(&mut archive, listed, results);
+    Ok(archive)
 }
 
 /// One zip member from the central directory, before its content is read.
@@ -263,7 +282,11 @@ fn zip_listing<R: Read + Seek>(
     format: Format,
     limits: &Limits,
 ) -> Result<(Archive, zip::ZipArchive<R>, Vec<Listing>), Problem> {
-    let all_names = central_directory_names(&mut reader).unwrap_or_default();
+    let all_names = match central_directory_names(&mut reader, limits.members) {
+        Ok(Some(names)) => names,
+        Ok(None) => return Err(bomb(format!("more than {} members", limits.members))),
+        Err(_) => Vec::new(),
+    };
     let compressed = reader.seek(SeekFrom::End(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     reader.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
     let mut zip = zip::ZipArchive::new(reader)
@@ -275,6 +298,7 @@ fn zip_listing<R: Read + Seek>(
     let mut archive = Archive { format, members: Vec::with_capacity(count), problems: Vec::new() };
     let mut listed = Vec::with_capacity(count);
     let mut declared_total = 0u64;
+    let mut spans = Vec::with_capacity(count);
     for index in 0..count {
         let f = zip
             .by_index_raw(index)
@@ -287,6 +311,7 @@ fn zip_listing<R: Read + Seek>(
             Kind::File
         };
         let (name, size, compressed) = (f.name().to_string(), f.size(), f.compressed_size());
+        spans.push((f.header_start(), compressed, index));
         drop(f);
         declared_total = declared_total.saturating_add(size);
         if size > limits.member_bytes {
@@ -298,8 +323,21 @@ fn zip_listing<R: Read + Seek>(
         if size > limits.ratio_floor && size / compressed.max(1) > limits.ratio {
             return Err(bomb(format!("`{name}` expands {}:1", size / compressed.max(1))).at(name));
         }
+        if kind == Kind::File {
+            archive.problems.extend(too_large_to_parse(&name, size, limits));
+        }
         listed
             .push(Listing { index, member: Member { name, kind, size, hash: None, data: None, link: None } });
+    }
+    // Members sharing bytes are the overlapping-entries bomb (one deflate stream read many
+    // times); Python's zipfile refuses them too. A local header is at least 30 bytes.
+    spans.sort_unstable();
+    for pair in spans.windows(2) {
+        let ((start, compressed, index), (next, _, other)) = (pair[0], pair[1]);
+        if next < start.saturating_add(30).saturating_add(compressed) {
+            let (a, b) = (&listed[index].member.name, &listed[other].member.name);
+            return Err(bomb(format!("`{b}` overlaps `{a}` in the archive")).at(b.clone()));
+        }
     }
     // The whole archive obeys the ratio bound too, as a tar.gz does: members kept just under
     // the per-member floor (or sharing one compressed stream) add up to gigabytes otherwise.
@@ -362,8 +400,9 @@ fn finish_zip(archive: &mut Archive, listed: Vec<Listing>, results: Vec<Content>
     }
 }
 
-/// Every name in the central directory, duplicates included (plain or zip64 end records).
-fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Vec<u8>>> {
+/// Every name in the central directory, duplicates included (plain or zip64 end records);
+/// `Ok(None)` when the end record declares more than `max` entries, found before any is read.
+fn central_directory_names<R: Read + Seek>(r: &mut R, max: usize) -> io::Result<Option<Vec<Vec<u8>>>> {
     let len = r.seek(SeekFrom::End(0))?;
     let tail_len = len.min(65_557);
     r.seek(SeekFrom::Start(len - tail_len))?;
@@ -375,30 +414,43 @@ fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Vec<u8>>
         .ok_or_else(|| io::Error::other("no end of central directory"))?;
     let u32_at = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;
     let u16_at = |b: &[u8], i: usize| u16::from_le_bytes([b[i], b[i + 1]]) as usize;
+    let u64_at = |b: &[u8], i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let (mut size, mut offset) = (u32_at(&tail, eocd + 12), u32_at(&tail, eocd + 16));
-    if (size == 0xffff_ffff || offset == 0xffff_ffff) && eocd >= 20 {
+    let mut entries = u16_at(&tail, eocd + 10) as u64;
+    // Where the central directory ends: the end record, or the zip64 end record before it.
+    let mut cd_end = len - tail_len + eocd as u64;
+    if (size == 0xffff_ffff || offset == 0xffff_ffff || entries == 0xffff) && eocd >= 20 {
         // zip64 locator right before the end record: points at the zip64 end record.
         let loc = eocd - 20;
         if tail[loc..].starts_with(&[0x50, 0x4b, 0x06, 0x07]) {
-            let rec = u64::from_le_bytes(tail[loc + 8..loc + 16].try_into().expect("8 bytes"));
+            let rec = u64_at(&tail, loc + 8);
             let mut z = [0u8; 56];
             r.seek(SeekFrom::Start(rec))?;
             r.read_exact(&mut z)?;
-            size = u64::from_le_bytes(z[40..48].try_into().expect("8 bytes"));
-            offset = u64::from_le_bytes(z[48..56].try_into().expect("8 bytes"));
+            entries = u64_at(&z, 32);
+            size = u64_at(&z, 40);
+            offset = u64_at(&z, 48);
+            cd_end = cd_end.saturating_sub(20 + 56);
         }
+    }
+    if entries > max as u64 {
+        return Ok(None);
     }
     if size > 256 << 20 || offset.saturating_add(size) > len {
         return Err(io::Error::other("central directory out of bounds"));
     }
     // Bytes before the first local header (a self-extractor stub) shift every offset.
-    let shift = (len - tail_len + eocd as u64).saturating_sub(offset + size);
+    let shift = cd_end.saturating_sub(offset + size);
     r.seek(SeekFrom::Start(offset + shift))?;
     let mut cd = vec![0u8; size as usize];
     r.read_exact(&mut cd)?;
     let mut names = Vec::new();
     let mut i = 0;
     while i + 46 <= cd.len() && cd[i..].starts_with(&[0x50, 0x4b, 0x01, 0x02]) {
+        if names.len() == max {
+            // More entries than the end record says: as many as the bound allows is enough.
+            return Ok(None);
+        }
         let (n, e, c) = (u16_at(&cd, i + 28), u16_at(&cd, i + 30), u16_at(&cd, i + 32));
         let raw = cd.get(i + 46..i + 46 + n).ok_or_else(|| io::Error::other("truncated"))?;
         // Compared as stored: two different cp437 names (no UTF-8 flag) are different names,
@@ -406,55 +458,79 @@ fn central_directory_names<R: Read + Seek>(r: &mut R) -> io::Result<Vec<Vec<u8>>
         names.push(raw.to_vec());
         i += 46 + n + e + c;
     }
-    Ok(names)
+    Ok(Some(names))
 }
 
-/// Counts the bytes that come out of the decompressor and stops past the bound.
+/// Counts the bytes that come out of the decompressor and stops past the bound, or past the
+/// end of the window the tar reader may spend on one header.
 struct Bounded<R> {
     inner: R,
-    read: u64,
     limit: u64,
+    budget: std::rc::Rc<Budget>,
+}
+
+/// What the decompressor has produced so far, and where the current header's window ends.
+struct Budget {
+    read: std::cell::Cell<u64>,
+    header_end: std::cell::Cell<u64>,
 }
 
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if self.read > self.limit {
+        let read = self.budget.read.get() + n as u64;
+        self.budget.read.set(read);
+        if read > self.limit {
             return Err(io::Error::other(BOUND_EXCEEDED));
+        }
+        if read > self.budget.header_end.get() {
+            return Err(io::Error::other(HEADER_BOUND_EXCEEDED));
         }
         Ok(n)
     }
 }
 
 const BOUND_EXCEEDED: &str = "decompressed size bound exceeded";
+const HEADER_BOUND_EXCEEDED: &str = "tar header bound exceeded";
+
+/// Largest header: a GNU long name or PAX record set is read whole into memory by the tar
+/// crate, so a 1 GB one would be held whole.
+const MAX_HEADER: u64 = 1 << 20;
+
+/// A finding for a member the checks parse but that is too large to keep.
+fn too_large_to_parse(name: &str, size: u64, limits: &Limits) -> Option<Problem> {
+    (wanted(name) && size > limits.kept_bytes).then(|| {
+        Problem::error(
+            "A006",
+            format!("`{name}` holds {size} bytes, more than the {} read for parsing", limits.kept_bytes),
+        )
+        .at(name)
+    })
+}
 
 /// Buffer on either side of the tar.gz inflater.
 const TAR_BUFFER: usize = 256 * 1024;
 
-/// The most a tar.gz may expand to: the total bound, which also enforces the ratio (a small
-/// file may not expand past ratio:1).
-fn tar_limit(file: &std::fs::File, limits: &Limits) -> u64 {
-    let compressed = file.metadata().map(|m| m.len()).unwrap_or(0);
+/// A tar.gz read as a stream; `compressed` is its size, for the ratio bound.
+/// The most a tar.gz of `compressed` bytes may expand to: the total bound, which also enforces
+/// the ratio (a small file may not expand past ratio:1).
+fn tar_limit(compressed: u64, limits: &Limits) -> u64 {
     let ratio_bound = compressed.saturating_mul(limits.ratio).max(limits.ratio_floor);
     limits.total_bytes.min(ratio_bound)
 }
 
-fn read_tar(file: std::fs::File, limits: &Limits) -> Result<Archive, Problem> {
-    let limit = tar_limit(&file, limits);
-    let mut magic = [0u8; 2];
-    {
-        let mut f = &file;
-        let n = f.read(&mut magic).unwrap_or(0);
-        if n < 2 || magic != [0x1f, 0x8b] {
-            return Err(Problem::error("A001", "not a gzip-compressed tar archive"));
-        }
-        f.seek(SeekFrom::Start(0)).map_err(|e| Problem::error("A001", e.to_string()))?;
+/// A tar.gz read as a stream; `compressed` is its size, for the ratio bound.
+fn read_tar(input: impl Read, compressed: u64, limits: &Limits) -> Result<Archive, Problem> {
+    let limit = tar_limit(compressed, limits);
+    let mut input = BufReader::with_capacity(TAR_BUFFER, input);
+    let magic = input.fill_buf().map_err(|e| Problem::error("A001", format!("cannot read the file: {e}")))?;
+    if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
+        return Err(Problem::error("A001", "not a gzip-compressed tar archive"));
     }
     // Large reads from the file into the inflater and large reads out of it: tar reads 512-byte
     // headers, and asking the inflater for 512 bytes at a time costs more than the inflating.
-    let gz = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(TAR_BUFFER, file));
-    parse_tar(Plain(gz), limit, limits).expect("a plain stream never asks for a retry")
+    let gz = flate2::read::MultiGzDecoder::new(input);
+    parse_tar(Plain(gz), limit, limits).expect("a plain stream never gives up on itself")
 }
 
 /// A decompressed tar stream, which may find out part way that it cannot be trusted.
@@ -482,18 +558,17 @@ impl<R: Read> Inflated for Plain<R> {}
 
 /// Parse the members of a decompressed tar stream; `None` when the stream abandoned itself.
 fn parse_tar<R: Inflated>(inflated: R, limit: u64, limits: &Limits) -> Option<Result<Archive, Problem>> {
-    let mut tar =
-        tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, Bounded { inner: inflated, read: 0, limit }));
-    let result = parse_members(&mut tar, limit, limits);
-    let mut bounded = tar.into_inner().into_inner();
-    let inner = &mut bounded.inner;
-    let result = match result {
-        Ok(archive) => inner
+    let budget = std::rc::Rc::new(Budget { read: 0.into(), header_end: u64::MAX.into() });
+    let bounded = Bounded { inner: inflated, limit, budget: budget.clone() };
+    let mut tar = tar::Archive::new(BufReader::with_capacity(TAR_BUFFER, bounded));
+    let result = parse_members(&mut tar, &budget, limit, limits);
+    let inner = &mut tar.into_inner().into_inner().inner;
+    let result = result.and_then(|archive| {
+        inner
             .finish()
             .map(|()| archive)
-            .map_err(|e| Problem::error("A001", format!("the archive is truncated or corrupt: {e}"))),
-        Err(p) => Err(p),
-    };
+            .map_err(|e| Problem::error("A001", format!("the archive is truncated or corrupt: {e}")))
+    });
     if inner.abandoned() {
         return None;
     }
@@ -502,20 +577,32 @@ fn parse_tar<R: Inflated>(inflated: R, limit: u64, limits: &Limits) -> Option<Re
 
 fn parse_members<R: Read>(
     tar: &mut tar::Archive<R>,
+    budget: &Budget,
     limit: u64,
     limits: &Limits,
 ) -> Result<Archive, Problem> {
     let mut buf = vec![0u8; CHUNK];
     let mut archive = Archive { format: Format::TarGz, members: Vec::new(), problems: Vec::new() };
+    let archive_len = std::cell::Cell::new(0usize);
     let fail = |e: io::Error, limit: u64| {
         if e.to_string().contains(BOUND_EXCEEDED) {
             bomb(format!("the archive expands past {limit} bytes"))
+        } else if e.to_string().contains(HEADER_BOUND_EXCEEDED) {
+            bomb(format!(
+                "a tar header (GNU long name or PAX records) after member {} is longer than {MAX_HEADER} bytes",
+                archive_len.get()
+            ))
         } else {
             Problem::error("A001", format!("the archive is truncated or corrupt: {e}"))
         }
     };
-    let entries = tar.entries().map_err(|e| fail(e, limit))?;
-    for entry in entries {
+    let mut entries = tar.entries().map_err(|e| fail(e, limit))?;
+    loop {
+        // The bytes the buffer above may already hold, plus one header's worth.
+        budget.header_end.set(budget.read.get() + MAX_HEADER + TAR_BUFFER as u64);
+        let next = entries.next();
+        budget.header_end.set(u64::MAX);
+        let Some(entry) = next else { break };
         let mut entry = match entry {
             Ok(entry) => entry,
             // Python's tarfile ends the archive quietly at a corrupt header after the first
@@ -550,10 +637,27 @@ fn parse_members<R: Read>(
         let size = entry.size();
         let link = entry.link_name_bytes().map(|l| String::from_utf8_lossy(&l).into_owned());
         let mut member = Member { name, kind, size, hash: None, data: None, link };
-        if kind == Kind::File {
-            if size > limits.member_bytes {
-                return Err(bomb(format!("`{}` holds {size} bytes", member.name)).at(member.name));
-            }
+        if size > limits.member_bytes {
+            return Err(bomb(format!("`{}` holds {size} bytes", member.name)).at(member.name));
+        }
+        // A PAX record whose length does not fit (`99999 path=x`): the tar crate skips it,
+        // Python's tarfile reads past the record into the padding; neither is what was meant.
+        let bad_pax = match entry.pax_extensions() {
+            Ok(Some(mut records)) => records.find_map(|r| r.err()),
+            Ok(None) => None,
+            Err(e) => Some(e),
+        };
+        if let Some(e) = bad_pax {
+            archive
+                .problems
+                .push(Problem::error("A001", format!("malformed PAX header: {e}")).at(&member.name));
+        }
+        if kind != Kind::File {
+            // Whatever a link or directory carries is skipped here, not inside the next
+            // header's window.
+            io::copy(&mut entry, &mut io::sink()).map_err(|e| fail(e, limit))?;
+        } else {
+            archive.problems.extend(too_large_to_parse(&member.name, size, limits));
             let keep = wanted(&member.name) && size <= limits.kept_bytes;
             // Sdists have no RECORD: nothing to hash.
             let (n, hash, data) =
@@ -565,6 +669,7 @@ fn parse_members<R: Read>(
             member.data = data;
         }
         archive.members.push(member);
+        archive_len.set(archive.members.len());
     }
     Ok(archive)
 }
@@ -762,6 +867,137 @@ mod tests {
         // A corrupt first header is no archive at all (tarfile raises ReadError).
         tar_bytes[148..156].copy_from_slice(b"0000000\0");
         assert_eq!(read_bytes(&gz(&tar_bytes), Format::TarGz, &Limits::default()).unwrap_err().code, "A001");
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// A ustar header block for `name` of `size` bytes and type `kind`.
+    fn tar_header(name: &str, size: u64, kind: u8) -> Vec<u8> {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::new(kind));
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    }
+
+    fn padded(mut data: Vec<u8>) -> Vec<u8> {
+        data.resize(data.len().div_ceil(512) * 512, 0);
+        data
+    }
+
+    #[test]
+    fn too_many_zip_entries_are_counted_from_the_end_record() {
+        let names: Vec<String> = (0..20).map(|i| format!("m{i}.py")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        let z = zip_bytes(&entries);
+        let few = Limits { members: 10, ..Limits::default() };
+        let e = read_bytes(&z, Format::Wheel, &few).unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            ("A006", "more than 10 members: refusing to read further (decompression bomb?)")
+        );
+        // zip64 end records: the central directory ends where the zip64 record starts.
+        let eocd = z.windows(4).rposition(|w| w == [0x50, 0x4b, 0x05, 0x06]).unwrap();
+        let (cd_size, cd_offset) = (&z[eocd + 12..eocd + 16], &z[eocd + 16..eocd + 20]);
+        let mut z64 = z[..eocd].to_vec();
+        let record_at = z64.len() as u64;
+        z64.extend([0x50, 0x4b, 0x06, 0x06]);
+        z64.extend(44u64.to_le_bytes());
+        z64.extend([45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        z64.extend([20u64.to_le_bytes(), 20u64.to_le_bytes()].concat());
+        z64.extend([cd_size, &[0; 4], cd_offset, &[0; 4]].concat());
+        z64.extend([0x50, 0x4b, 0x06, 0x07, 0, 0, 0, 0]);
+        z64.extend(record_at.to_le_bytes());
+        z64.extend(1u32.to_le_bytes());
+        z64.extend([0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        z64.extend([0xff; 8]);
+        z64.extend([0, 0]);
+        let mut r = io::Cursor::new(&z64[..]);
+        assert_eq!(central_directory_names(&mut r, 100).unwrap().unwrap().len(), 20);
+        assert!(central_directory_names(&mut r, 19).unwrap().is_none());
+    }
+
+    #[test]
+    fn overlapping_zip_entries_are_a_bomb() {
+        let z =
+            zip_bytes_with(&[("a.bin", &[1u8; 100]), ("b.bin", &[2u8; 100])], zip::CompressionMethod::Stored);
+        // Point the second central-directory entry at the first local header.
+        let mut patched = z.clone();
+        let cd = patched.windows(4).rposition(|w| w == [0x50, 0x4b, 0x01, 0x02]).unwrap();
+        patched[cd + 42..cd + 46].copy_from_slice(&0u32.to_le_bytes());
+        let e = read_bytes(&patched, Format::Wheel, &Limits::default()).unwrap_err();
+        assert_eq!(e.code, "A006");
+        assert!(e.message.starts_with("`b.bin` overlaps `a.bin` in the archive"), "{}", e.message);
+        assert!(read_bytes(&z, Format::Wheel, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn metadata_too_large_to_parse_is_a_finding() {
+        let tight = Limits { kept_bytes: 10, ..Limits::default() };
+        let z = zip_bytes(&[("a-1.dist-info/METADATA", &[b'x'; 100])]);
+        let a = read_bytes(&z, Format::Wheel, &tight).unwrap();
+        assert_eq!(
+            a.problems[0].message,
+            "`a-1.dist-info/METADATA` holds 100 bytes, more than the 10 read for parsing"
+        );
+        let t = [tar_header("p-1/PKG-INFO", 100, b'0'), padded(vec![b'x'; 100]), vec![0; 1024]].concat();
+        let a = read_bytes(&gz(&t), Format::TarGz, &tight).unwrap();
+        assert_eq!(a.problems[0].code, "A006");
+    }
+
+    #[test]
+    fn a_huge_gnu_long_name_is_refused_before_it_is_held() {
+        let name = vec![b'a'; 3 << 20];
+        let t = [
+            tar_header("p-1/PKG-INFO", 0, b'0'),
+            tar_header("././@LongLink", name.len() as u64, b'L'),
+            padded(name),
+        ]
+        .concat();
+        let e = read_bytes(&gz(&t), Format::TarGz, &Limits::default()).unwrap_err();
+        assert_eq!(e.code, "A006");
+        assert!(
+            e.message.starts_with(
+                "a tar header (GNU long name or PAX records) after member 1 is longer than 1048576 bytes"
+            ),
+            "{}",
+            e.message
+        );
+        // A long name of ordinary length is read.
+        let t = [
+            tar_header("././@LongLink", 300, b'L'),
+            padded(vec![b'b'; 300]),
+            tar_header("x", 0, b'0'),
+            vec![0; 1024],
+        ]
+        .concat();
+        assert_eq!(
+            read_bytes(&gz(&t), Format::TarGz, &Limits::default()).unwrap().members[0].name,
+            "b".repeat(300)
+        );
+    }
+
+    #[test]
+    fn a_pax_record_with_a_lying_length_is_a_finding() {
+        let record = b"99999999999 path=p-1/x\n".to_vec();
+        let t = [
+            tar_header("p-1/PKG-INFO", 0, b'0'),
+            tar_header("p-1/PaxHeader", record.len() as u64, b'x'),
+            padded(record),
+            tar_header("p-1/x", 0, b'0'),
+            vec![0; 1024],
+        ]
+        .concat();
+        let a = read_bytes(&gz(&t), Format::TarGz, &Limits::default()).unwrap();
+        assert_eq!(a.members.len(), 2);
+        assert_eq!(a.problems.len(), 1, "{:?}", a.problems);
+        assert!(a.problems[0].message.starts_with("malformed PAX header"), "{:?}", a.problems);
     }
 
     #[test]

@@ -79,6 +79,8 @@ static RULES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 struct Cursor<'a> {
     text: &'a str,
     pos: usize,
+    /// Open parentheses: the grammar recurses on each, so it is bounded here too.
+    depth: usize,
 }
 
 type Parse<T = ()> = Result<T, ()>;
@@ -127,7 +129,7 @@ impl Cursor<'_> {
 
 /// Whether packaging's `Requirement(text)` accepts `text`.
 pub fn requirement(text: &str) -> bool {
-    let mut c = Cursor { text, pos: 0 };
+    let mut c = Cursor { text, pos: 0, depth: 0 };
     let parsed = (|| -> Parse {
         c.ws();
         c.expect(Token::Identifier)?;
@@ -220,12 +222,17 @@ fn marker(c: &mut Cursor) -> Parse {
 fn marker_atom(c: &mut Cursor) -> Parse {
     c.ws();
     if c.literal("(") {
+        c.depth += 1;
+        if c.depth > crate::names::MAX_MARKER_NESTING {
+            return Err(());
+        }
         c.ws();
         marker(c)?;
         c.ws();
         if !c.literal(")") {
             return Err(());
         }
+        c.depth -= 1;
     } else {
         marker_var(c)?;
         c.ws();
@@ -261,6 +268,13 @@ pub fn specifier_set(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_bounded_without_the_caller() {
+        let deep = |n| format!("a; {}os_name == 'x'{}", "(".repeat(n), ")".repeat(n));
+        assert!(requirement(&deep(crate::names::MAX_MARKER_NESTING)));
+        assert!(!requirement(&deep(100_000)));
+    }
 
     /// Each verdict is what packaging 26 says (found comparing `cartwheel check` with twine).
     #[test]

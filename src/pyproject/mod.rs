@@ -63,6 +63,18 @@ pub fn load(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Projec
         Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::Missing(shown)),
         Err(e) => return Err(Error::Io(e)),
     };
+    let root = fs_err::canonicalize(project_dir)?;
+    parse(bytes, shown, &root, warnings)
+}
+
+/// Validate pyproject.toml's `bytes`, shown as `shown` in diagnostics; files it names (readme,
+/// licenses) are looked up under `root`.
+pub fn parse(
+    bytes: Vec<u8>,
+    shown: PathBuf,
+    root: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Project, Error> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -74,11 +86,10 @@ pub fn load(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Projec
             return Err(Error::Invalid(Box::new(d.at(&SourceFile::new(shown, lossy), Some(at..at + 1)))));
         }
     };
-    let root = fs_err::canonicalize(project_dir)?;
     let source = SourceFile::new(shown, text.as_str());
     check_toml_10(&source, &text)?;
     let raw: raw::PyProject = toml::from_str(&text).map_err(|e| toml_error(&source, &text, &e))?;
-    let mut cx = Cx { source: &source, root: &root, warnings };
+    let mut cx = Cx { source: &source, root, warnings };
     Ok(build(&mut cx, raw)?)
 }
 
@@ -1123,8 +1134,7 @@ fn urls(cx: &Cx, urls: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located<
 fn requirement(cx: &Cx, key: &str, r: &SStr) -> Res<String> {
     let help = "write a PEP 508 requirement such as `requests>=2.28` or `tomli; python_version < \"3.11\"`";
     let text = r.get_ref();
-    crate::names::check_nesting(text)
-        .and_then(|()| crate::names::check_name_end(text))
+    crate::names::check_before_pep508(text)
         .map_err(|why| cx.error(key, r.span(), format!("invalid requirement: {why}")).help(help))?;
     match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text) {
         // Validated, but kept as written: pep508_rs's Display rewrites markers
@@ -1443,6 +1453,16 @@ check = "warn"
 stamp = ["src/acme/__init__.py"]
 changelog = "CHANGES.md"
 "#;
+
+    #[test]
+    fn fuzz_regressions_are_errors_not_panics() {
+        // A TOML error located in the `\r` run that ends a line (pyproject fuzz target).
+        let bytes = include_bytes!("../../fuzz/corpus/pyproject/regress-cr-span.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let e =
+            parse(bytes.to_vec(), PathBuf::from("pyproject.toml"), dir.path(), &mut Vec::new()).unwrap_err();
+        assert!(e.diagnostic().to_string().starts_with("error: pyproject.toml:2:"), "{}", e.diagnostic());
+    }
 
     #[test]
     fn deeply_nested_marker_is_an_error_not_a_crash() {
