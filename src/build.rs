@@ -187,7 +187,14 @@ pub fn stream<T: Send>(
         } else {
             // Every result, then the first error in order: collecting into `Result` in parallel
             // returns whichever error a thread met first, so the message varied run to run.
-            let all: Vec<Result<_>> = batch.par_iter().zip(range.clone()).map(one).collect();
+            let all: Vec<Result<_>> = batch
+                .par_iter()
+                .zip(range.clone())
+                .map(|m| {
+                    crate::panic::inject("worker");
+                    one(m)
+                })
+                .collect();
             all.into_iter().collect::<Result<_>>()?
         };
         for (m, (data, prepared)) in members[range].iter().zip(loaded) {
@@ -201,6 +208,7 @@ impl Build {
     /// Read the project at `project_dir` and prepare both artifacts' inputs. Warnings go to
     /// `warnings` even when preparing fails, so the caller can show them beside the error.
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
+        crate::panic::inject("prepare");
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
         let resolved = version::resolve(&project, &selection, warnings)?;

@@ -103,8 +103,13 @@ enum OutputFormat {
 /// Exit status for a failed command.
 const FAILURE: i32 = 1;
 
+/// Exit status for a bug in cartwheel (a panic), as for a usage error: neither is the
+/// project's fault.
+pub const INTERNAL_ERROR: i32 = 2;
+
 /// Run the CLI on `args` (program name first); returns the exit status.
 pub fn run(args: Vec<String>) -> i32 {
+    crate::panic::inject("cli");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
