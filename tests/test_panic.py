@@ -66,8 +66,10 @@ def project(root: Path) -> Path:
 
 def hooks(cw_venv, tree: Path, out: Path, point: str, *names: str) -> dict[str, list[str]]:
     out.mkdir(parents=True, exist_ok=True)
-    proc = run([cw_venv.python, "-c", HOOKS, tree, out, *([",".join(names)] if names else [])],
-               env={"CARTWHEEL_TEST_PANIC": point})
+    proc = run(
+        [cw_venv.python, "-c", HOOKS, tree, out, *([",".join(names)] if names else [])],
+        env={"CARTWHEEL_TEST_PANIC": point},
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
