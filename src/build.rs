@@ -83,6 +83,55 @@ impl Staged {
     }
 }
 
+/// Give staged artifacts their final names, all or none: an artifact a rename would replace
+/// is set aside first and put back when a later rename fails (`cartwheel build` must not
+/// leave a new sdist beside an old wheel, or delete the old release and write half the new).
+pub fn persist_all(staged: Vec<Staged>) -> Result<Vec<Artifact>> {
+    let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut done: Vec<Artifact> = Vec::new();
+    for s in staged {
+        let target = s.out.target().to_path_buf();
+        let step = set_aside(&target).and_then(|old| {
+            aside.extend(old.map(|o| (target.clone(), o)));
+            s.persist()
+        });
+        match step {
+            Ok(a) => done.push(a),
+            Err(e) => {
+                for a in &done {
+                    let _ = std::fs::remove_file(&a.path);
+                }
+                for (target, old) in &aside {
+                    let _ = std::fs::rename(old, target);
+                }
+                return Err(e);
+            }
+        }
+    }
+    for (_, old) in &aside {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(done)
+}
+
+/// Move an existing file at `target` to a temporary name beside it (named like the temporary
+/// artifacts, so a killed build's leftover is cleaned the same way); `None` when there is none.
+fn set_aside(target: &Path) -> Result<Option<PathBuf>> {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if !target.is_file() {
+        return Ok(None);
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let old = target.with_file_name(format!(".{name}.{}.replaced{n}.part", std::process::id()));
+    match fs_err::rename(target, &old) {
+        Ok(()) => Ok(Some(old)),
+        // Another build replaced or moved it meanwhile: nothing of ours to put back.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(crate::archive::Error::from(e).into()),
+    }
+}
+
 /// Where an archive member's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Content {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{Artifact, Build, Staged};
+use crate::build::Build;
 use crate::diagnostic::Diagnostic;
 use crate::version::bump::{Options as BumpOptions, Part};
 
@@ -174,7 +174,7 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
         use rayon::prelude::*;
         staged.par_iter().try_for_each(|s| s.check(build.check))?;
     }
-    let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
+    let written = crate::build::persist_all(staged)?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }

@@ -104,22 +104,42 @@ impl Build {
     }
 
     /// Write `<dist-info>/` with METADATA, WHEEL, entry_points.txt and licenses into
-    /// `metadata_directory`; returns the folder's name.
+    /// `metadata_directory`; returns the folder's name. The folder is filled under a temporary
+    /// name and renamed into place, so it never exists half-written.
     pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
         let name = self.wheel_filename();
+        let dir_name = name.dist_info_dir();
+        let io = crate::archive::Error::from;
+        fs_err::create_dir_all(metadata_directory).map_err(io)?;
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{dir_name}.{}.", std::process::id()))
+            .suffix(".part")
+            .tempdir_in(metadata_directory)
+            .map_err(io)?;
+        let prefix = format!("{dir_name}/");
         stream(
             &self.dist_info(&name),
             |_, _, _| Ok(()),
             |blob, data, ()| {
-                let path = metadata_directory.join(&blob.path);
+                let path = temp.path().join(blob.path.strip_prefix(&prefix).unwrap_or(&blob.path));
                 if let Some(parent) = path.parent() {
-                    fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
+                    fs_err::create_dir_all(parent).map_err(io)?;
                 }
-                fs_err::write(&path, data).map_err(crate::archive::Error::from)?;
+                fs_err::write(&path, data).map_err(io)?;
                 Ok(())
             },
         )?;
-        Ok(name.dist_info_dir())
+        let target = metadata_directory.join(&dir_name);
+        if target.is_dir() {
+            // A frontend calling the hook twice into one folder gets this build's files only.
+            fs_err::remove_dir_all(&target).map_err(io)?;
+        }
+        let filled = temp.keep();
+        fs_err::rename(&filled, &target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&filled);
+            io(e)
+        })?;
+        Ok(dir_name)
     }
 
     fn check_prepared_metadata(&self, metadata_directory: Option<&Path>) -> Result<()> {
