@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -102,7 +103,11 @@ def test_a_tree_of_100000_files_builds(cw_venv, tmp_path):
     files = {f"d{i // 1000:03d}/m{i:05d}.py": b"X = %d\n" % i for i in range(100_000)}
     tree = project(tmp_path / "proj", "hostile", files)
     out = tmp_path / "dist"
-    run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out], timeout=300)
-    wheel = verify_wheel(out / WHEEL)
-    assert len(wheel) == 100_000 + 1 + 3  # __init__.py, METADATA, WHEEL, RECORD
-    assert len(verify_sdist(out / SDIST)) == 100_000 + 3  # __init__.py, pyproject.toml, PKG-INFO
+    try:
+        run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", out], timeout=300)
+        wheel = verify_wheel(out / WHEEL)
+        assert len(wheel) == 100_000 + 1 + 3  # __init__.py, METADATA, WHEEL, RECORD
+        assert len(verify_sdist(out / SDIST)) == 100_000 + 3  # __init__.py, pyproject.toml, PKG-INFO
+    finally:
+        # 100,000 files left behind would slow every later pytest's clean-up of old temp dirs.
+        shutil.rmtree(tree, ignore_errors=True)
