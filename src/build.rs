@@ -312,6 +312,7 @@ impl Build {
     /// `warnings` even when preparing fails, so the caller can show them beside the error.
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
         crate::panic::inject("prepare");
+        version::finish_interrupted_bump(project_dir, warnings)?;
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
         let resolved = version::resolve(&project, &selection, warnings)?;
