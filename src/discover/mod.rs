@@ -324,7 +324,7 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     }
 
     let wheel_files: Vec<&FileEntry> = wheel.values().chain(&data).chain(&license_files).collect();
-    warnings.extend(portable::check(project, &wheel_files, &sdist).map_err(invalid)?);
+    warnings.extend(portable::check(project, &wheel_files, &sdist)?);
 
     Ok(Selection {
         modules: found.modules,

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::FileEntry;
+use super::{Error, FileEntry};
 use crate::diagnostic::Diagnostic;
 use crate::project::Project;
 
@@ -30,7 +30,12 @@ const HELP: &str = "rename it, or add it to `exclude` in [tool.cartwheel]";
 
 /// Check the names of the wheel's and the sdist's files; returns the warnings, or the first
 /// error.
-pub fn check(
+pub fn check(project: &Project, wheel: &[&FileEntry], sdist: &[FileEntry]) -> Result<Vec<Diagnostic>, Error> {
+    check_names(project, wheel, sdist).map_err(|d| Error::Invalid(Box::new(d)))
+}
+
+#[allow(clippy::result_large_err)] // boxed once, by `check`
+fn check_names(
     project: &Project,
     wheel: &[&FileEntry],
     sdist: &[FileEntry],
