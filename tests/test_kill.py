@@ -5,6 +5,7 @@ its two artifacts all or nothing."""
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -55,7 +56,14 @@ def test_sigkill_at_any_point_leaves_only_complete_artifacts(cw_venv, tmp_path):
     # Most kills land during the build, not after it ended, and some while writing.
     assert killed >= 12, killed
     assert mid_write >= 3, mid_write
-    # The next build removes the temporary files of the killed ones.
+    # The next build removes the temporary files of the killed ones, once they are old enough
+    # not to be a live build's elsewhere (another container or machine sharing the folder).
+    fresh = run(cmds["cli"])
+    assert fresh.returncode == 0
+    assert any(p.name.endswith(".part") for p in out.iterdir()), "recent ones are kept"
+    hour_ago = time.time() - 3600
+    for p in out.iterdir():
+        os.utime(p, (hour_ago, hour_ago))
     run(cmds["cli"])
     assert sorted(p.name for p in out.iterdir()) == [WHEEL, SDIST]
     verify_artifacts(out)

@@ -68,13 +68,20 @@ impl AtomicOutput {
     }
 }
 
-/// A temporary file of a dead build is this old at least before it is removed where the
-/// process table cannot be read (not Linux): no live build leaves its output untouched so long.
+/// A temporary file is left alone until it is this old, even when its process is gone: the
+/// process may run in another pid namespace (a container) or on another machine (a shared
+/// folder), where its pid means nothing here.
+#[cfg(target_os = "linux")]
+const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Where the process table cannot be read (not Linux), a temporary file is stale when no live
+/// build could have left it untouched so long.
 #[cfg(not(target_os = "linux"))]
 const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Remove the temporary files of `name` left in `dir` by builds that were killed: those whose
-/// process no longer runs. Best effort: a file that cannot be removed is left alone.
+/// process no longer runs, untouched for [`STALE_AGE`]. Best effort: a file that cannot be
+/// removed is left alone.
 fn remove_stale(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -83,24 +90,28 @@ fn remove_stale(dir: &Path, name: &str) {
         let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
         let Some(pid) = rest.strip_suffix(".part").and_then(|r| r.split('.').next()) else { continue };
         let Ok(pid) = pid.parse::<u32>() else { continue };
-        if pid != std::process::id() && is_gone(pid, &entry) {
+        if pid != std::process::id() && is_old(&entry) && is_gone(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
 }
 
-/// Whether the build that made `entry` (process `pid`) has ended.
+/// Whether `entry` was last written over [`STALE_AGE`] ago.
+fn is_old(entry: &std::fs::DirEntry) -> bool {
+    let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+    age.is_some_and(|a| a > STALE_AGE)
+}
+
+/// Whether process `pid` has ended.
 #[cfg(target_os = "linux")]
-fn is_gone(pid: u32, _entry: &std::fs::DirEntry) -> bool {
+fn is_gone(pid: u32) -> bool {
     !Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Whether the build that made `entry` has ended: without a process table to read, only when
-/// it was last written long ago.
+/// Without a process table to read, only the age tells.
 #[cfg(not(target_os = "linux"))]
-fn is_gone(_pid: u32, entry: &std::fs::DirEntry) -> bool {
-    let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-    age.is_some_and(|a| a > STALE_AGE)
+fn is_gone(_pid: u32) -> bool {
+    true
 }
 
 #[cfg(test)]
@@ -113,15 +124,21 @@ mod tests {
         let name = "a-1.0-py3-none-any.whl";
         // A pid no process has (above Linux's pid_max), ours, and another artifact's.
         let dead = dir.path().join(format!(".{name}.4294967.abc123.part"));
+        let recent = dir.path().join(format!(".{name}.4294967.def456.part"));
         let other = dir.path().join(".b-1.0.tar.gz.4294967.abc123.part");
-        std::fs::write(&dead, "partial").unwrap();
-        std::fs::write(&other, "partial").unwrap();
+        let long_ago = std::time::SystemTime::now() - STALE_AGE - std::time::Duration::from_secs(60);
+        for path in [&dead, &recent, &other] {
+            let f = File::create(path).unwrap();
+            if path != &recent {
+                f.set_modified(long_ago).unwrap();
+            }
+        }
         let live = AtomicOutput::create(dir.path(), name).unwrap();
         let live_name = live.path().file_name().unwrap().to_string_lossy().into_owned();
         assert!(live_name.starts_with(&format!(".{name}.{}.", std::process::id())), "{live_name}");
         assert!(live_name.ends_with(".part"), "{live_name}");
-        #[cfg(target_os = "linux")]
         assert!(!dead.exists(), "the dead build's file is removed");
+        assert!(recent.exists(), "a recent one may belong to a build elsewhere");
         assert!(other.exists(), "another artifact's files are left alone");
         // A second build of the same artifact while the first runs keeps the first's file.
         let second = AtomicOutput::create(dir.path(), name).unwrap();
@@ -131,6 +148,6 @@ mod tests {
         assert_eq!(target, dir.path().join(name));
         drop(live);
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left.len(), 2, "{left:?}");
+        assert_eq!(left.len(), 3, "{left:?}");
     }
 }
