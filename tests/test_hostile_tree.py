@@ -4,13 +4,15 @@ warning) naming the path, and no artifact; the same file excluded is never an er
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from _hostile import PYPROJECT, project, verify_artifacts
-from _support import run
+from _support import make_venv, run
 
 HELP = "  = help: rename it, or add it to `exclude` in [tool.cartwheel]"
 
@@ -134,15 +136,41 @@ def test_a_file_name_that_is_not_utf8_is_refused(cw_venv, tmp_path):
     )
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads any file")
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture(scope="module")
+def open_venv(cartwheel_wheel):
+    """cartwheel in a venv any user can run (root reads every file: the unreadable-file tests
+    run as `nobody` then)."""
+    base = Path(tempfile.mkdtemp(prefix="cw-hostile-"))
+    base.chmod(0o755)
+    venv = make_venv(base / "venv")
+    venv.pip("install", "--no-index", "--no-deps", cartwheel_wheel)
+    yield base, venv
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file modes and setpriv")
 @pytest.mark.parametrize("what", ["file", "folder"])
-def test_an_unreadable_file_or_folder_is_refused(what, cw_venv, tmp_path):
-    tree = project(tmp_path / "proj", files={"sub/locked.py": b""})
-    target = tree / "hostile" / "sub" / ("locked.py" if what == "file" else "")
-    target.chmod(0)
+def test_an_unreadable_file_or_folder_is_refused(what, open_venv):
+    base, venv = open_venv
+    root = Path(tempfile.mkdtemp(dir=base))
+    root.chmod(0o777)
+    tree = project(root / "proj", files={"sub/locked.py": b""})
+    locked = tree / "hostile" / "sub" / ("locked.py" if what == "file" else "")
+    prefix = NOBODY if os.geteuid() == 0 else []
+    if prefix and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: every file is readable")
+    locked.chmod(0)
     try:
-        errors = errors_of(cw_venv, tree, tmp_path / "dist")
+        proc = run([*prefix, venv.python, "-m", "cartwheel", "build", tree, "-o", root / "dist"], check=False)
     finally:
-        target.chmod(0o755)
-    assert str(target).rstrip("/") in errors[0], errors
-    assert "Permission denied" in errors[0], errors
+        locked.chmod(0o755)
+    assert proc.returncode == 1, proc.stderr
+    expected = {
+        "file": f"error: failed to open file `{locked}`: Permission denied (os error 13)",
+        "folder": f"error: cannot list the project files: {str(locked).rstrip('/')}: Permission denied (os error 13)",
+    }[what]
+    assert expected in proc.stderr.splitlines(), proc.stderr
+    assert not (root / "dist").exists() or list((root / "dist").iterdir()) == []
