@@ -163,6 +163,8 @@ fn drop_journal(path: Option<&Path>) {
 pub fn recover(dir: &Path) -> std::io::Result<Option<String>> {
     use base64::Engine;
     let path = dir.join(JOURNAL);
+    // A kill while the journal itself was written leaves only its temporary file.
+    remove_temporaries(&path);
     let text = match std::fs::read(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -333,6 +335,7 @@ mod tests {
         write_journal(dir.path(), "1.0 → 2.0", &edits).unwrap();
         // A temporary file the killed process had staged.
         std::fs::write(dir.path().join(".b.txt.Ab3dE9.tmp"), "new b.txt").unwrap();
+        std::fs::write(dir.path().join(format!(".{JOURNAL}.xY7pQ2.tmp")), "{").unwrap();
         (dir, edits)
     }
 
