@@ -92,6 +92,55 @@ impl Staged {
     }
 }
 
+/// Give staged artifacts their final names, all or none: an artifact a rename would replace
+/// is set aside first and put back when a later rename fails (`cartwheel build` must not
+/// leave a new sdist beside an old wheel, or delete the old release and write half the new).
+pub fn persist_all(staged: Vec<Staged>) -> Result<Vec<Artifact>> {
+    let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut done: Vec<Artifact> = Vec::new();
+    for s in staged {
+        let target = s.out.target().to_path_buf();
+        let step = set_aside(&target).and_then(|old| {
+            aside.extend(old.map(|o| (target.clone(), o)));
+            s.persist()
+        });
+        match step {
+            Ok(a) => done.push(a),
+            Err(e) => {
+                for a in &done {
+                    let _ = std::fs::remove_file(&a.path);
+                }
+                for (target, old) in &aside {
+                    let _ = std::fs::rename(old, target);
+                }
+                return Err(e);
+            }
+        }
+    }
+    for (_, old) in &aside {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(done)
+}
+
+/// Move an existing file at `target` to a temporary name beside it (named like the temporary
+/// artifacts, so a killed build's leftover is cleaned the same way); `None` when there is none.
+fn set_aside(target: &Path) -> Result<Option<PathBuf>> {
+    static COUNT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if !target.is_file() {
+        return Ok(None);
+    }
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let old = target.with_file_name(format!(".{name}.{}.replaced{n}.part", std::process::id()));
+    match fs_err::rename(target, &old) {
+        Ok(()) => Ok(Some(old)),
+        // Another build replaced or moved it meanwhile: nothing of ours to put back.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(crate::archive::Error::from(e).into()),
+    }
+}
+
 /// Where an archive member's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -132,21 +181,49 @@ const BATCH_BYTES: u64 = 16 << 20;
 /// costs more than a small project's whole build.
 const PARALLEL_MIN_BYTES: u64 = 1 << 20;
 
-/// The members of `members` split into consecutive batches of about [`BATCH_BYTES`], with
-/// each batch's size in bytes.
-pub fn batches(members: &[Blob]) -> Vec<(std::ops::Range<usize>, u64)> {
+/// Files larger than this are never held in memory: the archive writers read them in chunks
+/// (compressing and hashing as they go), so memory stays bounded whatever the file sizes.
+const LARGE_FILE: u64 = 32 << 20;
+
+/// Test-only override of [`LARGE_FILE`] in bytes: the streaming path must write the same bytes
+/// as the in-memory one, which is tested with a small file on each side of the threshold.
+const LARGE_FILE_VAR: &str = "CARTWHEEL_TEST_LARGE_FILE_BYTES";
+
+/// The size above which a file is streamed ([`LARGE_FILE`], or its test override).
+pub fn large_file_threshold() -> u64 {
+    static VALUE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *VALUE
+        .get_or_init(|| std::env::var(LARGE_FILE_VAR).ok().and_then(|v| v.parse().ok()).unwrap_or(LARGE_FILE))
+}
+
+/// The size of a member read from disk when it is too large to hold in memory (as listed: the
+/// walk stat'ed every file once already).
+pub fn large_size(member: &Blob) -> Option<u64> {
+    match &member.content {
+        Content::File(_) => Some(member.size_hint).filter(|&n| n > large_file_threshold()),
+        _ => None,
+    }
+}
+
+/// Each member's size in bytes, as listed.
+fn sizes(members: &[Blob]) -> Vec<u64> {
     let size = |m: &Blob| match &m.content {
         Content::Bytes(b) => b.len() as u64,
         Content::File(_) => m.size_hint,
         Content::Dir => 0,
     };
-    let sizes: Vec<u64> = members.iter().map(size).collect();
+    members.iter().map(size).collect()
+}
+
+/// Consecutive batches of about [`BATCH_BYTES`] of members with these sizes, with each
+/// batch's size in bytes.
+fn batches(sizes: &[u64]) -> Vec<(std::ops::Range<usize>, u64)> {
     let mut out = Vec::new();
     let mut start = 0;
-    while start < members.len() {
+    while start < sizes.len() {
         let mut end = start;
         let mut total = 0;
-        while end < members.len() && (end == start || total + sizes[end] <= BATCH_BYTES) {
+        while end < sizes.len() && (end == start || total + sizes[end] <= BATCH_BYTES) {
             total += sizes[end];
             end += 1;
         }
@@ -177,38 +254,70 @@ pub fn load(member: &Blob) -> Result<Cow<'_, [u8]>> {
     })
 }
 
-fn load_and_prepare<'a, T>(
-    member: &'a Blob,
-    index: usize,
+/// What [`stream`] hands its sink for one member.
+pub enum Loaded<'a, T> {
+    /// The member's bytes and what `prepare` made of them.
+    Bytes(Cow<'a, [u8]>, T),
+    /// A file over [`large_file_threshold`] bytes (its size given): the sink reads it itself,
+    /// in chunks.
+    Large(&'a Path, u64),
+}
+
+/// Member `i`: its path when it is a large file of `large` bytes, else its bytes, prepared.
+fn load_one<'a, T>(
+    m: &'a Blob,
+    i: usize,
+    large: Option<u64>,
     prepare: &impl Fn(usize, &Blob, &[u8]) -> Result<T>,
-) -> Result<(Cow<'a, [u8]>, T)> {
-    let data = load(member)?;
-    let prepared = prepare(index, member, &data)?;
-    Ok((data, prepared))
+) -> Result<Loaded<'a, T>> {
+    match (&m.content, large) {
+        (Content::File(p), Some(size)) => Ok(Loaded::Large(p, size)),
+        _ => {
+            let data = load(m)?;
+            let prepared = prepare(i, m, &data)?;
+            Ok(Loaded::Bytes(data, prepared))
+        }
+    }
 }
 
 /// Hand every member, in order, with its bytes and what `prepare` made of them (given the
-/// member's index) to `sink`. Reading and `prepare` (hashing, compressing) run in parallel on
-/// each batch; `sink` runs on this thread in the members' order, so the output does not depend
-/// on the scheduling.
-pub fn stream<T: Send>(
-    members: &[Blob],
+/// member's index) to `sink`, or, for a large file, its path. Reading and `prepare` (hashing,
+/// compressing) run in parallel on each batch; `sink` runs on this thread in the members'
+/// order, so the output does not depend on the scheduling.
+pub fn stream<'a, T: Send>(
+    members: &'a [Blob],
     prepare: impl Fn(usize, &Blob, &[u8]) -> Result<T> + Sync,
-    mut sink: impl FnMut(&Blob, &[u8], T) -> Result<()>,
+    mut sink: impl FnMut(usize, &'a Blob, Loaded<'a, T>) -> Result<()>,
 ) -> Result<()> {
-    for (range, bytes) in batches(members) {
-        let one = |(m, i)| load_and_prepare(m, i, &prepare);
+    let threshold = large_file_threshold();
+    let sizes = sizes(members);
+    let large: Vec<bool> = members
+        .iter()
+        .zip(&sizes)
+        .map(|(m, &n)| matches!(m.content, Content::File(_)) && n > threshold)
+        .collect();
+    // Large files take no read-ahead memory: they are read by the sink.
+    let held: Vec<u64> = sizes.iter().zip(&large).map(|(&n, &l)| if l { 0 } else { n }).collect();
+    let one = |(m, i): (&'a Blob, usize)| load_one(m, i, large[i].then_some(sizes[i]), &prepare);
+    for (range, bytes) in batches(&held) {
         let batch = &members[range.clone()];
-        let loaded: Vec<(Cow<'_, [u8]>, T)> = if bytes < PARALLEL_MIN_BYTES {
+        let loaded: Vec<Loaded<'_, T>> = if bytes < PARALLEL_MIN_BYTES {
             batch.iter().zip(range.clone()).map(one).collect::<Result<_>>()?
         } else {
             // Every result, then the first error in order: collecting into `Result` in parallel
             // returns whichever error a thread met first, so the message varied run to run.
-            let all: Vec<Result<_>> = batch.par_iter().zip(range.clone()).map(one).collect();
+            let all: Vec<Result<_>> = batch
+                .par_iter()
+                .zip(range.clone())
+                .map(|m| {
+                    crate::panic::inject("worker");
+                    one(m)
+                })
+                .collect();
             all.into_iter().collect::<Result<_>>()?
         };
-        for (m, (data, prepared)) in members[range].iter().zip(loaded) {
-            sink(m, &data, prepared)?;
+        for ((m, i), item) in batch.iter().zip(range).zip(loaded) {
+            sink(i, m, item)?;
         }
     }
     Ok(())
@@ -218,6 +327,8 @@ impl Build {
     /// Read the project at `project_dir` and prepare both artifacts' inputs. Warnings go to
     /// `warnings` even when preparing fails, so the caller can show them beside the error.
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
+        crate::panic::inject("prepare");
+        version::finish_interrupted_bump(project_dir, warnings)?;
         let project = pyproject::load(project_dir, warnings)?;
         let selection = discover::select(&project, warnings)?;
         let resolved = version::resolve(&project, &selection, warnings)?;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{Artifact, Build, Staged};
+use crate::build::Build;
 use crate::diagnostic::Diagnostic;
 use crate::version::bump::{Options as BumpOptions, Part};
 
@@ -103,8 +103,13 @@ enum OutputFormat {
 /// Exit status for a failed command.
 const FAILURE: i32 = 1;
 
+/// Exit status for a bug in cartwheel (a panic), as for a usage error: neither is the
+/// project's fault.
+pub const INTERNAL_ERROR: i32 = 2;
+
 /// Run the CLI on `args` (program name first); returns the exit status.
 pub fn run(args: Vec<String>) -> i32 {
+    crate::panic::inject("cli");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -169,7 +174,7 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
         use rayon::prelude::*;
         staged.par_iter().try_for_each(|s| s.check(build.check, build.readme_path()))?;
     }
-    let written = staged.into_iter().map(Staged::persist).collect::<crate::Result<Vec<Artifact>>>()?;
+    let written = crate::build::persist_all(staged)?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }

@@ -20,6 +20,7 @@ pub mod git;
 pub mod metadata;
 pub mod names;
 pub mod one_pass;
+pub mod panic;
 pub mod project;
 pub mod pyproject;
 #[cfg(feature = "python")]

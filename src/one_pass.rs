@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::build::{load, stream, Build, Content, Staged};
+use crate::build::{stream, Build, Content, Loaded, Staged};
 use crate::error::Result;
 use crate::sdist::SdistWriter;
 use crate::wheel::{WheelPart, WheelWriter};
@@ -43,19 +43,19 @@ impl Build {
         let compress = wheel.compresses();
         // Wheel parts made ahead of their turn. The wheel's order follows the tree's for the
         // usual layouts (its paths are the sdist's minus a common prefix), so this stays small.
-        let mut ready: BTreeMap<usize, WheelPart> = BTreeMap::new();
+        let mut ready: BTreeMap<usize, Pending<'_>> = BTreeMap::new();
         let mut next = 0;
         // Write the wheel members whose turn has come, as far as their parts are known; members
         // the sdist does not feed (metadata, stamped files) are made here.
-        let mut advance = |ready: &mut BTreeMap<usize, WheelPart>, wheel: &mut WheelWriter| -> Result<()> {
+        let mut advance = |ready: &mut BTreeMap<usize, Pending<'_>>, wheel: &mut WheelWriter| -> Result<()> {
             while next < wheel_members.len() {
                 let member = &wheel_members[next];
-                let part = match ready.remove(&next) {
-                    Some(part) => part,
-                    None if !fed[next] => WheelPart::new(&load(member)?, compress)?,
+                match ready.remove(&next) {
+                    Some(Pending::Part(part)) => wheel.add(member, part)?,
+                    Some(Pending::Large(path, size)) => wheel.add_large(member, path, size)?,
+                    None if !fed[next] => wheel.add_member(member)?,
                     None => break,
-                };
-                wheel.add(member, part)?;
+                }
                 next += 1;
             }
             Ok(())
@@ -63,13 +63,30 @@ impl Build {
         stream(
             &sdist_members,
             |i, _, data| feeds[i].iter().map(|&j| Ok((j, WheelPart::new(data, compress)?))).collect(),
-            |b, data, parts: Vec<(usize, WheelPart)>| {
-                sdist.add(b, data)?;
-                ready.extend(parts);
+            |i, b, item: Loaded<'_, Vec<(usize, WheelPart)>>| {
+                match item {
+                    Loaded::Bytes(data, parts) => {
+                        sdist.add(b, &data)?;
+                        ready.extend(parts.into_iter().map(|(j, part)| (j, Pending::Part(part))));
+                    }
+                    Loaded::Large(path, size) => {
+                        // Read again for the wheel when its turn comes: never held in memory.
+                        sdist.add_loaded(b, Loaded::Large(path, size))?;
+                        ready.extend(feeds[i].iter().map(|&j| (j, Pending::Large(path, size))));
+                    }
+                }
                 advance(&mut ready, &mut wheel)
             },
         )?;
         advance(&mut ready, &mut wheel)?;
         Ok((sdist.finish()?, wheel.finish()?))
     }
+}
+
+/// A wheel member whose sdist counterpart was read ahead of its turn in the wheel.
+enum Pending<'a> {
+    /// Hashed and compressed from the bytes the sdist read.
+    Part(WheelPart),
+    /// A large file, read in chunks when its turn comes.
+    Large(&'a Path, u64),
 }

@@ -3,7 +3,6 @@
 //! Hooks run in the frontend's process with the working directory at the project root; they
 //! take output folders as `str` and return the basename of what they wrote.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use pyo3::create_exception;
@@ -24,34 +23,26 @@ create_exception!(
     "A cartwheel build or check failed; the message says where and why."
 );
 
-/// Run `f`, turning errors and panics into `CartwheelError`.
-fn guarded<T>(f: impl FnOnce() -> crate::Result<T>) -> PyResult<T> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(CartwheelError::new_err(e.to_diagnostic().to_string())),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("unknown panic");
-            Err(CartwheelError::new_err(format!(
-                "internal error: {msg}\nthis is a bug in cartwheel, please report it with the project that triggered it"
-            )))
-        }
-    }
+/// Run a whole hook, turning panics (here or on a worker thread) into `CartwheelError`.
+fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    crate::panic::catch(f).unwrap_or_else(|report| Err(CartwheelError::new_err(report)))
+}
+
+/// A cartwheel error as the exception, rendered once.
+fn raise(e: crate::Error) -> PyErr {
+    CartwheelError::new_err(e.to_diagnostic().to_string())
 }
 
 /// Prepare the build in the working directory, printing its warnings; `editable` words the
 /// stale-stamp warnings for an install that imports the source tree.
-fn prepare(editable: bool) -> crate::Result<Build> {
+fn prepare(editable: bool) -> PyResult<Build> {
     let mut warnings = Vec::new();
     let build = Build::prepare(Path::new("."), &mut warnings);
     if let Ok(b) = &build {
         warnings.extend(b.stamp_warnings(editable));
     }
     print_warnings(&warnings);
-    build
+    build.map_err(raise)
 }
 
 /// The `check` config setting (`python -m build -C check=warn`), overriding
@@ -76,7 +67,7 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
 /// Prepare the build with the config settings applied.
 fn prepare_with(config_settings: Option<&Bound<'_, PyDict>>, editable: bool) -> PyResult<Build> {
     let check = check_setting(config_settings)?;
-    let mut build = guarded(|| prepare(editable))?;
+    let mut build = prepare(editable)?;
     if let Some(level) = check {
         build.check = level;
     }
@@ -91,16 +82,20 @@ fn build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref(), false)?;
-    guarded(|| Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    guarded(|| {
+        let build = prepare_with(config_settings.as_ref(), false)?;
+        Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
+    })
 }
 
 /// PEP 517 `build_sdist`.
 #[pyfunction]
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref(), false)?;
-    guarded(|| Ok(build.write_sdist(&sdist_directory)?.file_name()))
+    guarded(|| {
+        let build = prepare_with(config_settings.as_ref(), false)?;
+        Ok(build.write_sdist(&sdist_directory).map_err(raise)?.file_name())
+    })
 }
 
 /// PEP 660 `build_editable`.
@@ -111,8 +106,10 @@ fn build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    let build = prepare_with(config_settings.as_ref(), true)?;
-    guarded(|| Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref())?.file_name()))
+    guarded(|| {
+        let build = prepare_with(config_settings.as_ref(), true)?;
+        Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
+    })
 }
 
 /// PEP 517 `prepare_metadata_for_build_wheel`.
@@ -123,7 +120,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory).map_err(raise))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -134,31 +131,36 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory))
+    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory).map_err(raise))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
 #[pyfunction]
 #[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_wheel(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
-    let _ = config_settings;
-    Vec::new()
+fn get_requires_for_build_wheel(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
+    guarded(|| requires(config_settings))
 }
 
 /// PEP 517 `get_requires_for_build_sdist`: nothing beyond cartwheel itself.
 #[pyfunction]
 #[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_sdist(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
-    let _ = config_settings;
-    Vec::new()
+fn get_requires_for_build_sdist(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
+    guarded(|| requires(config_settings))
 }
 
 /// PEP 660 `get_requires_for_build_editable`: nothing beyond cartwheel itself.
 #[pyfunction]
 #[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_editable(config_settings: Option<Bound<'_, PyDict>>) -> Vec<String> {
-    let _ = config_settings;
-    Vec::new()
+fn get_requires_for_build_editable(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
+    guarded(|| requires(config_settings))
+}
+
+/// What every `get_requires_*` hook answers: nothing beyond cartwheel itself (the settings
+/// are still read, so a bad `check` setting fails here, first, as it would later).
+fn requires(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
+    crate::panic::inject("requires");
+    check_setting(config_settings.as_ref())?;
+    Ok(Vec::new())
 }
 
 /// The CLI: `cli_main(sys.argv)` returns the exit status.
@@ -168,10 +170,10 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
     if let Some(first) = args.first_mut() {
         *first = "cartwheel".into();
     }
-    let status = py.detach(|| catch_unwind(|| crate::cli::run(args)));
-    Ok(status.unwrap_or_else(|_| {
-        crate::cli::say("error: internal error; this is a bug in cartwheel, please report it");
-        2
+    let status = py.detach(|| crate::panic::catch(|| crate::cli::run(args)));
+    Ok(status.unwrap_or_else(|report| {
+        crate::cli::say(&format!("error: {report}"));
+        crate::cli::INTERNAL_ERROR
     }))
 }
 
@@ -190,6 +192,7 @@ fn validate_rst(text: &str) -> PyResult<Vec<(Option<usize>, &'static str, String
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::panic::install_hook();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CartwheelError", m.py().get_type::<CartwheelError>())?;
     m.add_function(wrap_pyfunction!(build_wheel, m)?)?;

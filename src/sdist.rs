@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::archive::{ArchiveWriter, AtomicOutput, TarGzWriter};
-use crate::build::{stream, Artifact, Blob, Build, Content, Staged};
+use crate::build::{stream, Artifact, Blob, Build, Content, Loaded, Staged};
 use crate::error::Result;
 use crate::names::SdistFilename;
 
@@ -24,7 +24,7 @@ impl Build {
     pub fn stage_sdist(&self, out_dir: &Path) -> Result<Staged> {
         let (name, members) = self.sdist_members(out_dir)?;
         let mut sdist = SdistWriter::create(self, out_dir, &name.to_string(), &members)?;
-        stream(&members, |_, _, _| Ok(()), |b, data, ()| sdist.add(b, data))?;
+        stream(&members, |_, _, _| Ok(()), |_, b, item| sdist.add_loaded(b, item))?;
         sdist.finish()
     }
 
@@ -86,6 +86,18 @@ impl SdistWriter {
             _ => self.tar.add_file(&blob.path, data, blob.executable)?,
         }
         Ok(())
+    }
+
+    /// Append the next member as [`stream`] hands it over.
+    pub fn add_loaded(&mut self, blob: &Blob, item: Loaded<'_, ()>) -> Result<()> {
+        match item {
+            Loaded::Bytes(data, ()) => self.add(blob, &data),
+            Loaded::Large(path, size) => {
+                let mut file = fs_err::File::open(path).map_err(crate::discover::Error::from)?;
+                self.tar.add_reader(&blob.path, &mut file, size, blob.executable)?;
+                Ok(())
+            }
+        }
     }
 
     /// Close the archive.

@@ -7,7 +7,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::archive::{ArchiveWriter, AtomicOutput, ZipEntry, ZipWriter};
-use crate::build::{stream, Artifact, Blob, Build, Content, Staged};
+use crate::build::{stream, Artifact, Blob, Build, Content, Loaded, Staged};
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
 use crate::metadata;
@@ -104,22 +104,45 @@ impl Build {
     }
 
     /// Write `<dist-info>/` with METADATA, WHEEL, entry_points.txt and licenses into
-    /// `metadata_directory`; returns the folder's name.
+    /// `metadata_directory`; returns the folder's name. The folder is filled under a temporary
+    /// name and renamed into place, so it never exists half-written.
     pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
         let name = self.wheel_filename();
+        let dir_name = name.dist_info_dir();
+        let io = crate::archive::Error::from;
+        fs_err::create_dir_all(metadata_directory).map_err(io)?;
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{dir_name}.{}.", std::process::id()))
+            .suffix(".part")
+            .tempdir_in(metadata_directory)
+            .map_err(io)?;
+        let prefix = format!("{dir_name}/");
         stream(
             &self.dist_info(&name),
             |_, _, _| Ok(()),
-            |blob, data, ()| {
-                let path = metadata_directory.join(&blob.path);
+            |_, blob, item| {
+                let path = temp.path().join(blob.path.strip_prefix(&prefix).unwrap_or(&blob.path));
                 if let Some(parent) = path.parent() {
-                    fs_err::create_dir_all(parent).map_err(crate::archive::Error::from)?;
+                    fs_err::create_dir_all(parent).map_err(io)?;
                 }
-                fs_err::write(&path, data).map_err(crate::archive::Error::from)?;
+                match item {
+                    Loaded::Bytes(data, ()) => fs_err::write(&path, data).map_err(io)?,
+                    Loaded::Large(source, _) => drop(fs_err::copy(source, &path).map_err(io)?),
+                }
                 Ok(())
             },
         )?;
-        Ok(name.dist_info_dir())
+        let target = metadata_directory.join(&dir_name);
+        if target.is_dir() {
+            // A frontend calling the hook twice into one folder gets this build's files only.
+            fs_err::remove_dir_all(&target).map_err(io)?;
+        }
+        let filled = temp.keep();
+        fs_err::rename(&filled, &target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&filled);
+            io(e)
+        })?;
+        Ok(dir_name)
     }
 
     fn check_prepared_metadata(&self, metadata_directory: Option<&Path>) -> Result<()> {
@@ -211,7 +234,11 @@ fn rewrite_shebang(data: &mut Vec<u8>) {
 
 /// urlsafe base64 sha256, no padding: RECORD's hash form.
 pub fn record_hash(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
+    record_form(Sha256::digest(data))
+}
+
+/// A sha256 digest in RECORD's form.
+fn record_form(digest: impl AsRef<[u8]>) -> String {
     format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest))
 }
 
@@ -225,7 +252,7 @@ fn csv_field(s: &str) -> String {
 }
 
 /// One RECORD line.
-fn record_line(path: &str, hash: &str, size: usize) -> String {
+fn record_line(path: &str, hash: &str, size: u64) -> String {
     format!("{},{hash},{size}\n", csv_field(path))
 }
 
@@ -253,7 +280,14 @@ fn write_zip(
     compress: bool,
 ) -> Result<Staged> {
     let mut wheel = WheelWriter::create(build, out_dir, name, compress)?;
-    stream(&blobs, |_, _, data| WheelPart::new(data, compress), |b, _, part| wheel.add(b, part))?;
+    stream(
+        &blobs,
+        |_, _, data| WheelPart::new(data, compress),
+        |_, b, item| match item {
+            Loaded::Bytes(_, part) => wheel.add(b, part),
+            Loaded::Large(path, size) => wheel.add_large(b, path, size),
+        },
+    )?;
     wheel.finish()
 }
 
@@ -298,9 +332,29 @@ impl WheelWriter {
     /// Append the next member.
     pub fn add(&mut self, blob: &Blob, part: WheelPart) -> Result<()> {
         self.zip.add_entry(&blob.path, &part.entry, blob.executable)?;
-        self.record.push_str(&record_line(&blob.path, &part.hash, part.size));
+        self.record.push_str(&record_line(&blob.path, &part.hash, part.size as u64));
         self.files += 1;
         Ok(())
+    }
+
+    /// Append the next member, a file of `size` bytes read in chunks (never held in memory).
+    pub fn add_large(&mut self, blob: &Blob, path: &Path, size: u64) -> Result<()> {
+        let mut file = fs_err::File::open(path).map_err(crate::discover::Error::from)?;
+        let mut hasher = Sha256::new();
+        self.zip.add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |c| hasher.update(c))?;
+        let hash = record_form(hasher.finalize());
+        self.record.push_str(&record_line(&blob.path, &hash, size));
+        self.files += 1;
+        Ok(())
+    }
+
+    /// Append the next member, reading it (in chunks when large) from where it comes from.
+    pub fn add_member(&mut self, blob: &Blob) -> Result<()> {
+        if let (Content::File(path), Some(size)) = (&blob.content, crate::build::large_size(blob)) {
+            return self.add_large(blob, path, size);
+        }
+        let part = WheelPart::new(&crate::build::load(blob)?, self.compresses())?;
+        self.add(blob, part)
     }
 
     /// Append RECORD and close the archive.

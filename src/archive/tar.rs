@@ -2,7 +2,7 @@
 //! uid/gid 0, no owner names, fixed mtime, and a gzip header without a time or file name.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 
 use super::gzip::{ParallelGz, Restart};
 use super::{ArchiveWriter, Error, Reproducible};
@@ -56,8 +56,28 @@ impl TarGzWriter {
         h
     }
 
-    fn append(&mut self, path: &str, data: &[u8], mode: u32, kind: tar::EntryType) -> Result<(), Error> {
-        let mut header = self.header(data.len() as u64, mode, kind);
+    /// Add a regular file of `size` bytes read from `reader` as it is written (never held in
+    /// memory); an error if the reader does not give exactly `size` bytes.
+    pub fn add_reader(
+        &mut self,
+        path: &str,
+        reader: &mut impl Read,
+        size: u64,
+        executable: bool,
+    ) -> Result<(), Error> {
+        let mut exact = Exact { inner: reader.take(size), left: size, path };
+        self.append(path, &mut exact, size, Reproducible::mode(executable), tar::EntryType::Regular)
+    }
+
+    fn append(
+        &mut self,
+        path: &str,
+        data: impl Read,
+        size: u64,
+        mode: u32,
+        kind: tar::EntryType,
+    ) -> Result<(), Error> {
+        let mut header = self.header(size, mode, kind);
         if !path.is_ascii() || header.set_path(path).is_err() {
             // POSIX.1-2001: a pax `path` record carries the full UTF-8 name.
             self.append_pax_path(path)?;
@@ -79,6 +99,28 @@ impl TarGzWriter {
     }
 }
 
+/// A reader that fails when its file ends before the size its tar header announced (a file
+/// that shrank while archived would otherwise shift every later member).
+struct Exact<'p, R> {
+    inner: R,
+    left: u64,
+    path: &'p str,
+}
+
+impl<R: Read> Read for Exact<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && self.left > 0 && !buf.is_empty() {
+            return Err(std::io::Error::other(format!(
+                "`{}` changed while it was being archived ({} bytes fewer than listed)",
+                self.path, self.left
+            )));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// One pax record: `"<len> <key>=<value>\n"`, where len counts the whole record, itself included.
 fn pax_record(key: &str, value: &str) -> String {
     let body = format!(" {key}={value}\n");
@@ -91,12 +133,12 @@ fn pax_record(key: &str, value: &str) -> String {
 
 impl ArchiveWriter for TarGzWriter {
     fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error> {
-        self.append(path, data, Reproducible::mode(executable), tar::EntryType::Regular)
+        self.append(path, data, data.len() as u64, Reproducible::mode(executable), tar::EntryType::Regular)
     }
 
     fn add_directory(&mut self, path: &str) -> Result<(), Error> {
         let path = format!("{}/", path.trim_end_matches('/'));
-        self.append(&path, &[], 0o755, tar::EntryType::Directory)
+        self.append(&path, &[][..], 0, 0o755, tar::EntryType::Directory)
     }
 
     fn finish(self: Box<Self>) -> Result<(), Error> {
@@ -117,6 +159,37 @@ mod tests {
         let r = pax_record("path", &long);
         let (n, _) = r.split_once(' ').unwrap();
         assert_eq!(n.parse::<usize>().unwrap(), r.len());
+    }
+
+    #[test]
+    fn streamed_members_are_the_bytes_of_whole_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let data: Vec<u8> = (0..200_000u32).flat_map(|i| format!("{i}\n").into_bytes()).collect();
+        let write = |streamed: bool| {
+            let path = dir.path().join("out.tar.gz");
+            let mut w =
+                Box::new(TarGzWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 0 }).unwrap());
+            let long = format!("p-1/{}/é.bin", "d".repeat(120));
+            for name in ["p-1/a.txt", long.as_str()] {
+                if streamed {
+                    w.add_reader(name, &mut &data[..], data.len() as u64, true).unwrap();
+                } else {
+                    w.add_file(name, &data, true).unwrap();
+                }
+            }
+            w.finish().unwrap();
+            std::fs::read(&path).unwrap()
+        };
+        assert_eq!(write(true), write(false));
+        let mut w =
+            TarGzWriter::new(File::create(dir.path().join("x.tar.gz")).unwrap(), Reproducible { mtime: 0 })
+                .unwrap();
+        let err = w.add_reader("p-1/short", &mut &b"abc"[..], 10, false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`p-1/short` changed while it was being archived (7 bytes fewer than listed)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 use zip::DateTime;
@@ -123,41 +123,127 @@ impl ZipWriter {
 
     /// Write a prepared member at the end of the archive.
     pub fn add_entry(&mut self, path: &str, entry: &ZipEntry, executable: bool) -> Result<(), Error> {
+        let csize = entry.data.len() as u64;
+        let header = Header { method: entry.method, crc32: entry.crc32, size: entry.size, csize };
+        let large = entry.size >= OVERFLOW32 || csize >= OVERFLOW32;
+        let h = self.local_header(path, &header, large)?;
+        self.out.write_all(&h)?;
+        self.out.write_all(&entry.data)?;
+        self.central_record(path, &header, executable);
+        self.offset += h.len() as u64 + csize;
+        Ok(())
+    }
+
+    /// Add a member of `size` bytes read from `reader` in chunks: checksummed and deflated as
+    /// it is read and written straight to the archive, then its local header completed. The
+    /// bytes are the same as [`ArchiveWriter::add_file`] given the whole content makes (zlib's
+    /// output does not depend on how its input is split); `observe` sees every chunk.
+    pub fn add_reader<R: Read + Seek>(
+        &mut self,
+        path: &str,
+        reader: &mut R,
+        size: u64,
+        executable: bool,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error> {
+        let deflate = self.compress && size > 0;
+        let mut header = Header { method: if deflate { DEFLATED } else { STORED }, crc32: 0, size, csize: 0 };
+        // Deflating only ever makes the member smaller (else it is stored), so the compressed
+        // size overflows only with the size, which is known now.
+        let large = size >= OVERFLOW32;
+        let h = self.local_header(path, &header, large)?;
+        self.out.write_all(&h)?;
+        let data_start = self.offset + h.len() as u64;
+        let mut crc = crc32fast::Hasher::new();
+        let mut read = 0u64;
+        let mut chunk = vec![0u8; STREAM_CHUNK];
+        let mut each = |data: &[u8]| {
+            crc.update(data);
+            observe(data);
+            read += data.len() as u64;
+        };
+        header.csize = if deflate {
+            DEFLATE
+                .with(|c| deflate_into(&mut c.borrow_mut(), reader, &mut chunk, &mut self.out, &mut each))?
+        } else {
+            copy_into(reader, &mut chunk, &mut self.out, &mut each)?
+        };
+        if read != size {
+            return Err(changed(path, size, read).into());
+        }
+        header.crc32 = crc.finalize();
+        if deflate && header.csize >= size {
+            // Deflate did not help: store the member, as the in-memory path does.
+            self.out.seek(SeekFrom::Start(data_start))?;
+            reader.seek(SeekFrom::Start(0))?;
+            let copied = copy_into(&mut reader.take(size), &mut chunk, &mut self.out, &mut |_| {})?;
+            if copied != size {
+                return Err(changed(path, size, copied).into());
+            }
+            self.out.flush()?;
+            self.out.get_ref().set_len(data_start + size)?;
+            header.method = STORED;
+            header.csize = size;
+        }
+        // Complete the local header: method, CRC and compressed size.
+        let start = self.offset;
+        self.out.seek(SeekFrom::Start(start + 8))?;
+        self.out.write_all(&header.method.to_le_bytes())?;
+        self.out.seek(SeekFrom::Start(start + 14))?;
+        self.out.write_all(&header.crc32.to_le_bytes())?;
+        if large {
+            // The zip64 extra after the name holds (size, compressed size).
+            self.out.seek(SeekFrom::Start(start + 30 + path.len() as u64 + 4 + 8))?;
+            self.out.write_all(&header.csize.to_le_bytes())?;
+        } else {
+            self.out.write_all(&(header.csize as u32).to_le_bytes())?;
+        }
+        self.out.seek(SeekFrom::Start(data_start + header.csize))?;
+        self.central_record(path, &header, executable);
+        self.offset = data_start + header.csize;
+        Ok(())
+    }
+
+    /// A local file header for `header`, with the zip64 extra when `large`.
+    fn local_header(&self, path: &str, header: &Header, large: bool) -> Result<Vec<u8>, Error> {
         let name = path.as_bytes();
         if name.len() > u16::MAX as usize {
             return Err(std::io::Error::other(format!("zip entry name too long: `{path}`")).into());
         }
-        let csize = entry.data.len() as u64;
         let flags = if path.is_ascii() { 0 } else { FLAG_UTF8 };
-        let large = entry.size >= OVERFLOW32 || csize >= OVERFLOW32;
         let needed = if large || self.offset >= OVERFLOW32 { VERSION_ZIP64 } else { VERSION };
-
-        // Local header: the zip64 extra, when present, holds both sizes (APPNOTE 4.5.3).
+        // The zip64 extra, when present, holds both sizes (APPNOTE 4.5.3).
         let mut local_extra = Vec::new();
         if large {
-            extra_zip64(&mut local_extra, &[entry.size, csize]);
+            extra_zip64(&mut local_extra, &[header.size, header.csize]);
         }
         let mut h = Vec::with_capacity(30 + name.len() + local_extra.len());
         put32(&mut h, 0x0403_4b50);
         put16(&mut h, needed);
         put16(&mut h, flags);
-        put16(&mut h, entry.method);
+        put16(&mut h, header.method);
         put16(&mut h, self.time);
         put16(&mut h, self.date);
-        put32(&mut h, entry.crc32);
-        put32(&mut h, if large { u32::MAX } else { csize as u32 });
-        put32(&mut h, if large { u32::MAX } else { entry.size as u32 });
+        put32(&mut h, header.crc32);
+        put32(&mut h, if large { u32::MAX } else { header.csize as u32 });
+        put32(&mut h, if large { u32::MAX } else { header.size as u32 });
         put16(&mut h, name.len() as u16);
         put16(&mut h, local_extra.len() as u16);
         h.extend_from_slice(name);
         h.extend_from_slice(&local_extra);
-        self.out.write_all(&h)?;
-        self.out.write_all(&entry.data)?;
+        Ok(h)
+    }
 
-        // Central record: only the fields that overflow move to its zip64 extra, in order.
+    /// Queue the central directory record of the member whose local header is at `offset`.
+    fn central_record(&mut self, path: &str, header: &Header, executable: bool) {
+        let name = path.as_bytes();
+        let flags = if path.is_ascii() { 0 } else { FLAG_UTF8 };
+        let large = header.size >= OVERFLOW32 || header.csize >= OVERFLOW32;
+        let needed = if large || self.offset >= OVERFLOW32 { VERSION_ZIP64 } else { VERSION };
+        // Only the fields that overflow move to the zip64 extra, in order.
         let mut values = Vec::new();
-        let size32 = clamp32(entry.size, &mut values);
-        let csize32 = clamp32(csize, &mut values);
+        let size32 = clamp32(header.size, &mut values);
+        let csize32 = clamp32(header.csize, &mut values);
         let offset32 = clamp32(self.offset, &mut values);
         let mut extra = Vec::new();
         if !values.is_empty() {
@@ -168,10 +254,10 @@ impl ZipWriter {
         put16(c, MADE_BY_UNIX | needed);
         put16(c, needed);
         put16(c, flags);
-        put16(c, entry.method);
+        put16(c, header.method);
         put16(c, self.time);
         put16(c, self.date);
-        put32(c, entry.crc32);
+        put32(c, header.crc32);
         put32(c, csize32);
         put32(c, size32);
         put16(c, name.len() as u16);
@@ -183,11 +269,92 @@ impl ZipWriter {
         put32(c, offset32);
         c.extend_from_slice(name);
         c.extend_from_slice(&extra);
-
-        self.offset += h.len() as u64 + csize;
         self.entries += 1;
-        Ok(())
     }
+}
+
+/// The fields of a member's headers that depend on its content.
+struct Header {
+    method: u16,
+    crc32: u32,
+    size: u64,
+    csize: u64,
+}
+
+/// Bytes read at a time from a streamed member.
+const STREAM_CHUNK: usize = 1 << 20;
+
+/// The error for a file whose size changed while it was being archived.
+fn changed(path: &str, size: u64, read: u64) -> std::io::Error {
+    std::io::Error::other(format!(
+        "`{path}` changed while it was being archived ({size} bytes when listed, {read} read)"
+    ))
+}
+
+/// Read `reader` to its end in `chunk`-sized pieces, handing each to `each`.
+fn read_chunks<R: Read>(
+    reader: &mut R,
+    chunk: &mut [u8],
+    mut each: impl FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    loop {
+        let n = match reader.read(chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        each(&chunk[..n])?;
+    }
+}
+
+/// Copy `reader` into `out`; returns the bytes copied.
+fn copy_into<R: Read, W: Write>(
+    reader: &mut R,
+    chunk: &mut [u8],
+    out: &mut W,
+    each: &mut dyn FnMut(&[u8]),
+) -> std::io::Result<u64> {
+    let mut n = 0u64;
+    read_chunks(reader, chunk, |data| {
+        each(data);
+        n += data.len() as u64;
+        out.write_all(data)
+    })?;
+    Ok(n)
+}
+
+/// Raw-deflate `reader` into `out` as it is read; returns the compressed size.
+fn deflate_into<R: Read, W: Write>(
+    c: &mut Compress,
+    reader: &mut R,
+    chunk: &mut [u8],
+    out: &mut W,
+    each: &mut dyn FnMut(&[u8]),
+) -> std::io::Result<u64> {
+    c.reset();
+    let mut buf = Vec::with_capacity(STREAM_CHUNK);
+    let mut feed = |c: &mut Compress, mut input: &[u8], flush: FlushCompress| -> std::io::Result<bool> {
+        loop {
+            buf.clear();
+            let before = c.total_in();
+            let status = c.compress_vec(input, &mut buf, flush).map_err(std::io::Error::other)?;
+            input = &input[(c.total_in() - before) as usize..];
+            out.write_all(&buf)?;
+            match status {
+                Status::StreamEnd => return Ok(true),
+                // All input taken and room left over: zlib wants more input.
+                _ if input.is_empty() && buf.len() < buf.capacity() => return Ok(false),
+                _ => {}
+            }
+        }
+    };
+    read_chunks(reader, chunk, |data| {
+        each(data);
+        feed(c, data, FlushCompress::None).map(drop)
+    })?;
+    while !feed(c, &[], FlushCompress::Finish)? {}
+    Ok(c.total_out())
 }
 
 /// `value` as a 32-bit field, or the overflow marker with `value` queued for the zip64 extra.
@@ -465,6 +632,65 @@ mod tests {
         let entry = ZipEntry::new(&text, true).unwrap();
         assert_eq!(entry.method, DEFLATED);
         assert_eq!((entry.data.len(), crc32fast::hash(&entry.data)), (3563, 2_429_392_243));
+    }
+
+    /// A zip of `members` written whole (`streamed = false`) or read in chunks from files.
+    fn zip_of(members: &[(String, Vec<u8>, bool)], compress: bool, streamed: bool) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.zip");
+        let mut w =
+            Box::new(ZipWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 0 }, compress));
+        for (i, (name, data, exec)) in members.iter().enumerate() {
+            if streamed {
+                let src = dir.path().join(format!("src{i}"));
+                std::fs::write(&src, data).unwrap();
+                let mut seen = 0;
+                w.add_reader(name, &mut File::open(&src).unwrap(), data.len() as u64, *exec, &mut |c| {
+                    seen += c.len()
+                })
+                .unwrap();
+                assert_eq!(seen, data.len());
+            } else {
+                w.add_file(name, data, *exec).unwrap();
+            }
+        }
+        w.finish().unwrap();
+        std::fs::read(&path).unwrap()
+    }
+
+    #[test]
+    fn streamed_members_are_the_bytes_of_whole_ones() {
+        // Text over several read chunks, random bytes (stored after deflating), empty, tiny.
+        let mut members = members();
+        let text: Vec<u8> = (0..300_000).flat_map(|i| format!("row {i}\n").into_bytes()).collect();
+        members.push(("pkg/big.txt".into(), text, false));
+        members.push((
+            "pkg/big.bin".into(),
+            (0..3 * STREAM_CHUNK as u32).map(|x| (x.wrapping_mul(2_654_435_761) >> 13) as u8).collect(),
+            true,
+        ));
+        for compress in [true, false] {
+            assert_eq!(
+                zip_of(&members, compress, true),
+                zip_of(&members, compress, false),
+                "compress {compress}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_file_that_changes_size_while_streamed_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w =
+            ZipWriter::new(File::create(dir.path().join("o.zip")).unwrap(), Reproducible { mtime: 0 }, true);
+        let mut short: &[u8] = b"abc";
+        let mut reader = std::io::Cursor::new(&mut short);
+        let err = w.add_reader("pkg/f.txt", &mut reader, 10, false, &mut |_| {}).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`pkg/f.txt` changed while it was being archived (10 bytes when listed, 3 read)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -222,7 +222,17 @@ pub fn at_build(
     if level == CheckLevel::Off {
         return Ok(());
     }
-    let options = Options { restarts: restarts.to_vec(), ..Options::default() };
+    // The archive was just written by this build from the project's own files: the bounds
+    // that guard `cartwheel check` against hostile uploads would only refuse large projects
+    // (a 4 GiB data file, 100,000 files, sparse zeros that deflate 1000:1).
+    let own = Limits {
+        member_bytes: u64::MAX,
+        total_bytes: u64::MAX,
+        ratio: u64::MAX,
+        members: usize::MAX,
+        ..Limits::default()
+    };
+    let options = Options { limits: own, restarts: restarts.to_vec(), ..Options::default() };
     let mut report = check_file(path, name, &options);
     // A local version (`1.2.4.dev2+g5ab5313` from git between tags) is fine to build and
     // install, on every commit of a git-versioned project; only an upload refuses it, and

@@ -15,6 +15,7 @@
 //! error.
 
 mod modules;
+mod portable;
 mod walk;
 
 #[cfg(test)]
@@ -325,6 +326,9 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
             );
         }
     }
+
+    let wheel_files: Vec<&FileEntry> = wheel.values().chain(&data).chain(&license_files).collect();
+    warnings.extend(portable::check(project, &wheel_files, &sdist)?);
 
     Ok(Selection {
         modules: found.modules,

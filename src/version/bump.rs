@@ -479,6 +479,7 @@ pub struct Bumped {
 
 /// Run `cartwheel bump` on the project at `project_dir`.
 pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -> crate::Result<Bumped> {
+    super::finish_interrupted_bump(project_dir, warnings)?;
     let project = crate::pyproject::load(project_dir, warnings)?;
     let selection = discover::select(&project, warnings)?;
     let date = crate::changelog::today().map_err(Error::from)?;
@@ -502,7 +503,7 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
             new: e.new.clone().into_bytes(),
         })
         .collect();
-    transaction::apply(&files).map_err(Error::from)?;
+    transaction::apply_recorded(project_dir, &plan.change(false), &files).map_err(Error::from)?;
     if commit && !plan.edits.is_empty() {
         let message = format!("Bump version: {}", plan.change(false));
         if let Err(e) = commit_files(root, &files, &message) {

@@ -8,7 +8,7 @@ pub mod stamp;
 mod transaction;
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use pep440_rs::Version;
@@ -18,6 +18,15 @@ use crate::project::Project;
 
 pub use source::{resolve, Resolved};
 pub use stamp::{any_assignment, find_assignment, Stamp, TreeCheck, VersionAssignment};
+
+/// Finish (or drop) a `cartwheel bump` killed midway in `project_dir`, warning what was done;
+/// every command that reads the project calls this first, so it never sees half a bump.
+pub fn finish_interrupted_bump(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<(), Error> {
+    if let Some(message) = transaction::recover(project_dir)? {
+        warnings.push(Diagnostic::warning(message));
+    }
+    Ok(())
+}
 
 /// A version that cannot be resolved, stamped or bumped.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,12 @@
 //! Writing several files all or nothing: each new text goes to a temporary file beside its
 //! target first; only when every one is written are they renamed into place, and a failure
 //! during the renames puts back the original bytes of those already renamed.
+//!
+//! A process killed between two renames cannot put anything back, so a recorded change
+//! ([`apply_recorded`], what `cartwheel bump` uses) first writes a journal in the project
+//! folder: every file's new bytes and the hash of its old ones. The next cartwheel command on
+//! the project ([`recover`]) finds it and finishes the change, or drops it when no file had
+//! changed yet, and says so; each single file is always whole, old or new (renames).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,8 +28,50 @@ pub struct FileEdit {
 /// all-or-nothing promise cannot be tested without a failure between two renames.
 const FAIL_AFTER: &str = "CARTWHEEL_TEST_FAIL_BUMP_AFTER";
 
+/// Test-only: abort the process (as a kill would, nothing cleaned up) after this many renames.
+const KILL_AFTER: &str = "CARTWHEEL_TEST_KILL_BUMP_AFTER";
+
+/// Test-only: sleep this many milliseconds before each rename, so that a kill at a random
+/// moment lands between renames.
+const PAUSE_MS: &str = "CARTWHEEL_TEST_BUMP_PAUSE_MS";
+
+/// The journal of a recorded change in progress, in the project folder.
+pub const JOURNAL: &str = ".cartwheel-bump.json";
+
+/// What the journal holds.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    /// What the change was (`1.2.3 → 1.3.0`), for the message that finishes it.
+    change: String,
+    files: Vec<JournalFile>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct JournalFile {
+    path: PathBuf,
+    /// sha256 of the bytes before the change, hex.
+    old_sha256: String,
+    /// The bytes after it, base64.
+    new: String,
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Replace every file's content, or none; a kill midway is finished (or dropped) by the next
+/// [`recover`] in `dir`. `change` names the change in the message that does so.
+pub fn apply_recorded(dir: &Path, change: &str, edits: &[FileEdit]) -> std::io::Result<()> {
+    apply_inner(edits, Some((dir, change)))
+}
+
 /// Replace every file's content, or none.
 pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
+    apply_inner(edits, None)
+}
+
+fn apply_inner(edits: &[FileEdit], record: Option<(&Path, &str)>) -> std::io::Result<()> {
     // A symlinked target is edited where it points: renaming onto the link would replace it
     // with a regular file and leave the file it points to unchanged.
     let resolved: Vec<FileEdit> = edits
@@ -31,13 +79,32 @@ pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
         .map(|e| Ok(FileEdit { path: real_path(&e.path)?, ..e.clone() }))
         .collect::<std::io::Result<_>>()?;
     let edits = &resolved[..];
+    let journal = match record {
+        Some((dir, change)) if !edits.is_empty() => Some(write_journal(dir, change, edits)?),
+        _ => None,
+    };
     let mut staged = Vec::with_capacity(edits.len());
     for e in edits {
-        staged.push(stage(e)?);
+        match stage(e) {
+            Ok(t) => staged.push(t),
+            Err(err) => {
+                drop_journal(journal.as_deref());
+                return Err(err);
+            }
+        }
     }
-    let fail_after: Option<usize> = std::env::var(FAIL_AFTER).ok().and_then(|s| s.parse().ok());
+    let test_var = |name: &str| -> Option<u64> { std::env::var(name).ok().and_then(|s| s.parse().ok()) };
+    let fail_after = test_var(FAIL_AFTER);
+    let kill_after = test_var(KILL_AFTER);
+    let pause = test_var(PAUSE_MS).map(std::time::Duration::from_millis);
     for (done, (e, temp)) in edits.iter().zip(staged).enumerate() {
-        let result = if fail_after == Some(done) {
+        if kill_after == Some(done as u64) {
+            std::process::abort();
+        }
+        if let Some(p) = pause {
+            std::thread::sleep(p);
+        }
+        let result = if fail_after == Some(done as u64) {
             Err(std::io::Error::other(format!(
                 "injected failure before renaming `{}` ({FAIL_AFTER})",
                 e.path.display()
@@ -51,10 +118,119 @@ pub fn apply(edits: &[FileEdit]) -> std::io::Result<()> {
             })
         };
         if let Err(err) = result {
-            return Err(rollback(&edits[..done], err));
+            let err = rollback(&edits[..done], err);
+            drop_journal(journal.as_deref());
+            return Err(err);
         }
     }
+    if kill_after == Some(edits.len() as u64) {
+        std::process::abort();
+    }
+    drop_journal(journal.as_deref());
     Ok(())
+}
+
+/// Write the journal of `edits` (temporary file, then rename: it is whole or absent).
+fn write_journal(dir: &Path, change: &str, edits: &[FileEdit]) -> std::io::Result<PathBuf> {
+    use base64::Engine;
+    let journal = Journal {
+        change: change.to_string(),
+        files: edits
+            .iter()
+            .map(|e| JournalFile {
+                path: e.path.clone(),
+                old_sha256: sha256_hex(&e.old),
+                new: base64::engine::general_purpose::STANDARD.encode(&e.new),
+            })
+            .collect(),
+    };
+    let path = dir.join(JOURNAL);
+    let text = serde_json::to_vec_pretty(&journal).map_err(std::io::Error::other)?;
+    let entry = FileEdit { path: path.clone(), old: Vec::new(), new: text };
+    stage(&entry)?.persist(&path).map_err(|e| e.error)?;
+    Ok(path)
+}
+
+fn drop_journal(path: Option<&Path>) {
+    if let Some(p) = path {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Finish or drop a recorded change a killed process left in `dir`; returns what was done,
+/// for the user, or `None` when there was nothing to do. A file that holds neither its old
+/// nor its new bytes (edited since) is an error, and the journal is kept for the user.
+pub fn recover(dir: &Path) -> std::io::Result<Option<String>> {
+    use base64::Engine;
+    let path = dir.join(JOURNAL);
+    // A kill while the journal itself was written leaves only its temporary file.
+    remove_temporaries(&path);
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", path.display())))
+        }
+    };
+    let bad = |why: String| std::io::Error::other(format!("`{}` {why}", path.display()));
+    let journal: Journal =
+        serde_json::from_slice(&text).map_err(|e| bad(format!("is not a cartwheel bump journal: {e}")))?;
+    let mut pending = Vec::new();
+    let mut done = 0;
+    for f in &journal.files {
+        let new = base64::engine::general_purpose::STANDARD
+            .decode(&f.new)
+            .map_err(|e| bad(format!("is not a cartwheel bump journal: {e}")))?;
+        remove_temporaries(&f.path);
+        let now = std::fs::read(&f.path).unwrap_or_default();
+        if now == new {
+            done += 1;
+        } else if sha256_hex(&now) == f.old_sha256 {
+            pending.push(FileEdit { path: f.path.clone(), old: now, new });
+        } else {
+            return Err(bad(format!(
+                "records an interrupted `cartwheel bump` ({}), but `{}` has changed since: it holds neither \
+                 the old nor the new text; finish the bump by hand and delete the journal",
+                journal.change,
+                f.path.display()
+            )));
+        }
+    }
+    let message = if done == 0 {
+        format!(
+            "an interrupted `cartwheel bump` ({}) had changed no file; nothing was changed",
+            journal.change
+        )
+    } else {
+        apply(&pending)?;
+        let names: Vec<String> = pending.iter().map(|e| format!("`{}`", e.path.display())).collect();
+        format!(
+            "finished an interrupted `cartwheel bump` ({}): wrote {}",
+            journal.change,
+            if names.is_empty() {
+                "nothing more (every file was written)".to_string()
+            } else {
+                names.join(", ")
+            }
+        )
+    };
+    std::fs::remove_file(&path)?;
+    Ok(Some(message))
+}
+
+/// Remove the temporary files a killed [`stage`] left beside `path`.
+fn remove_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else { return };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let n = entry.file_name();
+        let Some(rest) = n.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        // tempfile's six random characters between the prefix and the suffix.
+        if rest.len() == 6 + ".tmp".len() && rest.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The file `path` names: itself, or where it points when it is a symlink.
@@ -140,6 +316,66 @@ mod tests {
         apply(&[FileEdit { path: link.clone(), old: b"old".to_vec(), new: b"new".to_vec() }]).unwrap();
         assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    /// Two files and the journal of changing both, as a kill after `renamed` renames leaves them.
+    fn killed_after(renamed: usize) -> (tempfile::TempDir, Vec<FileEdit>) {
+        let dir = tempfile::tempdir().unwrap();
+        let edits: Vec<FileEdit> = ["a.txt", "b.txt"]
+            .iter()
+            .map(|n| FileEdit {
+                path: dir.path().join(n),
+                old: format!("old {n}").into(),
+                new: format!("new {n}").into(),
+            })
+            .collect();
+        for (i, e) in edits.iter().enumerate() {
+            std::fs::write(&e.path, if i < renamed { &e.new } else { &e.old }).unwrap();
+        }
+        write_journal(dir.path(), "1.0 → 2.0", &edits).unwrap();
+        // A temporary file the killed process had staged.
+        std::fs::write(dir.path().join(".b.txt.Ab3dE9.tmp"), "new b.txt").unwrap();
+        std::fs::write(dir.path().join(format!(".{JOURNAL}.xY7pQ2.tmp")), "{").unwrap();
+        (dir, edits)
+    }
+
+    #[test]
+    fn a_change_killed_midway_is_finished_by_the_next_command() {
+        let (dir, edits) = killed_after(1);
+        let message = recover(dir.path()).unwrap().unwrap();
+        assert_eq!(
+            message,
+            format!(
+                "finished an interrupted `cartwheel bump` (1.0 → 2.0): wrote `{}`",
+                edits[1].path.display()
+            )
+        );
+        for e in &edits {
+            assert_eq!(std::fs::read(&e.path).unwrap(), e.new);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no journal, no temporary file");
+        assert_eq!(recover(dir.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_change_killed_before_any_rename_is_dropped() {
+        let (dir, edits) = killed_after(0);
+        let message = recover(dir.path()).unwrap().unwrap();
+        assert!(message.contains("had changed no file; nothing was changed"), "{message}");
+        for e in &edits {
+            assert_eq!(std::fs::read(&e.path).unwrap(), e.old);
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_file_edited_since_the_kill_is_not_overwritten() {
+        let (dir, edits) = killed_after(1);
+        std::fs::write(&edits[1].path, "edited by hand").unwrap();
+        let err = recover(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("has changed since: it holds neither the old nor the new text"), "{err}");
+        assert_eq!(std::fs::read(&edits[1].path).unwrap(), b"edited by hand");
+        assert!(dir.path().join(JOURNAL).exists(), "the journal is kept for the user");
     }
 
     #[test]

@@ -1,0 +1,146 @@
+//! File names that would make an invalid archive or one that cannot be installed everywhere,
+//! checked on the files selected for the artifacts only (an excluded file never matters).
+//!
+//! What breaks for users decides error or warning:
+//! - a control character or a backslash makes a name readers disagree on (`\` is a folder
+//!   separator to Windows installers, a newline splits a RECORD line): always an error;
+//! - two names that differ only by case overwrite each other on macOS and Windows file
+//!   systems, silently: always an error;
+//! - a name Windows reserves (`CON`, `aux.py`, `lpt1.txt`), a character it forbids (`<>:"|?*`)
+//!   or a trailing dot or space fails the install on Windows only: an error when the project
+//!   claims Windows (an `Operating System :: Microsoft :: Windows` or `OS Independent`
+//!   classifier), else a warning.
+
+use std::collections::BTreeMap;
+
+use super::{Error, FileEntry};
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+
+/// Names Windows reserves, whatever the extension (`nul.txt` too), compared without case.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+    "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Characters Windows forbids in file names (besides control characters and `\` and `/`).
+const FORBIDDEN: [char; 7] = ['<', '>', ':', '"', '|', '?', '*'];
+
+const HELP: &str = "rename it, or add it to `exclude` in [tool.cartwheel]";
+
+/// Check the names of the wheel's and the sdist's files; returns the warnings, or the first
+/// error.
+pub fn check(project: &Project, wheel: &[&FileEntry], sdist: &[FileEntry]) -> Result<Vec<Diagnostic>, Error> {
+    check_names(project, wheel, sdist).map_err(|d| Error::Invalid(Box::new(d)))
+}
+
+#[allow(clippy::result_large_err)] // boxed once, by `check`
+fn check_names(
+    project: &Project,
+    wheel: &[&FileEntry],
+    sdist: &[FileEntry],
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let windows = project.classifiers.iter().any(|c| {
+        c.starts_with("Operating System :: Microsoft :: Windows") || c == "Operating System :: OS Independent"
+    });
+    let mut warnings = Vec::new();
+    for e in wheel.iter().copied().chain(sdist) {
+        for component in e.archive_path.split('/') {
+            match problem(component) {
+                None => {}
+                Some(Problem::Invalid(why)) => {
+                    return Err(Diagnostic::error(format!("`{}`: {why}", e.rel_path)).help(HELP));
+                }
+                Some(Problem::Windows(why)) => {
+                    let d = format!(
+                        "`{}`: {why}: the artifacts cannot be installed or unpacked on Windows",
+                        e.rel_path
+                    );
+                    if windows {
+                        return Err(Diagnostic::error(d).help(format!(
+                            "{HELP} (an error because the classifiers say the project runs on Windows)"
+                        )));
+                    }
+                    warnings.push(Diagnostic::warning(d).help(HELP));
+                }
+            }
+        }
+    }
+    let sdist: Vec<&FileEntry> = sdist.iter().collect();
+    for files in [wheel, &sdist[..]] {
+        let mut seen: BTreeMap<String, &FileEntry> = BTreeMap::new();
+        for &e in files {
+            if let Some(other) = seen.insert(e.archive_path.to_lowercase(), e) {
+                let (a, b) = if other.rel_path < e.rel_path { (other, e) } else { (e, other) };
+                return Err(Diagnostic::error(format!(
+                    "`{}` and `{}` differ only by case: installed on macOS or Windows, one overwrites the other",
+                    a.rel_path, b.rel_path
+                ))
+                .help("rename one of them, or add it to `exclude` in [tool.cartwheel]"));
+            }
+        }
+    }
+    Ok(warnings)
+}
+
+/// What is wrong with one path component.
+#[derive(Debug, PartialEq, Eq)]
+enum Problem {
+    /// No archive can carry it unambiguously.
+    Invalid(String),
+    /// Windows cannot create it.
+    Windows(String),
+}
+
+fn problem(name: &str) -> Option<Problem> {
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Some(Problem::Invalid(format!(
+            "the name holds the control character U+{:04X}, which archives and RECORD cannot carry portably",
+            c as u32
+        )));
+    }
+    if name.contains('\\') {
+        return Some(Problem::Invalid(
+            "the name holds a backslash, which zip and tar readers on Windows take for a folder separator"
+                .into(),
+        ));
+    }
+    if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c)) {
+        return Some(Problem::Windows(format!("the name holds `{c}`, which Windows forbids in file names")));
+    }
+    if name.ends_with('.') || name.ends_with(' ') {
+        return Some(Problem::Windows("the name ends with a dot or a space, which Windows drops".into()));
+    }
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        return Some(Problem::Windows(format!(
+            "`{stem}` is a device name Windows reserves, with any extension"
+        )));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(problem("ok.py"), None);
+        assert_eq!(problem("console.py"), None);
+        assert_eq!(problem("com10.py"), None);
+        assert_eq!(problem(".hidden"), None);
+        assert!(matches!(problem("a\nb"), Some(Problem::Invalid(m)) if m.contains("U+000A")));
+        assert!(matches!(problem("a\\b.py"), Some(Problem::Invalid(m)) if m.contains("backslash")));
+        for name in ["aux.py", "NUL", "Com1.tar.gz", "lpt9.txt", "con .txt"] {
+            assert!(
+                matches!(problem(name), Some(Problem::Windows(m)) if m.contains("device name")),
+                "{name}"
+            );
+        }
+        assert!(matches!(problem("a:b.py"), Some(Problem::Windows(m)) if m.contains("`:`")));
+        assert!(matches!(problem("what?.txt"), Some(Problem::Windows(m)) if m.contains("`?`")));
+        assert!(matches!(problem("trailing."), Some(Problem::Windows(m)) if m.contains("dot or a space")));
+        assert!(matches!(problem("trailing "), Some(Problem::Windows(_))));
+    }
+}
