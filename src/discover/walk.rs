@@ -272,7 +272,7 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
             let shared = &shared;
             Box::new(move |entry| {
                 // The stat for the mode runs here, on the walk's thread, outside the lock.
-                let item = entry.map(|e| (listed(root, &e), e)).map_err(|e| e.to_string());
+                let item = entry.map(|e| (listed(root, &e), e)).map_err(|e| walk_error(&e));
                 let mut found = shared.lock().unwrap_or_else(|e| e.into_inner());
                 add(&mut found, item);
                 ignore::WalkState::Continue
@@ -316,13 +316,35 @@ fn drop_nested_venvs(listing: &mut Listing, enter: &[String]) {
 /// Entries the walk visits on the calling thread before it goes parallel.
 const SERIAL_WALK_ENTRIES: usize = 256;
 
+/// A walk error as `path: reason`, the same from the serial walk (whose errors come from
+/// walkdir, with the path in the reason again) as from the parallel one.
+fn walk_error(e: &ignore::Error) -> String {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
+            _ => None,
+        }
+    }
+    // walkdir's error sits inside the io::Error, holding the OS error as its source.
+    let code = e.io_error().and_then(|io| {
+        io.raw_os_error().or_else(|| io.get_ref()?.source()?.downcast_ref::<std::io::Error>()?.raw_os_error())
+    });
+    match (path_of(e), code) {
+        (Some(path), Some(code)) => {
+            format!("{}: {}", path.display(), std::io::Error::from_raw_os_error(code))
+        }
+        _ => e.to_string(),
+    }
+}
+
 /// What the listing keeps of one walked entry: its project-relative path and kind (`Err` with
 /// the lossy path when it is not UTF-8); `None` for the root, folders and excluded files.
 type Listed = Option<Result<(String, Kind), String>>;
 
 /// Record one walked entry, or the error met instead.
 fn record(found: &mut (Listing, Vec<String>), root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) {
-    add(found, entry.map(|e| (listed(root, &e), e)).map_err(|e| e.to_string()));
+    add(found, entry.map(|e| (listed(root, &e), e)).map_err(|e| walk_error(&e)));
 }
 
 fn add(found: &mut (Listing, Vec<String>), item: Result<(Listed, ignore::DirEntry), String>) {
