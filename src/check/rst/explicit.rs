@@ -56,6 +56,7 @@ enum Opt {
     Class,
     Int,
     NonNegInt,
+    Widths,
     Percentage,
     Length,
     LengthPct,
@@ -109,14 +110,14 @@ const TABLE: &[(&str, Opt)] = &[
     ("name", Opt::Unchanged),
     ("align", Opt::Unchanged),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
 ];
 const CSV: &[(&str, Opt)] = &[
     ("header-rows", Opt::NonNegInt),
     ("stub-columns", Opt::NonNegInt),
     ("header", Opt::Unchanged),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
     ("file", Opt::Required),
     ("url", Opt::Required),
     ("encoding", Opt::Encoding),
@@ -132,7 +133,7 @@ const LIST_TABLE: &[(&str, Opt)] = &[
     ("header-rows", Opt::NonNegInt),
     ("stub-columns", Opt::NonNegInt),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
     ("class", Opt::Class),
     ("name", Opt::Unchanged),
     ("align", Opt::Unchanged),
@@ -313,6 +314,18 @@ fn py_repr(v: &str) -> String {
     out
 }
 
+/// Python's `int(str)`: surrounding whitespace, a sign, digits with single underscores between.
+fn py_int(v: &str) -> Option<i64> {
+    let t = v.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let well_formed = digits.split('_').all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return None;
+    }
+    // Python's ints are unbounded: only the sign matters past i64.
+    Some(t.replace('_', "").parse::<i64>().unwrap_or(if t.starts_with('-') { i64::MIN } else { i64::MAX }))
+}
+
 /// A converter's verdict on one value (`None` = the field had no body).
 fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
     const UNITS: &[&str] =
@@ -320,10 +333,7 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
     let int = |v: Option<&str>| -> Result<i64, String> {
         let v =
             v.ok_or("int() argument must be a string, a bytes-like object or a real number, not 'NoneType'")?;
-        v.trim()
-            .replace('_', "")
-            .parse::<i64>()
-            .map_err(|_| format!("invalid literal for int() with base 10: {}", py_repr(v)))
+        py_int(v).ok_or_else(|| format!("invalid literal for int() with base 10: {}", py_repr(v)))
     };
     // `get_measure` over `nodes.parse_measure`: a number, optional spaces, a unit.
     let measure = |v: Option<&str>, extra: &[&str]| -> Result<(), String> {
@@ -374,6 +384,21 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
             Ok(())
         }
         Opt::Int => int(value).map(|_| ()),
+        // `value_or(('auto', 'grid'), positive_int_list)`.
+        Opt::Widths => {
+            let v = value.ok_or("argument of type 'NoneType' is not iterable")?;
+            if v == "auto" || v == "grid" {
+                return Ok(());
+            }
+            let entries: Vec<&str> =
+                if v.contains(',') { v.split(',').collect() } else { v.split_whitespace().collect() };
+            for entry in entries {
+                if int(Some(entry))? < 1 {
+                    return Err("negative or zero value; must be positive".into());
+                }
+            }
+            Ok(())
+        }
         Opt::NonNegInt => {
             if int(value)? < 0 {
                 return Err("negative value; must be positive or zero".into());
@@ -1152,7 +1177,9 @@ impl Machine {
                             doc.report(
                                 3,
                                 format!("Error parsing meta tag attribute \"{attr}\": missing \"=\"."),
-                                Some(p.content_offset + k + 1),
+                                // No line of its own: the reporter's current one, the end of
+                                // the directive's block (trailing blank lines included).
+                                None,
                             );
                             return false;
                         }
@@ -1351,5 +1378,25 @@ mod tests {
         assert!(csv_rows(&["a,\"b".to_string()]).is_none());
         assert_eq!(py_repr("1\n:x"), "'1\\n:x'");
         assert_eq!(parse_indirect(&["`a b`_".to_string()]), Some("a b".into()));
+    }
+
+    #[test]
+    fn widths_are_positive_int_lists() {
+        assert!(convert(Opt::Widths, Some("auto")).is_ok());
+        assert!(convert(Opt::Widths, Some("1_0 20")).is_ok());
+        assert!(convert(Opt::Widths, Some(" 10, 20 ")).is_ok());
+        let junk = convert(Opt::Widths, Some("10 20__")).unwrap_err();
+        assert_eq!(junk, "invalid literal for int() with base 10: '20__'");
+        assert_eq!(
+            convert(Opt::Widths, Some("1,,2")).unwrap_err(),
+            "invalid literal for int() with base 10: ''"
+        );
+        assert_eq!(
+            convert(Opt::Widths, Some("0 1")).unwrap_err(),
+            "negative or zero value; must be positive"
+        );
+        assert_eq!(py_int(" -1_000 "), Some(-1000));
+        assert_eq!(py_int("_1"), None);
+        assert_eq!(py_int("1__0"), None);
     }
 }

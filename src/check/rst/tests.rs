@@ -153,6 +153,16 @@ fn table_directives() {
     let list = ".. list-table::\n   :header-rows: 1\n\n   * - a\n     - b\n   * - c\n     - d\n";
     assert_eq!(first(list), "ok");
     assert!(first(&list.replace("     - d\n", "")).contains("uniform two-level bullet list expected"));
+    assert!(
+        first(&list.replace(":header-rows: 1", ":widths: 10 20__")).starts_with("1: Error in \"list-table\"")
+    );
+}
+
+#[test]
+fn meta_attribute_reported_at_block_end() {
+    let meta = ".. meta::\n   :name=foo bar: x\n   :a: b\n\n\nText.\n";
+    assert_eq!(first(meta), "5: Error parsing meta tag attribute \"bar\": missing \"=\".");
+    assert_eq!(first(".. meta::\n   :name=foo bar: x\n").split(':').next(), Some("2"));
 }
 
 /// Time the validator on a file (`RST_BENCH=file cargo test --release bench_file -- --ignored`).
