@@ -633,6 +633,8 @@ impl Machine {
         block[0] = block[0].trim().to_string();
         let n = block.len();
         let before = doc.problems.len();
+        let first_ref = doc.subst_refs.len();
+        doc.subst_illegal = None;
         let elements = doc.elements;
         let mut m = Machine::new(std::rc::Rc::new(block), 0, n, offset, false);
         m.blank_finish = blank_finish;
@@ -644,10 +646,19 @@ impl Machine {
             doc.report(3, "Problematic content in substitution definition", Some(srcline));
             return Ok(blank_finish);
         }
+        if let Some(illegal) = doc.subst_illegal.take().filter(|_| m.subst_ok) {
+            doc.report(
+                3,
+                format!("{illegal} are not supported in a substitution definition."),
+                Some(srcline),
+            );
+            return Ok(blank_finish);
+        }
         if !m.subst_ok {
             doc.report(2, format!("Substitution definition \"{subname}\" empty or invalid."), Some(srcline));
             return Ok(blank_finish);
         }
+        doc.subst_def_refs.push((name.clone(), srcline, first_ref..doc.subst_refs.len()));
         if doc.subst_defs.contains(&name) {
             doc.report(3, format!("Duplicate substitution definition name: \"{name}\"."), Some(srcline));
         }
@@ -1163,7 +1174,7 @@ impl Machine {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                for (k, l) in p.content.iter().enumerate() {
+                for l in &p.content {
                     if l.starts_with(' ') || l.trim().is_empty() {
                         continue;
                     }

@@ -186,3 +186,41 @@ fn escaped_literal_markers() {
     assert_eq!(first("Para\\::\n"), "ok");
     assert_eq!(first("Para\\\\::\n\n  code\n"), "ok");
 }
+
+#[test]
+fn circular_and_illegal_substitutions() {
+    assert_eq!(first("|a|\n\n.. |a| replace:: x |a|\n"), "3: Circular substitution definition detected:");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: |b|\n.. |b| replace:: |a|\n"),
+        "1: Circular substitution definition referenced: \"b\"."
+    );
+    assert_eq!(first("|a|\n\n.. |a| replace:: x |b|\n.. |b| replace:: y\n"), "ok");
+    assert_eq!(first("|a| |b|\n\n.. |a| replace:: |b| |b|\n.. |b| replace:: y\n"), "ok");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: x [1]_\n\n.. [1] n\n"),
+        "3: Targets (names and identifiers) are not supported in a substitution definition."
+    );
+    assert_eq!(first("|a| x_\n\n.. |a| replace:: `y <x_>`__\n.. _x: https://example.com\n"), "ok");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: y__\n\n__ https://example.com\n"),
+        "3: Anonymous references are not supported in a substitution definition."
+    );
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: [#]_\n\n.. [#] n\n"),
+        "3: References to auto-numbered and auto-symbol footnotes are not supported in a substitution definition."
+    );
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: `y <https://x.org>`_\n"),
+        "3: Targets (names and identifiers) are not supported in a substitution definition."
+    );
+    let three = "|b|\n\n.. |a| replace:: |b|\n.. |b| replace:: |c|\n.. |c| replace:: |a|\n";
+    assert_eq!(first(three), "3: Circular substitution definition detected:");
+    assert_eq!(
+        first("|b| |a|\n\n.. |a| replace:: x |b|\n.. |b| replace:: y |a|\n"),
+        "1: Circular substitution definition referenced: \"a\"."
+    );
+    assert_eq!(
+        first(".. |a| replace:: |b|\n.. |b| replace:: |a|\n"),
+        "1: Circular substitution definition detected:"
+    );
+}
