@@ -224,3 +224,10 @@ fn circular_and_illegal_substitutions() {
         "1: Circular substitution definition detected:"
     );
 }
+
+#[test]
+fn grid_table_backed_up_past_its_start() {
+    let grid = "+-------+-------+\n| A     | B `    |\n+=======+=======+\n| 1     | 2     |\n+-------+-------+\n| 3     | 4     |\n";
+    assert_eq!(first(grid), "6: Malformed table.\nRight border not aligned or missing.");
+    assert_eq!(first(&format!("Para.\n\n{grid}")), "2: Malformed table.\nRight border not aligned or missing.");
+}
