@@ -789,7 +789,9 @@ impl Machine {
             return Err("invalid option block".into());
         }
         let blank_finish = m.blank_finish;
-        let mut options: Vec<(String, Option<String>)> = Vec::new();
+        // The field list first (names parsed as inline text, at the option block's own line
+        // numbers), then `extract_options` over every field, then `assemble_option_dict`.
+        let mut fields: Vec<(String, Vec<String>)> = Vec::new();
         let mut i = 0;
         while i < n {
             let line = &data[i];
@@ -799,7 +801,8 @@ impl Machine {
             };
             let end = chars_to(line, mk.end());
             let marker = &line[..mk.end()];
-            let name = marker.trim_end()[1..marker.trim_end().len() - 1].to_string();
+            let raw = &marker.trim_end()[1..marker.trim_end().len() - 1];
+            let name = inline::parse(doc, raw, Some(i + 1)).to_lowercase();
             let (body, _, _) = super::lines::get_indented(&data, i, false, true, None, Some(end));
             i += body.len().max(1);
             let mut paragraphs: Vec<String> = Vec::new();
@@ -812,6 +815,9 @@ impl Machine {
                     cur.clear();
                 }
             }
+            fields.push((name, paragraphs));
+        }
+        for (name, paragraphs) in &fields {
             if name.split_whitespace().count() != 1 {
                 return Err(
                     "invalid option data: extension option field name may not contain multiple words".into(),
@@ -822,16 +828,19 @@ impl Machine {
                     "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
                 ));
             }
+        }
+        let mut options: Vec<(String, Option<String>)> = Vec::new();
+        for (name, paragraphs) in fields {
             let value = paragraphs.into_iter().next();
             let Some(&(_, kind)) = spec.options.iter().find(|(k, _)| *k == name) else {
                 return Err(format!("unknown option: \"{name}\""));
             };
+            if options.iter().any(|(k, _)| *k == name) {
+                return Err(format!("invalid option data: duplicate option \"{name}\""));
+            }
             if let Err(e) = convert(kind, value.as_deref()) {
                 let shown = value.as_deref().map_or("None".to_string(), py_repr);
                 return Err(format!("invalid option value: (option: \"{name}\"; value: {shown})\n{e}"));
-            }
-            if options.iter().any(|(k, _)| *k == name) {
-                return Err(format!("invalid option data: duplicate option \"{name}\""));
             }
             options.push((name, value));
         }

@@ -229,5 +229,20 @@ fn circular_and_illegal_substitutions() {
 fn grid_table_backed_up_past_its_start() {
     let grid = "+-------+-------+\n| A     | B `    |\n+=======+=======+\n| 1     | 2     |\n+-------+-------+\n| 3     | 4     |\n";
     assert_eq!(first(grid), "6: Malformed table.\nRight border not aligned or missing.");
-    assert_eq!(first(&format!("Para.\n\n{grid}")), "2: Malformed table.\nRight border not aligned or missing.");
+    assert_eq!(
+        first(&format!("Para.\n\n{grid}")),
+        "2: Malformed table.\nRight border not aligned or missing."
+    );
+}
+
+#[test]
+fn option_names_are_inline_text() {
+    let toc = "Title\n=====\n\n.. contents:: Table of contents\n   :depth: 2\n   :depth: 2\n   :**local:\n";
+    assert_eq!(first(toc), "3: Inline strong start-string without end-string.");
+    assert_eq!(first(".. contents::\n   :**local:\n"), "1: Inline strong start-string without end-string.");
+    assert_eq!(
+        first(".. contents::\n   :depth: 2\n   :depth: x\n"),
+        "1: Error in \"contents\" directive:\ninvalid option data: duplicate option \"depth\"."
+    );
+    assert_eq!(first(".. contents::\n   :Local:\n"), "ok");
 }
