@@ -66,6 +66,8 @@ pub struct Doc {
     pub auto_footnotes: usize,
     /// `[#]_` and `[#label]_` references (label, line).
     pub auto_footnote_refs: Vec<(Option<String>, Option<usize>)>,
+    /// Every auto-numbered footnote in document order: true when unlabelled (`.. [#]`).
+    pub auto_footnote_order: Vec<bool>,
     /// Labels of `.. [#label]` footnotes.
     pub auto_footnote_labels: Vec<String>,
     /// `[*]` footnotes.
@@ -121,6 +123,7 @@ impl Default for Doc {
             auto_footnotes: 0,
             auto_footnote_refs: Vec::new(),
             auto_footnote_labels: Vec::new(),
+            auto_footnote_order: Vec::new(),
             symbol_footnotes: 0,
             symbol_refs: Vec::new(),
             subst_defs: HashSet::new(),

@@ -500,6 +500,7 @@ impl Machine {
         if citation {
             doc.note_target(Target { name: Some(name), line: Some(lineno), ..Default::default() }, true);
         } else if let Some(auto) = name.strip_prefix('#') {
+            doc.auto_footnote_order.push(auto.is_empty());
             if auto.is_empty() {
                 doc.auto_footnotes += 1;
             } else {

@@ -246,3 +246,11 @@ fn option_names_are_inline_text() {
     );
     assert_eq!(first(".. contents::\n   :Local:\n"), "ok");
 }
+
+#[test]
+fn auto_numbered_footnotes_take_free_numbers() {
+    assert_eq!(first("See [1]_ and [#]_.\n\n.. [#] auto\n"), "ok");
+    assert_eq!(first("See [2]_.\n\n.. [#] one\n.. [#] two\n"), "ok");
+    assert_eq!(first("See [2]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "ok");
+    assert_eq!(first("See [1]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "1: Unknown target name: \"1\".");
+}

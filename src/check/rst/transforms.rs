@@ -231,6 +231,21 @@ fn report_indirect(doc: &mut Doc, idx: usize, why: &str) {
 }
 
 fn footnotes(doc: &mut Doc) {
+    // `number_footnotes`: each auto-numbered footnote takes the next number no name uses yet;
+    // an unlabelled one is then a target by that number (`[1]_` reaches it).
+    let mut next = 1usize;
+    for unlabelled in std::mem::take(&mut doc.auto_footnote_order) {
+        let label = loop {
+            let label = next.to_string();
+            next += 1;
+            if doc.lookup(&label).is_none() {
+                break label;
+            }
+        };
+        if unlabelled {
+            doc.note_target(super::doc::Target { name: Some(label), ..Default::default() }, true);
+        }
+    }
     let n = doc.auto_footnotes;
     let labels = std::mem::take(&mut doc.auto_footnote_labels);
     let unresolved: Vec<Option<usize>> = std::mem::take(&mut doc.auto_footnote_refs)
