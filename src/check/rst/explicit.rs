@@ -1178,6 +1178,18 @@ impl Machine {
                     );
                     return false;
                 }
+                let title = match p.arguments.first() {
+                    Some(title) => inline::parse(doc, title, Some(lineno)),
+                    None => "Contents".to_string(),
+                };
+                // The topic is an implicit target by its title, unless the name is taken.
+                let title = normalize_name(&title);
+                if doc.lookup(&title).is_none() {
+                    doc.note_target(
+                        Target { name: Some(title), line: Some(lineno), ..Default::default() },
+                        false,
+                    );
+                }
                 self.emit(doc, name);
             }
             "meta" => {

@@ -254,3 +254,13 @@ fn auto_numbered_footnotes_take_free_numbers() {
     assert_eq!(first("See [2]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "ok");
     assert_eq!(first("See [1]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "1: Unknown target name: \"1\".");
 }
+
+#[test]
+fn contents_title_is_inline_text_and_a_target() {
+    assert_eq!(
+        first(".. contents:: Table of contents__\n\nText.\n").split('\n').next(),
+        Some("4: Anonymous hyperlink mismatch: 1 references but 0 targets.")
+    );
+    assert_eq!(first(".. contents:: On this page\n\nSee `on this page`_.\n"), "ok");
+    assert_eq!(first(".. contents::\n\nSee contents_.\n"), "ok");
+}
