@@ -1068,9 +1068,12 @@ impl Machine {
                 }
                 self.emit(doc, name);
                 add_name(doc, "name");
-                for (k, cells) in rows {
+                // `build_table_row` with docutils' cell offset 0 for every CSV cell: each one is
+                // parsed as if it started on the content's first line.
+                for (_, cells) in rows {
                     for cell in cells.iter().filter(|c| !c.trim().is_empty()) {
-                        self.nested_parse(doc, vec![cell.trim().to_string()], p.content_offset + k);
+                        let offset = p.content_offset.saturating_sub(1);
+                        self.nested_parse(doc, vec![cell.trim().to_string()], offset);
                     }
                 }
             }

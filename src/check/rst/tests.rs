@@ -264,3 +264,9 @@ fn contents_title_is_inline_text_and_a_target() {
     assert_eq!(first(".. contents:: On this page\n\nSee `on this page`_.\n"), "ok");
     assert_eq!(first(".. contents::\n\nSee contents_.\n"), "ok");
 }
+
+#[test]
+fn csv_cells_parsed_at_the_contents_first_line() {
+    let csv = ".. csv-table:: T\n\n   a, b\n   c, *d\n";
+    assert_eq!(first(csv), "2: Inline emphasis start-string without end-string.");
+}
