@@ -270,3 +270,12 @@ fn csv_cells_parsed_at_the_contents_first_line() {
     let csv = ".. csv-table:: T\n\n   a, b\n   c, *d\n";
     assert_eq!(first(csv), "2: Inline emphasis start-string without end-string.");
 }
+
+#[test]
+fn exponential_substitutions_are_bounded() {
+    let defs: String = (0..30).map(|i| format!(".. |s{i}| replace:: |s{}| |s{}|\n", i + 1, i + 1)).collect();
+    let text = format!("|s0| |zz|\n\n{defs}.. |s30| replace:: x\n");
+    let start = std::time::Instant::now();
+    assert_eq!(first(&text), "1: Undefined substitution referenced: \"zz\".");
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}

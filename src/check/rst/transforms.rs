@@ -36,8 +36,8 @@ fn substitutions(doc: &mut Doc) {
         parent: Option<usize>,
         origin: Option<usize>,
     }
-    // A bound on the copies, as docutils would take forever on exponential expansions too.
-    const MAX_REFS: usize = 100_000;
+    // A bound on the copies: docutils would take forever on exponential expansions too.
+    const MAX_COPIES: usize = 10_000;
     let defs = std::mem::take(&mut doc.subst_def_refs);
     let exact: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, (n, _, _))| (n.as_str(), i)).collect();
     let normed: HashMap<String, usize> =
@@ -45,25 +45,29 @@ fn substitutions(doc: &mut Doc) {
     let key_of = |name: &str| exact.get(name).or_else(|| normed.get(&normalize_name(name))).copied();
     let mut refs: Vec<Ref> = std::mem::take(&mut doc.subst_refs)
         .into_iter()
-        .enumerate()
-        .map(|(i, (name, line))| Ref {
-            name,
-            line,
-            parent: defs.iter().position(|(_, _, r)| r.contains(&i)),
-            origin: None,
-        })
+        .map(|(name, line)| Ref { name, line, parent: None, origin: None })
         .collect();
+    for (def, (_, _, range)) in defs.iter().enumerate() {
+        for r in range.clone() {
+            refs[r].parent = Some(def);
+        }
+    }
+    let limit = refs.len() + MAX_COPIES;
     let mut children: Vec<Vec<usize>> = defs.iter().map(|(_, _, r)| r.clone().collect()).collect();
     // Definition → the definitions whose expansion brought in a reference to it.
     let mut nested: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
     let mut i = 0;
-    while i < refs.len() && refs.len() < MAX_REFS {
+    while i < refs.len() {
         let Some(key) = key_of(&refs[i].name) else {
             let (name, line) = (refs[i].name.clone(), refs[i].line);
             doc.report(3, format!("Undefined substitution referenced: \"{name}\"."), line);
             i += 1;
             continue;
         };
+        if refs.len() >= limit {
+            i += 1;
+            continue;
+        }
         let mut copies = Vec::new();
         for c in children[key].clone() {
             let Some(inner) = key_of(&refs[c].name) else {
