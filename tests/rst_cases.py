@@ -1280,6 +1280,17 @@ def _found_by_exploring() -> list[tuple[str, str]]:
             "Title\n=====\n\n.. contents:: Table of contents\n   :depth: 2\n   :depth: 2\n   :**local:\n",
         ),
         ("directive-bad-option-name-markup", ".. contents::\n   :**local:\n"),
+        # Seeds 11, 23 and 31 (2,000-2,500 mutations each).
+        ("footnote-number-ref-to-auto", "See [1]_ and [#]_.\n\n.. [#] auto\n"),
+        ("footnote-number-ref-past-labelled-auto", "See [1]_ and [#a]_.\n\n.. [#a] one\n.. [#] two\n"),
+        ("contents-title-anonymous-ref", ".. contents:: Table of contents__\n\nText.\n"),
+        ("contents-title-is-a-target", ".. contents:: On this page\n\nSee `on this page`_.\n"),
+        ("csv-table-cell-markup-line", ".. csv-table:: T\n\n   a, b\n   c, *d\n"),
+        ("subst-circular-three", "|b|\n\n.. |a| replace:: |b|\n.. |b| replace:: |c|\n.. |c| replace:: |a|\n"),
+        ("subst-anonymous-ref", "|a|\n\n.. |a| replace:: y__\n\n__ https://example.com\n"),
+        ("subst-embedded-uri", "|a|\n\n.. |a| replace:: `y <https://x.org>`_\n"),
+        ("meta-bad-attr-blank-lines", ".. meta::\n   :name=foo bar: x\n   :a: b\n\n\nText.\n"),
+        ("list-table-widths-zero", ".. list-table::\n   :widths: 0 1\n\n   * - A\n     - B\n"),
     ]
 
 

@@ -66,6 +66,8 @@ pub struct Doc {
     pub auto_footnotes: usize,
     /// `[#]_` and `[#label]_` references (label, line).
     pub auto_footnote_refs: Vec<(Option<String>, Option<usize>)>,
+    /// Every auto-numbered footnote in document order: true when unlabelled (`.. [#]`).
+    pub auto_footnote_order: Vec<bool>,
     /// Labels of `.. [#label]` footnotes.
     pub auto_footnote_labels: Vec<String>,
     /// `[*]` footnotes.
@@ -78,6 +80,12 @@ pub struct Doc {
     pub subst_norm: HashSet<String>,
     /// Substitution references (whitespace-normalised name, line).
     pub subst_refs: Vec<(String, Option<usize>)>,
+    /// Each substitution definition: its name, line, and its own references (a range of
+    /// `subst_refs`), for the circular-definition check.
+    pub subst_def_refs: Vec<(String, usize, std::ops::Range<usize>)>,
+    /// What the substitution definition being parsed holds that docutils refuses there
+    /// (`disallowed_inside_substitution_definitions`), the first one met.
+    pub subst_illegal: Option<&'static str>,
     /// Section adornment styles in the order met (`title_styles`).
     pub title_styles: Vec<(char, Option<char>)>,
     /// Current section depth (0 = document).
@@ -115,11 +123,14 @@ impl Default for Doc {
             auto_footnotes: 0,
             auto_footnote_refs: Vec::new(),
             auto_footnote_labels: Vec::new(),
+            auto_footnote_order: Vec::new(),
             symbol_footnotes: 0,
             symbol_refs: Vec::new(),
             subst_defs: HashSet::new(),
             subst_norm: HashSet::new(),
             subst_refs: Vec::new(),
+            subst_def_refs: Vec::new(),
+            subst_illegal: None,
             title_styles: Vec::new(),
             section_level: 0,
             roles: HashMap::new(),
@@ -177,6 +188,11 @@ impl Doc {
             _ => Level::Severe,
         };
         self.problems.push(RstProblem { line, level, message: message.into() });
+    }
+
+    /// An element docutils refuses inside a substitution definition was made.
+    pub fn illegal_in_subst(&mut self, what: &'static str) {
+        self.subst_illegal.get_or_insert(what);
     }
 
     /// A visible element was made (for a pending `class` directive).

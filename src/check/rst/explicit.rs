@@ -56,6 +56,7 @@ enum Opt {
     Class,
     Int,
     NonNegInt,
+    Widths,
     Percentage,
     Length,
     LengthPct,
@@ -109,14 +110,14 @@ const TABLE: &[(&str, Opt)] = &[
     ("name", Opt::Unchanged),
     ("align", Opt::Unchanged),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
 ];
 const CSV: &[(&str, Opt)] = &[
     ("header-rows", Opt::NonNegInt),
     ("stub-columns", Opt::NonNegInt),
     ("header", Opt::Unchanged),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
     ("file", Opt::Required),
     ("url", Opt::Required),
     ("encoding", Opt::Encoding),
@@ -132,7 +133,7 @@ const LIST_TABLE: &[(&str, Opt)] = &[
     ("header-rows", Opt::NonNegInt),
     ("stub-columns", Opt::NonNegInt),
     ("width", Opt::LengthPct),
-    ("widths", Opt::Unchanged),
+    ("widths", Opt::Widths),
     ("class", Opt::Class),
     ("name", Opt::Unchanged),
     ("align", Opt::Unchanged),
@@ -313,6 +314,18 @@ fn py_repr(v: &str) -> String {
     out
 }
 
+/// Python's `int(str)`: surrounding whitespace, a sign, digits with single underscores between.
+fn py_int(v: &str) -> Option<i64> {
+    let t = v.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let well_formed = digits.split('_').all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return None;
+    }
+    // Python's ints are unbounded: only the sign matters past i64.
+    Some(t.replace('_', "").parse::<i64>().unwrap_or(if t.starts_with('-') { i64::MIN } else { i64::MAX }))
+}
+
 /// A converter's verdict on one value (`None` = the field had no body).
 fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
     const UNITS: &[&str] =
@@ -320,10 +333,7 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
     let int = |v: Option<&str>| -> Result<i64, String> {
         let v =
             v.ok_or("int() argument must be a string, a bytes-like object or a real number, not 'NoneType'")?;
-        v.trim()
-            .replace('_', "")
-            .parse::<i64>()
-            .map_err(|_| format!("invalid literal for int() with base 10: {}", py_repr(v)))
+        py_int(v).ok_or_else(|| format!("invalid literal for int() with base 10: {}", py_repr(v)))
     };
     // `get_measure` over `nodes.parse_measure`: a number, optional spaces, a unit.
     let measure = |v: Option<&str>, extra: &[&str]| -> Result<(), String> {
@@ -374,6 +384,21 @@ fn convert(kind: Opt, value: Option<&str>) -> Result<(), String> {
             Ok(())
         }
         Opt::Int => int(value).map(|_| ()),
+        // `value_or(('auto', 'grid'), positive_int_list)`.
+        Opt::Widths => {
+            let v = value.ok_or("argument of type 'NoneType' is not iterable")?;
+            if v == "auto" || v == "grid" {
+                return Ok(());
+            }
+            let entries: Vec<&str> =
+                if v.contains(',') { v.split(',').collect() } else { v.split_whitespace().collect() };
+            for entry in entries {
+                if int(Some(entry))? < 1 {
+                    return Err("negative or zero value; must be positive".into());
+                }
+            }
+            Ok(())
+        }
         Opt::NonNegInt => {
             if int(value)? < 0 {
                 return Err("negative value; must be positive or zero".into());
@@ -475,6 +500,7 @@ impl Machine {
         if citation {
             doc.note_target(Target { name: Some(name), line: Some(lineno), ..Default::default() }, true);
         } else if let Some(auto) = name.strip_prefix('#') {
+            doc.auto_footnote_order.push(auto.is_empty());
             if auto.is_empty() {
                 doc.auto_footnotes += 1;
             } else {
@@ -608,6 +634,8 @@ impl Machine {
         block[0] = block[0].trim().to_string();
         let n = block.len();
         let before = doc.problems.len();
+        let first_ref = doc.subst_refs.len();
+        doc.subst_illegal = None;
         let elements = doc.elements;
         let mut m = Machine::new(std::rc::Rc::new(block), 0, n, offset, false);
         m.blank_finish = blank_finish;
@@ -619,10 +647,19 @@ impl Machine {
             doc.report(3, "Problematic content in substitution definition", Some(srcline));
             return Ok(blank_finish);
         }
+        if let Some(illegal) = doc.subst_illegal.take().filter(|_| m.subst_ok) {
+            doc.report(
+                3,
+                format!("{illegal} are not supported in a substitution definition."),
+                Some(srcline),
+            );
+            return Ok(blank_finish);
+        }
         if !m.subst_ok {
             doc.report(2, format!("Substitution definition \"{subname}\" empty or invalid."), Some(srcline));
             return Ok(blank_finish);
         }
+        doc.subst_def_refs.push((name.clone(), srcline, first_ref..doc.subst_refs.len()));
         if doc.subst_defs.contains(&name) {
             doc.report(3, format!("Duplicate substitution definition name: \"{name}\"."), Some(srcline));
         }
@@ -753,7 +790,9 @@ impl Machine {
             return Err("invalid option block".into());
         }
         let blank_finish = m.blank_finish;
-        let mut options: Vec<(String, Option<String>)> = Vec::new();
+        // The field list first (names parsed as inline text, at the option block's own line
+        // numbers), then `extract_options` over every field, then `assemble_option_dict`.
+        let mut fields: Vec<(String, Vec<String>)> = Vec::new();
         let mut i = 0;
         while i < n {
             let line = &data[i];
@@ -763,7 +802,8 @@ impl Machine {
             };
             let end = chars_to(line, mk.end());
             let marker = &line[..mk.end()];
-            let name = marker.trim_end()[1..marker.trim_end().len() - 1].to_string();
+            let raw = &marker.trim_end()[1..marker.trim_end().len() - 1];
+            let name = inline::parse(doc, raw, Some(i + 1)).to_lowercase();
             let (body, _, _) = super::lines::get_indented(&data, i, false, true, None, Some(end));
             i += body.len().max(1);
             let mut paragraphs: Vec<String> = Vec::new();
@@ -776,6 +816,9 @@ impl Machine {
                     cur.clear();
                 }
             }
+            fields.push((name, paragraphs));
+        }
+        for (name, paragraphs) in &fields {
             if name.split_whitespace().count() != 1 {
                 return Err(
                     "invalid option data: extension option field name may not contain multiple words".into(),
@@ -786,16 +829,19 @@ impl Machine {
                     "invalid option data: extension option field body may contain\na single paragraph only (option \"{name}\")"
                 ));
             }
+        }
+        let mut options: Vec<(String, Option<String>)> = Vec::new();
+        for (name, paragraphs) in fields {
             let value = paragraphs.into_iter().next();
             let Some(&(_, kind)) = spec.options.iter().find(|(k, _)| *k == name) else {
                 return Err(format!("unknown option: \"{name}\""));
             };
+            if options.iter().any(|(k, _)| *k == name) {
+                return Err(format!("invalid option data: duplicate option \"{name}\""));
+            }
             if let Err(e) = convert(kind, value.as_deref()) {
                 let shown = value.as_deref().map_or("None".to_string(), py_repr);
                 return Err(format!("invalid option value: (option: \"{name}\"; value: {shown})\n{e}"));
-            }
-            if options.iter().any(|(k, _)| *k == name) {
-                return Err(format!("invalid option data: duplicate option \"{name}\""));
             }
             options.push((name, value));
         }
@@ -1022,9 +1068,12 @@ impl Machine {
                 }
                 self.emit(doc, name);
                 add_name(doc, "name");
-                for (k, cells) in rows {
+                // `build_table_row` with docutils' cell offset 0 for every CSV cell: each one is
+                // parsed as if it started on the content's first line.
+                for (_, cells) in rows {
                     for cell in cells.iter().filter(|c| !c.trim().is_empty()) {
-                        self.nested_parse(doc, vec![cell.trim().to_string()], p.content_offset + k);
+                        let offset = p.content_offset.saturating_sub(1);
+                        self.nested_parse(doc, vec![cell.trim().to_string()], offset);
                     }
                 }
             }
@@ -1132,13 +1181,25 @@ impl Machine {
                     );
                     return false;
                 }
+                let title = match p.arguments.first() {
+                    Some(title) => inline::parse(doc, title, Some(lineno)),
+                    None => "Contents".to_string(),
+                };
+                // The topic is an implicit target by its title, unless the name is taken.
+                let title = normalize_name(&title);
+                if doc.lookup(&title).is_none() {
+                    doc.note_target(
+                        Target { name: Some(title), line: Some(lineno), ..Default::default() },
+                        false,
+                    );
+                }
                 self.emit(doc, name);
             }
             "meta" => {
                 if !need_content(doc, &p) {
                     return false;
                 }
-                for (k, l) in p.content.iter().enumerate() {
+                for l in &p.content {
                     if l.starts_with(' ') || l.trim().is_empty() {
                         continue;
                     }
@@ -1152,7 +1213,9 @@ impl Machine {
                             doc.report(
                                 3,
                                 format!("Error parsing meta tag attribute \"{attr}\": missing \"=\"."),
-                                Some(p.content_offset + k + 1),
+                                // No line of its own: the reporter's current one, the end of
+                                // the directive's block (trailing blank lines included).
+                                None,
                             );
                             return false;
                         }
@@ -1351,5 +1414,25 @@ mod tests {
         assert!(csv_rows(&["a,\"b".to_string()]).is_none());
         assert_eq!(py_repr("1\n:x"), "'1\\n:x'");
         assert_eq!(parse_indirect(&["`a b`_".to_string()]), Some("a b".into()));
+    }
+
+    #[test]
+    fn widths_are_positive_int_lists() {
+        assert!(convert(Opt::Widths, Some("auto")).is_ok());
+        assert!(convert(Opt::Widths, Some("1_0 20")).is_ok());
+        assert!(convert(Opt::Widths, Some(" 10, 20 ")).is_ok());
+        let junk = convert(Opt::Widths, Some("10 20__")).unwrap_err();
+        assert_eq!(junk, "invalid literal for int() with base 10: '20__'");
+        assert_eq!(
+            convert(Opt::Widths, Some("1,,2")).unwrap_err(),
+            "invalid literal for int() with base 10: ''"
+        );
+        assert_eq!(
+            convert(Opt::Widths, Some("0 1")).unwrap_err(),
+            "negative or zero value; must be positive"
+        );
+        assert_eq!(py_int(" -1_000 "), Some(-1000));
+        assert_eq!(py_int("_1"), None);
+        assert_eq!(py_int("1__0"), None);
     }
 }

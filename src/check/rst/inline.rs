@@ -277,6 +277,7 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
                 let anonymous = m.name("refend").is_some_and(|r| r.as_str() == "__");
                 if anonymous {
                     doc.anon_refs += 1;
+                    doc.illegal_in_subst("Anonymous references");
                 } else {
                     doc.note_ref(RefKind::Named, &normalize_name(&unescape(name.as_str())), lineno);
                 }
@@ -322,6 +323,7 @@ fn inline_obj(
             match what {
                 "target" => {
                     let name = normalize_name(&unescape(text));
+                    doc.illegal_in_subst("Targets (names and identifiers)");
                     // Not yet in the tree when noted: a duplicate is reported at the current line.
                     doc.note_target(
                         super::doc::Target { name: Some(name), line: None, ..Default::default() },
@@ -333,6 +335,7 @@ fn inline_obj(
                     doc.subst_refs.push((whitespace_normalize(&sub), lineno));
                     if endstring.ends_with("__") {
                         doc.anon_refs += 1;
+                        doc.illegal_in_subst("Anonymous references");
                     } else if endstring.ends_with('_') {
                         doc.note_ref(RefKind::Named, &normalize_name(&sub), lineno);
                     }
@@ -416,6 +419,10 @@ fn phrase_ref(doc: &mut Doc, escaped: &str, anonymous: bool, lineno: Option<usiz
     let p = &*PATTERNS;
     let embedded = p.embedded.captures(escaped).ok().flatten();
     if let Some(m) = embedded {
+        if !anonymous {
+            // The embedded alias becomes a named target.
+            doc.illegal_in_subst("Targets (names and identifiers)");
+        }
         let text = &escaped[..m.get(0).expect("match").start()];
         let shown =
             if text.is_empty() { m.get(2).expect("alias").as_str().to_string() } else { text.to_string() };
@@ -456,6 +463,7 @@ fn phrase_ref(doc: &mut Doc, escaped: &str, anonymous: bool, lineno: Option<usiz
     } else {
         if anonymous {
             doc.anon_refs += 1;
+            doc.illegal_in_subst("Anonymous references");
         } else {
             doc.note_ref(RefKind::Named, &normalize_name(&unescape(escaped)), lineno);
         }
@@ -527,6 +535,12 @@ fn interpreted(doc: &mut Doc, role: Option<&str>, text: &str, lineno: Option<usi
 
 fn footnote_reference(doc: &mut Doc, label: &str, citation: bool, lineno: Option<usize>) {
     let refname = normalize_name(label);
+    let auto = refname.starts_with('#') || refname == "*";
+    doc.illegal_in_subst(if auto {
+        "References to auto-numbered and auto-symbol footnotes"
+    } else {
+        "Targets (names and identifiers)"
+    });
     if citation {
         doc.note_ref(RefKind::Citation, &refname, lineno);
     } else if let Some(name) = refname.strip_prefix('#') {

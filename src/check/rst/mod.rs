@@ -6,10 +6,10 @@
 //! markup (`inline`), tables (`table`), explicit markup and directives (`explicit`), and the
 //! reference-resolving transforms (`transforms`), sharing the document's names in `doc`.
 //!
-//! Known approximations (docutils' behaviour is the default everywhere else): circular and
-//! illegal substitution definitions are not detected; `csv-table` content is split on commas
-//! without Python's csv dialect errors; `table`/`csv-table` `:widths:` are not counted against
-//! the inner table's columns; `unicode` character codes are not checked; directive option
+//! Known approximations (docutils' behaviour is the default everywhere else): substitution
+//! references are followed only as direct children of their definition (not inside inline
+//! markup) when looking for circular definitions; `csv-table` content is split on commas
+//! without Python's csv dialect errors; `unicode` character codes are not checked; directive option
 //! encodings are a short list; a duplicate ID (`Duplicate ID`) is never reported; messages are
 //! docutils' own text without the source block docutils appends to some of them.
 

@@ -44,15 +44,23 @@ struct Cell {
 
 impl Machine {
     fn malformed(&self, doc: &mut Doc, block_len: usize, detail: &str, offset: usize) {
-        // docutils may have backed up past the table's start (a bottom border found early).
-        let start =
-            (self.abs_line_number() as isize + 1 - block_len as isize + offset as isize).max(0) as usize;
         let message = if detail.is_empty() {
             "Malformed table.".to_string()
         } else {
             format!("Malformed table.\n{detail}")
         };
-        doc.report(3, message, Some(start));
+        let start = self.abs_line_number() as isize + 1 - block_len as isize + offset as isize;
+        // docutils may have backed up past the table's start (a bottom border found early): its
+        // line lookup then indexes the input from the end, as Python does with a negative index.
+        let index = start - self.input_offset as isize - 1;
+        if index >= 0 {
+            doc.report(3, message, Some(start as usize));
+        } else if index + (self.len() as isize) >= 0 {
+            let line = self.input_offset as isize + self.len() as isize + index + 1;
+            doc.report(3, message, Some(line as usize));
+        } else {
+            doc.report_at(3, message, None);
+        }
     }
 
     /// A table element with one child per column (what `:widths:` is counted against).

@@ -153,6 +153,16 @@ fn table_directives() {
     let list = ".. list-table::\n   :header-rows: 1\n\n   * - a\n     - b\n   * - c\n     - d\n";
     assert_eq!(first(list), "ok");
     assert!(first(&list.replace("     - d\n", "")).contains("uniform two-level bullet list expected"));
+    assert!(
+        first(&list.replace(":header-rows: 1", ":widths: 10 20__")).starts_with("1: Error in \"list-table\"")
+    );
+}
+
+#[test]
+fn meta_attribute_reported_at_block_end() {
+    let meta = ".. meta::\n   :name=foo bar: x\n   :a: b\n\n\nText.\n";
+    assert_eq!(first(meta), "5: Error parsing meta tag attribute \"bar\": missing \"=\".");
+    assert_eq!(first(".. meta::\n   :name=foo bar: x\n").split(':').next(), Some("2"));
 }
 
 /// Time the validator on a file (`RST_BENCH=file cargo test --release bench_file -- --ignored`).
@@ -175,4 +185,97 @@ fn bench_file() {
 fn escaped_literal_markers() {
     assert_eq!(first("Para\\::\n"), "ok");
     assert_eq!(first("Para\\\\::\n\n  code\n"), "ok");
+}
+
+#[test]
+fn circular_and_illegal_substitutions() {
+    assert_eq!(first("|a|\n\n.. |a| replace:: x |a|\n"), "3: Circular substitution definition detected:");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: |b|\n.. |b| replace:: |a|\n"),
+        "1: Circular substitution definition referenced: \"b\"."
+    );
+    assert_eq!(first("|a|\n\n.. |a| replace:: x |b|\n.. |b| replace:: y\n"), "ok");
+    assert_eq!(first("|a| |b|\n\n.. |a| replace:: |b| |b|\n.. |b| replace:: y\n"), "ok");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: x [1]_\n\n.. [1] n\n"),
+        "3: Targets (names and identifiers) are not supported in a substitution definition."
+    );
+    assert_eq!(first("|a| x_\n\n.. |a| replace:: `y <x_>`__\n.. _x: https://example.com\n"), "ok");
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: y__\n\n__ https://example.com\n"),
+        "3: Anonymous references are not supported in a substitution definition."
+    );
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: [#]_\n\n.. [#] n\n"),
+        "3: References to auto-numbered and auto-symbol footnotes are not supported in a substitution definition."
+    );
+    assert_eq!(
+        first("|a|\n\n.. |a| replace:: `y <https://x.org>`_\n"),
+        "3: Targets (names and identifiers) are not supported in a substitution definition."
+    );
+    let three = "|b|\n\n.. |a| replace:: |b|\n.. |b| replace:: |c|\n.. |c| replace:: |a|\n";
+    assert_eq!(first(three), "3: Circular substitution definition detected:");
+    assert_eq!(
+        first("|b| |a|\n\n.. |a| replace:: x |b|\n.. |b| replace:: y |a|\n"),
+        "1: Circular substitution definition referenced: \"a\"."
+    );
+    assert_eq!(
+        first(".. |a| replace:: |b|\n.. |b| replace:: |a|\n"),
+        "1: Circular substitution definition detected:"
+    );
+}
+
+#[test]
+fn grid_table_backed_up_past_its_start() {
+    let grid = "+-------+-------+\n| A     | B `    |\n+=======+=======+\n| 1     | 2     |\n+-------+-------+\n| 3     | 4     |\n";
+    assert_eq!(first(grid), "6: Malformed table.\nRight border not aligned or missing.");
+    assert_eq!(
+        first(&format!("Para.\n\n{grid}")),
+        "2: Malformed table.\nRight border not aligned or missing."
+    );
+}
+
+#[test]
+fn option_names_are_inline_text() {
+    let toc = "Title\n=====\n\n.. contents:: Table of contents\n   :depth: 2\n   :depth: 2\n   :**local:\n";
+    assert_eq!(first(toc), "3: Inline strong start-string without end-string.");
+    assert_eq!(first(".. contents::\n   :**local:\n"), "1: Inline strong start-string without end-string.");
+    assert_eq!(
+        first(".. contents::\n   :depth: 2\n   :depth: x\n"),
+        "1: Error in \"contents\" directive:\ninvalid option data: duplicate option \"depth\"."
+    );
+    assert_eq!(first(".. contents::\n   :Local:\n"), "ok");
+}
+
+#[test]
+fn auto_numbered_footnotes_take_free_numbers() {
+    assert_eq!(first("See [1]_ and [#]_.\n\n.. [#] auto\n"), "ok");
+    assert_eq!(first("See [2]_.\n\n.. [#] one\n.. [#] two\n"), "ok");
+    assert_eq!(first("See [2]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "ok");
+    assert_eq!(first("See [1]_.\n\n.. [#a] one\n.. [#] two\n\n[#a]_\n"), "1: Unknown target name: \"1\".");
+}
+
+#[test]
+fn contents_title_is_inline_text_and_a_target() {
+    assert_eq!(
+        first(".. contents:: Table of contents__\n\nText.\n").split('\n').next(),
+        Some("4: Anonymous hyperlink mismatch: 1 references but 0 targets.")
+    );
+    assert_eq!(first(".. contents:: On this page\n\nSee `on this page`_.\n"), "ok");
+    assert_eq!(first(".. contents::\n\nSee contents_.\n"), "ok");
+}
+
+#[test]
+fn csv_cells_parsed_at_the_contents_first_line() {
+    let csv = ".. csv-table:: T\n\n   a, b\n   c, *d\n";
+    assert_eq!(first(csv), "2: Inline emphasis start-string without end-string.");
+}
+
+#[test]
+fn exponential_substitutions_are_bounded() {
+    let defs: String = (0..30).map(|i| format!(".. |s{i}| replace:: |s{}| |s{}|\n", i + 1, i + 1)).collect();
+    let text = format!("|s0| |zz|\n\n{defs}.. |s30| replace:: x\n");
+    let start = std::time::Instant::now();
+    assert_eq!(first(&text), "1: Undefined substitution referenced: \"zz\".");
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }

@@ -3,6 +3,8 @@
 //! (440), indirect hyperlinks (460), footnotes (620), transitions (830), dangling references
 //! (850).
 
+use std::collections::HashMap;
+
 use super::doc::{make_id, normalize_name, Doc, RefKind, Top};
 
 /// Run every reporting transform over the parsed document.
@@ -23,11 +25,95 @@ fn class_attribute(doc: &mut Doc) {
     }
 }
 
+/// `references.Substitutions`: every reference must name a definition, and expanding them (in
+/// docutils' order: the document's references, then the copies each expansion adds) must not
+/// reach a definition from inside itself.
 fn substitutions(doc: &mut Doc) {
-    for (name, line) in std::mem::take(&mut doc.subst_refs) {
-        if !doc.subst_defs.contains(&name) && !doc.subst_norm.contains(&normalize_name(&name)) {
-            doc.report(3, format!("Undefined substitution referenced: \"{name}\"."), line);
+    /// One substitution reference: in the document or (directly) in a definition.
+    struct Ref {
+        name: String,
+        line: Option<usize>,
+        parent: Option<usize>,
+        origin: Option<usize>,
+    }
+    // A bound on the copies: docutils would take forever on exponential expansions too.
+    const MAX_COPIES: usize = 10_000;
+    let defs = std::mem::take(&mut doc.subst_def_refs);
+    let exact: HashMap<&str, usize> = defs.iter().enumerate().map(|(i, (n, _, _))| (n.as_str(), i)).collect();
+    let normed: HashMap<String, usize> =
+        defs.iter().enumerate().map(|(i, (n, _, _))| (normalize_name(n), i)).collect();
+    let key_of = |name: &str| exact.get(name).or_else(|| normed.get(&normalize_name(name))).copied();
+    let mut refs: Vec<Ref> = std::mem::take(&mut doc.subst_refs)
+        .into_iter()
+        .map(|(name, line)| Ref { name, line, parent: None, origin: None })
+        .collect();
+    for (def, (_, _, range)) in defs.iter().enumerate() {
+        for r in range.clone() {
+            refs[r].parent = Some(def);
         }
+    }
+    let limit = refs.len() + MAX_COPIES;
+    let mut children: Vec<Vec<usize>> = defs.iter().map(|(_, _, r)| r.clone().collect()).collect();
+    // Definition → the definitions whose expansion brought in a reference to it.
+    let mut nested: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
+    let mut i = 0;
+    while i < refs.len() {
+        let Some(key) = key_of(&refs[i].name) else {
+            let (name, line) = (refs[i].name.clone(), refs[i].line);
+            doc.report(3, format!("Undefined substitution referenced: \"{name}\"."), line);
+            i += 1;
+            continue;
+        };
+        if refs.len() >= limit {
+            i += 1;
+            continue;
+        }
+        let mut copies = Vec::new();
+        for c in children[key].clone() {
+            let Some(inner) = key_of(&refs[c].name) else {
+                // docutils fails here with a KeyError: refuse the inner reference.
+                let (name, line) = (refs[c].name.clone(), refs[c].line);
+                doc.report(3, format!("Undefined substitution referenced: \"{name}\"."), line);
+                return;
+            };
+            if nested[inner].contains(&inner) {
+                match refs[i].parent {
+                    Some(def) => {
+                        doc.report(3, "Circular substitution definition detected:", Some(defs[def].1))
+                    }
+                    None => {
+                        let mut origin = i;
+                        while let Some(o) = refs[origin].origin {
+                            origin = o;
+                        }
+                        let name = refs[i].name.clone();
+                        let line = refs[origin].line;
+                        doc.report(
+                            3,
+                            format!("Circular substitution definition referenced: \"{name}\"."),
+                            line,
+                        );
+                    }
+                }
+                // docutils stops at this error (halt level).
+                return;
+            }
+            nested[inner].push(key);
+            copies.push(refs.len());
+            let copy = Ref {
+                name: refs[c].name.clone(),
+                line: refs[c].line,
+                parent: refs[i].parent,
+                origin: Some(i),
+            };
+            refs.push(copy);
+        }
+        if let Some(def) = refs[i].parent {
+            if let Some(at) = children[def].iter().position(|&c| c == i) {
+                children[def].splice(at..=at, copies);
+            }
+        }
+        i += 1;
     }
 }
 
@@ -149,6 +235,21 @@ fn report_indirect(doc: &mut Doc, idx: usize, why: &str) {
 }
 
 fn footnotes(doc: &mut Doc) {
+    // `number_footnotes`: each auto-numbered footnote takes the next number no name uses yet;
+    // an unlabelled one is then a target by that number (`[1]_` reaches it).
+    let mut next = 1usize;
+    for unlabelled in std::mem::take(&mut doc.auto_footnote_order) {
+        let label = loop {
+            let label = next.to_string();
+            next += 1;
+            if doc.lookup(&label).is_none() {
+                break label;
+            }
+        };
+        if unlabelled {
+            doc.note_target(super::doc::Target { name: Some(label), ..Default::default() }, true);
+        }
+    }
     let n = doc.auto_footnotes;
     let labels = std::mem::take(&mut doc.auto_footnote_labels);
     let unresolved: Vec<Option<usize>> = std::mem::take(&mut doc.auto_footnote_refs)
