@@ -107,6 +107,10 @@ pub struct Doc {
     pub docinfo: Vec<(String, usize, Vec<super::body::Node>)>,
     /// Elements made so far (the top-level machine turns new ones into `Top::Body`).
     pub elements: usize,
+    /// Nested state machines running now (bounded: see `body::MAX_DEPTH`).
+    pub depth: usize,
+    /// The nesting limit was reported (once per document).
+    pub too_deep: bool,
 }
 
 impl Default for Doc {
@@ -138,6 +142,8 @@ impl Default for Doc {
             top: Vec::new(),
             pending_class: Vec::new(),
             elements: 0,
+            depth: 0,
+            too_deep: false,
             n_lines: 0,
             docinfo: Vec::new(),
             cur_line: Default::default(),

@@ -54,15 +54,45 @@ enum Before {
 /// One of docutils' end-string patterns (`(?<!...)(END)end_suffix`), searched as Python's
 /// `re.search` does but with the look-behind checked by hand at each occurrence of the
 /// end-string's first character, and the rest anchored there.
+///
+/// The look-around regex is slow per call, and a start-string without an end-string makes
+/// docutils search the rest of the text from every later start-string: so it runs only where
+/// the end-string's fixed text is present and the character after it can end a construct
+/// (`**a **a ...` took minutes for 10 KB before).
 struct EndPattern {
     needle: char,
     before: Before,
+    /// The end-string's fixed text.
+    fixed: &'static str,
+    /// Characters that may follow `fixed` and start an optional suffix (`_`, `:role:`).
+    suffix_starts: &'static [char],
     anchored: Regex,
 }
 
 impl EndPattern {
-    fn new(needle: char, before: Before, group: &str, end: &str) -> Self {
-        EndPattern { needle, before, anchored: compile(&format!("^{group}{end}")) }
+    fn new(
+        before: Before,
+        fixed: &'static str,
+        suffix_starts: &'static [char],
+        group: &str,
+        end: &str,
+    ) -> Self {
+        let needle = fixed.chars().next().expect("end-string");
+        EndPattern { needle, before, fixed, suffix_starts, anchored: compile(&format!("^{group}{end}")) }
+    }
+
+    /// What the anchored pattern needs at `rest` (a cheap necessary condition).
+    fn may_match(&self, rest: &str) -> bool {
+        let Some(after) = rest.strip_prefix(self.fixed) else { return false };
+        let ends = |t: &str| t.chars().next().is_none_or(ends_construct);
+        match after.chars().next() {
+            None => true,
+            // `_` or `__` (a reference suffix) must itself be followed by an end.
+            Some('_') if self.suffix_starts.contains(&'_') => {
+                ends(&after[1..]) || after.strip_prefix("__").is_some_and(ends)
+            }
+            Some(c) => self.suffix_starts.contains(&c) || ends_construct(c),
+        }
     }
 
     /// The leftmost match: its offset in `text` and the captures of `text[offset..]`.
@@ -76,7 +106,7 @@ impl EndPattern {
                 (Before::SpaceOrEscape, Some(c)) => !space(c),
                 (Before::UnescapedSpace, Some(c)) => !space(c) || back.next() == Some('\0'),
             };
-            if ok {
+            if ok && self.may_match(&text[i..]) {
                 if let Ok(Some(m)) = self.anchored.captures(&text[i..]) {
                     return Some((i, m));
                 }
@@ -93,21 +123,32 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             r"^(?P<initial>(?P<start>\*\*|\*(?!\*)|``|_`|\|(?!\|))(?!\s)|(?P<whole>(?P<refname>{SIMPLENAME})(?P<refend>__?)|\[(?P<fnlabel>[0-9]+|\#(?:{SIMPLENAME})?|\*|(?P<citation>{SIMPLENAME}))(?P<fnend>\]_)){end}|(?P<role>(?::{SIMPLENAME}:)?)(?P<backquote>`(?!`))(?!\s))"
         )),
         prefix: regex::Regex::new(&format!(r"^(?:\s|[{OPENERS}{DELIMITERS}])$")).expect("docutils pattern"),
-        emphasis: EndPattern::new('*', Before::SpaceOrEscape, r"(\*)", &end),
-        strong: EndPattern::new('*', Before::SpaceOrEscape, r"(\*\*)", &end),
+        emphasis: EndPattern::new(Before::SpaceOrEscape, "*", &[], r"(\*)", &end),
+        strong: EndPattern::new(Before::SpaceOrEscape, "**", &[], r"(\*\*)", &end),
         interpreted: EndPattern::new(
-            '`',
             Before::UnescapedSpace,
+            "`",
+            &[':', '_'],
             &format!(r"(`(?P<suffix>(?P<role>:{SIMPLENAME}:)?(?P<refend>__?)?))"),
             &end,
         ),
-        literal: EndPattern::new('`', Before::Space, r"(``)", &end),
-        target: EndPattern::new('`', Before::SpaceOrEscape, r"(`)", &end),
-        substitution: EndPattern::new('|', Before::SpaceOrEscape, r"(\|_{0,2})", &end),
+        literal: EndPattern::new(Before::Space, "``", &[], r"(``)", &end),
+        target: EndPattern::new(Before::SpaceOrEscape, "`", &[], r"(`)", &end),
+        substitution: EndPattern::new(Before::SpaceOrEscape, "|", &['_'], r"(\|_{0,2})", &end),
         embedded: compile(r"((?:[ \n]+|^)<(?!\s)((?:[^<>]|\x00[<>])+)(?<![\s\x00])>)$"),
         uri_scheme: compile(r"^[a-zA-Z][a-zA-Z0-9.+-]*:"),
     }
 });
+
+/// `end_suffix`'s look-ahead for one character: whitespace, NUL or closing punctuation.
+fn ends_construct(c: char) -> bool {
+    static CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(&format!(r"^(?:\s|[\x00{CLOSING_DELIMITERS}{DELIMITERS}{CLOSERS}])$"))
+            .expect("docutils pattern")
+    });
+    let mut buf = [0u8; 4];
+    CLASS.is_match(c.encode_utf8(&mut buf))
+}
 
 /// `docutils.utils.escape2null`: a backslash-escaped character becomes NUL + the character.
 pub fn escape2null(text: &str) -> String {
@@ -249,12 +290,14 @@ fn find_initial(text: &str) -> Option<(usize, Captures<'_>)> {
 /// Returns the text without markup (docutils' `astext()`, for a section's name).
 pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
     let p = &*PATTERNS;
-    let mut remaining = escape2null(text);
+    let escaped = escape2null(text);
+    // A slice, not a copy per construct (quadratic in a long paragraph).
+    let mut remaining: &str = &escaped;
     let mut astext = String::new();
     // Every start-string and reference contains one of these: most text has none, and the
     // look-around regex is the costly part of a README.
     while remaining.contains(['*', '`', '|', '_']) {
-        let Some((at, m)) = find_initial(&remaining) else { break };
+        let Some((at, m)) = find_initial(remaining) else { break };
         let group_range = |m: &Captures, name: &str| group_range(m, name).map(|(s, e)| (s + at, e + at));
         let (next, shown) = if let Some((s, e)) = group_range(&m, "start") {
             let start = &remaining[s..e];
@@ -265,13 +308,13 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
                 "_`" => (&p.target, "target"),
                 _ => (&p.substitution, "substitution_reference"),
             };
-            inline_obj(doc, &remaining, s, e, pattern, what, lineno)
+            inline_obj(doc, remaining, s, e, pattern, what, lineno)
         } else if let Some((s, e)) = group_range(&m, "backquote") {
             let role = m
                 .name("role")
                 .map(|r| (r.start() + at, r.as_str().to_string()))
                 .filter(|(_, r)| !r.is_empty());
-            interpreted_or_phrase_ref(doc, &remaining, s, e, role, lineno)
+            interpreted_or_phrase_ref(doc, remaining, s, e, role, lineno)
         } else if let Some((s, e)) = group_range(&m, "whole") {
             if let Some(name) = m.name("refname") {
                 let anonymous = m.name("refend").is_some_and(|r| r.as_str() == "__");
@@ -296,9 +339,9 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
             }
             None => astext.push_str(&remaining[..next]),
         }
-        remaining = remaining[next..].to_string();
+        remaining = &remaining[next..];
     }
-    astext.push_str(&remaining);
+    astext.push_str(remaining);
     unescape(&astext)
 }
 

@@ -279,3 +279,142 @@ fn exponential_substitutions_are_bounded() {
     assert_eq!(first(&text), "1: Undefined substitution referenced: \"zz\".");
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// Pathological inputs: none may panic or take long (`cargo test --release --lib stress -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn stress() {
+    let mb = 1_000_000;
+    let mut cases: Vec<(&str, String)> = vec![
+        ("nested quotes 2k", (0..2_000).map(|i| format!("{}x\n\n", " ".repeat(i))).collect()),
+        ("nested bullets", (0..5_000).map(|i| format!("{}- x\n\n", "  ".repeat(i))).collect()),
+        ("nested enum", (0..3_000).map(|i| format!("{}1. x\n\n", "   ".repeat(i))).collect()),
+        ("nested dir", (0..3_000).map(|i| format!("{}.. note::\n\n", "   ".repeat(i))).collect()),
+        ("stars line", "*".repeat(9_999)),
+        ("backticks line", "`".repeat(9_999)),
+        ("underscores line", "_".repeat(9_999)),
+        ("pipes line", "|".repeat(9_999)),
+        ("brackets line", "[".repeat(9_999)),
+        ("1MB stars", "*".repeat(mb)),
+        ("stars words", "*a ".repeat(3_300)),
+        ("star pairs", "**a ".repeat(2_400)),
+        ("bt words", "`a ".repeat(3_300)),
+        ("bt words 2", "``a ".repeat(2_400)),
+        ("pipes words", "|a ".repeat(3_300)),
+        ("refs words", "a_ ".repeat(3_300)),
+        ("brackets words", "[a]_ ".repeat(2_000)),
+        ("under words", "_`a ".repeat(2_400)),
+        ("roles words", ":a:`b ".repeat(1_600)),
+        ("many lines stars", "*a\n".repeat(100_000)),
+        ("many lines bt", "`a `b\n".repeat(50_000)),
+        (
+            "footnotes",
+            (0..100_000).map(|i| format!(".. [{i}] x\n")).collect::<String>()
+                + &(0..100_000).map(|i| format!("[{i}]_ ")).collect::<String>(),
+        ),
+        ("auto footnotes", ".. [#] x\n".repeat(50_000) + &"[#]_ ".repeat(50_000)),
+        (
+            "targets",
+            (0..100_000).map(|i| format!(".. _t{i}: http://x/{i}\n")).collect::<String>()
+                + &(0..100_000).map(|i| format!("t{i}_ ")).collect::<String>(),
+        ),
+        (
+            "indirect chain",
+            (0..20_000).map(|i| format!(".. _t{i}: t{}_\n", i + 1)).collect::<String>()
+                + ".. _t20000: http://x\n",
+        ),
+        ("anon", "a__ ".repeat(50_000) + "\n\n" + &"__ http://x\n".repeat(50_000)),
+        (
+            "subs",
+            (0..50_000).map(|i| format!(".. |s{i}| replace:: |s{}|\n", i + 1)).collect::<String>()
+                + ".. |s50000| replace:: x\n\n|s0|\n",
+        ),
+        (
+            "sections",
+            (0..10_000)
+                .map(|i| {
+                    let c =
+                        ['=', '-', '~', '^', '"', '+', '#', '*', '<', '>', '.', ':', '\'', '`', '_'][i % 15];
+                    format!("T{i}\n{}\n\n", c.to_string().repeat(8))
+                })
+                .collect(),
+        ),
+        ("sections same", "T\n=\n\n".repeat(50_000)),
+        ("unclosed ltr", "``a".repeat(3_000)),
+        ("nested inline", format!("{}x{}", "*".repeat(4000), "*".repeat(4000))),
+        ("combining", "e\u{301}\u{301}\u{301}\n=\n\nx\n".repeat(100)),
+        ("wide title", "日本語\n======\n\n日本語\n===\n".into()),
+        ("tabs", "\t- a\n\t\tb\n  \tc\n\n::\n\n\tx\n".into()),
+        ("ctrl", "a\r\nb\x0bc\x0cd\0e\u{feff}f\n\u{2028}g\u{85}h\n".into()),
+        ("line blocks", "| a\n".repeat(100_000)),
+        ("definition", "t\n  d\n".repeat(50_000)),
+        ("fields", ":a: b\n".repeat(100_000)),
+        ("options", "-a  b\n".repeat(100_000)),
+        ("doctest", ">>> a\n".repeat(100_000)),
+        ("literal", "::\n\n".to_string() + &"  x\n".repeat(100_000)),
+        ("quoted literal", "::\n\n".to_string() + &"> x\n".repeat(100_000)),
+        ("transitions", "x\n\n----\n\n".repeat(50_000)),
+        ("comments", "..\n".repeat(100_000)),
+        ("blank", "\n".repeat(1_000_000)),
+        ("spaces", " ".repeat(9_999) + "x\n"),
+    ];
+    let n = 400;
+    let row: String = format!("|{}\n", " a |".repeat(n));
+    let sep: String = format!("+{}\n", "---+".repeat(n));
+    cases.push(("grid 400", sep.clone() + &(0..n).map(|_| row.clone() + &sep).collect::<String>()));
+    let n = 2000;
+    let row: String = format!("|{}\n", " a |".repeat(n));
+    let sep: String = format!("+{}\n", "---+".repeat(n));
+    cases.push((
+        "grid 2000 (lines > limit)",
+        sep.clone() + &(0..n).map(|_| row.clone() + &sep).collect::<String>(),
+    ));
+    let cols = 2000;
+    let border = format!("{}\n", vec!["="; cols].join(" "));
+    let srow = format!("{}\n", vec!["a"; cols].join(" "));
+    cases.push(("simple 2000", border.clone() + &srow.repeat(2000) + &border));
+    let row: String = format!("|{}\n", "a|".repeat(2000));
+    cases.push(("grid ragged", format!("+{}\n", "-+".repeat(2000)) + &row.repeat(2000)));
+    for (name, text) in cases {
+        let start = std::time::Instant::now();
+        let r = std::panic::catch_unwind(|| validate(&text));
+        let el = start.elapsed();
+        let v = match &r {
+            Ok(p) => p.first().map_or("ok".to_string(), |p| {
+                format!("{:?}: {}", p.line, p.message.chars().take(60).collect::<String>())
+            }),
+            Err(_) => "PANIC".into(),
+        };
+        eprintln!("{name:28} {:>6} KB {el:>12.3?}  {v}", text.len() / 1024);
+    }
+}
+
+/// Deep nesting is refused where docutils hits Python's recursion limit, without using up the
+/// stack (a 2 MB test thread, debug build).
+#[test]
+fn nesting_depth() {
+    let quotes = |n: usize| (0..n).map(|i| format!("{}x\n\n", " ".repeat(i))).collect::<String>();
+    assert_eq!(first(&quotes(150)), "ok");
+    assert!(first(&quotes(300)).contains("Nesting too deep"));
+    let bullets = (0..300).map(|i| format!("{}- x\n\n", "  ".repeat(i))).collect::<String>();
+    assert!(first(&bullets).contains("Nesting too deep"));
+    let notes = (0..300).map(|i| format!("{}.. note::\n\n", "   ".repeat(i))).collect::<String>();
+    assert!(first(&notes).contains("Nesting too deep"));
+}
+
+/// Many start-strings without end-strings: each searches the rest of the text (as docutils
+/// does), which must stay cheap (minutes for 10 KB before).
+#[test]
+fn unclosed_starts_are_fast() {
+    for unit in ["**a ", "``a ", "`a`_b ", "|a|b "] {
+        let text = unit.repeat(9_000 / unit.len());
+        let start = std::time::Instant::now();
+        assert!(first(&text).contains("start-string without end-string"), "{unit}: {}", first(&text));
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{unit}: {:?}", start.elapsed());
+    }
+    assert_eq!(
+        first("**a** `b`_ ``c``, `d`_, |e|__\n\n.. |e| replace:: x\n.. _d: http://x\n\n__ http://y\n"),
+        "1: Unknown target name: \"b\"."
+    );
+    assert_eq!(first("**a**_b\n"), "1: Inline strong start-string without end-string.");
+}
