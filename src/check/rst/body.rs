@@ -369,6 +369,10 @@ impl Machine {
         let mut context: Vec<String> = Vec::new();
         let mut only: Option<Tr> = None;
         loop {
+            // readme_renderer halts docutils at its first problem (halt_level 2).
+            if !doc.problems.is_empty() {
+                return;
+            }
             // At the end of the input, docutils calls `state.eof` as for an EOFError.
             let flow = if self.next_line(1) {
                 let before = doc.elements;

@@ -296,7 +296,9 @@ pub fn parse(doc: &mut Doc, text: &str, lineno: Option<usize>) -> String {
     let mut astext = String::new();
     // Every start-string and reference contains one of these: most text has none, and the
     // look-around regex is the costly part of a README.
-    while remaining.contains(['*', '`', '|', '_']) {
+    // readme_renderer halts at the first problem: nothing after it can change the verdict,
+    // and a long paragraph of unclosed start-strings is quadratic to scan.
+    while doc.problems.is_empty() && remaining.contains(['*', '`', '|', '_']) {
         let Some((at, m)) = find_initial(remaining) else { break };
         let group_range = |m: &Captures, name: &str| group_range(m, name).map(|(s, e)| (s + at, e + at));
         let (next, shown) = if let Some((s, e)) = group_range(&m, "start") {

@@ -68,7 +68,8 @@ pub struct RstProblem {
     pub message: String,
 }
 
-/// Every problem docutils would report, in its order: the first one is the verdict.
+/// The problems docutils reports, in its order, up to where readme_renderer halts it: the
+/// first is the verdict (the parse stops at it, as docutils does).
 pub fn validate(text: &str) -> Vec<RstProblem> {
     let data = lines::string2lines(text);
     let n = data.len();
@@ -85,7 +86,11 @@ pub fn validate(text: &str) -> Vec<RstProblem> {
     let mut machine = body::Machine::new(Rc::new(data), 0, n, 0, true);
     machine.track = Some(doc.cur_line.clone());
     machine.run(&mut doc, body::St::Body);
-    transforms::apply(&mut doc);
+    // Parsing stops at its first problem, as docutils under readme_renderer's halt_level does;
+    // the transforms only run on a document that parsed cleanly.
+    if doc.problems.is_empty() {
+        transforms::apply(&mut doc);
+    }
     if doc.problems.is_empty() && doc.elements == 0 && doc.title_styles.is_empty() {
         // readme_renderer's own message when docutils renders nothing.
         doc.report_at(3, "No content rendered from RST source.", None);
