@@ -89,27 +89,21 @@ pub fn check_extras(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuse a non-ASCII character outside quotes in the marker (`; extra == "x" ©`): markers
-/// are ASCII names and operators, and pep508_rs 0.9 slices its input by a character count
-/// there and panics (metadata fuzz target).
+/// Refuse a non-ASCII character in the marker (`; extra == "x" ©`, `; os_name == "é"`): PEP
+/// 508's marker grammar is ASCII, quoted strings included (`python_str_c`), and pep508_rs 0.9
+/// slices its input by a character count when it reports an error after one, and panics
+/// (metadata fuzz target, twice: outside quotes, then inside an unterminated one).
 pub fn check_marker_ascii(text: &str) -> Result<(), String> {
     // A URL (`name @ url ; marker`) may hold `;`: its marker starts at a `;` after a blank.
     let url = text.find('@').is_some_and(|at| text.find(';').is_none_or(|semi| at < semi));
-    let mut quote = None;
     let mut in_marker = false;
     let mut previous = ' ';
     for c in text.chars() {
         if !in_marker {
             in_marker = c == ';' && (!url || previous.is_whitespace());
-        } else if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-        } else if c == '"' || c == '\'' {
-            quote = Some(c);
         } else if !c.is_ascii() {
             return Err(format!(
-                "the marker holds `{c}` outside quotes: markers are ASCII names and operators"
+                "the marker holds `{c}`: PEP 508 markers are ASCII, quoted strings included"
             ));
         }
         previous = c;
@@ -390,15 +384,23 @@ mod tests {
     }
 
     #[test]
-    fn non_ascii_outside_quotes_in_a_marker_is_refused() {
-        // Fuzz finding (metadata target): pep508_rs sliced `\u{feff}` in two after a marker.
+    fn non_ascii_in_a_marker_is_refused() {
+        // Fuzz findings (metadata target): pep508_rs sliced `\u{feff}` in two after a marker,
+        // then inside an unterminated quoted string.
         let found =
             "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}: mDymic: license-filds; a, b";
-        assert!(parse_requirement(found).unwrap_err().contains("outside quotes"), "{found}");
+        assert!(parse_requirement(found).unwrap_err().contains("markers are ASCII"), "{found}");
+        for found in [
+            "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13ps://x.org",
+            "comrak>text/x-rstx]ra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}Dym md",
+            "a; platform_release == '\u{e9}' and nonsense",
+        ] {
+            assert!(parse_requirement(found).unwrap_err().contains("holds `"), "{found}");
+        }
         assert!(parse_requirement("a; extra == \"x\" \u{e9}")
             .unwrap_err()
-            .contains("holds `\u{e9}` outside quotes"));
-        assert!(parse_requirement("a; platform_release == '\u{e9}'").is_ok());
+            .contains("holds `\u{e9}`: PEP 508 markers are ASCII"));
+        assert!(parse_requirement("a; platform_release == '\u{e9}'").is_err());
         assert!(parse_requirement("a @ https://x.org/\u{e9};x.whl").is_ok());
         assert!(parse_requirement("a @ https://x.org/\u{e9}.whl ; os_name == 'nt'").is_ok());
     }
