@@ -169,11 +169,18 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     } else if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
-    // Both artifacts are checked at once: the check reads each file back whole.
-    {
-        use rayon::prelude::*;
-        staged.par_iter().try_for_each(|s| s.check(build.check, build.readme_path()))?;
-    }
+    // Both artifacts are checked at once (each check reads its file back whole, on the pool),
+    // from threads of their own rather than pool threads: a pool thread waiting for the pool
+    // would stall it. The first failure in the artifacts' order is reported.
+    let check = |s: &crate::build::Staged| s.check(build.check, build.readme_path());
+    let results: Vec<crate::Result<()>> = std::thread::scope(|scope| {
+        let (first, rest) = staged.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+        let others: Vec<_> = rest.iter().map(|s| scope.spawn(move || check(s))).collect();
+        let mut out: Vec<_> = first.map(check).into_iter().collect();
+        out.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
+        out
+    });
+    results.into_iter().collect::<crate::Result<()>>()?;
     let written = crate::build::persist_all(staged)?;
     for a in &written {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));

@@ -21,6 +21,7 @@ pub mod metadata;
 pub mod names;
 pub mod one_pass;
 pub mod panic;
+pub mod pattern;
 pub mod project;
 pub mod pyproject;
 #[cfg(feature = "python")]

@@ -182,7 +182,8 @@ fn extras(m: &crate::metadata::Metadata, out: &mut Vec<Problem>) {
             declared.push(norm);
         }
     }
-    let extra_re = regex::Regex::new(r#"extra\s*==\s*['"]([^'"]*)['"]"#).expect("valid regex");
+    static EXTRA: std::sync::LazyLock<crate::pattern::Pattern> =
+        std::sync::LazyLock::new(|| crate::pattern::Pattern::new(r#"extra\s*==\s*['"]([^'"]*)['"]"#));
     for req in &m.requires_dist {
         let Ok(parsed) = crate::names::parse_requirement(req) else { continue };
         if matches!(parsed.version_or_url, Some(pep508_rs::VersionOrUrl::Url(_))) {
@@ -191,8 +192,7 @@ fn extras(m: &crate::metadata::Metadata, out: &mut Vec<Problem>) {
                     .at("Requires-Dist"),
             );
         }
-        for cap in extra_re.captures_iter(req) {
-            let name = &cap[1];
+        for name in EXTRA.group_iter(req, 1) {
             if let Ok(norm) = normalize_extra(name) {
                 if !declared.contains(&norm) {
                     out.push(

@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Pattern;
 
 /// One PEP 440 specifier clause (`>=1.0`, `==1.*`, `===x`), as `Specifier._specifier_regex_str`.
 const SPECIFIER: &str = r"(?ix)
@@ -55,8 +55,8 @@ enum Token {
     Variable,
 }
 
-static RULES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    let rule = |re: &str| Regex::new(&format!("^(?:{re})")).expect("valid token regex");
+static RULES: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    let rule = |re: &str| Pattern::new(format!("^(?:{re})"));
     vec![
         rule(r"[ \t]+"),
         rule(r"\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b"),
@@ -81,13 +81,15 @@ struct Cursor<'a> {
     pos: usize,
     /// Open parentheses: the grammar recurses on each, so it is bounded here too.
     depth: usize,
+    /// Whether the whole text is ASCII (the tokens' regex engine depends on it).
+    ascii: bool,
 }
 
 type Parse<T = ()> = Result<T, ()>;
 
 impl Cursor<'_> {
     fn peek(&self, token: Token) -> Option<usize> {
-        RULES[token as usize].find(&self.text[self.pos..]).map(|m| m.end())
+        RULES[token as usize].find_known(&self.text[self.pos..], self.ascii).map(|m| m.end)
     }
 
     /// Take `token` when it is next.
@@ -129,7 +131,7 @@ impl Cursor<'_> {
 
 /// Whether packaging's `Requirement(text)` accepts `text`.
 pub fn requirement(text: &str) -> bool {
-    let mut c = Cursor { text, pos: 0, depth: 0 };
+    let mut c = Cursor { text, pos: 0, depth: 0, ascii: text.is_ascii() };
     let parsed = (|| -> Parse {
         c.ws();
         c.expect(Token::Identifier)?;
@@ -260,8 +262,7 @@ fn marker_var(c: &mut Cursor) -> Parse {
 
 /// Whether packaging's `SpecifierSet(text)` accepts `text` (Requires-Python).
 pub fn specifier_set(text: &str) -> bool {
-    static FULL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(&format!(r"^\s*(?:{SPECIFIER})\s*$")).expect("valid regex"));
+    static FULL: LazyLock<Pattern> = LazyLock::new(|| Pattern::new(format!(r"^\s*(?:{SPECIFIER})\s*$")));
     text.split(',').map(str::trim).filter(|s| !s.is_empty()).all(|s| FULL.is_match(s))
 }
 
@@ -325,7 +326,9 @@ mod tests {
 
     #[test]
     fn specifier_sets_as_packaging_reads_them() {
-        for ok in ["", ">=3.8,", ">=3.8,,<4", "==3.*", "!=3.8.*", ">= 3.8 , < 4", "===foo"] {
+        // Python's `re` is Unicode-aware (NO-BREAK SPACE is `\s`): such text goes to the Unicode
+        // engine, ASCII text to regex-lite (src/pattern.rs).
+        for ok in ["", ">=3.8,", ">=3.8,,<4", "==3.*", "!=3.8.*", ">= 3.8 , < 4", "===foo", ">=\u{a0}3.8"] {
             assert!(specifier_set(ok), "{ok:?} refused");
         }
         for bad in [">= 3.8.*", "~=3", "3.8.*", ">=3.8 <4", ">=3.8+local", "<=3.8.*", ">=\u{663}", ">=3.8; x"]
