@@ -23,6 +23,8 @@ pub struct Build {
     pub project: Project,
     /// Files of each artifact.
     pub selection: Selection,
+    /// Which artifacts `selection` is complete for.
+    pub scope: discover::Scope,
     /// The resolved version.
     pub version: Version,
     /// Core metadata.
@@ -327,10 +329,20 @@ impl Build {
     /// Read the project at `project_dir` and prepare both artifacts' inputs. Warnings go to
     /// `warnings` even when preparing fails, so the caller can show them beside the error.
     pub fn prepare(project_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result<Self> {
+        Self::prepare_scoped(project_dir, discover::Scope::Both, warnings)
+    }
+
+    /// [`prepare`](Self::prepare) for `scope`: a wheel-only build does not walk the folders
+    /// that cannot hold a file of the wheel, and cannot write the sdist.
+    pub fn prepare_scoped(
+        project_dir: &Path,
+        scope: discover::Scope,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Self> {
         crate::panic::inject("prepare");
         version::finish_interrupted_bump(project_dir, warnings)?;
         let project = pyproject::load(project_dir, warnings)?;
-        let selection = discover::select(&project, warnings)?;
+        let selection = discover::select_scoped(&project, scope, warnings)?;
         let resolved = version::resolve(&project, &selection, warnings)?;
         let tree = version::TreeCheck::new(&project, &selection, &resolved)?;
         let version = resolved.version.value;
@@ -345,7 +357,7 @@ impl Build {
         .collect();
         let repro = Reproducible::from_env().map_err(crate::Error::from)?;
         let check = project.tool.check;
-        Ok(Self { project, selection, version, metadata, stamps, tree, repro, check })
+        Ok(Self { project, selection, scope, version, metadata, stamps, tree, repro, check })
     }
 
     /// The README file the long description comes from (project-relative), if any.

@@ -151,7 +151,8 @@ pub fn run(args: Vec<String>) -> i32 {
 
 fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result<()> {
     let mut warnings = Vec::new();
-    let build = Build::prepare(path, &mut warnings);
+    let scope = if sdist { crate::discover::Scope::Both } else { crate::discover::Scope::Wheel };
+    let build = Build::prepare_scoped(path, scope, &mut warnings);
     if let Ok(b) = &build {
         warnings.extend(b.stamp_warnings(false));
     }

@@ -12,6 +12,7 @@ use pyo3::types::PyDict;
 
 use crate::build::Build;
 use crate::cli::print_warnings;
+use crate::discover::Scope;
 use crate::project::CheckLevel;
 
 // Registered under `cartwheel` (where users import it from) so tracebacks name it right and
@@ -34,10 +35,11 @@ fn raise(e: crate::Error) -> PyErr {
 }
 
 /// Prepare the build in the working directory, printing its warnings; `editable` words the
-/// stale-stamp warnings for an install that imports the source tree.
-fn prepare(editable: bool) -> PyResult<Build> {
+/// stale-stamp warnings for an install that imports the source tree. `Scope::Wheel` for the
+/// hooks that need the wheel's files only.
+fn prepare(editable: bool, scope: Scope) -> PyResult<Build> {
     let mut warnings = Vec::new();
-    let build = Build::prepare(Path::new("."), &mut warnings);
+    let build = Build::prepare_scoped(Path::new("."), scope, &mut warnings);
     if let Ok(b) = &build {
         warnings.extend(b.stamp_warnings(editable));
     }
@@ -65,9 +67,13 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
 }
 
 /// Prepare the build with the config settings applied.
-fn prepare_with(config_settings: Option<&Bound<'_, PyDict>>, editable: bool) -> PyResult<Build> {
+fn prepare_with(
+    config_settings: Option<&Bound<'_, PyDict>>,
+    editable: bool,
+    scope: Scope,
+) -> PyResult<Build> {
     let check = check_setting(config_settings)?;
-    let mut build = prepare(editable)?;
+    let mut build = prepare(editable, scope)?;
     if let Some(level) = check {
         build.check = level;
     }
@@ -83,7 +89,7 @@ fn build_wheel(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), false)?;
+        let build = prepare_with(config_settings.as_ref(), false, Scope::Wheel)?;
         Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
     })
 }
@@ -93,7 +99,7 @@ fn build_wheel(
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), false)?;
+        let build = prepare_with(config_settings.as_ref(), false, Scope::Both)?;
         Ok(build.write_sdist(&sdist_directory).map_err(raise)?.file_name())
     })
 }
@@ -107,7 +113,7 @@ fn build_editable(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), true)?;
+        let build = prepare_with(config_settings.as_ref(), true, Scope::Both)?;
         Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
     })
 }
@@ -120,7 +126,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(false)?.write_prepared_metadata(&metadata_directory).map_err(raise))
+    guarded(|| prepare(false, Scope::Wheel)?.write_prepared_metadata(&metadata_directory).map_err(raise))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -131,7 +137,7 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(true)?.write_prepared_metadata(&metadata_directory).map_err(raise))
+    guarded(|| prepare(true, Scope::Both)?.write_prepared_metadata(&metadata_directory).map_err(raise))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.

@@ -31,6 +31,8 @@ impl Build {
     /// The sdist's name and members (files and their folders) in archive order, after the
     /// checks that can refuse it.
     pub fn sdist_members(&self, out_dir: &Path) -> Result<(SdistFilename, Vec<Blob>)> {
+        // A wheel-only preparation lists part of the tree: its sdist would miss files.
+        assert_eq!(self.scope, crate::discover::Scope::Both, "an sdist from a wheel-only selection");
         if let Some(d) = &self.selection.sdist_refused {
             return Err((**d).clone().into());
         }

@@ -183,3 +183,81 @@ fn module_version_source_reads_the_literal_and_locates_a_computed_one() {
     let err = Build::prepare(root, &mut Vec::new()).unwrap_err().to_diagnostic().to_string();
     assert!(err.contains("pyproject.toml:5:10: stamp target `modv` is a folder, not a Python file"), "{err}");
 }
+
+/// Copy a fixture folder (files, folders and symlinks) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let kind = e.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(&src).unwrap(), &dst).unwrap();
+        } else if kind.is_dir() {
+            copy_tree(&src, &dst);
+        } else {
+            fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// The wheel's members (paths, sources, modes) as a wheel-only preparation lists them, and as
+/// the full one does; or the error each gives.
+fn wheel_both_ways(root: &Path) -> (String, String) {
+    use _native::discover::Scope;
+    let members = |scope| {
+        let mut w = Vec::new();
+        match Build::prepare_scoped(root, scope, &mut w) {
+            Ok(b) => format!(
+                "{:?}",
+                b.wheel_members(None).map(|(n, m)| (n.to_string(), m, b.metadata.render(false)))
+            ),
+            Err(e) => format!("error: {}", e.to_diagnostic()),
+        }
+    };
+    (members(Scope::Wheel), members(Scope::Both))
+}
+
+#[test]
+fn a_wheel_only_preparation_lists_the_same_wheel() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seen = 0;
+    for group in [fixtures.clone(), fixtures.join("broken")] {
+        for e in fs::read_dir(&group).unwrap() {
+            let e = e.unwrap();
+            if !e.path().join("pyproject.toml").exists() {
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            copy_tree(&e.path(), dir.path());
+            let (wheel_only, full) = wheel_both_ways(dir.path());
+            assert_eq!(wheel_only, full, "{}", e.path().display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "{seen} fixtures");
+    // Files of the wheel outside the module folder: a data source, a license file in a folder,
+    // and a link from the package into a folder that holds nothing else of the wheel.
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    let toml = fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+    let toml = toml.replace(
+        "license = \"Apache-2.0\"",
+        "license = \"Apache-2.0\"\nlicense-files = [\"LICENSE\", \"legal/NOTICE.txt\"]",
+    );
+    fs::write(
+        dir.path().join("pyproject.toml"),
+        toml + "\n[tool.cartwheel.data]\n\"share/acme.conf\" = \"data/etc/\"\n",
+    )
+    .unwrap();
+    write(dir.path(), "legal/NOTICE.txt", "notice\n");
+    write(dir.path(), "share/acme.conf", "x = 1\n");
+    write(dir.path(), "docs/shared/helper.py", "X = 1\n");
+    std::os::unix::fs::symlink("../../docs/shared", dir.path().join("src/acme_sdk/shared")).unwrap();
+    let (wheel_only, full) = wheel_both_ways(dir.path());
+    assert!(
+        full.contains("legal/NOTICE.txt") && full.contains("acme.conf") && full.contains("shared/helper.py"),
+        "{full}"
+    );
+    assert_eq!(wheel_only, full);
+}

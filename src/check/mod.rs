@@ -171,10 +171,14 @@ fn check_with(
 }
 
 fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<Problem> {
-    let verdict = twine::check(archive);
+    let contents = || match archive.format {
+        read::Format::Wheel => wheel::check(archive, name),
+        read::Format::TarGz | read::Format::ZipSdist => sdist::check(archive, name),
+    };
     let mut problems = Vec::new();
     match options.level {
         Level::Twine => {
+            let verdict = twine::check(archive);
             // Unsafe member paths and unreadable members twine never looks at do not change
             // its verdict; say so without failing.
             problems.extend(archive.problems.iter().cloned().map(|mut p| {
@@ -185,20 +189,27 @@ fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<
             problems.extend(verdict.problems);
         }
         Level::Full => {
+            // The metadata (README included) and the member list are judged side by side when
+            // the list is long (Django's wheel: 6 ms each); a small archive is not worth a thread.
+            let (verdict, contents) = if archive.members.len() > PARALLEL_CHECK_MEMBERS {
+                rayon::join(|| twine::check(archive), contents)
+            } else {
+                (twine::check(archive), contents())
+            };
             problems.extend(archive.problems.iter().cloned());
             problems.extend(verdict.problems);
             if let Some(meta) = &verdict.metadata {
                 problems.extend(metadata::check(meta, archive, name));
                 problems.extend(markdown::check(meta));
             }
-            match archive.format {
-                read::Format::Wheel => problems.extend(wheel::check(archive, name)),
-                read::Format::TarGz | read::Format::ZipSdist => problems.extend(sdist::check(archive, name)),
-            }
+            problems.extend(contents);
         }
     }
     problems
 }
+
+/// Archives with more members than this have their metadata and contents checked in parallel.
+const PARALLEL_CHECK_MEMBERS: usize = 256;
 
 /// Rules that stop an upload but not a local build.
 const UPLOAD_ONLY: [&str; 1] = ["M004"];

@@ -102,8 +102,46 @@ pub struct Selection {
     pub sdist_refused: Option<Box<Diagnostic>>,
 }
 
+/// Which artifacts a selection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The wheel and the sdist.
+    Both,
+    /// The wheel only (`build_wheel`): top-level folders that cannot hold a file of the wheel
+    /// (tests, docs) are not walked, so `Selection::sdist` is partial and stale-glob warnings
+    /// are left to the builds that see the whole tree. The wheel is the same either way.
+    Wheel,
+}
+
 /// Select the files of both artifacts; warnings (stale globs, ...) are pushed to `warnings`.
 pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selection, Error> {
+    select_scoped(project, Scope::Both, warnings)
+}
+
+/// The top-level folders a wheel can draw files from (module roots, `data` sources, literal
+/// leading folders of `license-files` globs), or `None` when a glob could match anywhere.
+fn wheel_roots(project: &Project, found: &modules::Found) -> Option<Vec<String>> {
+    let first = |rel: &str| rel.split('/').next().unwrap_or(rel).to_string();
+    let mut roots: Vec<String> = found.modules.iter().map(|m| first(&m.rel_path)).collect();
+    roots.extend(project.tool.data.iter().map(|(src, _)| first(src.value.trim_start_matches("./"))));
+    for glob in project.license_files.iter().flatten() {
+        let Some((top, _)) = glob.value.split_once('/') else { continue };
+        if top.contains(['*', '?', '[']) || top == "." {
+            return None;
+        }
+        roots.push(top.to_string());
+    }
+    roots.sort();
+    roots.dedup();
+    Some(roots)
+}
+
+/// [`select`] for `scope`.
+pub fn select_scoped(
+    project: &Project,
+    scope: Scope,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Selection, Error> {
     let found = modules::find(project)?;
     let mut ctx = Ctx::new(project)?;
     let tool = &project.tool;
@@ -124,7 +162,11 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     ctx.enter = enter;
 
     // Candidates.
-    let (listing, origin) = candidate_listing(project, warnings)?;
+    let only = match scope {
+        Scope::Both => None,
+        Scope::Wheel => wheel_roots(project, &found),
+    };
+    let (listing, origin) = candidate_listing(project, only.as_deref(), warnings)?;
     if let Some(bad) = listing.bad_names.iter().find(|b| !exclude.hits(b)) {
         return Err(non_utf8(bad));
     }
@@ -301,7 +343,7 @@ pub fn select(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Selec
     // Stale globs: a glob is stale when it matches no file of the project at all, so a
     // safety-net `exclude` for a file that is merely untracked does not nag.
     let all_globs = [&include, &exclude, &wheel_exclude, &sdist_include, &sdist_exclude];
-    if all_globs.iter().any(|g| g.unused().next().is_some()) {
+    if scope == Scope::Both && all_globs.iter().any(|g| g.unused().next().is_some()) {
         for rel in candidates.keys() {
             all_globs.iter().for_each(|g| g.mark(rel));
         }
@@ -529,7 +571,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn candidate_listing(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<(Listing, Origin), Error> {
+fn candidate_listing(
+    project: &Project,
+    only: Option<&[String]>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Listing, Origin), Error> {
     let root = &project.root;
     // An unpacked sdist ships its `.gitignore`, which may match files the sdist holds (tracked
     // but ignored, e.g. force-added `*.mo`): its file list is final, so no ignore file applies,
@@ -551,7 +597,13 @@ fn candidate_listing(project: &Project, warnings: &mut Vec<Diagnostic>) -> Resul
             .help("`git add` the project so that only tracked files are packaged"),
         );
     }
-    let listing = walk::walk_listing(root, WalkKind::Candidates { ignore_files: !sdist })?;
+    let ignore_files = !sdist;
+    let listing = walk::walk_listing(root, WalkKind::Candidates { ignore_files, only })?;
+    // A link may point into a folder that was not walked: walk everything then.
+    if only.is_some() && listing.entries.values().any(|k| matches!(k, walk::Kind::Symlink)) {
+        let listing = walk::walk_listing(root, WalkKind::Candidates { ignore_files, only: None })?;
+        return Ok((listing, Origin::Walk));
+    }
     Ok((listing, Origin::Walk))
 }
 
@@ -725,18 +777,25 @@ fn select_licenses(
                                 .key("project.license-files"),
                         )
                     })?;
-                matchers.push((g, glob.compile_matcher()));
+                // A pattern without `*`, `?` or `[` names one path: no matcher to compile (a regex
+                // per pattern, every build) and no scan of the whole tree.
+                let literal = !g.value.contains(['*', '?', '[']);
+                matchers.push((g, (!literal).then(|| glob.compile_matcher())));
             }
             for (g, m) in &matchers {
-                let mut any = false;
-                for (rel, cand) in pool.iter().filter(|(rel, _)| m.is_match(rel)) {
-                    any = true;
+                let is_match = |rel: &str| m.as_ref().map_or(rel == g.value, |m| m.is_match(rel));
+                let hits: Vec<(&String, &Cand)> = match m {
+                    None => pool.get_key_value(&g.value).into_iter().collect(),
+                    Some(m) => pool.iter().filter(|(rel, _)| m.is_match(rel)).collect(),
+                };
+                let any = !hits.is_empty();
+                for (rel, cand) in hits {
                     out.insert(rel.clone(), entry(rel.clone(), rel, cand));
                 }
                 if !any {
                     let (_, disk) = ctx.disk()?;
                     let on_disk = disk.files.keys().chain(disk.errors.iter().map(|(rel, _)| rel));
-                    let help = match on_disk.filter(|rel| m.is_match(rel)).min() {
+                    let help = match on_disk.filter(|rel| is_match(rel)).min() {
                         Some(rel) if exclude.hits(rel) => format!(
                             "`{rel}` exists but is excluded by `exclude` in [tool.cartwheel]; \
                              PEP 639 requires every pattern to match"

@@ -11,7 +11,7 @@
 //!   claims Windows (an `Operating System :: Microsoft :: Windows` or `OS Independent`
 //!   classifier), else a warning.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::{Error, FileEntry};
 use crate::diagnostic::Diagnostic;
@@ -45,6 +45,9 @@ fn check_names(
     });
     let mut warnings = Vec::new();
     for e in wheel.iter().copied().chain(sdist) {
+        if plainly_fine(&e.archive_path) {
+            continue;
+        }
         for component in e.archive_path.split('/') {
             match problem(component) {
                 None => {}
@@ -68,9 +71,14 @@ fn check_names(
     }
     let sdist: Vec<&FileEntry> = sdist.iter().collect();
     for files in [wheel, &sdist[..]] {
-        let mut seen: BTreeMap<String, &FileEntry> = BTreeMap::new();
+        let mut seen: HashMap<String, &FileEntry> = HashMap::with_capacity(files.len());
         for &e in files {
-            if let Some(other) = seen.insert(e.archive_path.to_lowercase(), e) {
+            let folded = if e.archive_path.is_ascii() {
+                e.archive_path.to_ascii_lowercase()
+            } else {
+                e.archive_path.to_lowercase()
+            };
+            if let Some(other) = seen.insert(folded, e) {
                 let (a, b) = if other.rel_path < e.rel_path { (other, e) } else { (e, other) };
                 return Err(Diagnostic::error(format!(
                     "`{}` and `{}` differ only by case: installed on macOS or Windows, one overwrites the other",
@@ -81,6 +89,20 @@ fn check_names(
         }
     }
     Ok(warnings)
+}
+
+/// An ASCII path with no character any rule is about and no component a reserved name could
+/// be (those are 3 or 4 characters before the first dot): nothing to look at component by
+/// component. Django's 10,000 paths are checked in a fraction of the time this way.
+fn plainly_fine(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let clean =
+        bytes.iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'\\' && !FORBIDDEN.contains(&(b as char)));
+    clean
+        && path.split('/').all(|c| {
+            let stem = c.split('.').next().unwrap_or(c);
+            !c.ends_with('.') && !c.ends_with(' ') && !matches!(stem.trim_end().len(), 3 | 4)
+        })
 }
 
 /// What is wrong with one path component.
@@ -142,5 +164,40 @@ mod tests {
         assert!(matches!(problem("what?.txt"), Some(Problem::Windows(m)) if m.contains("`?`")));
         assert!(matches!(problem("trailing."), Some(Problem::Windows(m)) if m.contains("dot or a space")));
         assert!(matches!(problem("trailing "), Some(Problem::Windows(_))));
+    }
+
+    #[test]
+    fn the_fast_path_passes_only_names_the_rules_pass() {
+        let names = [
+            "ok.py",
+            "console.py",
+            "com10.py",
+            ".hidden",
+            "a\nb",
+            "a\\b.py",
+            "aux.py",
+            "NUL",
+            "Com1.tar.gz",
+            "lpt9.txt",
+            "con .txt",
+            "a:b.py",
+            "what?.txt",
+            "trailing.",
+            "trailing ",
+            "caf\u{e9}.py",
+            "x\u{7f}",
+            "abc",
+            "abcd.py",
+            "abcde.py",
+            "pkg/sub/mod.py",
+        ];
+        for name in names {
+            let path = format!("pkg/{name}");
+            if plainly_fine(&path) {
+                assert!(path.split('/').all(|c| problem(c).is_none()), "{path:?}");
+            }
+        }
+        assert!(plainly_fine("django/contrib/admin/static/admin/js/actions.js"));
+        assert!(!plainly_fine("pkg/aux.py") && !plainly_fine("pkg/a:b") && !plainly_fine("caf\u{e9}"));
     }
 }
