@@ -176,8 +176,9 @@ impl Blob {
 }
 
 /// Read-ahead budget: files are read (and prepared) in parallel batches of about this many
-/// bytes, so memory stays flat however large the tree; a larger single file is a batch of its own.
-const BATCH_BYTES: u64 = 16 << 20;
+/// bytes, one batch while the one before is written, so memory stays flat however large the
+/// tree; a larger single file is a batch of its own.
+const BATCH_BYTES: u64 = 8 << 20;
 
 /// Below this many bytes a batch is read on the calling thread: starting the thread pool
 /// costs more than a small project's whole build.
@@ -284,12 +285,14 @@ fn load_one<'a, T>(
 
 /// Hand every member, in order, with its bytes and what `prepare` made of them (given the
 /// member's index) to `sink`, or, for a large file, its path. Reading and `prepare` (hashing,
-/// compressing) run in parallel on each batch; `sink` runs on this thread in the members'
-/// order, so the output does not depend on the scheduling.
+/// compressing) run in parallel on each batch; `sink` runs in the members' order, so the
+/// output does not depend on the scheduling. While `sink` takes one batch the next is read
+/// and prepared (the sdist's gzip and the next files' reads share the cores instead of
+/// taking turns), so at most two batches are held.
 pub fn stream<'a, T: Send>(
     members: &'a [Blob],
     prepare: impl Fn(usize, &Blob, &[u8]) -> Result<T> + Sync,
-    mut sink: impl FnMut(usize, &'a Blob, Loaded<'a, T>) -> Result<()>,
+    mut sink: impl FnMut(usize, &'a Blob, Loaded<'a, T>) -> Result<()> + Send,
 ) -> Result<()> {
     let threshold = large_file_threshold();
     let sizes = sizes(members);
@@ -301,26 +304,52 @@ pub fn stream<'a, T: Send>(
     // Large files take no read-ahead memory: they are read by the sink.
     let held: Vec<u64> = sizes.iter().zip(&large).map(|(&n, &l)| if l { 0 } else { n }).collect();
     let one = |(m, i): (&'a Blob, usize)| load_one(m, i, large[i].then_some(sizes[i]), &prepare);
-    for (range, bytes) in batches(&held) {
+    let load = |range: std::ops::Range<usize>, bytes: u64| -> Result<Vec<Loaded<'a, T>>> {
         let batch = &members[range.clone()];
-        let loaded: Vec<Loaded<'_, T>> = if bytes < PARALLEL_MIN_BYTES {
-            batch.iter().zip(range.clone()).map(one).collect::<Result<_>>()?
-        } else {
-            // Every result, then the first error in order: collecting into `Result` in parallel
-            // returns whichever error a thread met first, so the message varied run to run.
-            let all: Vec<Result<_>> = batch
-                .par_iter()
-                .zip(range.clone())
-                .map(|m| {
-                    crate::panic::inject("worker");
-                    one(m)
-                })
-                .collect();
-            all.into_iter().collect::<Result<_>>()?
-        };
-        for ((m, i), item) in batch.iter().zip(range).zip(loaded) {
+        if bytes < PARALLEL_MIN_BYTES {
+            return batch.iter().zip(range).map(one).collect();
+        }
+        // Every result, then the first error in order: collecting into `Result` in parallel
+        // returns whichever error a thread met first, so the message varied run to run.
+        let all: Vec<Result<_>> = batch
+            .par_iter()
+            .zip(range)
+            .map(|m| {
+                crate::panic::inject("worker");
+                one(m)
+            })
+            .collect();
+        all.into_iter().collect()
+    };
+    let drain = |sink: &mut dyn FnMut(usize, &'a Blob, Loaded<'a, T>) -> Result<()>,
+                 range: std::ops::Range<usize>,
+                 loaded: Vec<Loaded<'a, T>>|
+     -> Result<()> {
+        for ((m, i), item) in members[range.clone()].iter().zip(range).zip(loaded) {
             sink(i, m, item)?;
         }
+        Ok(())
+    };
+    let mut ready: Option<(std::ops::Range<usize>, Vec<Loaded<'a, T>>)> = None;
+    for (range, bytes) in batches(&held) {
+        let next = match ready.take() {
+            None => load(range.clone(), bytes)?,
+            // A pool thread must not wait for the pool (one pool thread would wait for itself).
+            Some((done, loaded)) if rayon::current_thread_index().is_none() => {
+                let (sunk, next) =
+                    rayon::join(|| drain(&mut sink, done, loaded), || load(range.clone(), bytes));
+                sunk?;
+                next?
+            }
+            Some((done, loaded)) => {
+                drain(&mut sink, done, loaded)?;
+                load(range.clone(), bytes)?
+            }
+        };
+        ready = Some((range, next));
+    }
+    if let Some((done, loaded)) = ready {
+        drain(&mut sink, done, loaded)?;
     }
     Ok(())
 }
@@ -413,6 +442,42 @@ impl Build {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_reach_the_sink_in_order_whatever_the_overlap() {
+        // 5 batches: each is read while the one before is sunk; the sink sees every member
+        // once, in order, with its own bytes and prepared value; a pool thread does the same
+        // without overlapping.
+        let members: Vec<Blob> =
+            (0..40u8).map(|i| Blob::bytes(format!("m{i:02}"), vec![i; 1 << 20])).collect();
+        let run = || {
+            let mut seen = Vec::new();
+            stream(
+                &members,
+                |i, m, data| Ok((i, m.path.clone(), data.len())),
+                |i, m, item| {
+                    let Loaded::Bytes(data, prepared) = item else { panic!("not large") };
+                    assert_eq!(prepared, (i, m.path.clone(), 1 << 20));
+                    assert!(data.iter().all(|&b| b as usize == i));
+                    seen.push(i);
+                    Ok(())
+                },
+            )
+            .unwrap();
+            seen
+        };
+        let all: Vec<usize> = (0..40).collect();
+        assert_eq!(run(), all);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        assert_eq!(pool.install(run), all);
+        // A failing sink stops the stream with its error.
+        let e = stream(
+            &members,
+            |_, _, _| Ok(()),
+            |i, _, _| if i == 17 { Err(Diagnostic::error("stop").into()) } else { Ok(()) },
+        );
+        assert!(e.unwrap_err().to_string().contains("stop"));
+    }
 
     #[test]
     fn of_several_unreadable_members_the_first_is_reported() {
