@@ -560,7 +560,8 @@ def targets(r):
         return []
     return ["## Targets (issue #7)", "", "| target | measured | |", "|---|---|---|", *rows, "",
             "Fixed bound for memory: the same command's RSS on the tiny project plus 64 MiB for cartwheel's",
-            "read-ahead (one 16 MiB batch of files, their compressed wheel entries, 4 MiB of gzip blocks).", ""]
+            "read-ahead (two 8 MiB batches of files, one read while the other is written, their compressed wheel",
+            "entries, 4 MiB of gzip blocks).", ""]
 
 
 # ----------------------------------------------------------------------------- main
