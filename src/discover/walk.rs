@@ -256,7 +256,7 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
     });
     // A small tree is walked on this thread: starting the walk's threads costs more than
     // listing a few dozen files. Past SERIAL_WALK_ENTRIES the walk starts again in parallel.
-    let mut found = (Listing::default(), Vec::<String>::new());
+    let mut serial = Part::default();
     let mut seen = 0;
     let mut small = true;
     for entry in builder.build() {
@@ -265,29 +265,30 @@ pub(super) fn walk_listing(root: &Path, kind: WalkKind<'_>) -> Result<Listing, E
             small = false;
             break;
         }
-        record(&mut found, root, entry);
+        serial.record(root, entry);
     }
-    if !small {
+    let parts = if small {
+        vec![serial]
+    } else {
         // The walk is stat and readdir calls, one folder at a time: spread over every core
-        // (Django: 3,300 folders). The listing is sorted, so the order the threads find files
-        // in is moot. Every error is kept and the walk goes on: which one a thread meets first
-        // depends on scheduling, so the one reported is the least by its text (which starts
-        // with the path).
+        // (Django: 3,300 folders). Each thread keeps what it finds (no lock per file); the
+        // listing is sorted, so the order the threads find files in is moot. Every error is
+        // kept and the walk goes on: which one a thread meets first depends on scheduling, so
+        // the one reported is the least by its text (which starts with the path).
         let shared = std::sync::Mutex::new(Vec::new());
         builder.build_parallel().visit(&mut Gatherers { root, shared: &shared });
-        let mut entries = Vec::new();
-        found = (Listing::default(), Vec::new());
-        for part in shared.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            entries.extend(part.entries);
-            found.0.bad_names.extend(part.bad_names);
-            found.1.extend(part.errors);
-        }
-        // Sorted once, then built in bulk: cheaper than every thread inserting into one
-        // shared tree under a lock (Django: 6,900 files).
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        found.0.entries = entries.into_iter().collect();
+        shared.into_inner().unwrap_or_else(|e| e.into_inner())
+    };
+    let mut listing = Listing::default();
+    let mut errors = Vec::new();
+    let mut entries = Vec::new();
+    for part in parts {
+        entries.extend(part.entries);
+        listing.bad_names.extend(part.bad_names);
+        errors.extend(part.errors);
     }
-    let (mut listing, errors) = found;
+    // Built in bulk (sorted once) rather than by one insert per file.
+    listing.entries = entries.into_iter().collect();
     if let Some(e) = errors.into_iter().min() {
         return Err(invalid(format!("cannot list the project files: {e}")));
     }
@@ -328,6 +329,19 @@ struct Part {
     errors: Vec<String>,
 }
 
+impl Part {
+    /// Record one walked entry (its stat runs here, on the walking thread), or the error met
+    /// instead.
+    fn record(&mut self, root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) {
+        match entry.map(|e| listed(root, &e)) {
+            Ok(Some(Ok(found))) => self.entries.push(found),
+            Ok(Some(Err(lossy))) => self.bad_names.push(lossy),
+            Ok(None) => {}
+            Err(e) => self.errors.push(walk_error(&e)),
+        }
+    }
+}
+
 /// One walking thread's visitor: it keeps what it finds to itself and hands it over when the
 /// walk is done (dropped), so the threads never wait for one another.
 struct Gatherer<'s> {
@@ -338,13 +352,7 @@ struct Gatherer<'s> {
 
 impl ignore::ParallelVisitor for Gatherer<'_> {
     fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
-        // The stat for the mode runs here, on the walk's thread.
-        match entry.map(|e| listed(self.root, &e)) {
-            Ok(Some(Ok(found))) => self.part.entries.push(found),
-            Ok(Some(Err(lossy))) => self.part.bad_names.push(lossy),
-            Ok(None) => {}
-            Err(e) => self.part.errors.push(walk_error(&e)),
-        }
+        self.part.record(self.root, entry);
         ignore::WalkState::Continue
     }
 }
@@ -396,22 +404,6 @@ fn walk_error(e: &ignore::Error) -> String {
 /// What the listing keeps of one walked entry: its project-relative path and kind (`Err` with
 /// the lossy path when it is not UTF-8); `None` for the root, folders and excluded files.
 type Listed = Option<Result<(String, Kind), String>>;
-
-/// Record one walked entry, or the error met instead.
-fn record(found: &mut (Listing, Vec<String>), root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) {
-    add(found, entry.map(|e| (listed(root, &e), e)).map_err(|e| walk_error(&e)));
-}
-
-fn add(found: &mut (Listing, Vec<String>), item: Result<(Listed, ignore::DirEntry), String>) {
-    match item {
-        Ok((Some(Ok((rel, kind))), _)) => {
-            found.0.entries.insert(rel, kind);
-        }
-        Ok((Some(Err(lossy)), _)) => found.0.bad_names.push(lossy),
-        Ok((None, _)) => {}
-        Err(e) => found.1.push(e),
-    }
-}
 
 /// What to list for one walked entry (files and symlinks; the root and folders are skipped).
 fn listed(root: &Path, entry: &ignore::DirEntry) -> Listed {
