@@ -294,16 +294,11 @@ pub fn stream<'a, T: Send>(
     prepare: impl Fn(usize, &Blob, &[u8]) -> Result<T> + Sync,
     mut sink: impl FnMut(usize, &'a Blob, Loaded<'a, T>) -> Result<()> + Send,
 ) -> Result<()> {
-    let threshold = large_file_threshold();
-    let sizes = sizes(members);
-    let large: Vec<bool> = members
-        .iter()
-        .zip(&sizes)
-        .map(|(m, &n)| matches!(m.content, Content::File(_)) && n > threshold)
-        .collect();
+    let large: Vec<Option<u64>> = members.iter().map(large_size).collect();
     // Large files take no read-ahead memory: they are read by the sink.
-    let held: Vec<u64> = sizes.iter().zip(&large).map(|(&n, &l)| if l { 0 } else { n }).collect();
-    let one = |(m, i): (&'a Blob, usize)| load_one(m, i, large[i].then_some(sizes[i]), &prepare);
+    let held: Vec<u64> =
+        sizes(members).into_iter().zip(&large).map(|(n, l)| if l.is_some() { 0 } else { n }).collect();
+    let one = |(m, i): (&'a Blob, usize)| load_one(m, i, large[i], &prepare);
     let load = |range: std::ops::Range<usize>, bytes: u64| -> Result<Vec<Loaded<'a, T>>> {
         let batch = &members[range.clone()];
         if bytes < PARALLEL_MIN_BYTES {
