@@ -170,9 +170,9 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result
     } else if wheel {
         staged.push(build.stage_wheel(out_dir, None)?);
     }
-    // Both artifacts are checked at once (each check reads its file back whole, on the pool),
-    // from threads of their own rather than pool threads: a pool thread waiting for the pool
-    // would stall it. The first failure in the artifacts' order is reported.
+    // Both artifacts are checked at once (each check reads its file back whole), each on a
+    // thread of its own, and the first failure in the artifacts' order is reported (a parallel
+    // iterator would report whichever failed first).
     let check = |s: &crate::build::Staged| s.check(build.check, build.readme_path());
     let results: Vec<crate::Result<()>> = std::thread::scope(|scope| {
         let (first, rest) = staged.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));

@@ -11,8 +11,6 @@
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::mpsc::Receiver;
-use std::thread::JoinHandle;
 
 use flate2::{Decompress, FlushDecompress, Status};
 use rayon::prelude::*;
@@ -60,19 +58,10 @@ pub fn read_indexed<'f>(file: &'f File, restarts: &[Restart], limit: u64) -> Opt
         return None;
     }
     pieces.push(Piece { start: from.compressed, end: size - 8, len: None });
-    // On a pool thread (checks run side by side on the pool) the reader must not wait for
-    // the pool: with one pool thread it would wait for itself. It inflates each wave itself.
-    let source = match rayon::current_thread_index() {
-        Some(_) => Source::Inline(pieces.into()),
-        None => {
-            let (waves, producer) = produce(file.try_clone().ok()?, pieces)?;
-            Source::Ahead { waves: Some(waves), producer: Some(producer) }
-        }
-    };
     Some(Segmented {
         file,
         size,
-        source,
+        pieces: pieces.into(),
         ready: VecDeque::new(),
         pos: 0,
         crc: crc32fast::Hasher::new(),
@@ -81,45 +70,11 @@ pub fn read_indexed<'f>(file: &'f File, restarts: &[Restart], limit: u64) -> Opt
     })
 }
 
-/// One wave of inflated pieces (one per core), with each piece's CRC-32.
-type Wave = io::Result<Vec<(Vec<u8>, crc32fast::Hasher)>>;
-
-/// Inflate the pieces a wave at a time on a thread of their own, one wave ahead of the reader:
-/// the tar is parsed (serially) while the next wave inflates, instead of the cores waiting for
-/// the parser between waves. Holds at most three waves besides the one being read.
-fn produce(file: File, pieces: Vec<Piece>) -> Option<(Receiver<Wave>, JoinHandle<()>)> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Wave>(1);
-    let per_wave = rayon::current_num_threads().max(2);
-    let run = move || {
-        for batch in pieces.chunks(per_wave) {
-            let wave = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                batch.par_iter().map(|p| inflate_piece(&file, *p)).collect::<Wave>()
-            }))
-            .unwrap_or_else(|_| Err(io::Error::other("the inflating thread panicked")));
-            let failed = wave.is_err();
-            // The reader gone (it stopped early) or a piece failed: nothing more to do.
-            if tx.send(wave).is_err() || failed {
-                return;
-            }
-        }
-    };
-    let producer = std::thread::Builder::new().name("cartwheel-inflate".into()).spawn(run).ok()?;
-    Some((rx, producer))
-}
-
-/// Where the inflated waves come from.
-enum Source {
-    /// A thread one wave ahead.
-    Ahead { waves: Option<Receiver<Wave>>, producer: Option<JoinHandle<()>> },
-    /// The reader, when it asks for the next wave.
-    Inline(VecDeque<Piece>),
-}
-
-/// The stream, inflated a wave of pieces at a time, handed out in order.
+/// The stream, inflated a wave of pieces at a time (one per core), handed out in order.
 pub struct Segmented<'f> {
     file: &'f File,
     size: u64,
-    source: Source,
+    pieces: VecDeque<Piece>,
     ready: VecDeque<Vec<u8>>,
     /// Read position in `ready[0]`.
     pos: usize,
@@ -129,47 +84,29 @@ pub struct Segmented<'f> {
 }
 
 impl Segmented<'_> {
-    /// Take the next inflated wave; false when every piece is done.
+    /// Inflate the next wave; false when every piece is done.
     fn refill(&mut self) -> io::Result<bool> {
-        let wave = match &mut self.source {
-            Source::Ahead { waves, .. } => waves.as_ref().and_then(|w| w.recv().ok()),
-            Source::Inline(pieces) if pieces.is_empty() => None,
-            Source::Inline(pieces) => {
-                let n = rayon::current_num_threads().max(2).min(pieces.len());
-                let batch: Vec<Piece> = pieces.drain(..n).collect();
-                Some(batch.par_iter().map(|p| inflate_piece(self.file, *p)).collect::<Wave>())
-            }
-        };
-        let Some(wave) = wave else {
+        if self.pieces.is_empty() {
             return Ok(false);
-        };
-        match wave {
-            Ok(pieces) => {
-                for (data, crc) in pieces {
+        }
+        let wave = rayon::current_num_threads().max(2).min(self.pieces.len());
+        let batch: Vec<Piece> = self.pieces.drain(..wave).collect();
+        let out: Vec<io::Result<(Vec<u8>, crc32fast::Hasher)>> =
+            batch.par_iter().map(|p| inflate_piece(self.file, *p)).collect();
+        for r in out {
+            match r {
+                Ok((data, crc)) => {
                     self.crc.combine(&crc);
                     self.total += data.len() as u64;
                     self.ready.push_back(data);
                 }
-                Ok(true)
-            }
-            Err(e) => {
-                self.abandoned = true;
-                Err(e)
-            }
-        }
-    }
-}
-
-impl Drop for Segmented<'_> {
-    fn drop(&mut self) {
-        // Tell the producer to stop (its next send fails) and wait for the wave in hand, so no
-        // inflating outlives the check.
-        if let Source::Ahead { waves, producer } = &mut self.source {
-            *waves = None;
-            if let Some(p) = producer.take() {
-                let _ = p.join();
+                Err(e) => {
+                    self.abandoned = true;
+                    return Err(e);
+                }
             }
         }
+        Ok(true)
     }
 }
 
@@ -320,25 +257,6 @@ mod tests {
         // The archive read through the index is the one read serially.
         assert_eq!(names_and_sizes(&path, &restarts), names_and_sizes(&path, &[]));
         assert_eq!(names_and_sizes(&path, &restarts).unwrap().len(), 300);
-    }
-
-    #[test]
-    fn a_reader_on_a_pool_thread_inflates_its_waves_itself() {
-        // One pool thread reading: waiting for the pool to inflate would wait for itself.
-        let dir = tempfile::tempdir().unwrap();
-        let (path, restarts) = write(dir.path());
-        let mut serial = Vec::new();
-        flate2::read::GzDecoder::new(File::open(&path).unwrap()).read_to_end(&mut serial).unwrap();
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let (parallel, abandoned) = pool.install(|| inflate_all(&path, &restarts));
-        assert!(!abandoned);
-        assert_eq!(parallel.unwrap(), serial);
-        let file = File::open(&path).unwrap();
-        assert!(pool.install(|| matches!(
-            read_indexed(&file, &restarts, u64::MAX).unwrap().source,
-            Source::Inline(_)
-        )));
-        assert!(matches!(read_indexed(&file, &restarts, u64::MAX).unwrap().source, Source::Ahead { .. }));
     }
 
     #[test]
