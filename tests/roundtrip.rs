@@ -260,4 +260,16 @@ fn a_wheel_only_preparation_lists_the_same_wheel() {
         "{full}"
     );
     assert_eq!(wheel_only, full);
+    // Without the link (which makes the wheel-only walk see everything): a license file in a
+    // folder named literally, and one a wildcard folder reaches.
+    fs::remove_file(dir.path().join("src/acme_sdk/shared")).unwrap();
+    let toml = fs::read_to_string(dir.path().join("pyproject.toml")).unwrap();
+    for glob in ["legal/NOTICE.txt", "*/NOTICE.txt"] {
+        let pattern = format!("license-files = [\"LICENSE\", \"{glob}\"]");
+        let edited = toml.replace("license-files = [\"LICENSE\", \"legal/NOTICE.txt\"]", &pattern);
+        fs::write(dir.path().join("pyproject.toml"), edited).unwrap();
+        let (wheel_only, full) = wheel_both_ways(dir.path());
+        assert!(full.contains("legal/NOTICE.txt") && !full.contains("helper.py"), "{glob}: {full}");
+        assert_eq!(wheel_only, full, "{glob}");
+    }
 }
