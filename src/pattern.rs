@@ -42,13 +42,8 @@ impl Pattern {
         }
     }
 
-    /// Where the leftmost match is.
-    pub fn find(&self, text: &str) -> Option<Range<usize>> {
-        self.find_known(text, text.is_ascii())
-    }
-
-    /// [`find`](Self::find) in a text already known to be ASCII or not (a tokenizer asks at
-    /// every position: checking the rest of the text each time would be quadratic).
+    /// Where the leftmost match is, in a text the caller knows to be ASCII or not (a tokenizer
+    /// asks at every position: checking the rest of the text each time would be quadratic).
     pub fn find_known(&self, text: &str, ascii: bool) -> Option<Range<usize>> {
         if ascii {
             self.lite().find(text).map(|m| m.range())
