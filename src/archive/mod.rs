@@ -4,6 +4,7 @@
 //! a fixed date), normalised permissions (644, or 755 when executable), no owner names; the
 //! caller decides the order (sorted payload, dist-info last) and the writers keep it.
 
+pub mod deflate;
 pub mod gzip;
 mod output;
 mod tar;

@@ -7,10 +7,6 @@ use std::io::{BufWriter, Read, Write};
 use super::gzip::{ParallelGz, Restart};
 use super::{ArchiveWriter, Error, Reproducible};
 
-/// gzip level 6: within a few percent of -9 for a third of the CPU (the peers' -9 is why
-/// their sdists are slow).
-const LEVEL: u32 = 6;
-
 /// Writes an sdist (or any tar.gz) to a file.
 pub struct TarGzWriter {
     inner: tar::Builder<ParallelGz<BufWriter<File>>>,
@@ -27,7 +23,7 @@ impl TarGzWriter {
     pub fn with_parallelism(file: File, repro: Reproducible, parallel: bool) -> Result<Self, Error> {
         // The gzip header's mtime is part of the bytes: fix it too (u32 field).
         let mtime = repro.mtime.min(u32::MAX as u64) as u32;
-        let gz = ParallelGz::new(BufWriter::with_capacity(256 << 10, file), LEVEL, mtime, parallel)?;
+        let gz = ParallelGz::new(BufWriter::with_capacity(256 << 10, file), mtime, parallel)?;
         let mut inner = tar::Builder::new(gz);
         inner.mode(tar::HeaderMode::Deterministic);
         Ok(Self { inner, mtime: repro.mtime })

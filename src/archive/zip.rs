@@ -7,17 +7,12 @@
 //! caller's order. The bytes depend only on the entries, so compressing them in parallel
 //! writes exactly what the sequential [`ArchiveWriter::add_file`] writes.
 
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
-use flate2::{Compress, Compression, FlushCompress, Status};
 use zip::DateTime;
 
-use super::{ArchiveWriter, Error, Reproducible, DEFAULT_EPOCH};
-
-/// Deflate level: zlib's default, the usual balance for wheels (pip and uv use it too).
-const LEVEL: u32 = 6;
+use super::{deflate, ArchiveWriter, Error, Reproducible, DEFAULT_EPOCH};
 
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
@@ -42,48 +37,18 @@ pub struct ZipEntry {
     size: u64,
 }
 
-thread_local! {
-    // One deflate state per thread, reset per entry: its window and hash tables are 300 KiB
-    // that a fresh state would allocate for every file.
-    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(LEVEL), false));
-}
-
 impl ZipEntry {
     /// Deflate `data` (when `compress` and it gets smaller, else store it) and take its CRC.
     pub fn new(data: &[u8], compress: bool) -> Result<Self, Error> {
         let crc32 = crc32fast::hash(data);
         let size = data.len() as u64;
         if compress && !data.is_empty() {
-            let deflated = DEFLATE.with(|c| deflate(&mut c.borrow_mut(), data))?;
+            let deflated = deflate::all(data)?;
             if deflated.len() < data.len() {
                 return Ok(Self { data: deflated, method: DEFLATED, crc32, size });
             }
         }
         Ok(Self { data: data.to_vec(), method: STORED, crc32, size })
-    }
-}
-
-/// zlib takes at most this much input per call (its `avail_in` is 32-bit).
-const DEFLATE_CHUNK: usize = u32::MAX as usize;
-
-/// Raw deflate of one whole member.
-fn deflate(c: &mut Compress, data: &[u8]) -> std::io::Result<Vec<u8>> {
-    c.reset();
-    let mut out = Vec::with_capacity(data.len().min(DEFLATE_CHUNK) / 2 + 64);
-    loop {
-        let rest = &data[c.total_in() as usize..];
-        // Finish only with the last chunk: zlib sees one call's input as all there is, so a
-        // member over 4 GiB given at once ended after its first 4 GiB (bad CRC on install).
-        let (input, flush) = if rest.len() > DEFLATE_CHUNK {
-            (&rest[..DEFLATE_CHUNK], FlushCompress::None)
-        } else {
-            (rest, FlushCompress::Finish)
-        };
-        match c.compress_vec(input, &mut out, flush).map_err(std::io::Error::other)? {
-            Status::StreamEnd => return Ok(out),
-            _ if out.len() == out.capacity() => out.reserve(out.capacity().max(1024)),
-            _ => {}
-        }
     }
 }
 
@@ -136,8 +101,8 @@ impl ZipWriter {
 
     /// Add a member of `size` bytes read from `reader` in chunks: checksummed and deflated as
     /// it is read and written straight to the archive, then its local header completed. The
-    /// bytes are the same as [`ArchiveWriter::add_file`] given the whole content makes (zlib's
-    /// output does not depend on how its input is split); `observe` sees every chunk.
+    /// bytes are the same as [`ArchiveWriter::add_file`] given the whole content makes (both
+    /// deflate the same fixed pieces); `observe` sees every chunk.
     pub fn add_reader<R: Read + Seek>(
         &mut self,
         path: &str,
@@ -163,8 +128,7 @@ impl ZipWriter {
             read += data.len() as u64;
         };
         header.csize = if deflate {
-            DEFLATE
-                .with(|c| deflate_into(&mut c.borrow_mut(), reader, &mut chunk, &mut self.out, &mut each))?
+            deflate_into(reader, &mut self.out, &mut each)?
         } else {
             copy_into(reader, &mut chunk, &mut self.out, &mut each)?
         };
@@ -324,37 +288,44 @@ fn copy_into<R: Read, W: Write>(
     Ok(n)
 }
 
-/// Raw-deflate `reader` into `out` as it is read; returns the compressed size.
+/// Raw-deflate `reader` into `out` as it is read, in [`deflate::PIECE`]-sized pieces (one held
+/// back until the next read tells whether it is the last); returns the compressed size.
 fn deflate_into<R: Read, W: Write>(
-    c: &mut Compress,
     reader: &mut R,
-    chunk: &mut [u8],
     out: &mut W,
     each: &mut dyn FnMut(&[u8]),
 ) -> std::io::Result<u64> {
-    c.reset();
-    let mut buf = Vec::with_capacity(STREAM_CHUNK);
-    let mut feed = |c: &mut Compress, mut input: &[u8], flush: FlushCompress| -> std::io::Result<bool> {
-        loop {
-            buf.clear();
-            let before = c.total_in();
-            let status = c.compress_vec(input, &mut buf, flush).map_err(std::io::Error::other)?;
-            input = &input[(c.total_in() - before) as usize..];
-            out.write_all(&buf)?;
-            match status {
-                Status::StreamEnd => return Ok(true),
-                // All input taken and room left over: zlib wants more input.
-                _ if input.is_empty() && buf.len() < buf.capacity() => return Ok(false),
-                _ => {}
-            }
+    let mut current = vec![0u8; deflate::PIECE];
+    let mut next = vec![0u8; deflate::PIECE];
+    let mut filled = read_full(reader, &mut current)?;
+    let mut written = 0u64;
+    loop {
+        each(&current[..filled]);
+        // Only a full piece can have more after it.
+        let more = if filled == deflate::PIECE { read_full(reader, &mut next)? } else { 0 };
+        let d = if more > 0 { deflate::piece(&current)? } else { deflate::whole(&current[..filled])? };
+        out.write_all(&d)?;
+        written += d.len() as u64;
+        if more == 0 {
+            return Ok(written);
         }
-    };
-    read_chunks(reader, chunk, |data| {
-        each(data);
-        feed(c, data, FlushCompress::None).map(drop)
-    })?;
-    while !feed(c, &[], FlushCompress::Finish)? {}
-    Ok(c.total_out())
+        std::mem::swap(&mut current, &mut next);
+        filled = more;
+    }
+}
+
+/// Read into `buf` until it is full or the input ends; returns the bytes read.
+fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// `value` as a 32-bit field, or the overflow marker with `value` queued for the zip64 extra.
@@ -605,8 +576,8 @@ mod tests {
 
     #[test]
     fn a_member_over_4_gib_deflates_whole() {
-        // Zeros (untouched pages cost no memory) just past what one zlib call takes.
-        let data = vec![0u8; DEFLATE_CHUNK + 4097];
+        // Zeros (untouched pages cost no memory) just past what a 32-bit length holds.
+        let data = vec![0u8; u32::MAX as usize + 4097];
         let entry = ZipEntry::new(&data, true).unwrap();
         assert_eq!(entry.method, DEFLATED);
         let mut d = flate2::Decompress::new(false);
@@ -616,7 +587,7 @@ mod tests {
             let before = d.total_in();
             let status = d.decompress(input, &mut buf, flate2::FlushDecompress::None).unwrap();
             input = &input[(d.total_in() - before) as usize..];
-            if status == Status::StreamEnd {
+            if status == flate2::Status::StreamEnd {
                 break;
             }
         }
@@ -631,26 +602,25 @@ mod tests {
             (0..2000).flat_map(|i| format!("line {} of {}\n", i % 97, i % 13).into_bytes()).collect();
         let entry = ZipEntry::new(&text, true).unwrap();
         assert_eq!(entry.method, DEFLATED);
-        assert_eq!((entry.data.len(), crc32fast::hash(&entry.data)), (3563, 2_429_392_243));
+        assert_eq!((entry.data.len(), crc32fast::hash(&entry.data)), (3202, 1_329_597_038));
     }
 
     #[test]
     fn a_member_deflates_the_same_whatever_its_thread_deflated_before() {
-        // Each thread reuses one state (reset per member): the bytes of a member must not
-        // depend on which members that thread happened to compress first. (Not so for a reset
-        // state given a preset dictionary under zlib-rs 0.6, which is why the sdist's gzip
-        // blocks each get a fresh state.)
+        // Each thread reuses one compressor: the bytes of a member must not depend on which
+        // members that thread happened to compress first.
         let text = |n: usize, seed: usize| -> Vec<u8> {
             (0..n).map(|i| b"abcdefghij klmnop\n"[(i * 7 + i / 13 + seed) % 18]).collect()
         };
-        let sizes = [1, 100, 5_000, 40_000, 70_000, 300_000];
-        let mut shared = Compress::new(Compression::new(LEVEL), false);
+        let sizes = [1, 100, 5_000, 40_000, 70_000, 300_000, 2_500_000];
         for (k, &n) in sizes.iter().enumerate() {
             let data = text(n, k);
-            let fresh = deflate(&mut Compress::new(Compression::new(LEVEL), false), &data).unwrap();
+            // A thread of its own starts from a compressor that never ran.
+            let fresh =
+                std::thread::scope(|s| s.spawn(|| ZipEntry::new(&data, true).unwrap().data).join().unwrap());
             for &before in sizes.iter().rev() {
-                deflate(&mut shared, &text(before, before)).unwrap();
-                assert_eq!(deflate(&mut shared, &data).unwrap(), fresh, "{n} bytes after {before}");
+                ZipEntry::new(&text(before, before), true).unwrap();
+                assert_eq!(ZipEntry::new(&data, true).unwrap().data, fresh, "{n} bytes after {before}");
             }
         }
     }

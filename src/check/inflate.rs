@@ -16,10 +16,10 @@ use flate2::{Decompress, FlushDecompress, Status};
 use rayon::prelude::*;
 
 use super::read::Inflated;
-use crate::archive::gzip::{Restart, HEADER_LEN, RESTART_BLOCKS};
+use crate::archive::gzip::{Restart, BLOCK, HEADER_LEN};
 
 /// The longest piece the writer makes, with room to spare; a longer one is not ours.
-const PIECE_MAX: u64 = 2 * RESTART_BLOCKS * (128 << 10);
+const PIECE_MAX: u64 = 2 * BLOCK as u64;
 
 /// One piece of the deflate stream.
 #[derive(Debug, Clone, Copy)]
