@@ -29,6 +29,9 @@ thread_local! {
     static COMPRESSOR: RefCell<Compressor> = RefCell::new(Compressor::new(
         CompressionLvl::new(LEVEL).expect("level 6 is in libdeflate's range"),
     ));
+    // Room for the worst case of the largest piece, written into and copied out at its true
+    // size: a member's entry holds its compressed bytes only, not a buffer the size of its input.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Raw deflate of `data` as one complete stream: [`PIECE`]-sized pieces, deflated in parallel
@@ -49,12 +52,17 @@ pub fn all(data: &[u8]) -> io::Result<Vec<u8>> {
 /// Raw deflate of `data` as a complete stream (it ends in a final block).
 pub fn whole(data: &[u8]) -> io::Result<Vec<u8>> {
     COMPRESSOR.with(|c| {
-        let mut c = c.borrow_mut();
-        let mut out = vec![0u8; c.deflate_compress_bound(data.len())];
-        let n =
-            c.deflate_compress(data, &mut out).map_err(|e| io::Error::other(format!("deflate: {e:?}")))?;
-        out.truncate(n);
-        Ok(out)
+        SCRATCH.with(|s| {
+            let (mut c, mut s) = (c.borrow_mut(), s.borrow_mut());
+            let bound = c.deflate_compress_bound(data.len());
+            if s.len() < bound {
+                s.resize(bound, 0);
+            }
+            let n = c
+                .deflate_compress(data, &mut s[..bound])
+                .map_err(|e| io::Error::other(format!("deflate: {e:?}")))?;
+            Ok(s[..n].to_vec())
+        })
     })
 }
 
