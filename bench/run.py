@@ -561,7 +561,7 @@ def targets(r):
     return ["## Targets (issue #7)", "", "| target | measured | |", "|---|---|---|", *rows, "",
             "Fixed bound for memory: the same command's RSS on the tiny project plus 64 MiB for cartwheel's",
             "read-ahead (two 8 MiB batches of files, one read while the other is written, their compressed wheel",
-            "entries, 4 MiB of gzip blocks).", ""]
+            "entries, 8 MiB of gzip blocks: one 1 MiB block per thread, 8 to 16).", ""]
 
 
 # ----------------------------------------------------------------------------- main

@@ -361,3 +361,27 @@ def test_isolated_build_matches(name, built, cw_venv, offline_env, tmp_path):
     b = built(name)
     assert only_file(out, "*.whl").read_bytes() == b.wheel.read_bytes()
     assert only_file(out, "*.tar.gz").read_bytes() == b.sdist.read_bytes()
+
+
+# --------------------------------------------------------------------------- small projects
+
+THREADS_AFTER_HOOKS = """
+import os, sys
+import cartwheel
+os.chdir(sys.argv[1])
+cartwheel.build_wheel(sys.argv[2])
+cartwheel.build_sdist(sys.argv[2])
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts the threads in /proc/self/task")
+def test_a_small_project_is_built_without_starting_threads(cw_venv, fx_copy, tmp_path):
+    # Starting the thread pool costs more than a small project's whole build (a tenth of a
+    # tiny hook process); rayon's global pool, once started, keeps its threads to the end.
+    tree = fx_copy("scripts")
+    out = tmp_path / "out"
+    out.mkdir()
+    threads = run([cw_venv.python, "-c", THREADS_AFTER_HOOKS, tree, out]).stdout.strip().splitlines()[-1]
+    assert threads == "1"
+    assert {p.suffix for p in out.iterdir()} == {".whl", ".gz"}

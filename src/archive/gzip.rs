@@ -36,8 +36,9 @@ pub struct Restart {
 pub struct ParallelGz<W: Write> {
     out: W,
     parallel: bool,
-    /// Blocks compressed together: the bytes never depend on it.
-    batch: usize,
+    /// Blocks compressed together (the bytes never depend on it), known once the input reaches
+    /// the smallest batch: asking rayon starts its threads, which a small sdist never needs.
+    batch: Option<usize>,
     /// Input not yet compressed; always shorter than `batch` full blocks after a write.
     pending: Vec<u8>,
     crc: crc32fast::Hasher,
@@ -56,13 +57,11 @@ impl<W: Write> ParallelGz<W> {
         let mut header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
         header[4..8].copy_from_slice(&mtime.to_le_bytes());
         out.write_all(&header)?;
-        let batch =
-            if parallel { rayon::current_num_threads().clamp(*BATCH.start(), *BATCH.end()) } else { 1 };
         Ok(Self {
             out,
             parallel,
-            batch,
-            pending: Vec::with_capacity(BLOCK * batch),
+            batch: None,
+            pending: Vec::new(),
             crc: crc32fast::Hasher::new(),
             len: 0,
             written: HEADER_LEN,
@@ -128,8 +127,18 @@ impl<W: Write> ParallelGz<W> {
 impl<W: Write> Write for ParallelGz<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        if self.pending.len() >= BLOCK * self.batch {
-            self.compress_pending(false)?;
+        if self.pending.len() >= BLOCK * BATCH.start() {
+            let parallel = self.parallel;
+            let batch = *self.batch.get_or_insert_with(|| {
+                if parallel {
+                    rayon::current_num_threads().clamp(*BATCH.start(), *BATCH.end())
+                } else {
+                    *BATCH.start()
+                }
+            });
+            if self.pending.len() >= BLOCK * batch {
+                self.compress_pending(false)?;
+            }
         }
         Ok(buf.len())
     }
