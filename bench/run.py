@@ -45,10 +45,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 BACKENDS = "cartwheel,uv_build,hatchling,flit_core,pdm_backend,setuptools"
 PROJECTS = "tiny,matrixone,django,botocore"
-# The order each round runs them in. `build` (cartwheel's one pass) comes right after the hooks,
-# before e2e: `python -m build -n` unpacks and builds six sdists, and the page cache it churns
-# (this VM keeps ~1.5 GB) left the next process reading the tree cold: Django's `cartwheel build`
-# measured 0.70 s after e2e against 0.63 s after the hooks.
 OPS = ("import", "wheel", "sdist", "build", "e2e")
 # The peers and the tools around them, pinned: ratios move only when cartwheel does.
 PEERS = [
@@ -238,6 +234,24 @@ def command(c, op, project, backend, outroot):
     return [c.py, hook, op, c.backends[backend]["module"], tree, outroot, c.trash]
 
 
+def warm(tree):
+    """Read every file of `tree` (untimed), so that each timed process finds it in the page cache.
+
+    Without this the figures depended on what ran before: this VM keeps ~1.5 GB of page cache,
+    and `python -m build -n` (six sdists unpacked and built per round) evicts the trees, so the
+    process after it read its tree from disk (Django's `cartwheel build`: 0.70 s after e2e, 0.63 s
+    after the hooks; with e2e last, every round's first hooks were the cold ones).
+    """
+    for dp, _, fns in os.walk(tree):
+        for fn in fns:
+            try:
+                with open(os.path.join(dp, fn), "rb", buffering=0) as f:
+                    while f.read(1 << 20):
+                        pass
+            except OSError:
+                pass
+
+
 def run_once(c, argv):
     """Wall seconds, CPU seconds (user + system, its children included) and stdout of one fresh process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -318,6 +332,8 @@ def cmd_time(c, ops, runs, warmup, results):
                     if (op, b) not in samples:
                         continue
                     fresh_dir(outroot)
+                    if op != "import":
+                        warm(c.tree(p, b))
                     dt, cpu_s, _ = run_once(c, command(c, op, p, b, outroot))
                     if i >= warmup:
                         samples[(op, b)].append(dt)
