@@ -1,4 +1,4 @@
-"""Regenerate src/check/classifiers.txt from the installed `trove-classifiers` package.
+"""Regenerate crates/cartwheel-check/src/classifiers.txt from the installed `trove-classifiers` package.
 
 The file is bundled into cartwheel at build time (include_str!), so `cartwheel check` knows
 the classifiers PyPI accepts without a network call. Run after upgrading trove-classifiers:
@@ -17,7 +17,7 @@ import trove_classifiers
 OUT = (
     Path(sys.argv[1])
     if len(sys.argv) > 1
-    else Path(__file__).resolve().parent.parent / "src" / "check" / "classifiers.txt"
+    else Path(__file__).resolve().parent.parent / "crates" / "cartwheel-check" / "src" / "classifiers.txt"
 )
 
 lines = [

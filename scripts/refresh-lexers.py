@@ -1,4 +1,4 @@
-"""Regenerate src/check/rst/lexers.txt from the installed Pygments.
+"""Regenerate crates/cartwheel-rst/src/lexers.txt from the installed Pygments.
 
 docutils asks Pygments for a lexer by name when a custom role based on `code` sets a
 `:language:`; an unknown name is a warning, so twine check fails the description. The alias list
@@ -19,7 +19,7 @@ from pygments.lexers import get_all_lexers
 OUT = (
     Path(sys.argv[1])
     if len(sys.argv) > 1
-    else Path(__file__).resolve().parent.parent / "src" / "check" / "rst" / "lexers.txt"
+    else Path(__file__).resolve().parent.parent / "crates" / "cartwheel-rst" / "src" / "lexers.txt"
 )
 
 aliases = sorted({alias.lower() for _name, names, _files, _mimes in get_all_lexers() for alias in names})

@@ -27,11 +27,11 @@ export PATH="$VENV/bin:$PATH"
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets --all-features -- -D warnings"
-cargo clippy --all-targets --all-features -- -D warnings
+step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo test"
-cargo test
+step "cargo test --workspace"
+cargo test --workspace
 
 step "ruff check python tests"
 ruff check python tests

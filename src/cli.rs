@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::build::Build;
-use crate::diagnostic::Diagnostic;
-use crate::version::bump::{Options as BumpOptions, Part};
+use cartwheel_core::diagnostic::Diagnostic;
+use cartwheel_core::version::bump::{Options as BumpOptions, Part};
+use cartwheel_dist::build::Build;
+use cartwheel_dist::{Request, Target};
 
 /// cartwheel: fast, correct wheels and sdists for pure-Python projects.
 #[derive(Debug, Parser)]
@@ -109,7 +110,7 @@ pub const INTERNAL_ERROR: i32 = 2;
 
 /// Run the CLI on `args` (program name first); returns the exit status.
 pub fn run(args: Vec<String>) -> i32 {
-    crate::panic::inject("cli");
+    cartwheel_core::fault::inject("cli");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -149,48 +150,22 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
-fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> crate::Result<()> {
-    let mut warnings = Vec::new();
-    let scope = if sdist { crate::discover::Scope::Both } else { crate::discover::Scope::Wheel };
-    let build = Build::prepare_scoped(path, scope, &mut warnings);
-    if let Ok(b) = &build {
-        warnings.extend(b.stamp_warnings(false));
-    }
-    print_warnings(&warnings);
-    let build = build?;
-    // All or nothing: both artifacts are written to temporary files first and only renamed
-    // into place once both succeeded, so a failure never leaves (or deletes) half a release.
-    let mut staged = Vec::new();
-    if sdist && wheel {
-        // One walk of the tree for both: every file read once.
-        let (s, w) = build.stage_both(out_dir)?;
-        staged.extend([s, w]);
-    } else if sdist {
-        staged.push(build.stage_sdist(out_dir)?);
-    } else if wheel {
-        staged.push(build.stage_wheel(out_dir, None)?);
-    }
-    // Both artifacts are checked at once (each check reads its file back whole), each on a
-    // thread of its own, and the first failure in the artifacts' order is reported (a parallel
-    // iterator would report whichever failed first).
-    let check = |s: &crate::build::Staged| s.check(build.check, build.readme_path());
-    let results: Vec<crate::Result<()>> = std::thread::scope(|scope| {
-        let (first, rest) = staged.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
-        let others: Vec<_> = rest.iter().map(|s| scope.spawn(move || check(s))).collect();
-        let mut out: Vec<_> = first.map(check).into_iter().collect();
-        out.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
-        out
-    });
-    results.into_iter().collect::<crate::Result<()>>()?;
-    let written = crate::build::persist_all(staged)?;
-    for a in &written {
+fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> cartwheel_core::Result<()> {
+    let target = match (wheel, sdist) {
+        (true, false) => Target::Wheel,
+        (false, true) => Target::Sdist,
+        _ => Target::Both,
+    };
+    let outcome = cartwheel_dist::run(&Request::new(path, target, out_dir));
+    print_warnings(&outcome.warnings);
+    for a in &outcome.result? {
         say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
     }
     Ok(())
 }
 
 fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputFormat) -> i32 {
-    use crate::check::{self, Level, Options};
+    use cartwheel_check::{self as check, Level, Options};
     let files = match check::inputs::expand(dists) {
         Ok(files) => files,
         Err(why) => {
@@ -227,7 +202,7 @@ fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputF
 /// `cartwheel version [--check]`: the version on stdout; with `--check`, status 1 and a diff
 /// per stamp target in the source tree that disagrees with the version it should hold (for
 /// source = "git", the nearest tag's).
-fn version(path: &Path, check: bool) -> crate::Result<i32> {
+fn version(path: &Path, check: bool) -> cartwheel_core::Result<i32> {
     let mut warnings = Vec::new();
     let build = Build::prepare(path, &mut warnings);
     print_warnings(&warnings);
@@ -238,7 +213,7 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
         return Ok(0);
     }
     for stamp in &tree.stale {
-        let file = crate::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
+        let file = cartwheel_core::diagnostic::SourceFile::new(stamp.shown.clone(), stamp.old.as_str());
         let names: Vec<&str> = stamp.changes.iter().map(|c| c.name).collect();
         let first = stamp.changes.first().map(|c| c.span.start).unwrap_or_default();
         let (line, col) = file.line_col(first);
@@ -265,14 +240,14 @@ fn version(path: &Path, check: bool) -> crate::Result<i32> {
 
 /// `cartwheel bump`: diffs on stdout for a dry run, else the new version on stdout and a
 /// summary on stderr.
-fn bump(path: &Path, opts: &BumpOptions, written: &str) -> crate::Result<i32> {
+fn bump(path: &Path, opts: &BumpOptions, written: &str) -> cartwheel_core::Result<i32> {
     let mut warnings = Vec::new();
     if let Part::Exact(v) = &opts.part {
         if v.to_string() != written {
             warnings.push(Diagnostic::warning(format!("version `{written}` is normalised to `{v}`")));
         }
     }
-    let outcome = crate::version::bump::run(path, opts, &mut warnings);
+    let outcome = cartwheel_core::version::bump::run(path, opts, &mut warnings);
     print_warnings(&warnings);
     let done = outcome?;
     let plan = &done.plan;

@@ -9,9 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 
-/// Test-only fault injection: panic at the named point (`prepare`, `worker`, `cli`). Not a
-/// user-facing option; the panic path cannot be tested end to end without a panic.
-pub const INJECT: &str = "CARTWHEEL_TEST_PANIC";
+pub use cartwheel_core::fault::INJECT;
 
 /// The first panic since the current [`catch`] began: "message (at file:line:col)".
 static FIRST: Mutex<Option<String>> = Mutex::new(None);
@@ -53,16 +51,6 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> &str {
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("panic with a non-text payload")
-}
-
-/// Panic when [`INJECT`] names `point` (tests only; see there).
-pub fn inject(point: &str) {
-    // Read once: this sits on the per-file path.
-    static POINT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    if POINT.get_or_init(|| std::env::var(INJECT).ok()).as_deref() == Some(point) {
-        let on_worker = rayon::current_thread_index().is_some();
-        panic!("injected panic at `{point}` ({INJECT}; on a rayon worker: {on_worker})");
-    }
 }
 
 #[cfg(test)]

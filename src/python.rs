@@ -3,17 +3,17 @@
 //! Hooks run in the frontend's process with the working directory at the project root; they
 //! take output folders as `str` and return the basename of what they wrote.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::build::Build;
+use cartwheel_core::project::CheckLevel;
+use cartwheel_dist::{Request, Target};
+
 use crate::cli::print_warnings;
-use crate::discover::Scope;
-use crate::project::CheckLevel;
 
 // Registered under `cartwheel` (where users import it from) so tracebacks name it right and
 // pickle can find it again.
@@ -30,21 +30,23 @@ fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 }
 
 /// A cartwheel error as the exception, rendered once.
-fn raise(e: crate::Error) -> PyErr {
+fn raise(e: cartwheel_core::Error) -> PyErr {
     CartwheelError::new_err(e.to_diagnostic().to_string())
 }
 
-/// Prepare the build in the working directory, printing its warnings; `editable` words the
-/// stale-stamp warnings for an install that imports the source tree. `Scope::Wheel` for the
-/// hooks that need the wheel's files only.
-fn prepare(editable: bool, scope: Scope) -> PyResult<Build> {
-    let mut warnings = Vec::new();
-    let build = Build::prepare_scoped(Path::new("."), scope, &mut warnings);
-    if let Ok(b) = &build {
-        warnings.extend(b.stamp_warnings(editable));
-    }
-    print_warnings(&warnings);
-    build.map_err(raise)
+/// Run one build in the working directory (where frontends run hooks), printing its warnings;
+/// returns the basename of what it wrote.
+fn run(
+    target: Target,
+    out_dir: PathBuf,
+    metadata_directory: Option<PathBuf>,
+    check: Option<CheckLevel>,
+) -> PyResult<String> {
+    let request = Request { project_dir: PathBuf::from("."), target, out_dir, metadata_directory, check };
+    let outcome = cartwheel_dist::run(&request);
+    print_warnings(&outcome.warnings);
+    let written = outcome.result.map_err(raise)?;
+    Ok(written.first().map(|a| a.file_name()).unwrap_or_default())
 }
 
 /// The `check` config setting (`python -m build -C check=warn`), overriding
@@ -66,20 +68,6 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
     }
 }
 
-/// Prepare the build with the config settings applied.
-fn prepare_with(
-    config_settings: Option<&Bound<'_, PyDict>>,
-    editable: bool,
-    scope: Scope,
-) -> PyResult<Build> {
-    let check = check_setting(config_settings)?;
-    let mut build = prepare(editable, scope)?;
-    if let Some(level) = check {
-        build.check = level;
-    }
-    Ok(build)
-}
-
 /// PEP 517 `build_wheel`.
 #[pyfunction]
 #[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
@@ -89,8 +77,8 @@ fn build_wheel(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), false, Scope::Wheel)?;
-        Ok(build.write_wheel(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
+        let check = check_setting(config_settings.as_ref())?;
+        run(Target::Wheel, wheel_directory, metadata_directory, check)
     })
 }
 
@@ -99,8 +87,8 @@ fn build_wheel(
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), false, Scope::Both)?;
-        Ok(build.write_sdist(&sdist_directory).map_err(raise)?.file_name())
+        let check = check_setting(config_settings.as_ref())?;
+        run(Target::Sdist, sdist_directory, None, check)
     })
 }
 
@@ -113,8 +101,8 @@ fn build_editable(
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
     guarded(|| {
-        let build = prepare_with(config_settings.as_ref(), true, Scope::Both)?;
-        Ok(build.write_editable(&wheel_directory, metadata_directory.as_deref()).map_err(raise)?.file_name())
+        let check = check_setting(config_settings.as_ref())?;
+        run(Target::Editable, wheel_directory, metadata_directory, check)
     })
 }
 
@@ -126,7 +114,7 @@ fn prepare_metadata_for_build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(false, Scope::Wheel)?.write_prepared_metadata(&metadata_directory).map_err(raise))
+    guarded(|| run(Target::WheelMetadata, metadata_directory, None, None))
 }
 
 /// PEP 660 `prepare_metadata_for_build_editable`.
@@ -137,7 +125,7 @@ fn prepare_metadata_for_build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let _ = config_settings;
-    guarded(|| prepare(true, Scope::Both)?.write_prepared_metadata(&metadata_directory).map_err(raise))
+    guarded(|| run(Target::EditableMetadata, metadata_directory, None, None))
 }
 
 /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
@@ -164,7 +152,7 @@ fn get_requires_for_build_editable(config_settings: Option<Bound<'_, PyDict>>) -
 /// What every `get_requires_*` hook answers: nothing beyond cartwheel itself (the settings
 /// are still read, so a bad `check` setting fails here, first, as it would later).
 fn requires(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
-    crate::panic::inject("requires");
+    cartwheel_core::fault::inject("requires");
     check_setting(config_settings.as_ref())?;
     Ok(Vec::new())
 }
@@ -189,10 +177,7 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
 #[pyfunction]
 fn validate_rst(text: &str) -> PyResult<Vec<(Option<usize>, &'static str, String)>> {
     guarded(|| {
-        Ok(crate::check::rst::validate(text)
-            .into_iter()
-            .map(|p| (p.line, p.level.name(), p.message))
-            .collect())
+        Ok(cartwheel_rst::validate(text).into_iter().map(|p| (p.line, p.level.name(), p.message)).collect())
     })
 }
 

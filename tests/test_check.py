@@ -860,21 +860,21 @@ def test_real_distributions_from_pypi(pypi_files, cw_venv, tmp_path):
 
 
 def test_bundled_classifiers_match_trove_classifiers(tmp_path):
-    """src/check/classifiers.txt is what scripts/refresh-classifiers.py makes of the pinned
+    """crates/cartwheel-check/src/classifiers.txt is what scripts/refresh-classifiers.py makes of the pinned
     trove-classifiers (requirements-test.txt): refreshing it is one command."""
     root = Path(__file__).resolve().parent.parent
     out = tmp_path / "classifiers.txt"
     run([sys.executable, root / "scripts" / "refresh-classifiers.py", out])
-    assert out.read_text() == (root / "src" / "check" / "classifiers.txt").read_text()
+    assert out.read_text() == (root / "crates" / "cartwheel-check" / "src" / "classifiers.txt").read_text()
 
 
 def test_bundled_lexers_match_pygments(tmp_path):
-    """src/check/rst/lexers.txt (the names docutils' code roles can highlight) is what
+    """crates/cartwheel-rst/src/lexers.txt (the names docutils' code roles can highlight) is what
     scripts/refresh-lexers.py makes of the pinned Pygments (requirements-test.txt)."""
     root = Path(__file__).resolve().parent.parent
     out = tmp_path / "lexers.txt"
     run([sys.executable, root / "scripts" / "refresh-lexers.py", out])
-    assert out.read_text() == (root / "src" / "check" / "rst" / "lexers.txt").read_text()
+    assert out.read_text() == (root / "crates" / "cartwheel-rst" / "src" / "lexers.txt").read_text()
 
 
 # --------------------------------------------------------------------------- output

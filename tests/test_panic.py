@@ -76,7 +76,7 @@ def hooks(cw_venv, tree: Path, out: Path, point: str, *names: str) -> dict[str, 
 def expected(point: str, worker: bool) -> re.Pattern[str]:
     return re.compile(
         rf"internal error: injected panic at `{point}` \(CARTWHEEL_TEST_PANIC; on a rayon worker: "
-        rf"{str(worker).lower()}\) \(at src/[a-z_/]+\.rs:\d+:\d+\)\n{re.escape(BUG)}\Z"
+        rf"{str(worker).lower()}\) \(at crates/cartwheel-core/src/fault\.rs:\d+:\d+\)\n{re.escape(BUG)}\Z"
     )
 
 

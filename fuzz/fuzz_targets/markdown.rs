@@ -2,7 +2,7 @@
 //! type (Markdown, none, or Markdown with parameters), the rest is the text.
 #![no_main]
 
-use _native::check::markdown::validate;
+use cartwheel_check::markdown::validate;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! parses is rendered back for a wheel and an sdist.
 #![no_main]
 
-use _native::metadata::{parse_headers, Metadata};
+use cartwheel_core::metadata::{parse_headers, Metadata};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

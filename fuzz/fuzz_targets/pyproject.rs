@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use _native::pyproject;
+use cartwheel_core::pyproject;
 use libfuzzer_sys::fuzz_target;
 
 /// An empty project folder: files the input names (readme, licenses) are simply missing.
@@ -18,5 +18,5 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = result {
         let _ = e.diagnostic().to_string();
     }
-    let _ = _native::diagnostic::render_all(&warnings);
+    let _ = cartwheel_core::diagnostic::render_all(&warnings);
 });

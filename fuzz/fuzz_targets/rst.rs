@@ -1,7 +1,7 @@
 //! reStructuredText long descriptions through the validator (`cartwheel::check::rst`).
 #![no_main]
 
-use _native::check::rst::validate;
+use cartwheel_rst::validate;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

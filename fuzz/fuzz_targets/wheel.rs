@@ -2,7 +2,7 @@
 //! metadata, RECORD, contents) and both renderings of the report.
 #![no_main]
 
-use _native::check::{check_bytes, report, Limits, Options};
+use cartwheel_check::{check_bytes, report, Limits, Options};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

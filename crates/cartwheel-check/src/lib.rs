@@ -1,0 +1,213 @@
+//! `cartwheel check`: validators over any wheel or sdist, built by cartwheel or by anything else.
+//!
+//! Findings are data (`Problem`), collected into one `Report` per file; `report` renders them
+//! as text or JSON at the edge. Two levels: `Level::Twine` gives exactly the verdict of
+//! `twine check` (twine 7), `Level::Full` adds PyPI's upload rules, archive integrity
+//! (RECORD) and check-wheel-contents' W0xx checks. Archives are read, never extracted.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+mod classifiers;
+mod inflate;
+pub mod inputs;
+pub mod markdown;
+mod metadata;
+mod read;
+pub mod report;
+mod sdist;
+mod twine;
+mod wheel;
+
+/// The reST validator (its own crate, usable alone), as the description checks use it.
+pub use cartwheel_rst as rst;
+pub use read::Limits;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Information only; never changes the verdict.
+    Note,
+    /// `PASSED with warnings`; fails with `--strict`.
+    Warning,
+    /// `FAILED`.
+    Error,
+}
+
+/// One finding about one distribution file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Stable code (`T001`, `M004`, `W001`...), documented in docs/check.md.
+    pub code: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Archive member path, metadata field or `README line N`, when there is one.
+    pub location: Option<String>,
+}
+
+impl Problem {
+    /// An error.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self { code, severity: Severity::Error, message: message.into(), location: None }
+    }
+
+    /// A warning.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(code, message) }
+    }
+
+    /// A note.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Note, ..Self::error(code, message) }
+    }
+
+    /// The same problem, located.
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No error, no warning.
+    Passed,
+    /// Warnings only (and not `--strict`).
+    PassedWithWarnings,
+    /// An error, or a warning under `--strict`.
+    Failed,
+}
+
+/// Every problem found in one file and the verdict they add up to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The file as named on the command line (or the artifact's final name at build time).
+    pub file: String,
+    /// Overall outcome.
+    pub verdict: Verdict,
+    /// Findings, in the order they were found.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// A report whose verdict follows from `problems` (`strict`: warnings fail).
+    pub fn new(file: impl Into<String>, problems: Vec<Problem>, strict: bool) -> Self {
+        let worst = problems.iter().map(|p| p.severity).max();
+        let verdict = match worst {
+            Some(Severity::Error) => Verdict::Failed,
+            Some(Severity::Warning) if strict => Verdict::Failed,
+            Some(Severity::Warning) => Verdict::PassedWithWarnings,
+            _ => Verdict::Passed,
+        };
+        Self { file: file.into(), verdict, problems }
+    }
+
+    /// Whether the file failed.
+    pub fn failed(&self) -> bool {
+        self.verdict == Verdict::Failed
+    }
+
+    /// Problems of exactly `severity`.
+    pub fn with_severity(&self, severity: Severity) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |p| p.severity == severity)
+    }
+}
+
+/// Which rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Level {
+    /// Exactly `twine check`'s verdict.
+    Twine,
+    /// twine's rules plus PyPI's, integrity and contents.
+    #[default]
+    Full,
+}
+
+/// How to check.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Which rules.
+    pub level: Level,
+    /// Warnings fail.
+    pub strict: bool,
+    /// Archive reading bounds.
+    pub limits: Limits,
+    /// Where a tar.gz's gzip stream restarts, when its writer says so (a hint, verified).
+    pub restarts: Vec<cartwheel_archive::gzip::Restart>,
+}
+
+/// Check the distribution at `path`; its kind comes from `name` (the file name it is or will
+/// be published under), as twine decides it from the name alone.
+pub fn check_file(path: &Path, name: &str, options: &Options) -> Report {
+    check_with(name, options, |format| read::read(path, format, &options.limits, &options.restarts))
+}
+
+/// Check a distribution held in memory, as `check_file` does a file.
+pub fn check_bytes(bytes: &[u8], name: &str, options: &Options) -> Report {
+    check_with(name, options, |format| read::read_bytes(bytes, format, &options.limits))
+}
+
+fn check_with(
+    name: &str,
+    options: &Options,
+    read: impl FnOnce(read::Format) -> Result<read::Archive, Problem>,
+) -> Report {
+    let problems = match read::Format::from_name(name) {
+        None => vec![Problem::error(
+            "A001",
+            "unknown distribution format: the name must end in `.whl`, `.tar.gz` or `.zip`",
+        )],
+        Some(format) => match read(format) {
+            Err(fatal) => vec![fatal],
+            Ok(archive) => check_archive(&archive, name, options),
+        },
+    };
+    Report::new(name, problems, options.strict)
+}
+
+fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<Problem> {
+    let contents = || match archive.format {
+        read::Format::Wheel => wheel::check(archive, name),
+        read::Format::TarGz | read::Format::ZipSdist => sdist::check(archive, name),
+    };
+    let mut problems = Vec::new();
+    match options.level {
+        Level::Twine => {
+            let verdict = twine::check(archive);
+            // Unsafe member paths and unreadable members twine never looks at do not change
+            // its verdict; say so without failing.
+            problems.extend(archive.problems.iter().cloned().map(|mut p| {
+                p.severity = Severity::Note;
+                p.message.push_str(" (not checked by twine)");
+                p
+            }));
+            problems.extend(verdict.problems);
+        }
+        Level::Full => {
+            // The metadata (README included) and the member list are judged side by side when
+            // the list is long (Django's wheel: 6 ms each); a small archive is not worth a thread.
+            let (verdict, contents) = if archive.members.len() > PARALLEL_CHECK_MEMBERS {
+                rayon::join(|| twine::check(archive), contents)
+            } else {
+                (twine::check(archive), contents())
+            };
+            problems.extend(archive.problems.iter().cloned());
+            problems.extend(verdict.problems);
+            if let Some(meta) = &verdict.metadata {
+                problems.extend(metadata::check(meta, archive, name));
+                problems.extend(markdown::check(meta));
+            }
+            problems.extend(contents);
+        }
+    }
+    problems
+}
+
+/// Archives with more members than this have their metadata and contents checked in parallel.
+const PARALLEL_CHECK_MEMBERS: usize = 256;

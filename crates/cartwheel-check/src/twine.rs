@@ -1,0 +1,359 @@
+//! The `twine check` verdict (twine 7, packaging 26, readme_renderer 46), quirks included:
+//! which member holds the metadata, packaging's validation, the two warnings, and where twine
+//! crashes with a traceback, a FAILED with the reason. See docs/check.md and
+//! the twine-check reference for each rule.
+
+use std::borrow::Cow;
+
+use super::read::{Archive, Format, Kind};
+use super::Problem;
+use cartwheel_core::metadata::Metadata;
+
+/// The metadata twine read, for the checks that go further.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The validated metadata.
+    pub metadata: Metadata,
+    /// The member it came from.
+    pub member: String,
+}
+
+/// twine's findings, and the metadata when it could be read and validated.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// T0xx problems.
+    pub problems: Vec<Problem>,
+    /// `None` when twine rejects the metadata.
+    pub metadata: Option<Parsed>,
+}
+
+/// What `twine check` says about `archive`.
+pub fn check(archive: &Archive) -> Outcome {
+    let mut out = Outcome::default();
+    let (member, bytes) = match find_metadata(archive) {
+        Ok(found) => found,
+        Err(problem) => {
+            out.problems.push(problem);
+            return out;
+        }
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        out.problems.push(Problem::error("T003", "the metadata is not valid UTF-8").at(member));
+        return out;
+    };
+    if let Some(crash) = metadata_version_crash(text) {
+        out.problems.push(crash.at(member));
+        return out;
+    }
+    let metadata = match Metadata::parse(&email_compat(text)) {
+        Ok(m) => m,
+        Err(e) => {
+            out.problems.push(Problem::error("T003", e.diagnostic().message).at(member));
+            return out;
+        }
+    };
+    let text = email_compat(text);
+    out.problems.extend(description(&metadata, &rendered_description(&text)));
+    out.metadata = Some(Parsed { metadata, member: member.to_string() });
+    out
+}
+
+/// The member twine reads and its bytes, or why there is none.
+fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Problem> {
+    match archive.format {
+        Format::Wheel => {
+            // Any name containing `METADATA`, shallowest first, then by path parts; the first
+            // holding the bytes `Metadata-Version` wins (a stray `METADATA.txt` at the top
+            // beats the real `.dist-info/METADATA`).
+            let mut candidates: Vec<Vec<&str>> = Vec::new();
+            for m in &archive.members {
+                if m.name.contains("METADATA") {
+                    let parts: Vec<&str> = m.name.split('/').collect();
+                    if !candidates.contains(&parts) {
+                        candidates.push(parts);
+                    }
+                }
+            }
+            candidates.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+            for parts in candidates {
+                let name = parts.join("/");
+                let m = archive.last(&name).expect("listed member");
+                if m.kind == Kind::Dir {
+                    continue;
+                }
+                let data = bytes(m)?;
+                if contains(data, b"Metadata-Version") {
+                    return Ok((&m.name, data));
+                }
+            }
+            Err(Problem::error("T001", "no METADATA in archive or METADATA missing 'Metadata-Version'"))
+        }
+        Format::TarGz | Format::ZipSdist => {
+            let names: Vec<&str> = archive.members.iter().map(|m| m.name.as_str()).collect();
+            let root = commonpath(&names).map_err(|why| Problem::error("T007", why))?;
+            if matches!(root.as_str(), "" | "." | "/") {
+                return Err(Problem::error("T001", "too many top-level members in sdist archive"));
+            }
+            let pkg_info = format!("{}/PKG-INFO", root.trim_end_matches('/'));
+            let missing = || {
+                Problem::error("T001", "no PKG-INFO in archive or PKG-INFO missing 'Metadata-Version'")
+                    .at(&pkg_info)
+            };
+            let Some(m) = archive.last(&pkg_info) else { return Err(missing()) };
+            if archive.format == Format::TarGz && m.kind != Kind::File {
+                return Err(Problem::error("T001", "PKG-INFO is not a regular file").at(&pkg_info));
+            }
+            let data = bytes(m)?;
+            if contains(data, b"Metadata-Version") {
+                Ok((&m.name, data))
+            } else {
+                Err(missing())
+            }
+        }
+    }
+}
+
+fn bytes(m: &super::read::Member) -> Result<&[u8], Problem> {
+    m.data.as_deref().ok_or_else(|| {
+        Problem::error("T001", "the metadata file cannot be read (see the problem above)").at(m.name.clone())
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Python's `os.path.commonpath` over `/` paths (empty and `.` components dropped).
+fn commonpath(paths: &[&str]) -> Result<String, String> {
+    if paths.is_empty() {
+        return Err("twine crashes on an empty archive (commonpath of nothing)".into());
+    }
+    let absolute = paths[0].starts_with('/');
+    if paths.iter().any(|p| p.starts_with('/') != absolute) {
+        return Err("twine crashes on an archive mixing absolute and relative member names".into());
+    }
+    let split =
+        |p: &str| p.split('/').filter(|c| !c.is_empty() && *c != ".").map(String::from).collect::<Vec<_>>();
+    let mut common = split(paths[0]);
+    for p in &paths[1..] {
+        let parts = split(p);
+        let same = common.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    let prefix = if absolute { "/" } else { "" };
+    Ok(format!("{prefix}{}", common.join("/")))
+}
+
+/// twine compares Metadata-Version as a PEP 440 version before validating; a value that is
+/// not one ends in an `InvalidVersion` traceback.
+fn metadata_version_crash(text: &str) -> Option<Problem> {
+    let headers = cartwheel_core::metadata::parse_headers(&email_compat(text)).ok()?;
+    let values: Vec<_> =
+        headers.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("metadata-version")).collect();
+    let [only] = values.as_slice() else { return None };
+    let value = only.raw_value();
+    match value.trim().parse::<pep440_rs::Version>() {
+        Ok(_) => None,
+        _ => Some(Problem::error(
+            "T007",
+            format!(
+                "`Metadata-Version: {value}` is not a version number (twine crashes with InvalidVersion)"
+            ),
+        )),
+    }
+}
+
+/// The header block as Python's email parser (compat32) sees it: a line that is not a header
+/// ends the headers and starts the body; a leading continuation line or an empty field name
+/// is dropped.
+fn email_compat(text: &str) -> Cow<'_, str> {
+    let mut out = String::with_capacity(text.len() + 1);
+    let mut rest = text;
+    let mut seen_header = false;
+    let mut changed = false;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = &rest[..end];
+        let skip = if rest[end..].starts_with("\r\n") { 2 } else { usize::from(end < rest.len()) };
+        if line.is_empty() {
+            out.push_str(rest);
+            return if changed { Cow::Owned(out) } else { Cow::Borrowed(text) };
+        }
+        let header = line.find(':').is_some_and(|i| line[..i].bytes().all(|b| (b'!'..=b'~').contains(&b)));
+        if line.starts_with([' ', '\t']) {
+            if seen_header {
+                out.push_str(&rest[..end + skip]);
+            } else {
+                changed = true;
+            }
+        } else if header && !line.starts_with(':') {
+            seen_header = true;
+            out.push_str(&rest[..end + skip]);
+        } else if header || line.starts_with("From ") {
+            changed = true;
+        } else {
+            // The blank line that starts the body; after a lone `\r` a `\n` alone would merge
+            // with it into one `\r\n` line ending and the body would be lost.
+            out.push_str(if out.ends_with('\r') { "\n\n" } else { "\n" });
+            out.push_str(rest);
+            return Cow::Owned(out);
+        }
+        rest = &rest[end + skip..];
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The description as twine hands it to the renderer: packaging keeps a `Description` header's
+/// continuation lines verbatim, indent included (so docutils sees them indented), or the body.
+fn rendered_description(text: &str) -> String {
+    let Ok(raw) = cartwheel_core::metadata::parse_headers(text) else { return String::new() };
+    match raw.headers.iter().find(|h| h.name.eq_ignore_ascii_case("description")) {
+        Some(header) => header.raw_value(),
+        None => raw.body.unwrap_or_default(),
+    }
+}
+
+/// The long-description step: the two warnings, Markdown and plain text never rendered, reST
+/// validated as docutils would (through readme_renderer, halting at the first warning) on
+/// `rendered`, twine's view of the text.
+fn description(m: &Metadata, rendered: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let content_type = match &m.description_content_type {
+        Some(ct) => ct.clone(),
+        None => {
+            problems.push(
+                Problem::warning(
+                    "T004",
+                    "`long_description_content_type` missing. defaulting to `text/x-rst`.",
+                )
+                .at("Description-Content-Type"),
+            );
+            "text/x-rst".into()
+        }
+    };
+    let mut parts = content_type.split(';');
+    let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let missing = m.description.as_deref().is_none_or(|d| d.is_empty() || d.trim_end() == "UNKNOWN");
+    if missing {
+        problems.push(Problem::warning("T005", "`long_description` missing.").at("Description"));
+    } else if mime == "text/x-rst" {
+        let clash = parts
+            .filter_map(|p| p.split_once('=').map(|(k, _)| k.trim().to_ascii_lowercase()))
+            .find(|k| k == "stream" || k == "raw");
+        if let Some(key) = clash {
+            problems.push(
+                Problem::error(
+                    "T007",
+                    format!("content-type parameter `{key}` collides with the reST renderer's own argument (twine crashes with TypeError)"),
+                )
+                .at("Description-Content-Type"),
+            );
+        } else if let Some(problem) = super::rst::validate(rendered).first() {
+            problems.push(rst_problem(problem));
+        }
+    }
+    problems
+}
+
+/// twine's failure for a description docutils refuses, with docutils' first message as twine
+/// shows it (`line N: Warning: ...`; multi-line messages joined).
+fn rst_problem(p: &super::rst::RstProblem) -> Problem {
+    const FAILED: &str = "`long_description` has syntax errors in markup and would not be rendered on PyPI.";
+    let detail = p.message.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
+    let problem = match p.line {
+        Some(_) => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+        // readme_renderer's own "No content rendered" and line-less docutils messages.
+        None if detail.starts_with("No content") => Problem::error("T006", format!("{FAILED} {detail}")),
+        None => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+    };
+    match p.line {
+        Some(line) => problem.at(format!("README line {line}")),
+        None => problem.at("Description"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commonpath_like_python() {
+        assert_eq!(commonpath(&["p-1", "p-1/PKG-INFO", "p-1/a/b"]).unwrap(), "p-1");
+        assert_eq!(commonpath(&["./p-1/PKG-INFO", "./p-1/x"]).unwrap(), "p-1");
+        assert_eq!(commonpath(&["a/x", "b/x"]).unwrap(), "");
+        assert_eq!(commonpath(&["p-1/PKG-INFO"]).unwrap(), "p-1/PKG-INFO");
+        assert_eq!(commonpath(&["/a/x", "/a/y"]).unwrap(), "/a");
+        assert!(commonpath(&["/a", "b"]).is_err());
+    }
+
+    #[test]
+    fn email_compat_starts_the_body_at_a_non_header() {
+        let t = "Metadata-Version: 2.1\nName: a\nnot a header\nmore\n";
+        assert_eq!(email_compat(t), "Metadata-Version: 2.1\nName: a\n\nnot a header\nmore\n");
+        let t = "Metadata-Version: 2.1\n\nbody\n";
+        assert!(matches!(email_compat(t), Cow::Borrowed(_)));
+        assert_eq!(email_compat(" lead\nName: a\n"), "Name: a\n");
+        // CR-only line endings: a `\r` in a Summary ends the header block as a `\n` does.
+        let t = "Metadata-Version: 2.1\rSummary: a\rb\rName: x\r";
+        let parsed = cartwheel_core::metadata::parse_headers(&email_compat(t)).unwrap();
+        assert_eq!(parsed.headers.len(), 2);
+        assert_eq!(parsed.body.as_deref(), Some("b\rName: x\r"));
+    }
+
+    fn wheel(members: &[(&str, &str)]) -> Archive {
+        let members = members
+            .iter()
+            .map(|(name, text)| super::super::read::Member {
+                name: name.to_string(),
+                kind: Kind::File,
+                size: text.len() as u64,
+                hash: None,
+                data: Some(text.as_bytes().to_vec()),
+                link: None,
+            })
+            .collect();
+        Archive { format: Format::Wheel, members, problems: Vec::new() }
+    }
+
+    const GOOD: &str =
+        "Metadata-Version: 2.1\nName: a\nVersion: 1\nDescription-Content-Type: text/plain\n\nHi\n";
+
+    #[test]
+    fn shallowest_metadata_wins_and_needs_the_marker() {
+        let a = wheel(&[("a-1.dist-info/METADATA", GOOD), ("METADATA.txt", "no marker")]);
+        assert_eq!(find_metadata(&a).unwrap().0, "a-1.dist-info/METADATA");
+        let a = wheel(&[("a-1.dist-info/METADATA", GOOD), ("METADATA", "Metadata-Version: 2.0\n")]);
+        assert_eq!(find_metadata(&a).unwrap().0, "METADATA");
+        assert!(check(&a).problems.iter().any(|p| p.code == "T003"));
+        let clean = check(&wheel(&[("a-1.dist-info/METADATA", GOOD)]));
+        assert!(clean.problems.is_empty() && clean.metadata.is_some(), "{:?}", clean.problems);
+    }
+
+    #[test]
+    fn warnings_and_crashes() {
+        let no_type = GOOD.replace("Description-Content-Type: text/plain\n", "");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &no_type)]));
+        let codes: Vec<_> = out.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, ["T004"]);
+        let bad = no_type.replace("\n\nHi\n", "\n\nTitle\n===\n\nLong title\n====\n");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &bad)]));
+        let t006 = out.problems.iter().find(|p| p.code == "T006").expect("T006");
+        assert_eq!(t006.severity, super::super::Severity::Error);
+        assert_eq!(t006.location.as_deref(), Some("README line 5"));
+        assert!(t006.message.ends_with("PyPI. Warning: Title underline too short."), "{}", t006.message);
+        let stream = GOOD.replace("text/plain", "text/x-rst; stream=x");
+        let out = check(&wheel(&[("a-1.dist-info/METADATA", &stream)]));
+        assert_eq!(out.problems[0].code, "T007");
+    }
+
+    #[test]
+    fn metadata_version_must_be_a_version() {
+        assert!(metadata_version_crash("Metadata-Version: x\n").is_some());
+        assert!(metadata_version_crash("Metadata-Version: 2.1\n").is_none());
+        assert!(metadata_version_crash("Metadata-Version: 9.9\n").is_none());
+    }
+}

@@ -1,0 +1,360 @@
+//! Assembling wheels: payload, `.data`, `.dist-info` (METADATA, WHEEL, entry_points.txt,
+//! licenses/, RECORD last), and PEP 660 editable wheels.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::build::{stream, Artifact, Blob, Build, Content, Loaded, Staged};
+use cartwheel_archive::{ArchiveWriter, AtomicOutput, ZipEntry, ZipWriter};
+use cartwheel_core::diagnostic::Diagnostic;
+use cartwheel_core::error::Result;
+use cartwheel_core::metadata;
+use cartwheel_core::names::WheelFilename;
+use cartwheel_core::record::{csv_field, record_form, record_hash, record_line, wheel_file};
+
+impl Build {
+    /// The wheel's file name.
+    pub fn wheel_filename(&self) -> WheelFilename {
+        WheelFilename::pure(self.project.normalized_name.clone(), self.version.clone())
+    }
+
+    /// The files of `.dist-info` except RECORD, in archive order.
+    fn dist_info(&self, name: &WheelFilename) -> Vec<Blob> {
+        let dir = name.dist_info_dir();
+        let mut blobs = vec![
+            Blob::bytes(format!("{dir}/METADATA"), self.metadata.render(false)),
+            Blob::bytes(format!("{dir}/WHEEL"), wheel_file(name)),
+        ];
+        if let Some(ep) = metadata::entry_points_txt(&self.project) {
+            blobs.push(Blob::bytes(format!("{dir}/entry_points.txt"), ep));
+        }
+        blobs.extend(self.blobs(&self.selection.license_files, &format!("{dir}/licenses/")));
+        blobs.sort_by(|a, b| a.path.cmp(&b.path));
+        blobs
+    }
+
+    /// The `.data/` files, scripts with their shebang made `#!python` for installers to rewrite.
+    fn data_files(&self, name: &WheelFilename) -> Result<Vec<Blob>> {
+        let mut blobs = self.blobs(&self.selection.data, &format!("{}/", name.data_dir()));
+        let scripts = format!("{}/scripts/", name.data_dir());
+        for b in &mut blobs {
+            if b.path.starts_with(&scripts) {
+                let mut data = match &b.content {
+                    Content::File(p) => fs_err::read(p).map_err(cartwheel_core::discover::Error::from)?,
+                    Content::Bytes(d) => d.clone(),
+                    Content::Dir => continue,
+                };
+                rewrite_shebang(&mut data);
+                b.content = Content::Bytes(data);
+            }
+        }
+        blobs.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(blobs)
+    }
+
+    /// Write the wheel into `out_dir`. With a `metadata_directory` from
+    /// `prepare_metadata_for_build_wheel`, its METADATA must equal this build's (PEP 517).
+    pub fn write_wheel(
+        &self,
+        out_dir: &Path,
+        metadata_directory: Option<&Path>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Artifact> {
+        self.persist(self.stage_wheel(out_dir, metadata_directory)?, warnings)
+    }
+
+    /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
+    pub fn stage_wheel(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
+        let (name, members) = self.wheel_members(metadata_directory)?;
+        write_zip(self, out_dir, &name, members, true)
+    }
+
+    /// The wheel's name and members in archive order (RECORD aside), after the checks that
+    /// can refuse it.
+    pub fn wheel_members(&self, metadata_directory: Option<&Path>) -> Result<(WheelFilename, Vec<Blob>)> {
+        if let Some(d) = &self.selection.wheel_refused {
+            return Err((**d).clone().into());
+        }
+        let name = self.wheel_filename();
+        self.check_prepared_metadata(metadata_directory)?;
+        let mut payload = self.blobs(&self.selection.wheel, "");
+        payload.sort_by(|a, b| a.path.cmp(&b.path));
+        payload.extend(self.data_files(&name)?);
+        payload.extend(self.dist_info(&name));
+        check_unique(&payload)?;
+        Ok((name, payload))
+    }
+
+    /// Write a PEP 660 editable wheel into `out_dir`.
+    pub fn write_editable(
+        &self,
+        out_dir: &Path,
+        metadata_directory: Option<&Path>,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<Artifact> {
+        self.persist(self.stage_editable(out_dir, metadata_directory)?, warnings)
+    }
+
+    fn stage_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
+        if let Some(d) = &self.selection.wheel_refused {
+            return Err((**d).clone().into());
+        }
+        let name = self.wheel_filename();
+        self.check_prepared_metadata(metadata_directory)?;
+        let mut payload = crate::editable::files(self)?;
+        payload.sort_by(|a, b| a.path.cmp(&b.path));
+        payload.extend(self.data_files(&name)?);
+        payload.extend(self.dist_info(&name));
+        check_unique(&payload)?;
+        write_zip(self, out_dir, &name, payload, false)
+    }
+
+    /// Write `<dist-info>/` with METADATA, WHEEL, entry_points.txt and licenses into
+    /// `metadata_directory`; returns the folder's name. The folder is filled under a temporary
+    /// name and renamed into place, so it never exists half-written.
+    pub fn write_prepared_metadata(&self, metadata_directory: &Path) -> Result<String> {
+        let name = self.wheel_filename();
+        let dir_name = name.dist_info_dir();
+        let io = cartwheel_archive::Error::from;
+        fs_err::create_dir_all(metadata_directory).map_err(io)?;
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{dir_name}.{}.", std::process::id()))
+            .suffix(".part")
+            .tempdir_in(metadata_directory)
+            .map_err(io)?;
+        let prefix = format!("{dir_name}/");
+        stream(
+            &self.dist_info(&name),
+            |_, _, _| Ok(()),
+            |_, blob, item| {
+                let path = temp.path().join(blob.path.strip_prefix(&prefix).unwrap_or(&blob.path));
+                if let Some(parent) = path.parent() {
+                    fs_err::create_dir_all(parent).map_err(io)?;
+                }
+                match item {
+                    Loaded::Bytes(data, ()) => fs_err::write(&path, data).map_err(io)?,
+                    Loaded::Large(source, _) => drop(fs_err::copy(source, &path).map_err(io)?),
+                }
+                Ok(())
+            },
+        )?;
+        let target = metadata_directory.join(&dir_name);
+        if target.is_dir() {
+            // A frontend calling the hook twice into one folder gets this build's files only.
+            fs_err::remove_dir_all(&target).map_err(io)?;
+        }
+        let filled = temp.keep();
+        fs_err::rename(&filled, &target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&filled);
+            io(e)
+        })?;
+        Ok(dir_name)
+    }
+
+    fn check_prepared_metadata(&self, metadata_directory: Option<&Path>) -> Result<()> {
+        let Some(dir) = metadata_directory else { return Ok(()) };
+        let ours = self.wheel_filename().dist_info_dir();
+        let differs = |what: String| -> cartwheel_core::Error {
+            Diagnostic::error(format!(
+                "the metadata prepared in `{}` differs from this build's ({what}): the project changed \
+                 between prepare_metadata_for_build_wheel and build_wheel",
+                dir.display()
+            ))
+            .into()
+        };
+        // PEP 517 passes the `.dist-info` folder itself; some callers pass the folder they gave
+        // the prepare hook. Its name may differ from ours when the version changed since.
+        let prepared = if dir.join("METADATA").is_file() {
+            dir.file_name().map(|n| (n.to_string_lossy().into_owned(), dir.to_path_buf()))
+        } else {
+            fs_err::read_dir(dir)
+                .map_err(cartwheel_archive::Error::from)?
+                .filter_map(|e| e.ok())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .find(|(n, _)| n.ends_with(".dist-info"))
+        };
+        match prepared {
+            Some((name, _)) if name != ours => Err(differs(format!("`{name}`, now `{ours}`"))),
+            Some((_, path)) => {
+                let text =
+                    fs_err::read_to_string(path.join("METADATA")).map_err(cartwheel_archive::Error::from)?;
+                if text == self.metadata.render(false) {
+                    Ok(())
+                } else {
+                    Err(differs("METADATA".into()))
+                }
+            }
+            None => Err(Diagnostic::error(format!(
+                "`{}` holds no `.dist-info` folder from prepare_metadata_for_build_wheel",
+                dir.display()
+            ))
+            .into()),
+        }
+    }
+}
+
+/// `#!/usr/bin/env python3 -u` → `#!python -u`, as the wheel spec asks of scripts.
+fn rewrite_shebang(data: &mut Vec<u8>) {
+    if !data.starts_with(b"#!") {
+        return;
+    }
+    let end = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
+    let Ok(line) = std::str::from_utf8(&data[2..end]) else { return };
+    let line = line.trim_end_matches('\r');
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else { return };
+    let interp = if first.ends_with("/env") {
+        // `env -S python3 -u`: skip env's own options.
+        words.by_ref().find(|w| !w.starts_with('-')).unwrap_or("")
+    } else {
+        first
+    };
+    let base = interp.rsplit('/').next().unwrap_or(interp);
+    let is_python = base.starts_with("python") && base[6..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    if !is_python || line.starts_with("python") {
+        return;
+    }
+    let args: Vec<&str> = words.collect();
+    let mut new = String::from("#!python");
+    if !args.is_empty() {
+        new.push(' ');
+        new.push_str(&args.join(" "));
+    }
+    if data[..end].ends_with(b"\r") {
+        new.push('\r');
+    }
+    data.splice(0..end, new.into_bytes());
+}
+
+/// Refuse two members with one archive path.
+fn check_unique(blobs: &[Blob]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for b in blobs {
+        if !seen.insert(b.path.as_str()) {
+            return Err(Diagnostic::error(format!(
+                "two files would be written to `{}` in the wheel",
+                b.path
+            ))
+            .help("check [tool.cartwheel] data and include for overlapping destinations")
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn write_zip(
+    build: &Build,
+    out_dir: &Path,
+    name: &WheelFilename,
+    blobs: Vec<Blob>,
+    compress: bool,
+) -> Result<Staged> {
+    let mut wheel = WheelWriter::create(build, out_dir, name, compress)?;
+    stream(
+        &blobs,
+        |_, _, data| WheelPart::new(data, compress),
+        |_, b, item| match item {
+            Loaded::Bytes(_, part) => wheel.add(b, part),
+            Loaded::Large(path, size) => wheel.add_large(b, path, size),
+        },
+    )?;
+    wheel.finish()
+}
+
+/// The half of adding a wheel member that needs no other member: its RECORD hash and its
+/// compressed bytes, made on any thread from one read of the file.
+pub struct WheelPart {
+    entry: ZipEntry,
+    hash: String,
+    size: usize,
+}
+
+impl WheelPart {
+    /// Hash and compress `data`.
+    pub fn new(data: &[u8], compress: bool) -> Result<Self> {
+        Ok(Self { entry: ZipEntry::new(data, compress)?, hash: record_hash(data), size: data.len() })
+    }
+}
+
+/// A wheel being written to its temporary file: members in order, RECORD at the end.
+pub struct WheelWriter {
+    out: AtomicOutput,
+    zip: ZipWriter,
+    record: String,
+    record_path: String,
+    files: usize,
+}
+
+impl WheelWriter {
+    /// Start the wheel `name` in `out_dir`.
+    pub fn create(build: &Build, out_dir: &Path, name: &WheelFilename, compress: bool) -> Result<Self> {
+        let out = AtomicOutput::create(out_dir, &name.to_string())?;
+        let zip = ZipWriter::new(out.file()?, build.repro, compress);
+        let record_path = format!("{}/RECORD", name.dist_info_dir());
+        Ok(Self { out, zip, record: String::new(), record_path, files: 0 })
+    }
+
+    /// Whether members are deflated (what [`WheelPart::new`] must be given).
+    pub fn compresses(&self) -> bool {
+        self.zip.compresses()
+    }
+
+    /// Append the next member.
+    pub fn add(&mut self, blob: &Blob, part: WheelPart) -> Result<()> {
+        self.zip.add_entry(&blob.path, &part.entry, blob.executable)?;
+        self.record.push_str(&record_line(&blob.path, &part.hash, part.size as u64));
+        self.files += 1;
+        Ok(())
+    }
+
+    /// Append the next member, a file of `size` bytes read in chunks (never held in memory).
+    pub fn add_large(&mut self, blob: &Blob, path: &Path, size: u64) -> Result<()> {
+        let mut file = fs_err::File::open(path).map_err(cartwheel_core::discover::Error::from)?;
+        let mut hasher = Sha256::new();
+        self.zip.add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |c| hasher.update(c))?;
+        let hash = record_form(hasher.finalize());
+        self.record.push_str(&record_line(&blob.path, &hash, size));
+        self.files += 1;
+        Ok(())
+    }
+
+    /// Append the next member, reading it (in chunks when large) from where it comes from.
+    pub fn add_member(&mut self, blob: &Blob) -> Result<()> {
+        if let (Content::File(path), Some(size)) = (&blob.content, crate::build::large_size(blob)) {
+            return self.add_large(blob, path, size);
+        }
+        let part = WheelPart::new(&crate::build::load(blob)?, self.compresses())?;
+        self.add(blob, part)
+    }
+
+    /// Append RECORD and close the archive.
+    pub fn finish(mut self) -> Result<Staged> {
+        self.record.push_str(&format!("{},,\n", csv_field(&self.record_path)));
+        let mut zip = Box::new(self.zip);
+        zip.add_file(&self.record_path, self.record.as_bytes(), false)?;
+        zip.finish()?;
+        Ok(Staged::new(self.out, self.files + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shebangs() {
+        let mut d = b"#!/usr/bin/env python3\nprint(1)\n".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python\nprint(1)\n");
+        let mut d = b"#!/usr/bin/python3.11 -u\nx".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python -u\nx");
+        let mut d = b"#!/usr/bin/env -S python3 -u\nx".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!python -u\nx");
+        let mut d = b"#!/bin/sh\necho\n".to_vec();
+        rewrite_shebang(&mut d);
+        assert_eq!(d, b"#!/bin/sh\necho\n");
+    }
+}
