@@ -40,8 +40,9 @@ fn run(
     target: Target,
     out_dir: PathBuf,
     metadata_directory: Option<PathBuf>,
-    check: Option<CheckLevel>,
+    config_settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
+    let check = check_setting(config_settings)?;
     let request = Request { project_dir: PathBuf::from("."), target, out_dir, metadata_directory, check };
     let outcome = cartwheel_dist::run(&request);
     print_warnings(&outcome.warnings);
@@ -58,14 +59,11 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
     let text: String = value.extract().map_err(|_| {
         CartwheelError::new_err("config setting `check` must be a string: \"error\", \"warn\" or \"off\"")
     })?;
-    match text.as_str() {
-        "error" => Ok(Some(CheckLevel::Error)),
-        "warn" => Ok(Some(CheckLevel::Warn)),
-        "off" => Ok(Some(CheckLevel::Off)),
-        other => Err(CartwheelError::new_err(format!(
-            "config setting `check = \"{other}\"`: expected \"error\", \"warn\" or \"off\""
-        ))),
-    }
+    CheckLevel::parse(&text).map(Some).ok_or_else(|| {
+        CartwheelError::new_err(format!(
+            "config setting `check = \"{text}\"`: expected \"error\", \"warn\" or \"off\""
+        ))
+    })
 }
 
 /// PEP 517 `build_wheel`.
@@ -76,20 +74,14 @@ fn build_wheel(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    guarded(|| {
-        let check = check_setting(config_settings.as_ref())?;
-        run(Target::Wheel, wheel_directory, metadata_directory, check)
-    })
+    guarded(|| run(Target::Wheel, wheel_directory, metadata_directory, config_settings.as_ref()))
 }
 
 /// PEP 517 `build_sdist`.
 #[pyfunction]
 #[pyo3(signature = (sdist_directory, config_settings=None))]
 fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
-    guarded(|| {
-        let check = check_setting(config_settings.as_ref())?;
-        run(Target::Sdist, sdist_directory, None, check)
-    })
+    guarded(|| run(Target::Sdist, sdist_directory, None, config_settings.as_ref()))
 }
 
 /// PEP 660 `build_editable`.
@@ -100,10 +92,7 @@ fn build_editable(
     config_settings: Option<Bound<'_, PyDict>>,
     metadata_directory: Option<PathBuf>,
 ) -> PyResult<String> {
-    guarded(|| {
-        let check = check_setting(config_settings.as_ref())?;
-        run(Target::Editable, wheel_directory, metadata_directory, check)
-    })
+    guarded(|| run(Target::Editable, wheel_directory, metadata_directory, config_settings.as_ref()))
 }
 
 /// PEP 517 `prepare_metadata_for_build_wheel`.
@@ -113,6 +102,7 @@ fn prepare_metadata_for_build_wheel(
     metadata_directory: PathBuf,
     config_settings: Option<Bound<'_, PyDict>>,
 ) -> PyResult<String> {
+    // Writing metadata runs no check: the `check` setting is not read here.
     let _ = config_settings;
     guarded(|| run(Target::WheelMetadata, metadata_directory, None, None))
 }

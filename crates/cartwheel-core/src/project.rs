@@ -90,6 +90,25 @@ pub enum CheckLevel {
     Off,
 }
 
+impl CheckLevel {
+    /// The values `[tool.cartwheel] check` and the `check` config setting take.
+    pub const CHOICES: [&'static str; 3] = ["error", "warn", "off"];
+
+    /// The level a setting's text names, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "error" => Some(CheckLevel::Error),
+            "warn" => Some(CheckLevel::Warn),
+            "off" => Some(CheckLevel::Off),
+            _ => None,
+        }
+    }
+}
+
+/// The `.data/` schemes of a wheel (the first segment of a `[tool.cartwheel] data`
+/// destination).
+pub const DATA_SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
+
 /// `[tool.cartwheel.version]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionConfig {

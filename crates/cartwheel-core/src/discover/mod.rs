@@ -590,7 +590,7 @@ fn candidate_listing(
 }
 
 /// Wheel schemes a `data` destination may start with.
-const SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
+use crate::project::DATA_SCHEMES as SCHEMES;
 
 /// `tool.data`: the `.data/` entries (their `rel_path` is the file the sdist must carry).
 ///

@@ -10,7 +10,7 @@ use crate::names::is_module_name;
 use crate::project::{CheckLevel, Located, ToolConfig, VersionConfig, VersionSource};
 
 /// The wheel `.data` schemes a `data` destination may start with.
-const SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
+use crate::project::DATA_SCHEMES as SCHEMES;
 
 /// Build `ToolConfig`. `version_dynamic` is the span of `"version"` in `project.dynamic`,
 /// `static_version` the span of `project.version`: the version source must agree with them.
@@ -130,12 +130,9 @@ fn data(cx: &Cx, table: Option<Spanned<raw::Entries<SStr>>>) -> Res<Vec<(Located
 }
 
 fn check(cx: &Cx, c: &SStr) -> Res<CheckLevel> {
-    match c.get_ref().as_str() {
-        "error" => Ok(CheckLevel::Error),
-        "warn" => Ok(CheckLevel::Warn),
-        "off" => Ok(CheckLevel::Off),
-        other => Err(unknown_choice(cx, "tool.cartwheel.check", c, other, &["error", "warn", "off"])),
-    }
+    let text = c.get_ref().as_str();
+    CheckLevel::parse(text)
+        .ok_or_else(|| unknown_choice(cx, "tool.cartwheel.check", c, text, &CheckLevel::CHOICES))
 }
 
 fn unknown_choice(cx: &Cx, key: &str, s: &SStr, value: &str, choices: &[&str]) -> Diag {
