@@ -1,6 +1,6 @@
 //! `cartwheel check`: validators over any wheel or sdist, built by cartwheel or by anything else.
 //!
-//! Findings are data (`Problem`), collected into one `Report` per file; `report` renders them
+//! Findings are data (`Diagnostic`), collected into one `Report` per file; `report` renders them
 //! as text or JSON at the edge. Two levels: `Level::Twine` gives exactly the verdict of
 //! `twine check` (twine 7), `Level::Full` adds PyPI's upload rules, archive integrity
 //! (RECORD) and check-wheel-contents' W0xx checks. Archives are read, never extracted.
@@ -24,51 +24,25 @@ mod wheel;
 pub use cartwheel_rst as rst;
 pub use read::Limits;
 
-/// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Information only; never changes the verdict.
-    Note,
-    /// `PASSED with warnings`; fails with `--strict`.
-    Warning,
-    /// `FAILED`.
-    Error,
-}
+pub use cartwheel_core::diagnostic::{Diagnostic, Severity};
 
-/// One finding about one distribution file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// Stable code (`T001`, `M004`, `W001`...), documented in docs/check.md.
-    pub code: &'static str,
-    /// How bad it is.
-    pub severity: Severity,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// Archive member path, metadata field or `README line N`, when there is one.
-    pub location: Option<String>,
-}
+/// The constructors the rules write their findings with: a code and a message.
+pub mod problem {
+    use super::{Diagnostic, Severity};
 
-impl Problem {
-    /// An error.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, message: message.into(), location: None }
+    /// An error: `FAILED`.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::coded(Severity::Error, code, message)
     }
 
-    /// A warning.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, message) }
+    /// A warning: `PASSED with warnings`, `FAILED` with `--strict`.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::coded(Severity::Warning, code, message)
     }
 
-    /// A note.
-    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Note, ..Self::error(code, message) }
-    }
-
-    /// The same problem, located.
-    pub fn at(mut self, location: impl Into<String>) -> Self {
-        self.location = Some(location.into());
-        self
+    /// A note: never changes the verdict.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::coded(Severity::Note, code, message)
     }
 }
 
@@ -85,19 +59,19 @@ pub enum Verdict {
 }
 
 /// Every problem found in one file and the verdict they add up to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// The file as named on the command line (or the artifact's final name at build time).
     pub file: String,
     /// Overall outcome.
     pub verdict: Verdict,
     /// Findings, in the order they were found.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Report {
     /// A report whose verdict follows from `problems` (`strict`: warnings fail).
-    pub fn new(file: impl Into<String>, problems: Vec<Problem>, strict: bool) -> Self {
+    pub fn new(file: impl Into<String>, problems: Vec<Diagnostic>, strict: bool) -> Self {
         let worst = problems.iter().map(|p| p.severity).max();
         let verdict = match worst {
             Some(Severity::Error) => Verdict::Failed,
@@ -114,7 +88,7 @@ impl Report {
     }
 
     /// Problems of exactly `severity`.
-    pub fn with_severity(&self, severity: Severity) -> impl Iterator<Item = &Problem> {
+    pub fn with_severity(&self, severity: Severity) -> impl Iterator<Item = &Diagnostic> {
         self.problems.iter().filter(move |p| p.severity == severity)
     }
 }
@@ -156,10 +130,10 @@ pub fn check_bytes(bytes: &[u8], name: &str, options: &Options) -> Report {
 fn check_with(
     name: &str,
     options: &Options,
-    read: impl FnOnce(read::Format) -> Result<read::Archive, Problem>,
+    read: impl FnOnce(read::Format) -> Result<read::Archive, Diagnostic>,
 ) -> Report {
     let problems = match read::Format::from_name(name) {
-        None => vec![Problem::error(
+        None => vec![problem::error(
             "A001",
             "unknown distribution format: the name must end in `.whl`, `.tar.gz` or `.zip`",
         )],
@@ -171,7 +145,7 @@ fn check_with(
     Report::new(name, problems, options.strict)
 }
 
-fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<Problem> {
+fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<Diagnostic> {
     let contents = || match archive.format {
         read::Format::Wheel => wheel::check(archive, name),
         read::Format::TarGz | read::Format::ZipSdist => sdist::check(archive, name),

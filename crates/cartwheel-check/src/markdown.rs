@@ -5,26 +5,26 @@
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::twine::Parsed;
-use super::Problem;
+use super::{problem, Diagnostic};
 
 /// Relative links and images in a Markdown description.
-pub(super) fn check(parsed: &Parsed) -> Vec<Problem> {
+pub(super) fn check(parsed: &Parsed) -> Vec<Diagnostic> {
     let m = &parsed.metadata;
     validate(m.description.as_deref(), m.description_content_type.as_deref())
 }
 
 /// The findings for a description `text` declared as `content_type`.
-pub fn validate(text: Option<&str>, content_type: Option<&str>) -> Vec<Problem> {
+pub fn validate(text: Option<&str>, content_type: Option<&str>) -> Vec<Diagnostic> {
     let is_markdown = content_type
         .is_some_and(|ct| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/markdown"));
     if content_type.is_none() {
         if let Some(line) = text.and_then(markdown_line) {
-            return vec![Problem::warning(
+            return vec![problem::warning(
                 "D002",
                 "the description looks like Markdown but has no content type: PyPI will show it as \
                  reStructuredText (set `text/markdown`)",
             )
-            .at(format!("README line {line}"))];
+            .at_description_line(line)];
         }
     }
     let Some(text) = text.filter(|_| is_markdown) else { return Vec::new() };
@@ -42,11 +42,11 @@ pub fn validate(text: Option<&str>, content_type: Option<&str>) -> Vec<Problem> 
             line += text[counted..range.start].matches('\n').count();
             counted = range.start;
             out.push(
-                Problem::warning(
+                problem::warning(
                     "D001",
                     format!("relative {what} `{url}` points nowhere on PyPI: use an absolute URL"),
                 )
-                .at(format!("README line {line}")),
+                .at_description_line(line),
             );
         }
     }
@@ -103,7 +103,7 @@ mod tests {
         let text = "[a](x.md)\n".repeat(100_000);
         let found = validate(Some(&text), Some("text/markdown"));
         assert_eq!(found.len(), 100_000);
-        assert_eq!(found[99_999].location.as_deref(), Some("README line 100000"));
+        assert_eq!(found[99_999].location_text().as_deref(), Some("README line 100000"));
     }
 
     #[test]

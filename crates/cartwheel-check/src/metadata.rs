@@ -8,7 +8,7 @@ use std::str::FromStr;
 use super::classifiers::{self, Status};
 use super::read::{Archive, Format};
 use super::twine::Parsed;
-use super::Problem;
+use super::{problem, Diagnostic};
 use cartwheel_core::names::{normalize_extra, PackageName, SdistFilename, WheelFilename};
 
 /// Newest Metadata-Version PyPI accepts today (2.6 is approved but refused).
@@ -19,30 +19,31 @@ const SUMMARY_MAX: usize = 512;
 const URL_LABEL_MAX: usize = 32;
 
 /// Every PyPI rule `parsed` breaks.
-pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem> {
+pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Diagnostic> {
     let m = &parsed.metadata;
     let mut out = Vec::new();
     if cartwheel_core::metadata::metadata_version_tuple(&m.metadata_version).is_some_and(|v| v > PYPI_NEWEST)
     {
         out.push(
-            Problem::error(
+            problem::error(
                 "M001",
                 format!("Metadata-Version {} is newer than PyPI accepts (1.0 to 2.5)", m.metadata_version),
             )
-            .at("Metadata-Version"),
+            .at_field("Metadata-Version"),
         );
     }
     names_agree(m, archive.format, file_name, &mut out);
     if !m.version.local().is_empty() {
         out.push(
-            Problem::error("M004", format!("local version `{}`: PyPI refuses local versions", m.version))
-                .at("Version"),
+            problem::error("M004", format!("local version `{}`: PyPI refuses local versions", m.version))
+                .at_field("Version"),
         );
     }
     if let Some(summary) = &m.summary {
         if summary.chars().count() > SUMMARY_MAX {
             out.push(
-                Problem::error("M005", format!("Summary longer than {SUMMARY_MAX} characters")).at("Summary"),
+                problem::error("M005", format!("Summary longer than {SUMMARY_MAX} characters"))
+                    .at_field("Summary"),
             );
         }
     }
@@ -50,57 +51,58 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem
         match classifiers::status(c) {
             Status::Known => {}
             Status::Deprecated(repl) if repl.is_empty() => out.push(
-                Problem::error("M006", format!("classifier `{c}` is deprecated: PyPI refuses it"))
-                    .at("Classifier"),
+                problem::error("M006", format!("classifier `{c}` is deprecated: PyPI refuses it"))
+                    .at_field("Classifier"),
             ),
             Status::Deprecated(repl) => out.push(
-                Problem::error(
+                problem::error(
                     "M006",
                     format!("classifier `{c}` is deprecated: PyPI refuses it; use `{}`", repl.join("`, `")),
                 )
-                .at("Classifier"),
+                .at_field("Classifier"),
             ),
             Status::Unknown if c.starts_with("Private ::") => out.push(
-                Problem::error(
+                problem::error(
                     "M006",
                     format!("`{c}`: `Private ::` classifiers block uploads to PyPI by design"),
                 )
-                .at("Classifier"),
+                .at_field("Classifier"),
             ),
             Status::Unknown => out.push(
-                Problem::error(
+                problem::error(
                     "M006",
                     format!("unknown classifier `{c}` (trove-classifiers {})", classifiers::source_version()),
                 )
-                .at("Classifier"),
+                .at_field("Classifier"),
             ),
         }
     }
     for (label, url) in &m.project_urls {
         if label.chars().count() > URL_LABEL_MAX {
             out.push(
-                Problem::error(
+                problem::error(
                     "M007",
                     format!("Project-URL label `{label}` is longer than {URL_LABEL_MAX} characters"),
                 )
-                .at("Project-URL"),
+                .at_field("Project-URL"),
             );
         }
         if url.is_empty() {
             out.push(
-                Problem::error("M007", format!("Project-URL `{label}` has no URL: write `label, URL`"))
-                    .at("Project-URL"),
+                problem::error("M007", format!("Project-URL `{label}` has no URL: write `label, URL`"))
+                    .at_field("Project-URL"),
             );
         } else if let Err(why) = check_url(url) {
             out.push(
-                Problem::error("M007", format!("Project-URL `{label}`: `{url}` {why}")).at("Project-URL"),
+                problem::error("M007", format!("Project-URL `{label}`: `{url}` {why}"))
+                    .at_field("Project-URL"),
             );
         }
     }
     for (field, value) in [("Home-page", &m.home_page), ("Download-URL", &m.download_url)] {
         if let Some(url) = value.as_deref().filter(|u| !u.is_empty() && *u != "UNKNOWN") {
             if let Err(why) = check_url(url) {
-                out.push(Problem::error("M007", format!("`{url}` {why}")).at(field));
+                out.push(problem::error("M007", format!("`{url}` {why}")).at_field(field));
             }
         }
     }
@@ -108,11 +110,11 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Problem
     license_files(parsed, archive, &mut out);
     if m.license.is_some() && m.license_expression.is_some() {
         out.push(
-            Problem::error(
+            problem::error(
                 "M010",
                 "both `License` and `License-Expression`: PyPI refuses the pair (PEP 639)",
             )
-            .at("License"),
+            .at_field("License"),
         );
     }
     out
@@ -123,7 +125,7 @@ fn names_agree(
     m: &cartwheel_core::metadata::Metadata,
     format: Format,
     file_name: &str,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Diagnostic>,
 ) {
     let (name, version) = match format {
         Format::Wheel => match WheelFilename::from_str(file_name) {
@@ -140,17 +142,17 @@ fn names_agree(
     };
     if PackageName::new(&m.name).ok().as_ref() != Some(&name) {
         out.push(
-            Problem::error("M002", format!("Name `{}` does not match the file name (`{name}`)", m.name))
-                .at("Name"),
+            problem::error("M002", format!("Name `{}` does not match the file name (`{name}`)", m.name))
+                .at_field("Name"),
         );
     }
     if m.version != version {
         out.push(
-            Problem::error(
+            problem::error(
                 "M003",
                 format!("Version `{}` does not match the file name (`{version}`)", m.version),
             )
-            .at("Version"),
+            .at_field("Version"),
         );
     }
 }
@@ -169,7 +171,7 @@ fn check_url(url: &str) -> Result<(), &'static str> {
 }
 
 /// Direct references (PyPI refuses them) and PEP 685 extras.
-fn extras(m: &cartwheel_core::metadata::Metadata, out: &mut Vec<Problem>) {
+fn extras(m: &cartwheel_core::metadata::Metadata, out: &mut Vec<Diagnostic>) {
     let newer =
         cartwheel_core::metadata::metadata_version_tuple(&m.metadata_version).is_some_and(|v| v >= (2, 3));
     let mut declared = Vec::new();
@@ -177,13 +179,13 @@ fn extras(m: &cartwheel_core::metadata::Metadata, out: &mut Vec<Problem>) {
         if let Ok(norm) = normalize_extra(extra) {
             if newer && &norm != extra {
                 out.push(
-                    Problem::warning(
+                    problem::warning(
                         "M008",
                         format!(
                             "extra `{extra}` is not normalised (PEP 685: `{norm}` from Metadata-Version 2.3)"
                         ),
                     )
-                    .at("Provides-Extra"),
+                    .at_field("Provides-Extra"),
                 );
             }
             declared.push(norm);
@@ -196,19 +198,19 @@ fn extras(m: &cartwheel_core::metadata::Metadata, out: &mut Vec<Problem>) {
         let Ok(parsed) = cartwheel_core::names::parse_requirement(req) else { continue };
         if matches!(parsed.version_or_url, Some(pep508_rs::VersionOrUrl::Url(_))) {
             out.push(
-                Problem::error("M009", format!("`{req}`: PyPI refuses direct URL dependencies"))
-                    .at("Requires-Dist"),
+                problem::error("M009", format!("`{req}`: PyPI refuses direct URL dependencies"))
+                    .at_field("Requires-Dist"),
             );
         }
         for name in EXTRA.group_iter(req, 1) {
             if let Ok(norm) = normalize_extra(name) {
                 if !declared.contains(&norm) {
                     out.push(
-                        Problem::warning(
+                        problem::warning(
                             "M008",
                             format!("`{req}` uses extra `{name}`, which no Provides-Extra declares"),
                         )
-                        .at("Requires-Dist"),
+                        .at_field("Requires-Dist"),
                     );
                 }
             }
@@ -218,7 +220,7 @@ fn extras(m: &cartwheel_core::metadata::Metadata, out: &mut Vec<Problem>) {
 
 /// Every License-File (Metadata 2.4) must be in the archive: under `.dist-info/licenses/` in a
 /// wheel, beside PKG-INFO in an sdist.
-fn license_files(parsed: &Parsed, archive: &Archive, out: &mut Vec<Problem>) {
+fn license_files(parsed: &Parsed, archive: &Archive, out: &mut Vec<Diagnostic>) {
     let m = &parsed.metadata;
     if cartwheel_core::metadata::metadata_version_tuple(&m.metadata_version).is_none_or(|v| v < (2, 4)) {
         return;
@@ -233,11 +235,11 @@ fn license_files(parsed: &Parsed, archive: &Archive, out: &mut Vec<Problem>) {
         let want = format!("{prefix}{path}");
         if archive.last(&want).is_none() {
             out.push(
-                Problem::error(
+                problem::error(
                     "M011",
                     format!("License-File `{path}` is not in the archive (expected `{want}`)"),
                 )
-                .at("License-File"),
+                .at_field("License-File"),
             );
         }
     }

@@ -1,9 +1,12 @@
 //! Rendering reports: human text (each problem once, with its field or member path) and JSON
 //! (the stable schema documented in docs/check.md).
 
+use cartwheel_core::diagnostic::printable;
+use serde::Serialize;
+
 use super::{Report, Severity, Verdict};
 
-/// `Checking FILE: VERDICT` and one indented line per problem.
+/// `Checking FILE: VERDICT` and one indented line per problem (twine's layout).
 pub fn text(report: &Report) -> String {
     let warned = report.problems.iter().any(|p| p.severity == Severity::Warning);
     let errored = report.problems.iter().any(|p| p.severity == Severity::Error);
@@ -15,52 +18,57 @@ pub fn text(report: &Report) -> String {
     };
     let mut out = format!("Checking {}: {verdict}\n", printable(&report.file));
     for p in &report.problems {
-        let severity = match p.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        };
-        out.push_str(&format!("  {severity}{}\n", line(p)));
+        out.push_str(&format!("  {}{}\n", p.severity.word(), p.finding_line()));
     }
     out
 }
 
-/// `[CODE] location: message`, control characters escaped: one problem as every report shows it.
-pub fn line(p: &super::Problem) -> String {
-    let message = printable(&p.message);
-    match &p.location {
-        Some(at) => format!("[{}] {}: {message}", p.code, printable(at)),
-        None => format!("[{}] {message}", p.code),
-    }
-}
-
-/// Member names come from untrusted archives: control characters (a newline faking a line of
-/// the report, terminal escape sequences) are shown escaped.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(char::is_control) {
-        text.chars()
-            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
-            .collect()
-    } else {
-        text.into()
-    }
-}
-
-/// All reports as one JSON array.
+/// All reports as one JSON array (the schema of docs/check.md: a finding's location is the
+/// one line `finding_line` shows).
 pub fn json(reports: &[Report]) -> String {
-    serde_json::to_string_pretty(reports).expect("reports serialise")
+    #[derive(Serialize)]
+    struct Finding<'a> {
+        code: &'a str,
+        severity: Severity,
+        message: &'a str,
+        location: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct File<'a> {
+        file: &'a str,
+        verdict: Verdict,
+        problems: Vec<Finding<'a>>,
+    }
+    let files: Vec<File<'_>> = reports
+        .iter()
+        .map(|r| File {
+            file: &r.file,
+            verdict: r.verdict,
+            problems: r
+                .problems
+                .iter()
+                .map(|p| Finding {
+                    code: p.code.unwrap_or_default(),
+                    severity: p.severity,
+                    message: &p.message,
+                    location: p.location_text(),
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&files).expect("reports serialise")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::Problem;
+    use super::super::problem;
     use super::*;
 
     #[test]
     fn text_and_json() {
         let r = Report::new(
             "a-1.tar.gz",
-            vec![Problem::warning("T005", "`long_description` missing.").at("Description")],
+            vec![problem::warning("T005", "`long_description` missing.").at_field("Description")],
             false,
         );
         assert_eq!(text(&r), "Checking a-1.tar.gz: PASSED with warnings\n  warning[T005] Description: `long_description` missing.\n");
@@ -68,7 +76,8 @@ mod tests {
         assert!(text(&strict).starts_with("Checking a-1.tar.gz: FAILED due to warnings\n"));
         let hostile = Report::new(
             "a-1.whl",
-            vec![Problem::error("R004", "in the wheel but not in RECORD").at("a/\u{1b}[2J\nFAKE: PASSED.py")],
+            vec![problem::error("R004", "in the wheel but not in RECORD")
+                .at_member("a/\u{1b}[2J\nFAKE: PASSED.py")],
             false,
         );
         assert_eq!(
@@ -77,7 +86,7 @@ mod tests {
         );
         // The build-time check prints the same line: escaped there too.
         assert_eq!(
-            line(&hostile.problems[0]),
+            hostile.problems[0].finding_line(),
             "[R004] a/\\u{1b}[2J\\nFAKE: PASSED.py: in the wheel but not in RECORD"
         );
         let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();

@@ -4,21 +4,21 @@
 use std::str::FromStr;
 
 use super::read::{Archive, Format, Kind};
-use super::Problem;
+use super::{problem, Diagnostic};
 use cartwheel_core::names::SdistFilename;
 
 /// Every sdist rule `archive` breaks.
-pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
+pub fn check(archive: &Archive, file_name: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if archive.format == Format::ZipSdist {
-        out.push(Problem::error("S001", "`.zip` sdist: PyPI accepts only `.tar.gz` sdists (PEP 625)"));
+        out.push(problem::error("S001", "`.zip` sdist: PyPI accepts only `.tar.gz` sdists (PEP 625)"));
     }
     let stem =
         file_name.strip_suffix(".zip").or_else(|| file_name.strip_suffix(".tar.gz")).unwrap_or(file_name);
     let expected = match SdistFilename::from_str(&format!("{stem}.tar.gz")) {
         Ok(name) => {
             if name.top_dir() != stem {
-                out.push(Problem::error(
+                out.push(problem::error(
                     "S001",
                     format!("the file name is not normalised as PEP 625 requires: expected `{name}`"),
                 ));
@@ -26,7 +26,7 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
             Some(stem.to_string())
         }
         Err(e) => {
-            out.push(Problem::error("S001", e.to_string()));
+            out.push(problem::error("S001", e.to_string()));
             None
         }
     };
@@ -37,7 +37,7 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
     let top = match tops.as_slice() {
         [one] => Some(*one),
         _ => {
-            out.push(Problem::error(
+            out.push(problem::error(
                 "S002",
                 format!("the sdist must hold exactly one top folder, found {}", tops.len()),
             ));
@@ -47,11 +47,11 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
     if let (Some(top), Some(expected)) = (top, &expected) {
         if top != expected {
             out.push(
-                Problem::error(
+                problem::error(
                     "S002",
                     format!("top folder `{top}` does not match the file name (`{expected}`)"),
                 )
-                .at(top),
+                .at_member(top),
             );
         }
     }
@@ -69,22 +69,22 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
             if let Some(v) = version {
                 if cartwheel_core::metadata::metadata_version_tuple(v.trim()).is_some_and(|t| t < (2, 2)) {
                     out.push(
-                        Problem::warning(
+                        problem::warning(
                             "S004",
                             format!("PKG-INFO declares Metadata-Version {v}: sdists should use 2.2 or later (PEP 643)"),
                         )
-                        .at(&pkg_info),
+                        .at_member(&pkg_info),
                     );
                 }
             }
         }
-        _ => out.push(Problem::error("S003", "no PKG-INFO at the top of the sdist").at(&pkg_info)),
+        _ => out.push(problem::error("S003", "no PKG-INFO at the top of the sdist").at_member(&pkg_info)),
     }
     let pyproject = format!("{top}/pyproject.toml");
     if archive.last(&pyproject).is_none() {
         out.push(
-            Problem::warning("S005", "no pyproject.toml: frontends fall back to the legacy setup.py path")
-                .at(pyproject),
+            problem::warning("S005", "no pyproject.toml: frontends fall back to the legacy setup.py path")
+                .at_member(pyproject),
         );
     }
     out

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::read::{Archive, Format, Kind};
-use super::Problem;
+use super::{problem, Diagnostic};
 use cartwheel_core::metadata::Metadata;
 
 /// The metadata twine read, for the checks that go further.
@@ -22,7 +22,7 @@ pub struct Parsed {
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// T0xx problems.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<Diagnostic>,
     /// `None` when twine rejects the metadata.
     pub metadata: Option<Parsed>,
 }
@@ -38,17 +38,17 @@ pub fn check(archive: &Archive) -> Outcome {
         }
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
-        out.problems.push(Problem::error("T003", "the metadata is not valid UTF-8").at(member));
+        out.problems.push(problem::error("T003", "the metadata is not valid UTF-8").at_member(member));
         return out;
     };
     if let Some(crash) = metadata_version_crash(text) {
-        out.problems.push(crash.at(member));
+        out.problems.push(crash.at_member(member));
         return out;
     }
     let metadata = match Metadata::parse(&email_compat(text)) {
         Ok(m) => m,
         Err(e) => {
-            out.problems.push(Problem::error("T003", e.diagnostic().message).at(member));
+            out.problems.push(problem::error("T003", e.diagnostic().message).at_member(member));
             return out;
         }
     };
@@ -59,7 +59,7 @@ pub fn check(archive: &Archive) -> Outcome {
 }
 
 /// The member twine reads and its bytes, or why there is none.
-fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Problem> {
+fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Diagnostic> {
     match archive.format {
         Format::Wheel => {
             // Any name containing `METADATA`, shallowest first, then by path parts; the first
@@ -86,22 +86,22 @@ fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Problem> {
                     return Ok((&m.name, data));
                 }
             }
-            Err(Problem::error("T001", "no METADATA in archive or METADATA missing 'Metadata-Version'"))
+            Err(problem::error("T001", "no METADATA in archive or METADATA missing 'Metadata-Version'"))
         }
         Format::TarGz | Format::ZipSdist => {
             let names: Vec<&str> = archive.members.iter().map(|m| m.name.as_str()).collect();
-            let root = commonpath(&names).map_err(|why| Problem::error("T007", why))?;
+            let root = commonpath(&names).map_err(|why| problem::error("T007", why))?;
             if matches!(root.as_str(), "" | "." | "/") {
-                return Err(Problem::error("T001", "too many top-level members in sdist archive"));
+                return Err(problem::error("T001", "too many top-level members in sdist archive"));
             }
             let pkg_info = format!("{}/PKG-INFO", root.trim_end_matches('/'));
             let missing = || {
-                Problem::error("T001", "no PKG-INFO in archive or PKG-INFO missing 'Metadata-Version'")
-                    .at(&pkg_info)
+                problem::error("T001", "no PKG-INFO in archive or PKG-INFO missing 'Metadata-Version'")
+                    .at_member(&pkg_info)
             };
             let Some(m) = archive.last(&pkg_info) else { return Err(missing()) };
             if archive.format == Format::TarGz && m.kind != Kind::File {
-                return Err(Problem::error("T001", "PKG-INFO is not a regular file").at(&pkg_info));
+                return Err(problem::error("T001", "PKG-INFO is not a regular file").at_member(&pkg_info));
             }
             let data = bytes(m)?;
             if contains(data, b"Metadata-Version") {
@@ -113,9 +113,10 @@ fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Problem> {
     }
 }
 
-fn bytes(m: &super::read::Member) -> Result<&[u8], Problem> {
+fn bytes(m: &super::read::Member) -> Result<&[u8], Diagnostic> {
     m.data.as_deref().ok_or_else(|| {
-        Problem::error("T001", "the metadata file cannot be read (see the problem above)").at(m.name.clone())
+        problem::error("T001", "the metadata file cannot be read (see the problem above)")
+            .at_member(m.name.clone())
     })
 }
 
@@ -146,7 +147,7 @@ fn commonpath(paths: &[&str]) -> Result<String, String> {
 
 /// twine compares Metadata-Version as a PEP 440 version before validating; a value that is
 /// not one ends in an `InvalidVersion` traceback.
-fn metadata_version_crash(text: &str) -> Option<Problem> {
+fn metadata_version_crash(text: &str) -> Option<Diagnostic> {
     let headers = cartwheel_core::metadata::parse_headers(&email_compat(text)).ok()?;
     let values: Vec<_> =
         headers.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("metadata-version")).collect();
@@ -154,7 +155,7 @@ fn metadata_version_crash(text: &str) -> Option<Problem> {
     let value = only.raw_value();
     match value.trim().parse::<pep440_rs::Version>() {
         Ok(_) => None,
-        _ => Some(Problem::error(
+        _ => Some(problem::error(
             "T007",
             format!(
                 "`Metadata-Version: {value}` is not a version number (twine crashes with InvalidVersion)"
@@ -220,17 +221,17 @@ fn rendered_description(text: &str) -> String {
 /// The long-description step: the two warnings, Markdown and plain text never rendered, reST
 /// validated as docutils would (through readme_renderer, halting at the first warning) on
 /// `rendered`, twine's view of the text.
-fn description(m: &Metadata, rendered: &str) -> Vec<Problem> {
+fn description(m: &Metadata, rendered: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let content_type = match &m.description_content_type {
         Some(ct) => ct.clone(),
         None => {
             problems.push(
-                Problem::warning(
+                problem::warning(
                     "T004",
                     "`long_description_content_type` missing. defaulting to `text/x-rst`.",
                 )
-                .at("Description-Content-Type"),
+                .at_field("Description-Content-Type"),
             );
             "text/x-rst".into()
         }
@@ -239,18 +240,18 @@ fn description(m: &Metadata, rendered: &str) -> Vec<Problem> {
     let mime = parts.next().unwrap_or("").trim().to_ascii_lowercase();
     let missing = m.description.as_deref().is_none_or(|d| d.is_empty() || d.trim_end() == "UNKNOWN");
     if missing {
-        problems.push(Problem::warning("T005", "`long_description` missing.").at("Description"));
+        problems.push(problem::warning("T005", "`long_description` missing.").at_field("Description"));
     } else if mime == "text/x-rst" {
         let clash = parts
             .filter_map(|p| p.split_once('=').map(|(k, _)| k.trim().to_ascii_lowercase()))
             .find(|k| k == "stream" || k == "raw");
         if let Some(key) = clash {
             problems.push(
-                Problem::error(
+                problem::error(
                     "T007",
                     format!("content-type parameter `{key}` collides with the reST renderer's own argument (twine crashes with TypeError)"),
                 )
-                .at("Description-Content-Type"),
+                .at_field("Description-Content-Type"),
             );
         } else if let Some(problem) = super::rst::validate(rendered).first() {
             problems.push(rst_problem(problem));
@@ -261,18 +262,18 @@ fn description(m: &Metadata, rendered: &str) -> Vec<Problem> {
 
 /// twine's failure for a description docutils refuses, with docutils' first message as twine
 /// shows it (`line N: Warning: ...`; multi-line messages joined).
-fn rst_problem(p: &super::rst::RstProblem) -> Problem {
+fn rst_problem(p: &super::rst::RstProblem) -> Diagnostic {
     const FAILED: &str = "`long_description` has syntax errors in markup and would not be rendered on PyPI.";
     let detail = p.message.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
     let problem = match p.line {
-        Some(_) => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+        Some(_) => problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
         // readme_renderer's own "No content rendered" and line-less docutils messages.
-        None if detail.starts_with("No content") => Problem::error("T006", format!("{FAILED} {detail}")),
-        None => Problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
+        None if detail.starts_with("No content") => problem::error("T006", format!("{FAILED} {detail}")),
+        None => problem::error("T006", format!("{FAILED} {}: {detail}", p.level.title())),
     };
     match p.line {
-        Some(line) => problem.at(format!("README line {line}")),
-        None => problem.at("Description"),
+        Some(line) => problem.at_description_line(line),
+        None => problem.at_field("Description"),
     }
 }
 
@@ -328,7 +329,7 @@ mod tests {
         assert_eq!(find_metadata(&a).unwrap().0, "a-1.dist-info/METADATA");
         let a = wheel(&[("a-1.dist-info/METADATA", GOOD), ("METADATA", "Metadata-Version: 2.0\n")]);
         assert_eq!(find_metadata(&a).unwrap().0, "METADATA");
-        assert!(check(&a).problems.iter().any(|p| p.code == "T003"));
+        assert!(check(&a).problems.iter().any(|p| p.code.unwrap_or_default() == "T003"));
         let clean = check(&wheel(&[("a-1.dist-info/METADATA", GOOD)]));
         assert!(clean.problems.is_empty() && clean.metadata.is_some(), "{:?}", clean.problems);
     }
@@ -337,17 +338,17 @@ mod tests {
     fn warnings_and_crashes() {
         let no_type = GOOD.replace("Description-Content-Type: text/plain\n", "");
         let out = check(&wheel(&[("a-1.dist-info/METADATA", &no_type)]));
-        let codes: Vec<_> = out.problems.iter().map(|p| p.code).collect();
+        let codes: Vec<_> = out.problems.iter().map(|p| p.code.unwrap_or_default()).collect();
         assert_eq!(codes, ["T004"]);
         let bad = no_type.replace("\n\nHi\n", "\n\nTitle\n===\n\nLong title\n====\n");
         let out = check(&wheel(&[("a-1.dist-info/METADATA", &bad)]));
-        let t006 = out.problems.iter().find(|p| p.code == "T006").expect("T006");
+        let t006 = out.problems.iter().find(|p| p.code.unwrap_or_default() == "T006").expect("T006");
         assert_eq!(t006.severity, super::super::Severity::Error);
-        assert_eq!(t006.location.as_deref(), Some("README line 5"));
+        assert_eq!(t006.location_text().as_deref(), Some("README line 5"));
         assert!(t006.message.ends_with("PyPI. Warning: Title underline too short."), "{}", t006.message);
         let stream = GOOD.replace("text/plain", "text/x-rst; stream=x");
         let out = check(&wheel(&[("a-1.dist-info/METADATA", &stream)]));
-        assert_eq!(out.problems[0].code, "T007");
+        assert_eq!(out.problems[0].code.unwrap_or_default(), "T007");
     }
 
     #[test]

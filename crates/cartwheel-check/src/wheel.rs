@@ -6,19 +6,19 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 
 use super::read::{Archive, Kind, Member};
-use super::Problem;
+use super::{problem, Diagnostic};
 use cartwheel_core::names::{is_identifier, PackageName, WheelFilename};
 
 /// Files that may be missing from RECORD (RECORD itself and its signatures).
 const UNRECORDED: [&str; 3] = ["RECORD", "RECORD.jws", "RECORD.p7s"];
 
 /// Every wheel rule `archive` breaks.
-pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
+pub fn check(archive: &Archive, file_name: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let filename = match WheelFilename::from_str(file_name) {
         Ok(w) => {
             if w.to_string() != file_name {
-                out.push(Problem::error(
+                out.push(problem::error(
                     "N001",
                     format!("the file name is not normalised as the binary distribution format requires: expected `{w}`"),
                 ));
@@ -26,7 +26,7 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
             Some(w)
         }
         Err(e) => {
-            out.push(Problem::error("N001", e.to_string()));
+            out.push(problem::error("N001", e.to_string()));
             None
         }
     };
@@ -40,23 +40,23 @@ pub fn check(archive: &Archive, file_name: &str) -> Vec<Problem> {
     dist_infos.dedup();
     let dist_info = match dist_infos.as_slice() {
         [] => {
-            out.push(Problem::error("N002", "no `.dist-info` folder at the top of the wheel"));
+            out.push(problem::error("N002", "no `.dist-info` folder at the top of the wheel"));
             return out;
         }
         [one] => *one,
         many => {
-            out.push(Problem::error("N002", format!("several `.dist-info` folders: {}", many.join(", "))));
+            out.push(problem::error("N002", format!("several `.dist-info` folders: {}", many.join(", "))));
             return out;
         }
     };
     if let Some(w) = &filename {
         if !stem_matches(dist_info.trim_end_matches(".dist-info"), w) {
             out.push(
-                Problem::error(
+                problem::error(
                     "N003",
                     format!("`{dist_info}` does not match the file name (expected `{}`)", w.dist_info_dir()),
                 )
-                .at(dist_info),
+                .at_member(dist_info),
             );
         }
     }
@@ -86,11 +86,11 @@ fn wheel_file(
     archive: &Archive,
     dist_info: &str,
     filename: Option<&WheelFilename>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Diagnostic>,
 ) -> bool {
     let path = format!("{dist_info}/WHEEL");
     let Some(text) = archive.last(&path).and_then(|m| m.data.as_deref()).map(String::from_utf8_lossy) else {
-        out.push(Problem::error("N004", "no WHEEL file").at(path));
+        out.push(problem::error("N004", "no WHEEL file").at_member(path));
         return true;
     };
     let mut tags = HashSet::new();
@@ -111,15 +111,18 @@ fn wheel_file(
     match version.as_deref() {
         Some(v) if v.split('.').next() == Some("1") => {}
         Some(v) => out.push(
-            Problem::error("N004", format!("Wheel-Version `{v}`: installers support 1.x only")).at(&path),
+            problem::error("N004", format!("Wheel-Version `{v}`: installers support 1.x only"))
+                .at_member(&path),
         ),
-        None => out.push(Problem::error("N004", "WHEEL has no Wheel-Version").at(&path)),
+        None => out.push(problem::error("N004", "WHEEL has no Wheel-Version").at_member(&path)),
     }
     let root_is_purelib = match purelib.as_deref() {
         Some("true") => true,
         Some("false") => false,
         _ => {
-            out.push(Problem::error("N004", "WHEEL has no valid Root-Is-Purelib (true or false)").at(&path));
+            out.push(
+                problem::error("N004", "WHEEL has no valid Root-Is-Purelib (true or false)").at_member(&path),
+            );
             true
         }
     };
@@ -131,7 +134,7 @@ fn wheel_file(
             let mut want: Vec<_> = expected.into_iter().collect();
             want.sort();
             out.push(
-                Problem::error(
+                problem::error(
                     "N005",
                     format!(
                         "WHEEL tags [{}] do not match the file name's [{}]",
@@ -139,7 +142,7 @@ fn wheel_file(
                         want.join(", ")
                     ),
                 )
-                .at(&path),
+                .at_member(&path),
             );
         }
     }
@@ -177,15 +180,15 @@ struct Listed {
 
 /// RECORD: present, one row per file, every hash and size right, nothing unlisted. Returns
 /// the file rows when RECORD could be read.
-fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<Vec<Listed>> {
+fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Diagnostic>) -> Option<Vec<Listed>> {
     let path = format!("{dist_info}/RECORD");
     let Some(record) = archive.last(&path) else {
-        out.push(Problem::error("R001", "no RECORD file").at(path));
+        out.push(problem::error("R001", "no RECORD file").at_member(path));
         return None;
     };
     let data = record.data.as_deref()?;
     let Ok(text) = std::str::from_utf8(data) else {
-        out.push(Problem::error("R002", "RECORD is not UTF-8").at(path));
+        out.push(problem::error("R002", "RECORD is not UTF-8").at_member(path));
         return None;
     };
     let mut rows = Vec::new();
@@ -199,7 +202,7 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<
         let at = format!("{path} line {}", i + 1);
         let row = csv_row(line);
         let [name, hash, size] = row.as_slice() else {
-            out.push(Problem::error("R002", format!("`{line}` is not a `path,hash,size` row")).at(at));
+            out.push(problem::error("R002", format!("`{line}` is not a `path,hash,size` row")).at_member(at));
             continue;
         };
         if !name.ends_with('/') {
@@ -210,12 +213,14 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<
             });
         }
         if !listed.insert(name.clone()) {
-            out.push(Problem::error("R003", format!("`{name}` is listed twice")).at(at));
+            out.push(problem::error("R003", format!("`{name}` is listed twice")).at_member(at));
             continue;
         }
         let Some(member) = files.get(name.as_str()) else {
             if !name.ends_with('/') {
-                out.push(Problem::error("R005", "listed in RECORD but not in the wheel").at(name.clone()));
+                out.push(
+                    problem::error("R005", "listed in RECORD but not in the wheel").at_member(name.clone()),
+                );
             }
             continue;
         };
@@ -223,7 +228,7 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<
             name.rsplit_once('/').is_some_and(|(d, f)| d == dist_info && UNRECORDED.contains(&f));
         if hash.is_empty() {
             if !unrecorded {
-                out.push(Problem::error("R006", "no hash in RECORD").at(name.clone()));
+                out.push(problem::error("R006", "no hash in RECORD").at_member(name.clone()));
             }
             continue;
         }
@@ -231,22 +236,24 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<
             Some(("sha256", _)) => {
                 if member.hash.as_deref() != Some(hash.as_str()) {
                     out.push(
-                        Problem::error("R007", "the content does not match its RECORD hash").at(name.clone()),
+                        problem::error("R007", "the content does not match its RECORD hash")
+                            .at_member(name.clone()),
                     );
                 }
             }
             Some(("sha384" | "sha512", _)) => {}
             Some((algo, _)) => out.push(
-                Problem::error("R006", format!("hash algorithm `{algo}` is too weak (sha256 or better)"))
-                    .at(name.clone()),
+                problem::error("R006", format!("hash algorithm `{algo}` is too weak (sha256 or better)"))
+                    .at_member(name.clone()),
             ),
-            None => out
-                .push(Problem::error("R006", format!("`{hash}` is not `algorithm=digest`")).at(name.clone())),
+            None => out.push(
+                problem::error("R006", format!("`{hash}` is not `algorithm=digest`")).at_member(name.clone()),
+            ),
         }
         if size.parse::<u64>().ok() != Some(member.size) {
             out.push(
-                Problem::error("R008", format!("RECORD says {size} bytes, the file has {}", member.size))
-                    .at(name.clone()),
+                problem::error("R008", format!("RECORD says {size} bytes, the file has {}", member.size))
+                    .at_member(name.clone()),
             );
         }
     }
@@ -258,7 +265,7 @@ fn record(archive: &Archive, dist_info: &str, out: &mut Vec<Problem>) -> Option<
         .collect();
     missing.sort_unstable();
     for name in missing {
-        out.push(Problem::error("R004", "in the wheel but not in RECORD").at(name));
+        out.push(problem::error("R004", "in the wheel but not in RECORD").at_member(name));
     }
     Some(rows)
 }
@@ -331,7 +338,7 @@ fn contents(
     dist_info: &str,
     data_dir: &str,
     root_is_purelib: bool,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<Diagnostic>,
 ) {
     let mut root = Tree { files: Vec::new(), prefix: String::new() };
     let sub = |lib: &str| {
@@ -353,7 +360,7 @@ fn contents(
             return None;
         }
         let location = paths.join(", ");
-        Some(Problem::warning(code, message).at(location))
+        Some(problem::warning(code, message).at_member(location))
     };
 
     let pyc: Vec<String> = files
@@ -431,10 +438,10 @@ fn contents(
     out.extend(warn("W005", "Wheel contains common toplevel name in library", w005));
     out.extend(warn("W006", "__init__.py at top level of library", w006));
     if root.files.is_empty() && other.files.is_empty() {
-        out.push(Problem::warning("W007", "Wheel library is empty"));
+        out.push(problem::warning("W007", "Wheel library is empty"));
     }
     if files.iter().all(|m| m.name.split('/').next() == Some(dist_info)) {
-        out.push(Problem::warning("W008", "Wheel is empty"));
+        out.push(problem::warning("W008", "Wheel is empty"));
     }
     if w009.len() > 1 {
         out.extend(warn("W009", "Wheel contains multiple toplevel library entries", w009));

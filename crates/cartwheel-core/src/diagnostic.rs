@@ -6,12 +6,26 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Reported, does not stop anything.
+    /// Information only (`cartwheel check`'s notes); never changes a verdict.
+    Note,
+    /// Reported, does not stop anything (`PASSED with warnings`; fails with `--strict`).
     Warning,
     /// Stops the build / fails the command.
     Error,
+}
+
+impl Severity {
+    /// The word a rendering starts with.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// A file's text kept for rendering locations (pyproject.toml, a stamped `__init__.py`, ...).
@@ -47,26 +61,56 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Where a finding points: a file and, when known, a byte span in it.
-#[derive(Debug, Clone)]
-pub struct Location {
-    /// The file.
-    pub file: SourceFile,
-    /// Byte range of the offending text, if known.
-    pub span: Option<Range<usize>>,
+/// Where a finding points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A file whose text is at hand (pyproject.toml, a stamped module) and, when known, a
+    /// byte span in it: rendered `path:line:col` with the line and a caret.
+    Source {
+        /// The file.
+        file: SourceFile,
+        /// Byte range of the offending text, if known.
+        span: Option<Range<usize>>,
+    },
+    /// A member of a distribution archive, by its path inside it (or several, comma-joined).
+    Member(String),
+    /// A core-metadata field (`Description`, `Requires-Dist`).
+    Field(String),
+    /// A line of the long description; `readme` names the file it came from, when known (a
+    /// build knows its README; a published archive only has the description).
+    DescriptionLine {
+        /// 1-based line of the description.
+        line: usize,
+        /// The README file (project-relative) the description was read from.
+        readme: Option<String>,
+    },
 }
 
-/// One finding: severity, message, optional location, key and help.
-#[derive(Debug, Clone)]
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
+
+/// One finding, for everything a user is told: a configuration error with its place in
+/// pyproject.toml, a warning of a build, a verdict of `cartwheel check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Warning or error.
+    /// Note, warning or error.
     pub severity: Severity,
+    /// Stable code of a `cartwheel check` rule (`T001`, `M004`, `W001`...), documented in
+    /// docs/check.md.
+    pub code: Option<&'static str>,
+    /// The distribution file the finding is about, when it is about one.
+    pub artifact: Option<Box<str>>,
     /// One-line message.
     pub message: String,
     /// Dotted key the finding is about (`project.version`), if any.
     pub key: Option<String>,
-    /// Where it is.
-    pub location: Option<Location>,
+    /// Where it is (boxed: findings travel in `Result`s, and most have no location).
+    pub location: Option<Box<Location>>,
     /// A hint on how to fix it.
     pub help: Option<String>,
 }
@@ -74,7 +118,25 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with just a message.
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), key: None, location: None, help: None }
+        Self::new(Severity::Error, message)
+    }
+
+    /// A finding of `severity` with just a message.
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            code: None,
+            artifact: None,
+            message: message.into(),
+            key: None,
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A `cartwheel check` finding: its rule's code and what is wrong, in one sentence.
+    pub fn coded(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Self { code: Some(code), ..Self::new(severity, message) }
     }
 
     /// A warning with just a message.
@@ -84,8 +146,62 @@ impl Diagnostic {
 
     /// Point the finding at a span of a file.
     pub fn at(mut self, file: &SourceFile, span: Option<Range<usize>>) -> Self {
-        self.location = Some(Location { file: file.clone(), span });
+        self.location = Some(Box::new(Location::Source { file: file.clone(), span }));
         self
+    }
+
+    /// Point the finding at a member of the archive (its path inside it).
+    pub fn at_member(mut self, member: impl Into<String>) -> Self {
+        self.location = Some(Box::new(Location::Member(member.into())));
+        self
+    }
+
+    /// Point the finding at a core-metadata field.
+    pub fn at_field(mut self, field: impl Into<String>) -> Self {
+        self.location = Some(Box::new(Location::Field(field.into())));
+        self
+    }
+
+    /// Point the finding at a line of the long description.
+    pub fn at_description_line(mut self, line: usize) -> Self {
+        self.location = Some(Box::new(Location::DescriptionLine { line, readme: None }));
+        self
+    }
+
+    /// The same finding, about the distribution file `name`.
+    pub fn in_artifact(mut self, name: &str) -> Self {
+        self.artifact = Some(name.into());
+        self
+    }
+
+    /// Say which README the long description came from: its line findings name that file.
+    pub fn with_readme(mut self, readme: &str) -> Self {
+        if let Some(Location::DescriptionLine { readme: r, .. }) = self.location.as_deref_mut() {
+            *r = Some(readme.to_string());
+        }
+        self
+    }
+
+    /// The location as one line: `path:line:col`, a member path, a field, `README line N`.
+    pub fn location_text(&self) -> Option<String> {
+        Some(match self.location.as_deref()? {
+            Location::Source { .. } => self.position()?,
+            Location::Member(m) | Location::Field(m) => m.clone(),
+            Location::DescriptionLine { line, readme } => {
+                format!("{} line {line}", readme.as_deref().unwrap_or("README"))
+            }
+        })
+    }
+
+    /// `[CODE] location: message`, control characters escaped (member names come from
+    /// untrusted archives): a coded finding as every report shows it.
+    pub fn finding_line(&self) -> String {
+        let code = self.code.unwrap_or("-");
+        let message = printable(&self.message);
+        match self.location_text() {
+            Some(at) => format!("[{code}] {}: {message}", printable(&at)),
+            None => format!("[{code}] {message}"),
+        }
     }
 
     /// Name the key the finding is about.
@@ -102,13 +218,13 @@ impl Diagnostic {
 
     /// `path:line:col` of the finding, when it has a location.
     pub fn position(&self) -> Option<String> {
-        let loc = self.location.as_ref()?;
-        Some(match &loc.span {
+        let Some(Location::Source { file, span }) = self.location.as_deref() else { return None };
+        Some(match span {
             Some(span) => {
-                let (line, col) = loc.file.line_col(span.start);
-                format!("{}:{}:{}", display_path(&loc.file.path), line, col)
+                let (line, col) = file.line_col(span.start);
+                format!("{}:{}:{}", display_path(&file.path), line, col)
             }
-            None => display_path(&loc.file.path),
+            None => display_path(&file.path),
         })
     }
 }
@@ -119,11 +235,13 @@ fn display_path(path: &Path) -> String {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}: ")?;
+        write!(f, "{}: ", self.severity.word())?;
+        if let Some(artifact) = &self.artifact {
+            write!(f, "{}: ", printable(artifact))?;
+        }
+        if self.code.is_some() {
+            return write!(f, "{}", self.finding_line());
+        }
         if let Some(pos) = self.position() {
             write!(f, "{pos}: ")?;
         }
@@ -131,7 +249,7 @@ impl fmt::Display for Diagnostic {
         if let Some(key) = &self.key {
             write!(f, " (key `{key}`)")?;
         }
-        if let Some(Location { file, span: Some(span) }) = &self.location {
+        if let Some(Location::Source { file, span: Some(span) }) = self.location.as_deref() {
             render_snippet(f, file, span.clone())?;
         }
         if let Some(help) = &self.help {
@@ -174,6 +292,18 @@ fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usi
         blank = "",
         carets = "^".repeat(width),
     )
+}
+
+/// Text from an untrusted archive with its control characters escaped: a newline faking a line
+/// of the report, or a terminal escape sequence, is shown, not obeyed.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+            .collect()
+    } else {
+        text.into()
+    }
 }
 
 /// Render many findings, one per paragraph.

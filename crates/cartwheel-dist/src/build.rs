@@ -93,7 +93,7 @@ impl Staged {
         readme: Option<&str>,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<()> {
-        use cartwheel_check::{check_file, report, Limits, Options, Severity};
+        use cartwheel_check::{check_file, Limits, Options, Severity};
         if level == CheckLevel::Off {
             return Ok(());
         }
@@ -110,29 +110,30 @@ impl Staged {
             ..Limits::default()
         };
         let options = Options { limits: own, restarts: self.restarts.clone(), ..Options::default() };
-        let mut report = check_file(self.out.path(), &name, &options);
+        let report = check_file(self.out.path(), &name, &options);
         // A local version (`1.2.4.dev2+g5ab5313` from git between tags) is fine to build and
         // install, on every commit of a git-versioned project; only an upload refuses it, and
         // `cartwheel check` before the upload says so. A warning on every such build is noise.
-        report.problems.retain(|p| !UPLOAD_ONLY.contains(&p.code));
-        if let Some(readme) = readme {
-            for p in &mut report.problems {
-                if let Some(line) = p.location.as_deref().and_then(|l| l.strip_prefix("README line ")) {
-                    p.location = Some(format!("{readme} line {line}"));
-                }
-            }
-        }
-        let warn = |p: &cartwheel_check::Problem| Diagnostic::warning(format!("{name}: {}", report::line(p)));
-        warnings.extend(report.with_severity(Severity::Warning).map(warn));
-        let errors: Vec<&cartwheel_check::Problem> = report.with_severity(Severity::Error).collect();
-        if errors.is_empty() {
+        // Description lines are the README's lines: findings name the file.
+        let found = report.problems.into_iter().filter(|p| !p.code.is_some_and(|c| UPLOAD_ONLY.contains(&c)));
+        let found: Vec<Diagnostic> = found
+            .map(|p| match readme {
+                Some(readme) => p.with_readme(readme),
+                None => p,
+            })
+            .collect();
+        let of = |severity| found.iter().filter(move |p| p.severity == severity);
+        let as_warning =
+            |p: &Diagnostic| Diagnostic { severity: Severity::Warning, ..p.clone() }.in_artifact(&name);
+        warnings.extend(of(Severity::Warning).map(as_warning));
+        if of(Severity::Error).next().is_none() {
             return Ok(());
         }
         if level == CheckLevel::Warn {
-            warnings.extend(errors.into_iter().map(warn));
+            warnings.extend(of(Severity::Error).map(as_warning));
             return Ok(());
         }
-        let errors: Vec<String> = errors.into_iter().map(report::line).collect();
+        let errors: Vec<String> = of(Severity::Error).map(Diagnostic::finding_line).collect();
         Err(Diagnostic::error(format!(
             "`{name}` fails `cartwheel check`, so it was not written:\n  {}",
             errors.join("\n  ")
