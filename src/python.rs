@@ -95,49 +95,51 @@ fn build_editable(
     guarded(|| run(Target::Editable, wheel_directory, metadata_directory, config_settings.as_ref()))
 }
 
-/// PEP 517 `prepare_metadata_for_build_wheel`.
-#[pyfunction]
-#[pyo3(signature = (metadata_directory, config_settings=None))]
-fn prepare_metadata_for_build_wheel(
-    metadata_directory: PathBuf,
-    config_settings: Option<Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    // Writing metadata runs no check: the `check` setting is not read here.
-    let _ = config_settings;
-    guarded(|| run(Target::WheelMetadata, metadata_directory, None, None))
+/// Hooks that differ only in what they make: the `prepare_metadata_for_build_*` pair (which run
+/// no check, so do not read the `check` setting) and the `get_requires_for_build_*` trio.
+macro_rules! metadata_hook {
+    ($(#[$doc:meta])* $name:ident => $target:expr) => {
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(signature = (metadata_directory, config_settings=None))]
+        fn $name(metadata_directory: PathBuf, config_settings: Option<Bound<'_, PyDict>>) -> PyResult<String> {
+            let _ = config_settings;
+            guarded(|| run($target, metadata_directory, None, None))
+        }
+    };
 }
 
-/// PEP 660 `prepare_metadata_for_build_editable`.
-#[pyfunction]
-#[pyo3(signature = (metadata_directory, config_settings=None))]
-fn prepare_metadata_for_build_editable(
-    metadata_directory: PathBuf,
-    config_settings: Option<Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    let _ = config_settings;
-    guarded(|| run(Target::EditableMetadata, metadata_directory, None, None))
+macro_rules! requires_hook {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(signature = (config_settings=None))]
+        fn $name(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
+            guarded(|| requires(config_settings))
+        }
+    };
 }
 
-/// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
-#[pyfunction]
-#[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_wheel(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
-    guarded(|| requires(config_settings))
-}
-
-/// PEP 517 `get_requires_for_build_sdist`: nothing beyond cartwheel itself.
-#[pyfunction]
-#[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_sdist(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
-    guarded(|| requires(config_settings))
-}
-
-/// PEP 660 `get_requires_for_build_editable`: nothing beyond cartwheel itself.
-#[pyfunction]
-#[pyo3(signature = (config_settings=None))]
-fn get_requires_for_build_editable(config_settings: Option<Bound<'_, PyDict>>) -> PyResult<Vec<String>> {
-    guarded(|| requires(config_settings))
-}
+metadata_hook!(
+    /// PEP 517 `prepare_metadata_for_build_wheel`.
+    prepare_metadata_for_build_wheel => Target::WheelMetadata
+);
+metadata_hook!(
+    /// PEP 660 `prepare_metadata_for_build_editable`.
+    prepare_metadata_for_build_editable => Target::EditableMetadata
+);
+requires_hook!(
+    /// PEP 517 `get_requires_for_build_wheel`: nothing beyond cartwheel itself.
+    get_requires_for_build_wheel
+);
+requires_hook!(
+    /// PEP 517 `get_requires_for_build_sdist`: nothing beyond cartwheel itself.
+    get_requires_for_build_sdist
+);
+requires_hook!(
+    /// PEP 660 `get_requires_for_build_editable`: nothing beyond cartwheel itself.
+    get_requires_for_build_editable
+);
 
 /// What every `get_requires_*` hook answers: nothing beyond cartwheel itself (the settings
 /// are still read, so a bad `check` setting fails here, first, as it would later).

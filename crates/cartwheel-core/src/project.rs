@@ -217,6 +217,11 @@ impl Project {
         Diagnostic::error(message).at(&self.source, span)
     }
 
+    /// An error about the value of `key` that the user wrote at `at`.
+    pub fn error_in<T>(&self, key: &str, at: &Located<T>, message: impl Into<String>) -> Diagnostic {
+        self.error_at(message, at.span.clone()).key(key)
+    }
+
     /// An error about the version source, pointing at the key that chose it.
     pub fn version_source_error(&self, message: impl Into<String>) -> Diagnostic {
         let by = &self.tool.version.chosen_by;

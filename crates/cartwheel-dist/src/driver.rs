@@ -109,9 +109,9 @@ fn run_into(request: &Request, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Art
     let out = request.out_dir.as_path();
     let meta = request.metadata_directory.as_deref();
     match request.target {
-        Target::Wheel => Ok(vec![build.write_wheel(out, meta, warnings)?]),
+        Target::Wheel => Ok(vec![build.write_wheel(out, meta, false, warnings)?]),
         Target::Sdist => Ok(vec![build.write_sdist(out, warnings)?]),
-        Target::Editable => Ok(vec![build.write_editable(out, meta, warnings)?]),
+        Target::Editable => Ok(vec![build.write_wheel(out, meta, true, warnings)?]),
         Target::WheelMetadata | Target::EditableMetadata => {
             let name = build.write_prepared_metadata(out)?;
             Ok(vec![Artifact { path: out.join(name), size: 0, files: 0 }])

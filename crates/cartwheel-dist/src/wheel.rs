@@ -53,15 +53,20 @@ impl Build {
         Ok(blobs)
     }
 
-    /// Write the wheel into `out_dir`. With a `metadata_directory` from
-    /// `prepare_metadata_for_build_wheel`, its METADATA must equal this build's (PEP 517).
+    /// Write the wheel (`editable`: the PEP 660 editable wheel) into `out_dir`. With a
+    /// `metadata_directory` from `prepare_metadata_for_build_*`, its METADATA must equal this
+    /// build's (PEP 517).
     pub fn write_wheel(
         &self,
         out_dir: &Path,
         metadata_directory: Option<&Path>,
+        editable: bool,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<Artifact> {
-        self.persist(self.stage_wheel(out_dir, metadata_directory)?, warnings)
+        let (name, members) = self.members(metadata_directory, editable)?;
+        // An editable wheel is stored: it is unpacked once, right after it is written.
+        let staged = write_zip(self, out_dir, &name, members, !editable)?;
+        self.persist(staged, warnings)
     }
 
     /// Write the wheel to a temporary file in `out_dir`, to be persisted by the caller.
@@ -73,41 +78,28 @@ impl Build {
     /// The wheel's name and members in archive order (RECORD aside), after the checks that
     /// can refuse it.
     pub fn wheel_members(&self, metadata_directory: Option<&Path>) -> Result<(WheelFilename, Vec<Blob>)> {
+        self.members(metadata_directory, false)
+    }
+
+    /// The members of the wheel or of the editable wheel (whose payload points at the source
+    /// tree instead of holding it).
+    fn members(
+        &self,
+        metadata_directory: Option<&Path>,
+        editable: bool,
+    ) -> Result<(WheelFilename, Vec<Blob>)> {
         if let Some(d) = &self.selection.wheel_refused {
             return Err((**d).clone().into());
         }
         let name = self.wheel_filename();
         self.check_prepared_metadata(metadata_directory)?;
-        let mut payload = self.blobs(&self.selection.wheel, "");
+        let mut payload =
+            if editable { crate::editable::files(self)? } else { self.blobs(&self.selection.wheel, "") };
         payload.sort_by(|a, b| a.path.cmp(&b.path));
         payload.extend(self.data_files(&name)?);
         payload.extend(self.dist_info(&name));
         check_unique(&payload)?;
         Ok((name, payload))
-    }
-
-    /// Write a PEP 660 editable wheel into `out_dir`.
-    pub fn write_editable(
-        &self,
-        out_dir: &Path,
-        metadata_directory: Option<&Path>,
-        warnings: &mut Vec<Diagnostic>,
-    ) -> Result<Artifact> {
-        self.persist(self.stage_editable(out_dir, metadata_directory)?, warnings)
-    }
-
-    fn stage_editable(&self, out_dir: &Path, metadata_directory: Option<&Path>) -> Result<Staged> {
-        if let Some(d) = &self.selection.wheel_refused {
-            return Err((**d).clone().into());
-        }
-        let name = self.wheel_filename();
-        self.check_prepared_metadata(metadata_directory)?;
-        let mut payload = crate::editable::files(self)?;
-        payload.sort_by(|a, b| a.path.cmp(&b.path));
-        payload.extend(self.data_files(&name)?);
-        payload.extend(self.dist_info(&name));
-        check_unique(&payload)?;
-        write_zip(self, out_dir, &name, payload, false)
     }
 
     /// Write `<dist-info>/` with METADATA, WHEEL, entry_points.txt and licenses into

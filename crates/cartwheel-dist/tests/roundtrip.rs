@@ -66,7 +66,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
 
     let build = Build::prepare(&root, &mut Vec::new()).unwrap();
     let sdist = build.write_sdist(&out, &mut Vec::new()).unwrap();
-    let wheel = build.write_wheel(&out, None, &mut Vec::new()).unwrap();
+    let wheel = build.write_wheel(&out, None, false, &mut Vec::new()).unwrap();
     assert_eq!(sdist.file_name(), "acme_sdk-1.4.0.tar.gz");
     assert_eq!(wheel.file_name(), "acme_sdk-1.4.0-py3-none-any.whl");
 
@@ -79,7 +79,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
     );
     assert_eq!(
         fs::read(&wheel.path).unwrap(),
-        fs::read(b2.write_wheel(&again, None, &mut Vec::new()).unwrap().path).unwrap()
+        fs::read(b2.write_wheel(&again, None, false, &mut Vec::new()).unwrap().path).unwrap()
     );
 
     // Unpack the sdist and build the wheel from it.
@@ -87,7 +87,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
     let gz = flate2::read::GzDecoder::new(fs::File::open(&sdist.path).unwrap());
     tar::Archive::new(gz).unpack(&unpacked).unwrap();
     let from_sdist = Build::prepare(&unpacked.join("acme_sdk-1.4.0"), &mut Vec::new()).unwrap();
-    let wheel2 = from_sdist.write_wheel(&tmp.path().join("out2"), None, &mut Vec::new()).unwrap();
+    let wheel2 = from_sdist.write_wheel(&tmp.path().join("out2"), None, false, &mut Vec::new()).unwrap();
     assert_eq!(fs::read(&wheel.path).unwrap(), fs::read(&wheel2.path).unwrap());
 
     // The stamped version reached the wheel, and RECORD is last.
@@ -140,7 +140,7 @@ fn one_pass_build_writes_the_hooks_bytes() {
     );
     assert_eq!(
         fs::read(&wheel.path).unwrap(),
-        fs::read(build.write_wheel(&hooks, None, &mut Vec::new()).unwrap().path).unwrap()
+        fs::read(build.write_wheel(&hooks, None, false, &mut Vec::new()).unwrap().path).unwrap()
     );
     assert!(zip_entries(&wheel.path)
         .iter()
@@ -154,7 +154,7 @@ fn record_wheel_and_entry_points_snapshot() {
     project(&root);
     let wheel = Build::prepare(&root, &mut Vec::new())
         .unwrap()
-        .write_wheel(&tmp.path().join("out"), None, &mut Vec::new())
+        .write_wheel(&tmp.path().join("out"), None, false, &mut Vec::new())
         .unwrap();
     let entries = zip_entries(&wheel.path);
     let text = |suffix: &str| {

@@ -617,38 +617,30 @@ fn select_data(
             format!("data mappings `{}` = `{}` and `{}` = `{}`", sb.value, db.value, sa.value, da.value)
         };
         invalid(
-            project
-                .error_at(format!("{both} collide at `{archive}` in the wheel's data: {what}"), da.span.clone())
-                .key("tool.cartwheel.data")
+            project.error_in("tool.cartwheel.data", da, format!("{both} collide at `{archive}` in the wheel's data: {what}"))
                 .help("give each file its own destination; end a destination with `/` to install into that folder"),
         )
     };
     for (index, (src, dest)) in mappings.iter().enumerate() {
         let src_rel = normalize_rel(&src.value).filter(|r| !r.is_empty()).ok_or_else(|| {
-            invalid(
-                project
-                    .error_at(
-                        format!("data source `{}` must be a path inside the project", src.value),
-                        src.span.clone(),
-                    )
-                    .key("tool.cartwheel.data"),
-            )
+            invalid(project.error_in(
+                "tool.cartwheel.data",
+                src,
+                format!("data source `{}` must be a path inside the project", src.value),
+            ))
         })?;
         let dest_rel = normalize_rel(&dest.value)
             .filter(|r| SCHEMES.contains(&r.split('/').next().unwrap_or_default()))
             .ok_or_else(|| {
-                invalid(
-                    project
-                        .error_at(
-                            format!(
-                                "data destination `{}` must start with a wheel scheme: {}",
-                                dest.value,
-                                SCHEMES.join(", ")
-                            ),
-                            dest.span.clone(),
-                        )
-                        .key("tool.cartwheel.data"),
-                )
+                invalid(project.error_in(
+                    "tool.cartwheel.data",
+                    dest,
+                    format!(
+                        "data destination `{}` must start with a wheel scheme: {}",
+                        dest.value,
+                        SCHEMES.join(", ")
+                    ),
+                ))
             })?;
         let dest_is_dir = dest.value.trim_end().ends_with('/') || !dest_rel.contains('/');
         let abs = project.root.join(&src_rel);
@@ -693,11 +685,11 @@ fn select_data(
                 None => ctx.single(&src_rel)?,
             };
             let Some(cand) = cand else {
-                return Err(invalid(
-                    project
-                        .error_at(format!("data source `{src_rel}` does not exist"), src.span.clone())
-                        .key("tool.cartwheel.data"),
-                ));
+                return Err(invalid(project.error_in(
+                    "tool.cartwheel.data",
+                    src,
+                    format!("data source `{src_rel}` does not exist"),
+                )));
             };
             let archive = if dest_is_dir {
                 let name = src_rel.rsplit('/').next().unwrap_or(&src_rel);
@@ -750,14 +742,11 @@ fn select_licenses(
                             .map_err(|e| e.kind().to_string())
                     })
                     .map_err(|why| {
-                        invalid(
-                            project
-                                .error_at(
-                                    format!("invalid license-files glob `{}`: {why}", g.value),
-                                    g.span.clone(),
-                                )
-                                .key("project.license-files"),
-                        )
+                        invalid(project.error_in(
+                            "project.license-files",
+                            g,
+                            format!("invalid license-files glob `{}`: {why}", g.value),
+                        ))
                     })?;
                 // A pattern without `*`, `?` or `[` names one path: no matcher to compile (a regex
                 // per pattern, every build) and no scan of the whole tree.
@@ -793,11 +782,11 @@ fn select_licenses(
                     };
                     return Err(invalid(
                         project
-                            .error_at(
+                            .error_in(
+                                "project.license-files",
+                                g,
                                 format!("license-files glob `{}` matches no file", g.value),
-                                g.span.clone(),
                             )
-                            .key("project.license-files")
                             .help(help),
                     ));
                 }

@@ -60,24 +60,18 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
     let source_rel = match &project.tool.source {
         Some(src) => {
             let rel = normalize_rel(&src.value).ok_or_else(|| {
-                invalid(
-                    project
-                        .error_at(
-                            format!("`source` must be a folder inside the project, not `{}`", src.value),
-                            src.span.clone(),
-                        )
-                        .key("tool.cartwheel.source"),
-                )
+                invalid(project.error_in(
+                    "tool.cartwheel.source",
+                    src,
+                    format!("`source` must be a folder inside the project, not `{}`", src.value),
+                ))
             })?;
             if !project.root.join(&rel).is_dir() {
-                return Err(invalid(
-                    project
-                        .error_at(
-                            format!("source folder `{}` does not exist", display_dir(&rel)),
-                            src.span.clone(),
-                        )
-                        .key("tool.cartwheel.source"),
-                ));
+                return Err(invalid(project.error_in(
+                    "tool.cartwheel.source",
+                    src,
+                    format!("source folder `{}` does not exist", display_dir(&rel)),
+                )));
             }
             rel
         }

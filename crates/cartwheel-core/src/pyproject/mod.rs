@@ -261,20 +261,9 @@ fn found_words(found: &str, at_text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // [project]
 
-/// Fields whose value is a list or table: PEP 808 lets them be static and dynamic at once.
-const LIST_OR_TABLE_FIELDS: &[&str] = &[
-    "license-files",
-    "authors",
-    "maintainers",
-    "keywords",
-    "classifiers",
-    "urls",
-    "dependencies",
-    "optional-dependencies",
-    "scripts",
-    "gui-scripts",
-    "entry-points",
-];
+/// The `[project]` fields whose value is a string; the others (`dynamic` aside) are lists or
+/// tables, which PEP 808 lets be static and dynamic at once.
+const STRING_FIELDS: &[&str] = &["name", "version", "description", "readme", "requires-python", "license"];
 
 fn build(cx: &mut Cx, raw: raw::PyProject) -> Res<Project> {
     let tool = raw.tool;
@@ -493,7 +482,7 @@ fn check_dynamic(
             continue;
         }
         match statics.iter().find(|(f, _)| *f == field) {
-            Some(_) if LIST_OR_TABLE_FIELDS.contains(&field) => {}
+            Some(_) if !STRING_FIELDS.contains(&field) => {}
             Some(_) => {
                 return Err(cx
                     .error(

@@ -117,11 +117,11 @@ pub fn tag_name(
     };
     match tag_pattern {
         Some(p) if !reads_back(&name) => Err(project
-            .error_at(
+            .error_in(
+                "tool.cartwheel.version.tag-pattern",
+                p,
                 format!("the new tag `{name}` would not match tag-pattern `{}` as version {text}", p.value),
-                p.span.clone(),
             )
-            .key("tool.cartwheel.version.tag-pattern")
             .help(format!("tag the release yourself (`git tag -a <name> -m {text}`), or widen the pattern"))
             .into()),
         _ => Ok(name),

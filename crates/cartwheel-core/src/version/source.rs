@@ -34,9 +34,7 @@ pub fn resolve(
 ) -> Result<Resolved, Error> {
     let version = match &project.tool.version.source {
         VersionSource::Pyproject => project.version.clone().ok_or_else(|| -> Error {
-            project
-                .error_at("`project.version` is missing", project.name.span.clone())
-                .key("project.version")
+            project.error_in("project.version", &project.name, "`project.version` is missing")
                 .help("set `version = \"...\"` in [project], or list \"version\" in `dynamic` and choose a [tool.cartwheel.version] source")
                 .into()
         }),
@@ -111,8 +109,7 @@ pub fn read_file_source(
     if !abs.is_file() {
         let what = if abs.is_dir() { "is a folder" } else { "does not exist" };
         return Err(project
-            .error_at(format!("version file `{}` {what}", path.value), path.span.clone())
-            .key("tool.cartwheel.version.path")
+            .error_in("tool.cartwheel.version.path", path, format!("version file `{}` {what}", path.value))
             .into());
     }
     let text = fs_err::read_to_string(&abs)?;
@@ -122,8 +119,11 @@ pub fn read_file_source(
         let re = Regex::new(&p.value).expect("pattern validated in pyproject");
         let m = re.captures(&text).and_then(|c| c.name("version")).ok_or_else(|| {
             project
-                .error_at(format!("the pattern matches no version in `{}`", path.value), p.span.clone())
-                .key("tool.cartwheel.version.pattern")
+                .error_in(
+                    "tool.cartwheel.version.pattern",
+                    p,
+                    format!("the pattern matches no version in `{}`", path.value),
+                )
                 .help("the `version` group must match the version text in the file")
         })?;
         (m.as_str().to_string(), m.range())
@@ -138,8 +138,11 @@ pub fn read_file_source(
         let value = text.trim();
         if value.is_empty() {
             return Err(project
-                .error_at(format!("version file `{}` is empty", path.value), path.span.clone())
-                .key("tool.cartwheel.version.path")
+                .error_in(
+                    "tool.cartwheel.version.path",
+                    path,
+                    format!("version file `{}` is empty", path.value),
+                )
                 .into());
         }
         (value.to_string(), start..start + value.len())
