@@ -66,17 +66,6 @@ fn check_setting(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Option
     })
 }
 
-/// PEP 517 `build_wheel`.
-#[pyfunction]
-#[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
-fn build_wheel(
-    wheel_directory: PathBuf,
-    config_settings: Option<Bound<'_, PyDict>>,
-    metadata_directory: Option<PathBuf>,
-) -> PyResult<String> {
-    guarded(|| run(Target::Wheel, wheel_directory, metadata_directory, config_settings.as_ref()))
-}
-
 /// PEP 517 `build_sdist`.
 #[pyfunction]
 #[pyo3(signature = (sdist_directory, config_settings=None))]
@@ -84,19 +73,24 @@ fn build_sdist(sdist_directory: PathBuf, config_settings: Option<Bound<'_, PyDic
     guarded(|| run(Target::Sdist, sdist_directory, None, config_settings.as_ref()))
 }
 
-/// PEP 660 `build_editable`.
-#[pyfunction]
-#[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
-fn build_editable(
-    wheel_directory: PathBuf,
-    config_settings: Option<Bound<'_, PyDict>>,
-    metadata_directory: Option<PathBuf>,
-) -> PyResult<String> {
-    guarded(|| run(Target::Editable, wheel_directory, metadata_directory, config_settings.as_ref()))
+/// Hooks that differ only in what they make: the `build_wheel`/`build_editable` pair, the
+/// `prepare_metadata_for_build_*` pair (which run no check, so do not read the `check`
+/// setting) and the `get_requires_for_build_*` trio.
+macro_rules! wheel_hook {
+    ($(#[$doc:meta])* $name:ident => $target:expr) => {
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(signature = (wheel_directory, config_settings=None, metadata_directory=None))]
+        fn $name(
+            wheel_directory: PathBuf,
+            config_settings: Option<Bound<'_, PyDict>>,
+            metadata_directory: Option<PathBuf>,
+        ) -> PyResult<String> {
+            guarded(|| run($target, wheel_directory, metadata_directory, config_settings.as_ref()))
+        }
+    };
 }
 
-/// Hooks that differ only in what they make: the `prepare_metadata_for_build_*` pair (which run
-/// no check, so do not read the `check` setting) and the `get_requires_for_build_*` trio.
 macro_rules! metadata_hook {
     ($(#[$doc:meta])* $name:ident => $target:expr) => {
         $(#[$doc])*
@@ -120,6 +114,14 @@ macro_rules! requires_hook {
     };
 }
 
+wheel_hook!(
+    /// PEP 517 `build_wheel`.
+    build_wheel => Target::Wheel
+);
+wheel_hook!(
+    /// PEP 660 `build_editable`.
+    build_editable => Target::Editable
+);
 metadata_hook!(
     /// PEP 517 `prepare_metadata_for_build_wheel`.
     prepare_metadata_for_build_wheel => Target::WheelMetadata

@@ -104,15 +104,17 @@ def test_source_tree_unchanged(name, built):
     assert is_stamped(text, "0.0.0"), "the stale __version__ in the source tree must stay as it is"
 
 
+def opened(b):
+    """A built fixture's description, its wheel and its sdist, open for reading."""
+    return b.fx, Wheel(b.wheel), Sdist(b.sdist)
+
+
 # --------------------------------------------------------------------------- metadata
 
 
 @per_fixture
 def test_metadata_validates(name, built):
-    b = built(name)
-    fx = b.fx
-    wheel = Wheel(b.wheel)
-    sd = Sdist(b.sdist)
+    fx, wheel, sd = opened(built(name))
     for label, raw in (("METADATA", wheel.meta("METADATA")), ("PKG-INFO", sd.read("PKG-INFO"))):
         meta = Metadata.from_email(raw, validate=True)
         assert canonicalize_name(meta.name) == canonicalize_name(fx.name), label
@@ -256,9 +258,7 @@ def test_wheel_file(name, built):
 @per_fixture
 def test_stamped_version_in_both_artifacts(name, built):
     b = built(name)
-    fx = b.fx
-    wheel = Wheel(b.wheel)
-    sd = Sdist(b.sdist)
+    fx, wheel, sd = opened(b)
     assert is_stamped(wheel.text(fx.stamp), fx.version), wheel.text(fx.stamp)
     src_rel = ("src/" if (b.tree / "src").is_dir() else "") + fx.stamp
     stamped_sdist = sd.read(src_rel).decode()

@@ -472,12 +472,13 @@ mod tests {
         v
     }
 
+    /// A writer of a new zip at `path`, its entries dated `mtime`.
+    fn writer(path: &std::path::Path, mtime: u64, compress: bool) -> Box<ZipWriter> {
+        Box::new(ZipWriter::new(File::create(path).unwrap(), Reproducible { mtime }, compress))
+    }
+
     fn write(path: &std::path::Path, parallel: bool, members: &[(String, Vec<u8>, bool)]) -> Vec<u8> {
-        let mut w = Box::new(ZipWriter::new(
-            File::create(path).unwrap(),
-            Reproducible { mtime: 1_700_000_000 },
-            true,
-        ));
+        let mut w = writer(path, 1_700_000_000, true);
         if parallel {
             let entries: Vec<ZipEntry> =
                 members.par_iter().map(|(_, d, _)| ZipEntry::new(d, true).unwrap()).collect();
@@ -527,11 +528,7 @@ mod tests {
     fn more_than_65535_entries_use_a_zip64_end_record() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("many.zip");
-        let mut w = Box::new(ZipWriter::new(
-            File::create(&path).unwrap(),
-            Reproducible { mtime: DEFAULT_EPOCH },
-            false,
-        ));
+        let mut w = writer(&path, DEFAULT_EPOCH, false);
         for i in 0..70_000 {
             w.add_file(&format!("f{i}"), b"", false).unwrap();
         }
@@ -545,11 +542,7 @@ mod tests {
         // A fake 5 GiB member (one stored byte): the header logic without writing 5 GiB.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.zip");
-        let mut w = Box::new(ZipWriter::new(
-            File::create(&path).unwrap(),
-            Reproducible { mtime: DEFAULT_EPOCH },
-            true,
-        ));
+        let mut w = writer(&path, DEFAULT_EPOCH, true);
         let big = ZipEntry { data: b"x".to_vec(), method: STORED, crc32: 7, size: 5 << 30 };
         w.add_entry("big", &big, false).unwrap();
         w.finish().unwrap();
@@ -629,8 +622,7 @@ mod tests {
     fn zip_of(members: &[(String, Vec<u8>, bool)], compress: bool, streamed: bool) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.zip");
-        let mut w =
-            Box::new(ZipWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 0 }, compress));
+        let mut w = writer(&path, 0, compress);
         for (i, (name, data, exec)) in members.iter().enumerate() {
             if streamed {
                 let src = dir.path().join(format!("src{i}"));

@@ -281,38 +281,41 @@ mod tests {
         let text = KEEP.replace('\n', "\r\n");
         let (out, _) = run(&text);
         assert_eq!(out, run(KEEP).0.replace('\n', "\r\n"));
-        let (out, _) = run("# Changes\n\n## Unreleased\n- a\n\n## 1.4.0 - 2026-01-01\n");
         assert_eq!(
-            out,
+            run("# Changes\n\n## Unreleased\n- a\n\n## 1.4.0 - 2026-01-01\n").0,
             "# Changes\n\n## Unreleased\n\n## 1.5.0 - 2026-11-24\n- a\n\n## 1.4.0 - 2026-01-01\n"
         );
     }
 
     #[test]
     fn no_unreleased_section() {
-        let (out, _) = run("# Changelog\n\nIntro.\n\n## [1.4.0] - 2026-11-20\n\n- Old.\n");
-        assert_eq!(
-            out,
-            "# Changelog\n\nIntro.\n\n## [1.5.0] - 2026-11-24\n\n## [1.4.0] - 2026-11-20\n\n- Old.\n"
-        );
-        let (out, _) = run("# Changelog\n\n");
-        assert_eq!(out, "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n");
-        let (out, _) = run("");
-        assert_eq!(out, "## [1.5.0] - 2026-11-24\n\n");
+        for (before, after) in [
+            (
+                "# Changelog\n\nIntro.\n\n## [1.4.0] - 2026-11-20\n\n- Old.\n",
+                "# Changelog\n\nIntro.\n\n## [1.5.0] - 2026-11-24\n\n## [1.4.0] - 2026-11-20\n\n- Old.\n",
+            ),
+            ("# Changelog\n\n", "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n"),
+            ("", "## [1.5.0] - 2026-11-24\n\n"),
+        ] {
+            assert_eq!(run(before).0, after, "{before:?}");
+        }
     }
 
     #[test]
     fn content_without_sections_becomes_the_release() {
         // The changes listed so far are the release's: its heading goes above them, under the
         // title.
-        let (out, _) = run("# Changelog\n\n- Fixed a thing.\n- Added another.\n");
-        assert_eq!(out, "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- Fixed a thing.\n- Added another.\n");
-        let (out, _) = run("# Changelog\r\n- Fixed.\r\n");
-        assert_eq!(out, "# Changelog\r\n\r\n## [1.5.0] - 2026-11-24\r\n\r\n- Fixed.\r\n");
-        let (out, _) = run("\n- Fixed.\n");
-        assert_eq!(out, "\n## [1.5.0] - 2026-11-24\n\n- Fixed.\n");
-        let (out, _) = run("\u{feff}- Fixed.\n");
-        assert_eq!(out, "\u{feff}## [1.5.0] - 2026-11-24\n\n- Fixed.\n");
+        for (before, after) in [
+            (
+                "# Changelog\n\n- Fixed a thing.\n- Added another.\n",
+                "# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- Fixed a thing.\n- Added another.\n",
+            ),
+            ("# Changelog\r\n- Fixed.\r\n", "# Changelog\r\n\r\n## [1.5.0] - 2026-11-24\r\n\r\n- Fixed.\r\n"),
+            ("\n- Fixed.\n", "\n## [1.5.0] - 2026-11-24\n\n- Fixed.\n"),
+            ("\u{feff}- Fixed.\n", "\u{feff}## [1.5.0] - 2026-11-24\n\n- Fixed.\n"),
+        ] {
+            assert_eq!(run(before).0, after, "{before:?}");
+        }
     }
 
     #[test]
@@ -323,8 +326,10 @@ mod tests {
             out,
             "\u{feff}## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n- a\n\n## [1.4.0] - 2026-01-01\n"
         );
-        let (out, _) = run("\u{feff}# Changelog\n\n- a\n");
-        assert_eq!(out, "\u{feff}# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- a\n");
+        assert_eq!(
+            run("\u{feff}# Changelog\n\n- a\n").0,
+            "\u{feff}# Changelog\n\n## [1.5.0] - 2026-11-24\n\n- a\n"
+        );
     }
 
     #[test]
@@ -356,25 +361,28 @@ mod tests {
     #[test]
     fn other_heading_forms() {
         // Level-3 sections: the release goes under Unreleased, not to the end of the file.
-        let (out, _) = run("# C\n\n### [Unreleased]\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n");
-        assert_eq!(
-            out,
-            "# C\n\n### [Unreleased]\n\n### [1.5.0] - 2026-11-24\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n"
-        );
-        let (out, _) = run("# C\n\n### 1.4.0\n- b\n");
-        assert_eq!(out, "# C\n\n### 1.5.0 - 2026-11-24\n\n### 1.4.0\n- b\n");
+        for (before, after) in [
+            (
+                "# C\n\n### [Unreleased]\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n",
+                "# C\n\n### [Unreleased]\n\n### [1.5.0] - 2026-11-24\n- a\n\n### [1.4.0] - 2026-01-01\n- b\n",
+            ),
+            ("# C\n\n### 1.4.0\n- b\n", "# C\n\n### 1.5.0 - 2026-11-24\n\n### 1.4.0\n- b\n"),
+        ] {
+            assert_eq!(run(before).0, after, "{before:?}");
+        }
         // An Unreleased heading that is itself a compare link: the link moves on, the release
         // links its own compare view.
-        let (out, _) = run("# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n- a\n");
-        assert_eq!(
-            out,
-            "# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.5.0...HEAD)\n\n## [1.5.0](https://github.com/o/r/compare/v1.4.0...v1.5.0) - 2026-11-24\n- a\n"
-        );
-        let (out, _) = run("## [Unreleased](https://example.com/log)\r\n- a\r\n");
-        assert_eq!(out, "## [Unreleased](https://example.com/log)\r\n\r\n## [1.5.0] - 2026-11-24\r\n- a\r\n");
+        for (before, after) in [
+            ("# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.4.0...HEAD)\n- a\n", "# C\n\n## [Unreleased](https://github.com/o/r/compare/v1.5.0...HEAD)\n\n## [1.5.0](https://github.com/o/r/compare/v1.4.0...v1.5.0) - 2026-11-24\n- a\n"),
+            ("## [Unreleased](https://example.com/log)\r\n- a\r\n", "## [Unreleased](https://example.com/log)\r\n\r\n## [1.5.0] - 2026-11-24\r\n- a\r\n"),
+        ] {
+            assert_eq!(run(before).0, after, "{before:?}");
+        }
         // `#hashtag` lines are not headings.
-        let (out, _) = run("# C\n\n## [Unreleased]\n#tag\n");
-        assert_eq!(out, "# C\n\n## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n#tag\n");
+        assert_eq!(
+            run("# C\n\n## [Unreleased]\n#tag\n").0,
+            "# C\n\n## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n#tag\n"
+        );
     }
 
     #[test]

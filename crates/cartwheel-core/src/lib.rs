@@ -23,3 +23,20 @@ pub mod record;
 pub mod version;
 
 pub use error::{Error, Result};
+
+/// Helpers the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A fresh project folder holding `pyproject.toml` = `toml` and `files` (project-relative
+    /// path, content).
+    pub fn tree<C: AsRef<[u8]>>(toml: &str, files: &[(&str, C)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs_err::write(dir.path().join("pyproject.toml"), toml).unwrap();
+        for (rel, content) in files {
+            let path = dir.path().join(rel);
+            fs_err::create_dir_all(path.parent().unwrap()).unwrap();
+            fs_err::write(path, content).unwrap();
+        }
+        dir
+    }
+}

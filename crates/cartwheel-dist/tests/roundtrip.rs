@@ -73,14 +73,7 @@ fn wheel_from_sdist_is_identical_and_builds_are_reproducible() {
     // Reproducible: a second build writes the same bytes.
     let again = tmp.path().join("again");
     let b2 = Build::prepare(&root, &mut Vec::new()).unwrap();
-    assert_eq!(
-        fs::read(&sdist.path).unwrap(),
-        fs::read(b2.write_sdist(&again, &mut Vec::new()).unwrap().path).unwrap()
-    );
-    assert_eq!(
-        fs::read(&wheel.path).unwrap(),
-        fs::read(b2.write_wheel(&again, None, false, &mut Vec::new()).unwrap().path).unwrap()
-    );
+    assert_hooks_write(&b2, &again, &sdist.path, &wheel.path);
 
     // Unpack the sdist and build the wheel from it.
     let unpacked = tmp.path().join("unpacked");
@@ -133,15 +126,7 @@ fn one_pass_build_writes_the_hooks_bytes() {
     let build = Build::prepare(&root, &mut Vec::new()).unwrap();
     let (sdist, wheel) = build.stage_both(&tmp.path().join("one")).unwrap();
     let (sdist, wheel) = (sdist.persist().unwrap(), wheel.persist().unwrap());
-    let hooks = tmp.path().join("hooks");
-    assert_eq!(
-        fs::read(&sdist.path).unwrap(),
-        fs::read(build.write_sdist(&hooks, &mut Vec::new()).unwrap().path).unwrap()
-    );
-    assert_eq!(
-        fs::read(&wheel.path).unwrap(),
-        fs::read(build.write_wheel(&hooks, None, false, &mut Vec::new()).unwrap().path).unwrap()
-    );
+    assert_hooks_write(&build, &tmp.path().join("hooks"), &sdist.path, &wheel.path);
     assert!(zip_entries(&wheel.path)
         .iter()
         .any(|(n, d)| n == "acme_sdk/data/big.txt" && d == big.as_bytes()));
@@ -283,4 +268,13 @@ fn a_wheel_only_preparation_lists_the_same_wheel() {
         assert!(full.contains("legal/NOTICE.txt") && !full.contains("helper.py"), "{glob}: {full}");
         assert_eq!(wheel_only, full, "{glob}");
     }
+}
+
+/// The sdist and wheel hooks of `build`, writing into `out`, make the bytes of `sdist` and
+/// `wheel`.
+fn assert_hooks_write(build: &Build, out: &Path, sdist: &Path, wheel: &Path) {
+    let written = build.write_sdist(out, &mut Vec::new()).unwrap();
+    assert_eq!(fs::read(sdist).unwrap(), fs::read(written.path).unwrap());
+    let written = build.write_wheel(out, None, false, &mut Vec::new()).unwrap();
+    assert_eq!(fs::read(wheel).unwrap(), fs::read(written.path).unwrap());
 }

@@ -104,6 +104,13 @@ fn run(p: &Project) -> (Selection, Vec<Diagnostic>) {
     (sel, warnings)
 }
 
+/// The files of project `acme` in a tree of `files` (the tree is kept for the test's checks).
+fn acme(files: &[&str]) -> (TempDir, Selection) {
+    let t = tree(files);
+    let (sel, _) = run(&project(t.path(), "acme"));
+    (t, sel)
+}
+
 fn run_err(p: &Project) -> Diagnostic {
     let mut warnings = Vec::new();
     match select(p, &mut warnings) {
@@ -158,7 +165,7 @@ fn src_layout() {
 
 #[test]
 fn flat_layout_with_default_excludes() {
-    let t = tree(&[
+    let (t, sel) = acme(&[
         "acme/__init__.py",
         "acme/build/__init__.py",
         "acme/__pycache__/__init__.cpython-312.pyc",
@@ -175,7 +182,6 @@ fn flat_layout_with_default_excludes() {
         ".hg/store",
         ".github/workflows/ci.yml",
     ]);
-    let (sel, _) = run(&project(t.path(), "acme"));
     assert_eq!(sel.modules[0].rel_path, "acme");
     assert_eq!(sel.modules[0].source_dir, t.path());
     // A sub-package called `build` is not the build output folder.
@@ -212,8 +218,7 @@ fn virtual_environments_under_any_name_at_any_depth_are_left_out() {
 
 #[test]
 fn single_module_file() {
-    let t = tree(&["acme.py", "test_acme.py"]);
-    let (sel, _) = run(&project(t.path(), "acme"));
+    let (_t, sel) = acme(&["acme.py", "test_acme.py"]);
     let m = &sel.modules[0];
     assert_eq!(m.rel_path, "acme.py");
     assert_eq!(m.init.as_deref(), Some("acme.py"));
@@ -222,8 +227,7 @@ fn single_module_file() {
 
 #[test]
 fn single_module_in_src() {
-    let t = tree(&["src/acme.py", "src/acme_extra.py"]);
-    let (sel, _) = run(&project(t.path(), "acme"));
+    let (_t, sel) = acme(&["src/acme.py", "src/acme_extra.py"]);
     assert_eq!(paths(&sel.wheel), ["acme.py"]);
 }
 
@@ -302,13 +306,12 @@ fn module_not_found_message() {
 
 #[test]
 fn data_files_and_py_typed_travel_with_the_package() {
-    let t = tree(&[
+    let (_t, sel) = acme(&[
         "src/acme/__init__.py",
         "src/acme/py.typed",
         "src/acme/templates/base.html",
         "src/acme/static/app.css",
     ]);
-    let (sel, _) = run(&project(t.path(), "acme"));
     assert_eq!(
         paths(&sel.wheel),
         ["acme/__init__.py", "acme/py.typed", "acme/static/app.css", "acme/templates/base.html"]
@@ -663,7 +666,7 @@ fn license_glob_matches_tracked_files_only_in_git() {
 
 #[test]
 fn conventional_license_files() {
-    let t = tree(&[
+    let (_t, sel) = acme(&[
         "acme/__init__.py",
         "LICENSE",
         "LICENCE.md",
@@ -673,7 +676,6 @@ fn conventional_license_files() {
         "license.txt",
         "docs/LICENSE",
     ]);
-    let (sel, _) = run(&project(t.path(), "acme"));
     assert_eq!(paths(&sel.license_files), ["AUTHORS.rst", "COPYING.txt", "LICENCE.md", "LICENSE", "NOTICE"]);
 }
 
@@ -791,8 +793,7 @@ fn global_git_excludes_file_is_not_honoured() {
     assert!(err.is_none(), "{err:?}");
     assert!(global.matched("acme/data/x.json", false).is_ignore(), "fake HOME not in effect");
     // ...but not for the build.
-    let t = tree(&["acme/__init__.py", "acme/data/x.json"]);
-    let (sel, _) = run(&project(t.path(), "acme"));
+    let (_t, sel) = acme(&["acme/__init__.py", "acme/data/x.json"]);
     assert_eq!(paths(&sel.wheel), ["acme/__init__.py", "acme/data/x.json"]);
 }
 
@@ -841,8 +842,7 @@ fn stub_only_package_is_named_after_the_project() {
 
 #[test]
 fn package_with_only_init_pyi_is_a_package() {
-    let t = tree(&["acme/__init__.pyi", "acme/core.pyi", "acme/py.typed", "other/__init__.pyi"]);
-    let (sel, _) = run(&project(t.path(), "acme"));
+    let (t, sel) = acme(&["acme/__init__.pyi", "acme/core.pyi", "acme/py.typed", "other/__init__.pyi"]);
     assert_eq!(sel.modules[0].init.as_deref(), Some("acme/__init__.pyi"));
     assert_eq!(paths(&sel.wheel), ["acme/__init__.pyi", "acme/core.pyi", "acme/py.typed"]);
 

@@ -740,25 +740,30 @@ mod tests {
         };
         let bad = |text: String| assert!(Metadata::parse(&text).is_err(), "{text:?} passed");
         let ok_metadata = |text: String| Metadata::parse(&text).unwrap();
-        ok(v24("License-Expression: GPL-2.0+"));
-        ok(v24("License-Expression: LGPL-2.1+ OR MIT"));
-        ok(v24("License-Expression: GPL-3.0-or-later+"));
-        ok(v24("License-Expression: MIT+"));
-        bad(v24("License-Expression: MIT OR"));
-        // License-File: what `PureWindowsPath(path).as_posix()` gives back unchanged.
-        ok(v24("License-File: C:LICENSE"));
-        ok(v24("License-File: LICENSES/MIT.txt"));
-        for path in ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"] {
-            bad(v24(&format!("License-File: {path}")));
-        }
         let v25 = |field: &str| format!("Metadata-Version: 2.5\nName: a\nVersion: 1\n{field}\n");
-        ok(v25("Import-Name: "));
-        ok(v25("Import-Name: a.b;  private"));
-        ok(v25("Import-Name: match"));
-        bad(v25("Import-Name: class"));
-        bad(v25("Import-Name: a.None"));
-        bad(v25("Import-Name: a; public"));
-        bad(v25("Import-Name: a; private "));
+        // License-File: what `PureWindowsPath(path).as_posix()` gives back unchanged.
+        let license_files = ["./LICENSE", "a//b", "LICENSES/", "a..b", "C:/x", "/x", "a\\b", "", "x*"];
+        let (v24_ok, v24_bad) = (
+            ["GPL-2.0+", "LGPL-2.1+ OR MIT", "GPL-3.0-or-later+", "MIT+"]
+                .map(|e| format!("License-Expression: {e}")),
+            license_files.map(|p| format!("License-File: {p}")),
+        );
+        for text in v24_ok
+            .iter()
+            .map(|f| v24(f))
+            .chain(["License-File: C:LICENSE", "License-File: LICENSES/MIT.txt"].map(v24))
+        {
+            ok(text);
+        }
+        for text in v24_bad.iter().map(|f| v24(f)).chain([v24("License-Expression: MIT OR")]) {
+            bad(text);
+        }
+        for field in ["Import-Name: ", "Import-Name: a.b;  private", "Import-Name: match"] {
+            ok(v25(field));
+        }
+        for field in ["class", "a.None", "a; public", "a; private "].map(|n| format!("Import-Name: {n}")) {
+            bad(v25(&field));
+        }
         bad(v25("Import-Namespace: "));
         // Description-Content-Type parameters, as Python's email parser reads them.
         let dct = |value: &str| crate::metadata::check_content_type(value);

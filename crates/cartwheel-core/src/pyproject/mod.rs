@@ -1309,13 +1309,7 @@ mod tests {
         toml: &str,
         files: &[(&str, &[u8])],
     ) -> (Result<Project, Error>, Vec<Diagnostic>, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        fs_err::write(dir.path().join("pyproject.toml"), toml).unwrap();
-        for (name, content) in files {
-            let path = dir.path().join(name);
-            fs_err::create_dir_all(path.parent().unwrap()).unwrap();
-            fs_err::write(path, content).unwrap();
-        }
+        let dir = crate::testing::tree(toml, files);
         let mut warnings = Vec::new();
         let result = load(dir.path(), &mut warnings);
         (result, warnings, dir)

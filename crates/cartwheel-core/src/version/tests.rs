@@ -7,16 +7,14 @@ use super::bump::{self, Options, Part};
 use super::*;
 use crate::discover;
 
+/// Project `acme` 1.0 (version in pyproject.toml) with `files`.
+fn acme_1_0(files: &[(&str, &str)]) -> tempfile::TempDir {
+    tree("[project]\nname = \"acme\"\nversion = \"1.0\"\n", files)
+}
+
 /// A project folder with `pyproject.toml` = `toml` and `files`.
 fn tree(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs_err::write(dir.path().join("pyproject.toml"), toml).unwrap();
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        fs_err::create_dir_all(path.parent().unwrap()).unwrap();
-        fs_err::write(path, text).unwrap();
-    }
-    dir
+    crate::testing::tree(toml, files)
 }
 
 /// The version `root` resolves to, with the rendered warnings, or the rendered error.
@@ -305,10 +303,7 @@ fn a_git_tree_is_checked_against_its_nearest_tag() {
     fs_err::write(&init, "__version__ = \"0.0.0\"\n__version_info__ = (1, 2, 2)\n").unwrap();
     assert_eq!(tree_check(root), ("1.2.3".into(), vec!["acme/__init__.py".into()]));
     // Other sources know the version: a placeholder is stale there.
-    let dir = tree(
-        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
-        &[("acme/__init__.py", "__version__ = \"0.0.0\"\n")],
-    );
+    let dir = acme_1_0(&[("acme/__init__.py", "__version__ = \"0.0.0\"\n")]);
     assert_eq!(tree_check(dir.path()), ("1.0".into(), vec!["acme/__init__.py".into()]));
 }
 
@@ -533,7 +528,7 @@ fn the_new_tag_follows_the_project_tag_style() {
         ],
     );
     // Another version source: the style of the repository's tags.
-    let dir = tree("[project]\nname = \"acme\"\nversion = \"1.0\"\n", &[("acme/__init__.py", "")]);
+    let dir = acme_1_0(&[("acme/__init__.py", "")]);
     assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.1");
     git_init(dir.path(), &["-A"]);
     git(dir.path(), &["tag", "1.0"]);
@@ -544,10 +539,7 @@ fn the_new_tag_follows_the_project_tag_style() {
 #[test]
 fn a_refused_commit_undoes_the_bump() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tree(
-        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
-        &[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("CHANGELOG.md", CHANGELOG)],
-    );
+    let dir = acme_1_0(&[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("CHANGELOG.md", CHANGELOG)]);
     let root = dir.path();
     git_init(root, &["pyproject.toml", "acme"]);
     // CHANGELOG.md stays untracked: undoing must not leave it staged either.
@@ -569,10 +561,7 @@ fn a_refused_commit_undoes_the_bump() {
 #[cfg(unix)]
 #[test]
 fn commit_takes_the_file_a_symlink_points_to() {
-    let dir = tree(
-        "[project]\nname = \"acme\"\nversion = \"1.0\"\n",
-        &[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("docs/changes.md", CHANGELOG)],
-    );
+    let dir = acme_1_0(&[("acme/__init__.py", "__version__ = \"1.0\"\n"), ("docs/changes.md", CHANGELOG)]);
     let root = dir.path();
     std::os::unix::fs::symlink("docs/changes.md", root.join("CHANGELOG.md")).unwrap();
     git_init(root, &["-A"]);

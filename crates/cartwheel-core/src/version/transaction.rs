@@ -284,11 +284,17 @@ fn rollback(done: &[FileEdit], cause: std::io::Error) -> std::io::Error {
 mod tests {
     use super::*;
 
+    /// A fresh folder holding `name` with `text`, and that file's path.
+    fn with_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
     #[test]
     fn writes_all_and_keeps_permissions() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.txt");
-        std::fs::write(&a, "old a").unwrap();
+        let (dir, a) = with_file("a.txt", "old a");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -308,9 +314,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_symlinked_target_is_edited_where_it_points() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real.py");
-        std::fs::write(&real, "old").unwrap();
+        let (dir, real) = with_file("real.py", "old");
         let link = dir.path().join("link.py");
         std::os::unix::fs::symlink("real.py", &link).unwrap();
         apply(&[FileEdit { path: link.clone(), old: b"old".to_vec(), new: b"new".to_vec() }]).unwrap();
@@ -380,9 +384,7 @@ mod tests {
 
     #[test]
     fn a_failed_rename_restores_the_others() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("a.txt");
-        std::fs::write(&a, "old a").unwrap();
+        let (dir, a) = with_file("a.txt", "old a");
         // The second target is a folder: the rename onto it fails after `a` was replaced.
         let b = dir.path().join("b");
         std::fs::create_dir(&b).unwrap();
