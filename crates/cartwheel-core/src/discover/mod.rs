@@ -118,7 +118,42 @@ fn wheel_roots(project: &Project, found: &modules::Found) -> Option<Vec<String>>
     Some(roots)
 }
 
-/// [`select`] for `scope`.
+/// The five glob lists of `[tool.cartwheel]`, compiled once.
+struct Rules<'p> {
+    include: Globs<'p>,
+    exclude: Globs<'p>,
+    wheel_exclude: Globs<'p>,
+    sdist_include: Globs<'p>,
+    sdist_exclude: Globs<'p>,
+}
+
+impl<'p> Rules<'p> {
+    fn new(project: &'p Project) -> Result<Self, Error> {
+        let tool = &project.tool;
+        Ok(Self {
+            include: Globs::new(project, "include", &tool.include)?,
+            exclude: Globs::new(project, "exclude", &tool.exclude)?,
+            wheel_exclude: Globs::new(project, "wheel-exclude", &tool.wheel_exclude)?,
+            sdist_include: Globs::new(project, "sdist-include", &tool.sdist_include)?,
+            sdist_exclude: Globs::new(project, "sdist-exclude", &tool.sdist_exclude)?,
+        })
+    }
+
+    fn all(&self) -> [&Globs<'p>; 5] {
+        [&self.include, &self.exclude, &self.wheel_exclude, &self.sdist_include, &self.sdist_exclude]
+    }
+
+    /// Folders the walk must enter although ignored: the literal leading folders of the globs
+    /// that add files (`include`, `sdist-include`, `license-files`).
+    fn entered(&self, project: &Project) -> Vec<String> {
+        let adding = self.include.items.iter().chain(&self.sdist_include.items).map(|g| &g.located.value);
+        let licenses = project.license_files.iter().flatten().map(|g| &g.value);
+        adding.chain(licenses).filter_map(|g| literal_prefix(g)).collect()
+    }
+}
+
+/// [`select`] for `scope`: candidates (git's or the walk's), what `include` adds, the wheel's
+/// modules, data and license files, the sdist, then the warnings about the whole selection.
 pub fn select_scoped(
     project: &Project,
     scope: Scope,
@@ -126,82 +161,124 @@ pub fn select_scoped(
 ) -> Result<Selection, Error> {
     let found = modules::find(project)?;
     let mut ctx = Ctx::new(project)?;
-    let tool = &project.tool;
-    let include = Globs::new(project, "include", &tool.include)?;
-    let exclude = Globs::new(project, "exclude", &tool.exclude)?;
-    let wheel_exclude = Globs::new(project, "wheel-exclude", &tool.wheel_exclude)?;
-    let sdist_include = Globs::new(project, "sdist-include", &tool.sdist_include)?;
-    let sdist_exclude = Globs::new(project, "sdist-exclude", &tool.sdist_exclude)?;
-    let mut enter: Vec<String> = include
-        .items
-        .iter()
-        .chain(&sdist_include.items)
-        .filter_map(|g| literal_prefix(&g.located.value))
-        .collect();
-    if let Some(globs) = &project.license_files {
-        enter.extend(globs.iter().filter_map(|g| literal_prefix(&g.value)));
-    }
-    ctx.enter = enter;
+    let rules = Rules::new(project)?;
+    ctx.enter = rules.entered(project);
 
-    // Candidates.
     let only = match scope {
         Scope::Both => None,
         Scope::Wheel => wheel_roots(project, &found),
     };
     let (listing, origin) = candidate_listing(project, only.as_deref(), warnings)?;
-    if let Some(bad) = listing.bad_names.iter().find(|b| !exclude.hits(b)) {
+    if let Some(bad) = listing.bad_names.iter().find(|b| !rules.exclude.hits(b)) {
         return Err(non_utf8(bad));
     }
     let resolved = walk::resolve(&project.root, &ctx.root_canon, &listing);
     // An excluded link is never read, so its target does not matter.
-    if let Some((_, d)) = resolved.errors.into_iter().find(|(rel, _)| !exclude.hits(rel)) {
+    if let Some((_, d)) = resolved.errors.into_iter().find(|(rel, _)| !rules.exclude.hits(rel)) {
         return Err(invalid(d));
     }
     let candidates = resolved.files;
-
-    // Files added by `include` / `sdist-include`, looked up on disk.
-    let mut included: BTreeMap<String, Cand> = BTreeMap::new();
-    let mut sdist_included: BTreeMap<String, Cand> = BTreeMap::new();
-    if !include.is_empty() || !sdist_include.is_empty() {
-        let (disk_listing, disk) = ctx.disk()?;
-        for bad in &disk_listing.bad_names {
-            if include.hits(bad) || sdist_include.hits(bad) {
-                return Err(non_utf8(bad));
-            }
-        }
-        for (rel, d) in &disk.errors {
-            if include.hits(rel) || sdist_include.hits(rel) {
-                return Err(invalid(d.clone()));
-            }
-        }
-        for (rel, cand) in &disk.files {
-            let in_both = include.matches(rel);
-            let in_sdist = sdist_include.matches(rel);
-            if in_both {
-                included.insert(rel.clone(), cand.clone());
-            } else if in_sdist {
-                sdist_included.insert(rel.clone(), cand.clone());
-            }
-        }
-    }
+    let (included, sdist_included) = included(&mut ctx, &rules)?;
 
     // What both artifacts draw from.
     let mut pool: BTreeMap<String, Cand> = BTreeMap::new();
     for (rel, cand) in candidates.iter().chain(&included) {
-        if !exclude.matches(rel) {
+        if !rules.exclude.matches(rel) {
             pool.insert(rel.clone(), cand.clone());
         }
     }
 
-    // Wheel: the module folders (or files).
+    let wheel = select_wheel(&found, &pool, &rules, origin, warnings)?;
+    if origin == Origin::Git {
+        let excludes = [&rules.exclude, &rules.wheel_exclude, &rules.sdist_exclude];
+        warn_submodules(project, &found.modules, &listing.submodules, excludes, warnings);
+        let globs = [&rules.include, &rules.exclude, &rules.wheel_exclude];
+        warn_untracked(project, &found.modules, globs, warnings);
+    }
+    let data = select_data(project, &mut ctx, &pool, &rules.wheel_exclude, warnings)?;
+    let license_files = select_licenses(project, &mut ctx, &pool, &rules.exclude, origin)?;
+
+    let mut sdist_pool = sdist_pool(&pool, &sdist_included, &rules);
+    // Each artifact is refused on its own secrets, when it is written: a `.env` test fixture
+    // that only the sdist would carry must not stop `pip install .` (which builds a wheel).
+    let wheel_rels = wheel.values().chain(&license_files).chain(&data).map(|e| e.rel_path.as_str());
+    let wheel_refused = refuse_secrets(project, &rules, origin, wheel_rels.collect());
+    let sdist_refused =
+        refuse_secrets(project, &rules, origin, sdist_pool.keys().map(String::as_str).collect());
+    add_build_inputs(project, &mut ctx, &pool, &mut sdist_pool)?;
+    // License files are metadata the build needs, like the readme; a data file is added when
+    // untracked (an explicitly mapped file), but not against an `sdist-exclude` glob.
+    for e in license_files.iter().chain(data.iter().filter(|e| !rules.sdist_exclude.hits(&e.rel_path))) {
+        sdist_pool.entry(e.rel_path.clone()).or_insert_with(|| Cand {
+            source: e.source.clone(),
+            executable: e.executable,
+            size: e.size,
+        });
+    }
+    let needed = wheel.values().chain(&data).chain(&license_files);
+    check_sdist_builds_the_wheel(project, &sdist_pool, needed, &rules.sdist_exclude)?;
+    let sdist: Vec<FileEntry> = sdist_pool.iter().map(|(rel, cand)| entry(rel.clone(), rel, cand)).collect();
+
+    warn_stale_globs(project, &mut ctx, &rules, scope, &candidates, &listing.submodules, warnings)?;
+    let wheel_files: Vec<&FileEntry> = wheel.values().chain(&data).chain(&license_files).collect();
+    warnings.extend(portable::check(project, &wheel_files, &sdist)?);
+
+    Ok(Selection {
+        modules: found.modules,
+        wheel: wheel.into_values().collect(),
+        data,
+        license_files,
+        sdist,
+        wheel_refused,
+        sdist_refused,
+    })
+}
+
+type Files = BTreeMap<String, Cand>;
+
+/// The files `include` (both artifacts) and `sdist-include` (the sdist only) add, looked up on
+/// disk whether tracked or ignored.
+fn included(ctx: &mut Ctx<'_>, rules: &Rules<'_>) -> Result<(Files, Files), Error> {
+    let (mut included, mut sdist_included) = (Files::new(), Files::new());
+    if rules.include.is_empty() && rules.sdist_include.is_empty() {
+        return Ok((included, sdist_included));
+    }
+    let adds = |rel: &str| rules.include.hits(rel) || rules.sdist_include.hits(rel);
+    let (disk_listing, disk) = ctx.disk()?;
+    if let Some(bad) = disk_listing.bad_names.iter().find(|b| adds(b)) {
+        return Err(non_utf8(bad));
+    }
+    if let Some((_, d)) = disk.errors.iter().find(|(rel, _)| adds(rel)) {
+        return Err(invalid(d.clone()));
+    }
+    for (rel, cand) in &disk.files {
+        if rules.include.matches(rel) {
+            included.insert(rel.clone(), cand.clone());
+        } else if rules.sdist_include.matches(rel) {
+            sdist_included.insert(rel.clone(), cand.clone());
+        }
+    }
+    Ok((included, sdist_included))
+}
+
+/// The wheel's payload: every pooled file inside a module's folder (or the module's file),
+/// under its import path. A module that contributes nothing is an error: an empty wheel
+/// installs "successfully" and fails at import.
+fn select_wheel(
+    found: &modules::Found,
+    pool: &Files,
+    rules: &Rules<'_>,
+    origin: Origin,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, FileEntry>, Error> {
     let mut wheel: BTreeMap<String, FileEntry> = BTreeMap::new();
     for module in &found.modules {
         let single_file = module.init.as_deref() == Some(module.rel_path.as_str());
         let prefix = format!("{}/", module.rel_path);
         let mut count = 0;
-        for (rel, cand) in &pool {
+        for (rel, cand) in pool {
             let inside = if single_file { rel == &module.rel_path } else { rel.starts_with(&prefix) };
-            if !inside || wheel_exclude.matches(rel) {
+            if !inside || rules.wheel_exclude.matches(rel) {
                 continue;
             }
             count += 1;
@@ -209,7 +286,6 @@ pub fn select_scoped(
             wheel.insert(archive.clone(), entry(archive, rel, cand));
         }
         if count == 0 {
-            // An empty wheel installs "successfully" and fails at import: refuse to build it.
             let mut e =
                 Diagnostic::error(format!("module `{}` contributes no file to the wheel", module.name));
             e = if origin == Origin::Git {
@@ -222,7 +298,7 @@ pub fn select_scoped(
             };
             return Err(invalid(e));
         } else if let Some(init) = &module.init {
-            if !pool.contains_key(init) && !exclude.hits(init) && !wheel_exclude.hits(init) {
+            if !pool.contains_key(init) && !rules.exclude.hits(init) && !rules.wheel_exclude.hits(init) {
                 warnings.push(
                     Diagnostic::warning(format!(
                         "`{init}` is not packaged (not tracked by git?); `{}` will not import as a package",
@@ -233,60 +309,30 @@ pub fn select_scoped(
             }
         }
     }
+    Ok(wheel)
+}
 
-    if origin == Origin::Git {
-        warn_submodules(
-            project,
-            &found.modules,
-            &listing.submodules,
-            [&exclude, &wheel_exclude, &sdist_exclude],
-            warnings,
-        );
-        warn_untracked(project, &found.modules, [&include, &exclude, &wheel_exclude], warnings);
-    }
-
-    let data = select_data(project, &mut ctx, &pool, &wheel_exclude, warnings)?;
-    let license_files = select_licenses(project, &mut ctx, &pool, &exclude, origin)?;
-
-    // Sdist: everything selected, then what the build from the sdist needs.
-    let mut sdist_pool: BTreeMap<String, Cand> = pool.clone();
-    for (rel, cand) in &sdist_included {
-        if !exclude.matches(rel) {
+/// The sdist's own selection: every pooled file and what `sdist-include` adds, less
+/// `sdist-exclude`.
+fn sdist_pool(pool: &Files, sdist_included: &Files, rules: &Rules<'_>) -> Files {
+    let mut sdist_pool: Files = pool.clone();
+    for (rel, cand) in sdist_included {
+        if !rules.exclude.matches(rel) {
             sdist_pool.insert(rel.clone(), cand.clone());
         }
     }
-    sdist_pool.retain(|rel, _| !sdist_exclude.matches(rel));
+    sdist_pool.retain(|rel, _| !rules.sdist_exclude.matches(rel));
+    sdist_pool
+}
 
-    // Each artifact is refused on its own secrets, when it is written: a `.env` test fixture
-    // that only the sdist would carry must not stop `pip install .` (which builds a wheel).
-    let refuse = |rels: Vec<&str>| -> Option<Box<Diagnostic>> {
-        let found: Vec<&str> = rels
-            .into_iter()
-            .filter(|rel| is_secret(&project.root, rel))
-            .filter(|rel| !include.hits(rel) && !sdist_include.hits(rel))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let first = found.first()?;
-        let list = found.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
-        Some(Box::new(
-            Diagnostic::error(format!(
-                "refusing to package {list}: it looks like a secret (a private key, credentials, .env)"
-            ))
-            .at(&SourceFile::new(*first, ""), None)
-            .help(if origin == Origin::Git {
-                "add it to `exclude` in [tool.cartwheel] (and `git rm --cached` it), \
-                 or list it explicitly in `include` if it is meant to ship (a test fixture)"
-            } else {
-                "add it to `exclude` in [tool.cartwheel], or list it explicitly in `include` \
-                 if it is meant to ship (a test fixture)"
-            }),
-        ))
-    };
-    let wheel_refused =
-        refuse(wheel.values().chain(&license_files).chain(&data).map(|e| e.rel_path.as_str()).collect());
-    let sdist_refused = refuse(sdist_pool.keys().map(String::as_str).collect());
-
+/// What building from the sdist needs, whatever the globs say: pyproject.toml, the readme, a
+/// version file, the stamp targets.
+fn add_build_inputs(
+    project: &Project,
+    ctx: &mut Ctx<'_>,
+    pool: &Files,
+    sdist_pool: &mut Files,
+) -> Result<(), Error> {
     let mut always: Vec<String> = vec!["pyproject.toml".to_string()];
     if let Some(readme) = project.readme.as_ref().and_then(|r| r.path.as_deref()) {
         always.extend(normalize_rel(readme));
@@ -309,28 +355,59 @@ pub fn select_scoped(
             sdist_pool.insert(rel, cand);
         }
     }
-    // License files are metadata the build needs, like the readme; a data file is added when
-    // untracked (an explicitly mapped file), but not against an `sdist-exclude` glob.
-    for e in license_files.iter().chain(data.iter().filter(|e| !sdist_exclude.hits(&e.rel_path))) {
-        sdist_pool.entry(e.rel_path.clone()).or_insert_with(|| Cand {
-            source: e.source.clone(),
-            executable: e.executable,
-            size: e.size,
-        });
-    }
-    let needed = wheel.values().chain(&data).chain(&license_files);
-    check_sdist_builds_the_wheel(project, &sdist_pool, needed, &sdist_exclude)?;
-    let sdist: Vec<FileEntry> = sdist_pool.iter().map(|(rel, cand)| entry(rel.clone(), rel, cand)).collect();
+    Ok(())
+}
 
-    // Stale globs: a glob is stale when it matches no file of the project at all, so a
-    // safety-net `exclude` for a file that is merely untracked does not nag.
-    let all_globs = [&include, &exclude, &wheel_exclude, &sdist_include, &sdist_exclude];
+/// The refusal of an artifact that would carry `rels` when one of them looks like a secret (a
+/// private key, credentials, .env) and `include` does not name it.
+fn refuse_secrets(
+    project: &Project,
+    rules: &Rules<'_>,
+    origin: Origin,
+    rels: Vec<&str>,
+) -> Option<Box<Diagnostic>> {
+    let found: Vec<&str> = rels
+        .into_iter()
+        .filter(|rel| is_secret(&project.root, rel))
+        .filter(|rel| !rules.include.hits(rel) && !rules.sdist_include.hits(rel))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let first = found.first()?;
+    let list = found.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    Some(Box::new(
+        Diagnostic::error(format!(
+            "refusing to package {list}: it looks like a secret (a private key, credentials, .env)"
+        ))
+        .at(&SourceFile::new(*first, ""), None)
+        .help(if origin == Origin::Git {
+            "add it to `exclude` in [tool.cartwheel] (and `git rm --cached` it), \
+             or list it explicitly in `include` if it is meant to ship (a test fixture)"
+        } else {
+            "add it to `exclude` in [tool.cartwheel], or list it explicitly in `include` \
+             if it is meant to ship (a test fixture)"
+        }),
+    ))
+}
+
+/// A warning per glob that matches no file of the project at all (so a safety-net `exclude`
+/// for a file that is merely untracked does not nag).
+fn warn_stale_globs(
+    project: &Project,
+    ctx: &mut Ctx<'_>,
+    rules: &Rules<'_>,
+    scope: Scope,
+    candidates: &Files,
+    submodules: &[String],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Error> {
+    let all_globs = rules.all();
     if scope == Scope::Both && all_globs.iter().any(|g| g.unused().next().is_some()) {
         for rel in candidates.keys() {
             all_globs.iter().for_each(|g| g.mark(rel));
         }
         // A submodule that is not checked out holds no file, but a glob meant for it is used.
-        for sub in &listing.submodules {
+        for sub in submodules {
             all_globs.iter().for_each(|g| g.mark(&format!("{sub}/_")));
         }
     }
@@ -350,19 +427,7 @@ pub fn select_scoped(
             );
         }
     }
-
-    let wheel_files: Vec<&FileEntry> = wheel.values().chain(&data).chain(&license_files).collect();
-    warnings.extend(portable::check(project, &wheel_files, &sdist)?);
-
-    Ok(Selection {
-        modules: found.modules,
-        wheel: wheel.into_values().collect(),
-        data,
-        license_files,
-        sdist,
-        wheel_refused,
-        sdist_refused,
-    })
+    Ok(())
 }
 
 /// Every file the wheel draws from (payload, `data`, license files) must be in the sdist, or the
