@@ -33,6 +33,10 @@ enum Command {
         /// Build the sdist.
         #[arg(long)]
         sdist: bool,
+        /// List the files each artifact would hold (with RECORD's hashes computed, so every
+        /// file is read) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Check wheels and sdists: the `twine check` verdict and PyPI's upload rules.
     Check {
@@ -119,10 +123,10 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Build { path, out_dir, wheel, sdist } => {
+        Command::Build { path, out_dir, wheel, sdist, dry_run } => {
             let out_dir = out_dir.unwrap_or_else(|| path.join("dist"));
             let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
-            build(&path, &out_dir, wheel, sdist).map(|()| 0)
+            build(&path, &out_dir, wheel, sdist, dry_run).map(|()| 0)
         }
         Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
         Command::Version { path, check } => version(&path, check),
@@ -150,16 +154,28 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
-fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool) -> cartwheel_core::Result<()> {
+fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool, dry_run: bool) -> cartwheel_core::Result<()> {
     let target = match (wheel, sdist) {
         (true, false) => Target::Wheel,
         (false, true) => Target::Sdist,
         _ => Target::Both,
     };
-    let outcome = cartwheel_dist::run(&Request::new(path, target, out_dir));
+    let outcome = cartwheel_dist::run(&Request { dry_run, ..Request::new(path, target, out_dir) });
     print_warnings(&outcome.warnings);
     for a in &outcome.result? {
-        say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
+        if !dry_run {
+            say(&format!("Built {} ({}, {} files)", a.path.display(), human_size(a.size), a.files));
+            continue;
+        }
+        // The listing is the command's output (stdout); what it means goes to stderr.
+        say_out(&format!("{} ({} files, {} uncompressed):", a.path.display(), a.files, human_size(a.size)));
+        for member in a.listing.iter().filter(|m| !m.path.ends_with('/')) {
+            let mode = if member.executable { "x" } else { " " };
+            say_out(&format!("  {:>10} {mode} {}", human_size(member.size), member.path));
+        }
+    }
+    if dry_run {
+        say("Dry run: nothing was written (and no archive was checked)");
     }
     Ok(())
 }
@@ -324,7 +340,7 @@ mod tests {
     fn parses_build_flags() {
         let cli = Cli::try_parse_from(["cartwheel", "build", "proj", "-o", "out", "--wheel"]).unwrap();
         match cli.command {
-            Command::Build { path, out_dir, wheel, sdist } => {
+            Command::Build { path, out_dir, wheel, sdist, .. } => {
                 assert_eq!(path, PathBuf::from("proj"));
                 assert_eq!(out_dir, Some(PathBuf::from("out")));
                 assert!(wheel && !sdist);

@@ -43,7 +43,14 @@ fn run(
     config_settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let check = check_setting(config_settings)?;
-    let request = Request { project_dir: PathBuf::from("."), target, out_dir, metadata_directory, check };
+    let request = Request {
+        project_dir: PathBuf::from("."),
+        target,
+        out_dir,
+        metadata_directory,
+        check,
+        dry_run: false,
+    };
     let outcome = cartwheel_dist::run(&request);
     print_warnings(&outcome.warnings);
     let written = outcome.result.map_err(raise)?;

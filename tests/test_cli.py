@@ -224,3 +224,46 @@ def test_closed_stderr_pipe_does_not_fail_the_build(cw_venv, fx_copy, tmp_path):
     proc.stderr.close()
     assert proc.wait(timeout=120) == 0
     assert len(list(out.glob("*.whl"))) == 1 and len(list(out.glob("*.tar.gz"))) == 1
+
+
+def _human(n: int) -> str:
+    """cartwheel's size format (cli.rs `human_size`)."""
+    if n < 1024:
+        return f"{n} B"
+    size, unit = float(n), "B"
+    for unit in ("KiB", "MiB", "GiB"):
+        size /= 1024
+        if size < 1024:
+            break
+    return f"{size:.1f} {unit}"
+
+
+def test_dry_run_lists_what_the_build_writes(cw_venv, fx_copy, tmp_path):
+    # The listing is made from the same members as the build: compared line for line with the
+    # artifacts a real build writes (names, sizes, modes, order; RECORD included).
+    tree = fx_copy("scripts")
+    before = snapshot(tree)
+    dry = cli_build(cw_venv, tree, tmp_path / "dry", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert not (tmp_path / "dry").exists()
+    assert snapshot(tree) == before
+    assert dry.stderr == "Dry run: nothing was written (and no archive was checked)\n"
+    cli_build(cw_venv, tree, tmp_path / "real")
+    sdist = only_file(tmp_path / "real", "*.tar.gz")
+    wheel = only_file(tmp_path / "real", "*.whl")
+    expected = []
+    with tarfile.open(sdist) as tf:
+        files = [m for m in tf.getmembers() if m.isfile()]
+        total = sum(m.size for m in files)
+        expected.append(f"{tmp_path / 'dry' / sdist.name} ({len(files)} files, {_human(total)} uncompressed):")
+        for m in files:
+            expected.append(f"  {_human(m.size):>10} {'x' if m.mode & 0o100 else ' '} {m.name}")
+    with zipfile.ZipFile(wheel) as zf:
+        infos = zf.infolist()
+        total = sum(i.file_size for i in infos)
+        expected.append(f"{tmp_path / 'dry' / wheel.name} ({len(infos)} files, {_human(total)} uncompressed):")
+        for i in infos:
+            executable = (i.external_attr >> 16) & 0o100
+            expected.append(f"  {_human(i.file_size):>10} {'x' if executable else ' '} {i.filename}")
+    assert dry.stdout.splitlines() == expected
+    assert any(" x " in line for line in expected), "the fixture has an executable script"

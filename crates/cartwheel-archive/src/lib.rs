@@ -5,14 +5,18 @@
 //! caller decides the order (sorted payload, dist-info last) and the writers keep it.
 
 pub mod deflate;
+mod dir;
 pub mod gzip;
+mod list;
 mod output;
 mod tar;
 mod zip;
 
 use std::io;
 
+pub use self::dir::DirWriter;
 pub use self::gzip::ParallelGz;
+pub use self::list::{ListWriter, Listed};
 pub use self::output::AtomicOutput;
 pub use self::tar::TarGzWriter;
 pub use self::zip::{ZipEntry, ZipWriter};
@@ -70,14 +74,55 @@ impl Reproducible {
     }
 }
 
-/// Writes entries, in the order given, into one archive.
-pub trait ArchiveWriter {
-    /// Add a regular file.
-    fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error>;
-    /// Add a directory entry (tar only needs them for tools that expect them).
+/// Where a streamed member's bytes come from: a file, read in chunks (and rewound once by the
+/// zip writer when deflating did not help).
+pub trait Source: io::Read + io::Seek {}
+
+impl<T: io::Read + io::Seek> Source for T {}
+
+/// One archive being written, members in the order given: a zip, a tar.gz, a folder or a
+/// listing. What takes time for a member (a zip's deflate) is [`prepare`](Self::prepare)d on
+/// any thread, ahead of the member's turn, from one read of its bytes; [`add`](Self::add) then
+/// only appends. That is the one path every member takes (a build streams batches of members:
+/// read and prepared in parallel, appended in order), so every writer makes the same bytes
+/// whatever the scheduling.
+pub trait ArchiveWriter: Send {
+    /// What [`prepare`](Self::prepare) needs from the writer, copied to the preparing threads.
+    type Settings: Copy + Send + Sync;
+    /// A member's bytes made ready to append.
+    type Part: Send;
+    /// What the finished archive tells its caller.
+    type Done;
+
+    /// The settings to prepare members with.
+    fn settings(&self) -> Self::Settings;
+    /// Ready a member's `data` to be appended (on any thread).
+    fn prepare(settings: Self::Settings, data: &[u8]) -> Result<Self::Part, Error>;
+    /// Append a regular file: its bytes and what `prepare` made of them.
+    fn add(&mut self, path: &str, data: &[u8], part: Self::Part, executable: bool) -> Result<(), Error>;
+    /// Append a regular file of `size` bytes read from `file` in chunks (never held in memory);
+    /// `observe` sees every chunk (a wheel hashes it for RECORD).
+    fn add_reader(
+        &mut self,
+        path: &str,
+        file: &mut dyn Source,
+        size: u64,
+        executable: bool,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error>;
+    /// Append a directory entry (only tar keeps them).
     fn add_directory(&mut self, path: &str) -> Result<(), Error>;
     /// Write trailers and flush.
-    fn finish(self: Box<Self>) -> Result<(), Error>;
+    fn finish(self) -> Result<Self::Done, Error>;
+
+    /// Prepare and append `data` on this thread (small members: RECORD, tests).
+    fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error>
+    where
+        Self: Sized,
+    {
+        let part = Self::prepare(self.settings(), data)?;
+        self.add(path, data, part, executable)
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 
 use super::gzip::{ParallelGz, Restart};
-use super::{ArchiveWriter, Error, Reproducible};
+use super::{ArchiveWriter, Error, Reproducible, Source};
 
 /// Writes an sdist (or any tar.gz) to a file.
 pub struct TarGzWriter {
@@ -29,15 +29,6 @@ impl TarGzWriter {
         Ok(Self { inner, mtime: repro.mtime })
     }
 
-    /// Write the trailers and flush; returns where the gzip stream can be inflated from
-    /// without earlier output (for a parallel read-back).
-    pub fn finish_indexed(self) -> Result<Vec<Restart>, Error> {
-        let gz = self.inner.into_inner()?;
-        let (mut out, restarts) = gz.finish_indexed()?;
-        out.flush()?;
-        Ok(restarts)
-    }
-
     fn header(&self, size: u64, mode: u32, kind: tar::EntryType) -> tar::Header {
         let mut h = tar::Header::new_ustar();
         h.set_size(size);
@@ -50,19 +41,6 @@ impl TarGzWriter {
         let _ = h.set_groupname("");
         h.set_entry_type(kind);
         h
-    }
-
-    /// Add a regular file of `size` bytes read from `reader` as it is written (never held in
-    /// memory); an error if the reader does not give exactly `size` bytes.
-    pub fn add_reader(
-        &mut self,
-        path: &str,
-        reader: &mut impl Read,
-        size: u64,
-        executable: bool,
-    ) -> Result<(), Error> {
-        let mut exact = Exact { inner: reader.take(size), left: size, path };
-        self.append(path, &mut exact, size, Reproducible::mode(executable), tar::EntryType::Regular)
     }
 
     fn append(
@@ -101,6 +79,7 @@ struct Exact<'p, R> {
     inner: R,
     left: u64,
     path: &'p str,
+    observe: &'p mut dyn FnMut(&[u8]),
 }
 
 impl<R: Read> Read for Exact<'_, R> {
@@ -113,6 +92,7 @@ impl<R: Read> Read for Exact<'_, R> {
             )));
         }
         self.left -= n as u64;
+        (self.observe)(&buf[..n]);
         Ok(n)
     }
 }
@@ -128,8 +108,32 @@ fn pax_record(key: &str, value: &str) -> String {
 }
 
 impl ArchiveWriter for TarGzWriter {
-    fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error> {
+    type Settings = ();
+    /// Nothing to do ahead: the gzip stream compresses its blocks in parallel itself.
+    type Part = ();
+    /// Where the gzip stream can be inflated from without earlier output.
+    type Done = Vec<Restart>;
+
+    fn settings(&self) {}
+
+    fn prepare((): (), _data: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn add(&mut self, path: &str, data: &[u8], (): (), executable: bool) -> Result<(), Error> {
         self.append(path, data, data.len() as u64, Reproducible::mode(executable), tar::EntryType::Regular)
+    }
+
+    fn add_reader(
+        &mut self,
+        path: &str,
+        file: &mut dyn Source,
+        size: u64,
+        executable: bool,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error> {
+        let mut exact = Exact { inner: file.take(size), left: size, path, observe };
+        self.append(path, &mut exact, size, Reproducible::mode(executable), tar::EntryType::Regular)
     }
 
     fn add_directory(&mut self, path: &str) -> Result<(), Error> {
@@ -137,8 +141,11 @@ impl ArchiveWriter for TarGzWriter {
         self.append(&path, &[][..], 0, 0o755, tar::EntryType::Directory)
     }
 
-    fn finish(self: Box<Self>) -> Result<(), Error> {
-        (*self).finish_indexed().map(drop)
+    fn finish(self) -> Result<Vec<Restart>, Error> {
+        let gz = self.inner.into_inner()?;
+        let (mut out, restarts) = gz.finish_indexed()?;
+        out.flush()?;
+        Ok(restarts)
     }
 }
 
@@ -168,7 +175,14 @@ mod tests {
             let long = format!("p-1/{}/é.bin", "d".repeat(120));
             for name in ["p-1/a.txt", long.as_str()] {
                 if streamed {
-                    w.add_reader(name, &mut &data[..], data.len() as u64, true).unwrap();
+                    w.add_reader(
+                        name,
+                        &mut std::io::Cursor::new(&data[..]),
+                        data.len() as u64,
+                        true,
+                        &mut |_| {},
+                    )
+                    .unwrap();
                 } else {
                     w.add_file(name, &data, true).unwrap();
                 }
@@ -180,7 +194,9 @@ mod tests {
         let mut w =
             TarGzWriter::new(File::create(dir.path().join("x.tar.gz")).unwrap(), Reproducible { mtime: 0 })
                 .unwrap();
-        let err = w.add_reader("p-1/short", &mut &b"abc"[..], 10, false).unwrap_err();
+        let err = w
+            .add_reader("p-1/short", &mut std::io::Cursor::new(&b"abc"[..]), 10, false, &mut |_| {})
+            .unwrap_err();
         assert!(
             err.to_string()
                 .contains("`p-1/short` changed while it was being archived (7 bytes fewer than listed)"),

@@ -12,7 +12,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use zip::DateTime;
 
-use super::{deflate, ArchiveWriter, Error, Reproducible, DEFAULT_EPOCH};
+use super::{deflate, ArchiveWriter, Error, Reproducible, Source, DEFAULT_EPOCH};
 
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
@@ -103,7 +103,7 @@ impl ZipWriter {
     /// it is read and written straight to the archive, then its local header completed. The
     /// bytes are the same as [`ArchiveWriter::add_file`] given the whole content makes (both
     /// deflate the same fixed pieces); `observe` sees every chunk.
-    pub fn add_reader<R: Read + Seek>(
+    pub fn add_stream<R: Read + Seek + ?Sized>(
         &mut self,
         path: &str,
         reader: &mut R,
@@ -128,9 +128,9 @@ impl ZipWriter {
             read += data.len() as u64;
         };
         header.csize = if deflate {
-            deflate_into(reader, &mut self.out, &mut each)?
+            deflate_into(&mut &mut *reader, &mut self.out, &mut each)?
         } else {
-            copy_into(reader, &mut chunk, &mut self.out, &mut each)?
+            copy_into(&mut &mut *reader, &mut chunk, &mut self.out, &mut each)?
         };
         if read != size {
             return Err(changed(path, size, read).into());
@@ -391,9 +391,32 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 impl ArchiveWriter for ZipWriter {
-    fn add_file(&mut self, path: &str, data: &[u8], executable: bool) -> Result<(), Error> {
-        let entry = ZipEntry::new(data, self.compress)?;
+    /// Whether members are deflated.
+    type Settings = bool;
+    type Part = ZipEntry;
+    type Done = ();
+
+    fn settings(&self) -> bool {
+        self.compress
+    }
+
+    fn prepare(compress: bool, data: &[u8]) -> Result<ZipEntry, Error> {
+        ZipEntry::new(data, compress)
+    }
+
+    fn add(&mut self, path: &str, _data: &[u8], entry: ZipEntry, executable: bool) -> Result<(), Error> {
         self.add_entry(path, &entry, executable)
+    }
+
+    fn add_reader(
+        &mut self,
+        path: &str,
+        file: &mut dyn Source,
+        size: u64,
+        executable: bool,
+        observe: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), Error> {
+        self.add_stream(path, file, size, executable, observe)
     }
 
     fn add_directory(&mut self, _path: &str) -> Result<(), Error> {
@@ -401,7 +424,7 @@ impl ArchiveWriter for ZipWriter {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<(), Error> {
+    fn finish(mut self) -> Result<(), Error> {
         let cd_offset = self.offset;
         let cd_size = self.central.len() as u64;
         self.out.write_all(&self.central)?;

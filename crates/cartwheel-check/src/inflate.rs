@@ -220,13 +220,12 @@ mod tests {
 
     fn write(dir: &std::path::Path) -> (std::path::PathBuf, Vec<Restart>) {
         let path = dir.join("p-1.tar.gz");
-        let mut w = Box::new(
-            TarGzWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 1_700_000_000 }).unwrap(),
-        );
+        let mut w =
+            TarGzWriter::new(File::create(&path).unwrap(), Reproducible { mtime: 1_700_000_000 }).unwrap();
         for (name, data) in members() {
             w.add_file(&name, &data, false).unwrap();
         }
-        let restarts = w.finish_indexed().unwrap();
+        let restarts = w.finish().unwrap();
         (path, restarts)
     }
 

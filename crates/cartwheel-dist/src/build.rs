@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use pep440_rs::Version;
 use rayon::prelude::*;
 
-use cartwheel_archive::Reproducible;
+use cartwheel_archive::{ArchiveWriter, Listed, Reproducible};
 use cartwheel_core::diagnostic::Diagnostic;
 use cartwheel_core::discover::{self, FileEntry, Selection};
 use cartwheel_core::error::Result;
@@ -52,6 +52,8 @@ pub struct Artifact {
     pub size: u64,
     /// Number of files in the archive.
     pub files: usize,
+    /// Its members, for a dry run (which writes nothing); empty otherwise.
+    pub listing: Vec<Listed>,
 }
 
 impl Artifact {
@@ -146,7 +148,7 @@ impl Staged {
     pub fn persist(self) -> Result<Artifact> {
         let path = self.out.persist()?;
         let size = fs_err::metadata(&path).map_err(cartwheel_archive::Error::from)?.len();
-        Ok(Artifact { path, size, files: self.files })
+        Ok(Artifact { path, size, files: self.files, listing: Vec::new() })
     }
 }
 
@@ -404,6 +406,32 @@ pub fn stream<'a, T: Send>(
     }
     if let Some((done, loaded)) = ready {
         drain(&mut sink, done, loaded)?;
+    }
+    Ok(())
+}
+
+/// Stream `members` through `archive` (read and prepared in parallel batches, appended in
+/// order); what the finished archive tells.
+pub fn write_members<W: ArchiveWriter>(mut archive: W, members: &[Blob]) -> Result<W::Done> {
+    let settings = archive.settings();
+    stream(
+        members,
+        |_, _, data| Ok(W::prepare(settings, data)?),
+        |_, b, item| append(&mut archive, b, item),
+    )?;
+    Ok(archive.finish()?)
+}
+
+/// Append one member as [`stream`] hands it over: a folder, bytes with what `prepare` made of
+/// them, or a large file read in chunks.
+pub fn append<W: ArchiveWriter>(archive: &mut W, blob: &Blob, item: Loaded<'_, W::Part>) -> Result<()> {
+    match (item, &blob.content) {
+        (_, Content::Dir) => archive.add_directory(&blob.path)?,
+        (Loaded::Bytes(data, part), _) => archive.add(&blob.path, &data, part, blob.executable)?,
+        (Loaded::Large(path, size), _) => {
+            let mut file = fs_err::File::open(path)?;
+            archive.add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |_| {})?;
+        }
     }
     Ok(())
 }

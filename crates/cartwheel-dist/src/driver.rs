@@ -9,7 +9,10 @@ use cartwheel_core::discover::Scope;
 use cartwheel_core::project::CheckLevel;
 use cartwheel_core::Result;
 
-use crate::build::{persist_all, Artifact, Build, Staged};
+use cartwheel_archive::{ListWriter, Listed};
+
+use crate::build::{persist_all, write_members, Artifact, Build, Staged};
+use crate::wheel::{write_wheel_members, WheelWriter};
 
 /// What to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,8 @@ pub struct Request {
     pub metadata_directory: Option<PathBuf>,
     /// The `check` config setting, overriding `[tool.cartwheel] check`.
     pub check: Option<CheckLevel>,
+    /// List what each artifact would hold instead of writing it (wheel and sdist targets).
+    pub dry_run: bool,
 }
 
 impl Request {
@@ -70,6 +75,7 @@ impl Request {
             out_dir: out_dir.into(),
             metadata_directory: None,
             check: None,
+            dry_run: false,
         }
     }
 }
@@ -108,16 +114,40 @@ fn run_into(request: &Request, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Art
     }
     let out = request.out_dir.as_path();
     let meta = request.metadata_directory.as_deref();
+    if request.dry_run {
+        return listings(&build, request.target, out);
+    }
     match request.target {
         Target::Wheel => Ok(vec![build.write_wheel(out, meta, false, warnings)?]),
         Target::Sdist => Ok(vec![build.write_sdist(out, warnings)?]),
         Target::Editable => Ok(vec![build.write_wheel(out, meta, true, warnings)?]),
         Target::WheelMetadata | Target::EditableMetadata => {
             let name = build.write_prepared_metadata(out)?;
-            Ok(vec![Artifact { path: out.join(name), size: 0, files: 0 }])
+            Ok(vec![Artifact { path: out.join(name), size: 0, files: 0, listing: Vec::new() }])
         }
         Target::Both => both(&build, out, warnings),
     }
+}
+
+/// What each artifact of `target` would hold, written nowhere (the members are read: RECORD's
+/// hashes and the sizes are the real ones).
+fn listings(build: &Build, target: Target, out: &Path) -> Result<Vec<Artifact>> {
+    let artifact = |name: String, listing: Vec<Listed>| {
+        let files = listing.iter().filter(|l| !l.path.ends_with('/')).count();
+        let size = listing.iter().map(|l| l.size).sum();
+        Artifact { path: out.join(name), size, files, listing }
+    };
+    let mut found = Vec::new();
+    if matches!(target, Target::Sdist | Target::Both) {
+        let (name, members) = build.sdist_members(out)?;
+        found.push(artifact(name.to_string(), write_members(ListWriter::new(), &members)?));
+    }
+    if matches!(target, Target::Wheel | Target::Both) {
+        let (name, members) = build.wheel_members(None)?;
+        let (listing, _) = write_wheel_members(WheelWriter::new(ListWriter::new(), &name), &members)?;
+        found.push(artifact(name.to_string(), listing));
+    }
+    Ok(found)
 }
 
 /// The sdist and the wheel from one walk, checked side by side, then renamed into place

@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::build::{stream, Build, Content, Loaded, Staged};
 use crate::sdist::SdistWriter;
 use crate::wheel::{WheelPart, WheelWriter};
+use cartwheel_archive::{AtomicOutput, ZipEntry, ZipWriter};
 use cartwheel_core::error::Result;
 
 impl Build {
@@ -39,34 +40,39 @@ impl Build {
         }
 
         let mut sdist = SdistWriter::create(self, out_dir, &sdist_name.to_string(), &sdist_members)?;
-        let mut wheel = WheelWriter::create(self, out_dir, &wheel_name, true)?;
-        let compress = wheel.compresses();
+        let wheel_out = AtomicOutput::create(out_dir, &wheel_name.to_string())?;
+        let mut wheel = WheelWriter::new(ZipWriter::new(wheel_out.file()?, self.repro, true), &wheel_name);
+        let compress = wheel.settings();
         // Wheel parts made ahead of their turn. The wheel's order follows the tree's for the
         // usual layouts (its paths are the sdist's minus a common prefix), so this stays small.
         let mut ready: BTreeMap<usize, Pending<'_>> = BTreeMap::new();
         let mut next = 0;
         // Write the wheel members whose turn has come, as far as their parts are known; members
         // the sdist does not feed (metadata, stamped files) are made here.
-        let mut advance = |ready: &mut BTreeMap<usize, Pending<'_>>, wheel: &mut WheelWriter| -> Result<()> {
-            while next < wheel_members.len() {
-                let member = &wheel_members[next];
-                match ready.remove(&next) {
-                    Some(Pending::Part(part)) => wheel.add(member, part)?,
-                    Some(Pending::Large(path, size)) => wheel.add_large(member, path, size)?,
-                    None if !fed[next] => wheel.add_member(member)?,
-                    None => break,
+        let mut advance =
+            |ready: &mut BTreeMap<usize, Pending<'_>>, wheel: &mut WheelWriter<ZipWriter>| -> Result<()> {
+                while next < wheel_members.len() {
+                    let member = &wheel_members[next];
+                    match ready.remove(&next) {
+                        // A zip part holds its own compressed bytes: the writer needs no others.
+                        Some(Pending::Part(part)) => wheel.add(member, &[], part)?,
+                        Some(Pending::Large(path, size)) => wheel.add_large(member, path, size)?,
+                        None if !fed[next] => wheel.add_member(member)?,
+                        None => break,
+                    }
+                    next += 1;
                 }
-                next += 1;
-            }
-            Ok(())
-        };
+                Ok(())
+            };
         stream(
             &sdist_members,
-            |i, _, data| feeds[i].iter().map(|&j| Ok((j, WheelPart::new(data, compress)?))).collect(),
-            |i, b, item: Loaded<'_, Vec<(usize, WheelPart)>>| {
+            |i, _, data| {
+                feeds[i].iter().map(|&j| Ok((j, WheelPart::new::<ZipWriter>(compress, data)?))).collect()
+            },
+            |i, b, item: Loaded<'_, Vec<(usize, WheelPart<ZipEntry>)>>| {
                 match item {
                     Loaded::Bytes(data, parts) => {
-                        sdist.add(b, &data)?;
+                        sdist.add_loaded(b, Loaded::Bytes(data, ()))?;
                         ready.extend(parts.into_iter().map(|(j, part)| (j, Pending::Part(part))));
                     }
                     Loaded::Large(path, size) => {
@@ -79,14 +85,15 @@ impl Build {
             },
         )?;
         advance(&mut ready, &mut wheel)?;
-        Ok((sdist.finish()?, wheel.finish()?))
+        let ((), files) = wheel.finish()?;
+        Ok((sdist.finish()?, Staged::new(wheel_out, files)))
     }
 }
 
 /// A wheel member whose sdist counterpart was read ahead of its turn in the wheel.
 enum Pending<'a> {
     /// Hashed and compressed from the bytes the sdist read.
-    Part(WheelPart),
+    Part(WheelPart<ZipEntry>),
     /// A large file, read in chunks when its turn comes.
     Large(&'a Path, u64),
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use cartwheel_core::diagnostic::Diagnostic;
 
-use crate::build::{stream, Artifact, Blob, Build, Content, Loaded, Staged};
+use crate::build::{append, write_members, Artifact, Blob, Build, Content, Loaded, Staged};
 use cartwheel_archive::{ArchiveWriter, AtomicOutput, TarGzWriter};
 use cartwheel_core::error::Result;
 use cartwheel_core::names::SdistFilename;
@@ -25,9 +25,9 @@ impl Build {
     /// Write the sdist to a temporary file in `out_dir`, to be persisted by the caller.
     pub fn stage_sdist(&self, out_dir: &Path) -> Result<Staged> {
         let (name, members) = self.sdist_members(out_dir)?;
-        let mut sdist = SdistWriter::create(self, out_dir, &name.to_string(), &members)?;
-        stream(&members, |_, _, _| Ok(()), |_, b, item| sdist.add_loaded(b, item))?;
-        sdist.finish()
+        let sdist = SdistWriter::create(self, out_dir, &name.to_string(), &members)?;
+        let restarts = write_members(sdist.tar, &members)?;
+        Ok(Staged::new(sdist.out, sdist.files).with_restarts(restarts))
     }
 
     /// The sdist's name and members (files and their folders) in archive order, after the
@@ -70,7 +70,7 @@ impl Build {
 /// An sdist being written to its temporary file.
 pub struct SdistWriter {
     out: AtomicOutput,
-    tar: Box<TarGzWriter>,
+    tar: TarGzWriter,
     files: usize,
 }
 
@@ -78,35 +78,19 @@ impl SdistWriter {
     /// Start the sdist `name` in `out_dir`; `members` only counts its files.
     pub fn create(build: &Build, out_dir: &Path, name: &str, members: &[Blob]) -> Result<Self> {
         let out = AtomicOutput::create(out_dir, name)?;
-        let tar = Box::new(TarGzWriter::new(out.file()?, build.repro)?);
+        let tar = TarGzWriter::new(out.file()?, build.repro)?;
         let files = members.iter().filter(|b| !matches!(b.content, Content::Dir)).count();
         Ok(Self { out, tar, files })
     }
 
-    /// Append the next member.
-    pub fn add(&mut self, blob: &Blob, data: &[u8]) -> Result<()> {
-        match blob.content {
-            Content::Dir => self.tar.add_directory(&blob.path)?,
-            _ => self.tar.add_file(&blob.path, data, blob.executable)?,
-        }
-        Ok(())
-    }
-
-    /// Append the next member as [`stream`] hands it over.
+    /// Append the next member as [`stream`](crate::build::stream) hands it over.
     pub fn add_loaded(&mut self, blob: &Blob, item: Loaded<'_, ()>) -> Result<()> {
-        match item {
-            Loaded::Bytes(data, ()) => self.add(blob, &data),
-            Loaded::Large(path, size) => {
-                let mut file = fs_err::File::open(path).map_err(cartwheel_core::discover::Error::from)?;
-                self.tar.add_reader(&blob.path, &mut file, size, blob.executable)?;
-                Ok(())
-            }
-        }
+        append(&mut self.tar, blob, item)
     }
 
     /// Close the archive.
     pub fn finish(self) -> Result<Staged> {
-        let restarts = self.tar.finish_indexed()?;
+        let restarts = self.tar.finish()?;
         Ok(Staged::new(self.out, self.files).with_restarts(restarts))
     }
 }

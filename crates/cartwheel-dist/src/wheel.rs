@@ -5,8 +5,8 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::build::{stream, Artifact, Blob, Build, Content, Loaded, Staged};
-use cartwheel_archive::{ArchiveWriter, AtomicOutput, ZipEntry, ZipWriter};
+use crate::build::{stream, write_members, Artifact, Blob, Build, Content, Loaded, Staged};
+use cartwheel_archive::{ArchiveWriter, AtomicOutput, DirWriter, ZipWriter};
 use cartwheel_core::diagnostic::Diagnostic;
 use cartwheel_core::error::Result;
 use cartwheel_core::metadata;
@@ -115,32 +115,16 @@ impl Build {
             .suffix(".part")
             .tempdir_in(metadata_directory)
             .map_err(io)?;
-        let prefix = format!("{dir_name}/");
-        stream(
-            &self.dist_info(&name),
-            |_, _, _| Ok(()),
-            |_, blob, item| {
-                let path = temp.path().join(blob.path.strip_prefix(&prefix).unwrap_or(&blob.path));
-                if let Some(parent) = path.parent() {
-                    fs_err::create_dir_all(parent).map_err(io)?;
-                }
-                match item {
-                    Loaded::Bytes(data, ()) => fs_err::write(&path, data).map_err(io)?,
-                    Loaded::Large(source, _) => drop(fs_err::copy(source, &path).map_err(io)?),
-                }
-                Ok(())
-            },
-        )?;
+        // The blobs' paths start with the folder's name: the temporary folder stands in for
+        // `metadata_directory` until the rename.
+        write_members(DirWriter::new(temp.path()), &self.dist_info(&name))?;
         let target = metadata_directory.join(&dir_name);
         if target.is_dir() {
             // A frontend calling the hook twice into one folder gets this build's files only.
             fs_err::remove_dir_all(&target).map_err(io)?;
         }
-        let filled = temp.keep();
-        fs_err::rename(&filled, &target).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&filled);
-            io(e)
-        })?;
+        // On failure the temporary folder goes with `temp`; on success only it is left, empty.
+        fs_err::rename(temp.path().join(&dir_name), &target).map_err(io)?;
         Ok(dir_name)
     }
 
@@ -242,59 +226,68 @@ fn write_zip(
     blobs: Vec<Blob>,
     compress: bool,
 ) -> Result<Staged> {
-    let mut wheel = WheelWriter::create(build, out_dir, name, compress)?;
+    let out = AtomicOutput::create(out_dir, &name.to_string())?;
+    let zip = ZipWriter::new(out.file()?, build.repro, compress);
+    let ((), files) = write_wheel_members(WheelWriter::new(zip, name), &blobs)?;
+    Ok(Staged::new(out, files))
+}
+
+/// Stream `blobs` (read and prepared in parallel batches, appended in order) through `wheel`;
+/// what its archive tells when finished, and how many members it holds (RECORD included).
+pub fn write_wheel_members<W: ArchiveWriter>(
+    mut wheel: WheelWriter<W>,
+    blobs: &[Blob],
+) -> Result<(W::Done, usize)> {
+    let settings = wheel.archive.settings();
     stream(
-        &blobs,
-        |_, _, data| WheelPart::new(data, compress),
+        blobs,
+        |_, _, data| WheelPart::new::<W>(settings, data),
         |_, b, item| match item {
-            Loaded::Bytes(_, part) => wheel.add(b, part),
+            Loaded::Bytes(data, part) => wheel.add(b, &data, part),
             Loaded::Large(path, size) => wheel.add_large(b, path, size),
         },
     )?;
     wheel.finish()
 }
 
-/// The half of adding a wheel member that needs no other member: its RECORD hash and its
-/// compressed bytes, made on any thread from one read of the file.
-pub struct WheelPart {
-    entry: ZipEntry,
+/// The half of adding a wheel member that needs no other member: its RECORD hash and what the
+/// archive prepares (a zip: the compressed bytes), made on any thread from one read of the file.
+pub struct WheelPart<P> {
+    part: P,
     hash: String,
     size: usize,
 }
 
-impl WheelPart {
-    /// Hash and compress `data`.
-    pub fn new(data: &[u8], compress: bool) -> Result<Self> {
-        Ok(Self { entry: ZipEntry::new(data, compress)?, hash: record_hash(data), size: data.len() })
+impl<P> WheelPart<P> {
+    /// Hash `data` and prepare it for an archive of `W`'s kind with `settings`.
+    pub fn new<W: ArchiveWriter<Part = P>>(settings: W::Settings, data: &[u8]) -> Result<Self> {
+        Ok(Self { part: W::prepare(settings, data)?, hash: record_hash(data), size: data.len() })
     }
 }
 
-/// A wheel being written to its temporary file: members in order, RECORD at the end.
-pub struct WheelWriter {
-    out: AtomicOutput,
-    zip: ZipWriter,
+/// A wheel being written: members in order into any archive writer, RECORD at the end.
+pub struct WheelWriter<W> {
+    archive: W,
     record: String,
     record_path: String,
     files: usize,
 }
 
-impl WheelWriter {
-    /// Start the wheel `name` in `out_dir`.
-    pub fn create(build: &Build, out_dir: &Path, name: &WheelFilename, compress: bool) -> Result<Self> {
-        let out = AtomicOutput::create(out_dir, &name.to_string())?;
-        let zip = ZipWriter::new(out.file()?, build.repro, compress);
+impl<W: ArchiveWriter> WheelWriter<W> {
+    /// Start the wheel `name` in `archive`.
+    pub fn new(archive: W, name: &WheelFilename) -> Self {
         let record_path = format!("{}/RECORD", name.dist_info_dir());
-        Ok(Self { out, zip, record: String::new(), record_path, files: 0 })
+        Self { archive, record: String::new(), record_path, files: 0 }
     }
 
-    /// Whether members are deflated (what [`WheelPart::new`] must be given).
-    pub fn compresses(&self) -> bool {
-        self.zip.compresses()
+    /// The settings members are prepared with.
+    pub fn settings(&self) -> W::Settings {
+        self.archive.settings()
     }
 
     /// Append the next member.
-    pub fn add(&mut self, blob: &Blob, part: WheelPart) -> Result<()> {
-        self.zip.add_entry(&blob.path, &part.entry, blob.executable)?;
+    pub fn add(&mut self, blob: &Blob, data: &[u8], part: WheelPart<W::Part>) -> Result<()> {
+        self.archive.add(&blob.path, data, part.part, blob.executable)?;
         self.record.push_str(&record_line(&blob.path, &part.hash, part.size as u64));
         self.files += 1;
         Ok(())
@@ -302,9 +295,10 @@ impl WheelWriter {
 
     /// Append the next member, a file of `size` bytes read in chunks (never held in memory).
     pub fn add_large(&mut self, blob: &Blob, path: &Path, size: u64) -> Result<()> {
-        let mut file = fs_err::File::open(path).map_err(cartwheel_core::discover::Error::from)?;
+        let mut file = fs_err::File::open(path)?;
         let mut hasher = Sha256::new();
-        self.zip.add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |c| hasher.update(c))?;
+        self.archive
+            .add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |c| hasher.update(c))?;
         let hash = record_form(hasher.finalize());
         self.record.push_str(&record_line(&blob.path, &hash, size));
         self.files += 1;
@@ -316,17 +310,16 @@ impl WheelWriter {
         if let (Content::File(path), Some(size)) = (&blob.content, crate::build::large_size(blob)) {
             return self.add_large(blob, path, size);
         }
-        let part = WheelPart::new(&crate::build::load(blob)?, self.compresses())?;
-        self.add(blob, part)
+        let data = crate::build::load(blob)?;
+        let part = WheelPart::new::<W>(self.settings(), &data)?;
+        self.add(blob, &data, part)
     }
 
-    /// Append RECORD and close the archive.
-    pub fn finish(mut self) -> Result<Staged> {
+    /// Append RECORD and close the archive: what it tells, and its number of members.
+    pub fn finish(mut self) -> Result<(W::Done, usize)> {
         self.record.push_str(&format!("{},,\n", csv_field(&self.record_path)));
-        let mut zip = Box::new(self.zip);
-        zip.add_file(&self.record_path, self.record.as_bytes(), false)?;
-        zip.finish()?;
-        Ok(Staged::new(self.out, self.files + 1))
+        self.archive.add_file(&self.record_path, self.record.as_bytes(), false)?;
+        Ok((self.archive.finish()?, self.files + 1))
     }
 }
 
