@@ -33,6 +33,58 @@ pub fn is_module_name(name: &str) -> bool {
     is_dotted_identifier(name) || name.strip_suffix("-stubs").is_some_and(is_dotted_identifier)
 }
 
+/// An import name: a dotted Python identifier (`acme`, `acme.plugins.foo`), or a PEP 561
+/// stub-only package `<dotted identifier>-stubs`. Made only through [`ModuleName::new`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleName(String);
+
+impl ModuleName {
+    /// Validate `name` as an import name.
+    pub fn new(name: &str) -> Result<Self, InvalidName> {
+        if is_module_name(name) {
+            Ok(Self(name.to_string()))
+        } else {
+            Err(InvalidName(name.to_string()))
+        }
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The module's path below its source folder: `acme/plugins/foo`.
+    pub fn as_path(&self) -> String {
+        self.0.replace('.', "/")
+    }
+}
+
+impl std::ops::Deref for ModuleName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ModuleName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ModuleName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl fmt::Display for ModuleName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Deepest parenthesis nesting pep508_rs may see: its marker parser recurses once per level
 /// and would overflow the stack (a crash no `catch_unwind` stops) on hostile input.
 pub const MAX_MARKER_NESTING: usize = 64;

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use pep440_rs::Version;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::names::PackageName;
+use crate::names::{ModuleName, PackageName};
 
 /// A value with the byte span (in pyproject.toml) it came from, when it came from there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,7 @@ impl Default for VersionConfig {
 pub struct ToolConfig {
     /// Import names of the top-level modules (dotted for a namespace sub-package);
     /// `None` = the normalised project name.
-    pub module: Option<Vec<Located<String>>>,
+    pub module: Option<Vec<Located<ModuleName>>>,
     /// Folder holding the module(s); `None` = `src` if `src/<module>` exists, else `.`.
     pub source: Option<Located<String>>,
     /// Globs added to both artifacts.

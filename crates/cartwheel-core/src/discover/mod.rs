@@ -54,7 +54,8 @@ pub struct FileEntry {
 /// One top-level importable thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Module {
-    /// Import name, dotted for a namespace sub-package (`acme.plugins.foo`).
+    /// Import name, dotted for a namespace sub-package (`acme.plugins.foo`): a `ModuleName`
+    /// when configured, the project name's module form otherwise (importlib imports any name).
     pub name: String,
     /// Project-relative path of the package folder or the `.py` file.
     pub rel_path: String,

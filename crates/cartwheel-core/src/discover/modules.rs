@@ -30,7 +30,7 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
     let wanted: Vec<Wanted> = match &project.tool.module {
         Some(list) => list
             .iter()
-            .map(|m| Wanted { name: m.value.trim().to_string(), span: m.span.clone(), explicit: true })
+            .map(|m| Wanted { name: m.value.to_string(), span: m.span.clone(), explicit: true })
             .collect(),
         None => {
             vec![Wanted { name: default_name(project), span: project.name.span.clone(), explicit: false }]
@@ -44,19 +44,6 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
                 .help("name the import package, e.g. `module = \"acme\"`"),
         ));
     }
-    for w in wanted.iter().filter(|w| w.explicit) {
-        if !is_module_name(&w.name) {
-            return Err(invalid(
-                project
-                    .error_at(format!("`{}` is not a valid import name", w.name), w.span.clone())
-                    .key("tool.cartwheel.module")
-                    .help(
-                        "use the name you `import`, dotted for a namespace sub-package (`acme.plugins.foo`)",
-                    ),
-            ));
-        }
-    }
-
     let source_rel = match &project.tool.source {
         Some(src) => {
             let rel = normalize_rel(&src.value).ok_or_else(|| {

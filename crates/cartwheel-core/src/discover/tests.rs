@@ -6,7 +6,7 @@ use tempfile::TempDir;
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::names::PackageName;
+use crate::names::{ModuleName, PackageName};
 use crate::project::{Readme, ToolConfig};
 
 const TOML: &str = r#"[project]
@@ -49,6 +49,11 @@ fn loc(value: &str) -> Located<String> {
 
 fn locs(values: &[&str]) -> Vec<Located<String>> {
     values.iter().map(|v| loc(v)).collect()
+}
+
+/// Module names as `[tool.cartwheel] module` gives them, each located in the test TOML.
+fn modules(values: &[&str]) -> Vec<Located<ModuleName>> {
+    values.iter().map(|v| Located::new(ModuleName::new(v).unwrap(), loc(v).span)).collect()
 }
 
 fn project(root: &Path, name: &str) -> Project {
@@ -235,7 +240,7 @@ fn single_module_in_src() {
 fn several_modules_and_explicit_source() {
     let t = tree(&["lib/acme/__init__.py", "lib/acme_cli.py", "lib/other/__init__.py"]);
     let mut p = project(t.path(), "acme");
-    p.tool.module = Some(locs(&["acme", "acme_cli"]));
+    p.tool.module = Some(modules(&["acme", "acme_cli"]));
     p.tool.source = Some(loc("lib"));
     let (sel, _) = run(&p);
     let names: Vec<_> = sel.modules.iter().map(|m| m.name.as_str()).collect();
@@ -262,7 +267,7 @@ fn dotted_namespace_sub_package() {
         "src/acme/plugins/other/__init__.py",
     ]);
     let mut p = project(t.path(), "acme");
-    p.tool.module = Some(locs(&["acme.plugins.foo", "acme.plugins.bar"]));
+    p.tool.module = Some(modules(&["acme.plugins.foo", "acme.plugins.bar"]));
     let (sel, _) = run(&p);
     assert_eq!(sel.modules[0].rel_path, "src/acme/plugins/foo");
     assert_eq!(sel.modules[0].init.as_deref(), Some("src/acme/plugins/foo/__init__.py"));
@@ -298,7 +303,7 @@ fn module_not_found_message() {
 
     // Explicit names point at the list entry.
     let mut p = project(t.path(), "acme");
-    p.tool.module = Some(locs(&["nope"]));
+    p.tool.module = Some(modules(&["nope"]));
     let d = run_err(&p);
     assert!(d.position().unwrap().starts_with("pyproject.toml:6:"), "{d}");
     assert_eq!(d.key.as_deref(), Some("tool.cartwheel.module"));
@@ -374,7 +379,7 @@ fn untracked_files_under_a_module_warn_once() {
         write(t.path(), f, "#");
     }
     let mut p = project(t.path(), "acme");
-    p.tool.module = Some(locs(&["acme", "acme_cli"]));
+    p.tool.module = Some(modules(&["acme", "acme_cli"]));
     p.tool.include = locs(&["acme/_generated.js"]);
     p.tool.include[0].value = "src/acme/_generated.js".into();
     p.tool.exclude = vec![Located::new("src/acme/secret_notes.txt".into(), None)];
@@ -817,7 +822,7 @@ fn stub_only_package_is_named_after_the_project() {
 
     // Written explicitly, and `Foo_Stubs` normalises to the same.
     let mut p = project(t.path(), "Foo_Stubs");
-    p.tool.module = Some(vec![Located::new("foo-stubs".into(), None)]);
+    p.tool.module = Some(vec![Located::new(ModuleName::new("foo-stubs").unwrap(), None)]);
     assert_eq!(run(&p).0.modules[0].rel_path, "src/foo-stubs");
     let (sel, _) = run(&project(t.path(), "Foo_Stubs"));
     assert_eq!(sel.modules[0].name, "foo-stubs");
@@ -848,7 +853,7 @@ fn package_with_only_init_pyi_is_a_package() {
 
     // Not found: `other` (stubs only) is suggested, and no "add an `__init__.py`" help.
     let mut p = project(t.path(), "acme");
-    p.tool.module = Some(vec![Located::new("zzz".into(), None)]);
+    p.tool.module = Some(vec![Located::new(ModuleName::new("zzz").unwrap(), None)]);
     let d = run_err(&p);
     let help = d.help.unwrap();
     assert!(help.contains("acme, other") && !help.contains("no `__init__.py`"), "{help}");

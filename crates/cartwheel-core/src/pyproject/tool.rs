@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::raw::{self, SList, SStr, StringOrList};
 use super::{did_you_mean, inner_span, located, relative_path, Cx, Diag, Res};
-use crate::names::is_module_name;
+use crate::names::ModuleName;
 use crate::project::{CheckLevel, Located, ToolConfig, VersionConfig, VersionSource};
 
 /// The wheel `.data` schemes a `data` destination may start with.
@@ -45,7 +45,7 @@ fn path(cx: &Cx, key: &str, s: &SStr, what: &str) -> Res<Located<String>> {
     Ok(located(relative_path(cx, key, s, what)?, s.span()))
 }
 
-fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
+fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<ModuleName>>> {
     const KEY: &str = "tool.cartwheel.module";
     let span = m.span();
     let list = match m.into_inner() {
@@ -57,10 +57,10 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
         }
         StringOrList::List(l) => l,
     };
-    let mut out: Vec<Located<String>> = Vec::new();
+    let mut out: Vec<Located<ModuleName>> = Vec::new();
     for name in list {
         let n = name.get_ref();
-        if !is_module_name(n) {
+        let Ok(module) = ModuleName::new(n) else {
             let mut d = cx.error(KEY, name.span(), format!("`{n}` is not an importable module name"));
             d = if n.contains('-') {
                 d.help(format!(
@@ -73,11 +73,11 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<String>>> {
                 d.help("use a dotted Python identifier such as `acme` or `acme.plugins`")
             };
             return Err(d);
-        }
-        if out.iter().any(|o| o.value == *n) {
+        };
+        if out.iter().any(|o| o.value == module) {
             return Err(cx.error(KEY, name.span(), format!("module `{n}` is listed twice")));
         }
-        out.push(located(n.clone(), name.span()));
+        out.push(located(module, name.span()));
     }
     Ok(out)
 }
