@@ -585,3 +585,36 @@ fn entry_point_rules() {
     let w = warnings("[project.entry-points.g]\nx = \"a:b [extra]\"\n");
     has(&w[0], &["extras in an entry point are deprecated"]);
 }
+
+/// The full text of each family's errors (position, source line, caret, key, help): the
+/// contract with the user, so compared whole.
+#[test]
+fn errors_render_exactly() {
+    let cases: &[(&str, &str)] = &[
+        ("unknown [project] key", "repository = \"https://example.org\"\n"),
+        ("wrong type", "keywords = \"fast, small\"\n"),
+        ("version source without dynamic", "[tool.cartwheel.version]\nsource = \"module\"\n"),
+        ("bad requirement", "dependencies = [\"requests >= 2.0,, < 3\"]\n"),
+        ("bad extra name", "[project.optional-dependencies]\n\"dev tools\" = [\"pytest\"]\n"),
+        ("bad SPDX", "license = \"MIT OR Bogus-License-9.9\"\n"),
+        ("license table and expression", "license = { text = \"MIT\" }\nlicense-files = [\"LICENSE\"]\n"),
+        ("bad email", "authors = [{ name = \"A\", email = \"not an email\" }]\n"),
+        ("bad entry point", "[project.scripts]\nacme = \"acme.cli\"\n"),
+        ("script clash", "[project.scripts]\nacme = \"a:b\"\n[project.gui-scripts]\nacme = \"a:c\"\n"),
+        ("unknown tool key", "[tool.cartwheel]\nmodul = \"acme\"\n"),
+        ("bad module name", "[tool.cartwheel]\nmodule = \"acme-sdk\"\n"),
+        ("bad check level", "[tool.cartwheel]\ncheck = \"strict\"\n"),
+        ("bad data scheme", "[tool.cartwheel.data]\nbin = \"script/\"\n"),
+        ("TOML syntax", "name = \n"),
+    ];
+    let rendered: Vec<String> = cases
+        .iter()
+        .map(|(what, extra)| {
+            let (r, _, dir) = load_with(&format!("{HEAD}{extra}"), &[]);
+            let text = r.map_or_else(|e| e.diagnostic().to_string(), |_| "(no error)".to_string());
+            let text = text.replace(&dir.path().display().to_string(), "<project>");
+            format!("== {what}\n{text}")
+        })
+        .collect();
+    insta::assert_snapshot!(rendered.join("\n\n"));
+}
