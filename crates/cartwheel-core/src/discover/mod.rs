@@ -202,10 +202,21 @@ pub fn select_scoped(
     let mut sdist_pool = sdist_pool(&pool, &sdist_included, &rules);
     // Each artifact is refused on its own secrets, when it is written: a `.env` test fixture
     // that only the sdist would carry must not stop `pip install .` (which builds a wheel).
-    let wheel_rels = wheel.values().chain(&license_files).chain(&data).map(|e| e.rel_path.as_str());
-    let wheel_refused = refuse_secrets(project, &rules, origin, wheel_rels.collect());
-    let sdist_refused =
-        refuse_secrets(project, &rules, origin, sdist_pool.keys().map(String::as_str).collect());
+    // An unpacked sdist is never refused: its files are already public.
+    let unpacked_sdist = project.root.join("PKG-INFO").is_file();
+    let wheel_rels: Vec<&str> =
+        wheel.values().chain(&license_files).chain(&data).map(|e| e.rel_path.as_str()).collect();
+    let sdist_rels: Vec<&str> = sdist_pool.keys().map(String::as_str).collect();
+    let (wheel_refused, sdist_refused) = if unpacked_sdist {
+        (None, None)
+    } else {
+        let every = if scope == Scope::Both { &sdist_rels } else { &wheel_rels };
+        warn_test_keys(project, &rules, every, warnings);
+        (
+            refuse_secrets(project, &rules, origin, wheel_rels),
+            refuse_secrets(project, &rules, origin, sdist_rels),
+        )
+    };
     add_build_inputs(project, &mut ctx, &pool, &mut sdist_pool)?;
     // License files are metadata the build needs, like the readme; a data file is added when
     // untracked (an explicitly mapped file), but not against an `sdist-exclude` glob.
@@ -369,7 +380,7 @@ fn refuse_secrets(
 ) -> Option<Box<Diagnostic>> {
     let found: Vec<&str> = rels
         .into_iter()
-        .filter(|rel| is_secret(&project.root, rel))
+        .filter(|rel| is_refused_secret(&project.root, rel))
         .filter(|rel| !rules.include.hits(rel) && !rules.sdist_include.hits(rel))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
@@ -518,7 +529,7 @@ fn warn_untracked(
         if include.hits(&rel)
             || exclude.hits(&rel)
             || wheel_exclude.hits(&rel)
-            || is_secret(&project.root, &rel)
+            || secret_kind(&project.root, &rel).is_some()
         {
             continue;
         }
@@ -910,24 +921,75 @@ fn check_license_glob(glob: &str) -> Result<(), String> {
 /// templates), `.pypirc`, `.netrc`, SSH private keys (`id_rsa`, not `id_rsa.pub`), and `.pem`
 /// / `.key` files only when they hold a private key: public CA bundles such as botocore's
 /// `cacert.pem` are ordinary package data.
-fn is_secret(root: &Path, rel: &str) -> bool {
+fn secret_kind(root: &Path, rel: &str) -> Option<Secret> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if name == ".env" {
-        return true;
+        return Some(Secret::Credentials);
     }
     if let Some(suffix) = name.strip_prefix(".env.") {
-        return !matches!(suffix, "example" | "sample" | "template" | "dist" | "defaults");
+        let template = matches!(suffix, "example" | "sample" | "template" | "dist" | "defaults");
+        return (!template).then_some(Secret::Credentials);
     }
     if name == ".pypirc" || name == ".netrc" {
-        return true;
+        return Some(Secret::Credentials);
     }
     if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].iter().any(|k| name.starts_with(k)) {
-        return !name.ends_with(".pub");
+        return (!name.ends_with(".pub")).then_some(Secret::PrivateKey);
     }
     if [".pem", ".key", ".p8"].iter().any(|ext| name.ends_with(ext)) {
-        return holds_private_key(&root.join(rel));
+        return holds_private_key(&root.join(rel)).then_some(Secret::PrivateKey);
     }
-    false
+    None
+}
+
+/// What a file that looks like a secret holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Secret {
+    /// `.env`, `.pypirc`, `.netrc`: never test data worth shipping.
+    Credentials,
+    /// A private key: real projects ship test keys (a `tests/keys/testkey.pem`) and lexer
+    /// samples (an `examplefiles/.../id_ecdsa`).
+    PrivateKey,
+}
+
+/// Whether `rel` lies under a test or example folder, where private keys are test data.
+fn in_test_or_example_folder(rel: &str) -> bool {
+    let mut folders = rel.split('/').rev().skip(1);
+    folders.any(|f| {
+        matches!(f, "tests" | "test" | "testdata" | "fixtures" | "examples") || f.contains("examplefiles")
+    })
+}
+
+/// Whether packaging `rel` would be refused: credentials anywhere, private keys outside test
+/// and example folders.
+fn is_refused_secret(root: &Path, rel: &str) -> bool {
+    match secret_kind(root, rel) {
+        Some(Secret::Credentials) => true,
+        Some(Secret::PrivateKey) => !in_test_or_example_folder(rel),
+        None => false,
+    }
+}
+
+/// A warning naming the private keys that are packaged because they lie under test or example
+/// folders (and `include` does not name them).
+fn warn_test_keys(project: &Project, rules: &Rules<'_>, rels: &[&str], warnings: &mut Vec<Diagnostic>) {
+    let keys: std::collections::BTreeSet<&str> = rels
+        .iter()
+        .copied()
+        .filter(|rel| {
+            in_test_or_example_folder(rel) && !rules.include.hits(rel) && !rules.sdist_include.hits(rel)
+        })
+        .filter(|rel| secret_kind(&project.root, rel) == Some(Secret::PrivateKey))
+        .collect();
+    let Some(first) = keys.first() else { return };
+    let list = keys.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+    warnings.push(
+        Diagnostic::warning(format!(
+            "packaging {list}: it looks like a private key, taken as test data because it lies under a test or example folder"
+        ))
+        .at(&SourceFile::new(*first, ""), None)
+        .help("if a key is real, remove it (and replace it); list test keys in `include` to say they are meant to ship"),
+    );
 }
 
 /// Whether a PEM file holds a private key (`-----BEGIN [RSA |EC |OPENSSH |ENCRYPTED ]PRIVATE KEY-----`).

@@ -1068,3 +1068,28 @@ fn normalize_rel_refuses_escapes() {
     assert_eq!(normalize_rel("../x"), None);
     assert_eq!(normalize_rel("/etc"), None);
 }
+
+#[test]
+fn test_keys_warn_credentials_refuse_and_an_unpacked_sdist_is_public() {
+    // Real sdists: a test key pair (tests/keys/testkey_ed25519.pem) and a lexer sample
+    // (tests/examplefiles/ssh/id_ecdsa). Credentials under tests stay refused.
+    let t = tree(&["acme/__init__.py", "tests/examplefiles/ssh/id_ecdsa", "tests/.env"]);
+    write(t.path(), "tests/keys/testkey_ed25519.pem", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n");
+    write(t.path(), "acme/certs/server.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
+    let (sel, warnings) = run(&project(t.path(), "acme"));
+    let refused = sel.sdist_refused.as_deref().unwrap();
+    assert!(refused.message.contains("`acme/certs/server.pem`, `tests/.env`"), "{refused}");
+    assert!(!refused.message.contains("testkey") && !refused.message.contains("id_ecdsa"), "{refused}");
+    let warned: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warned,
+        ["warning: tests/examplefiles/ssh/id_ecdsa: packaging `tests/examplefiles/ssh/id_ecdsa`, \
+          `tests/keys/testkey_ed25519.pem`: it looks like a private key, taken as test data because it \
+          lies under a test or example folder\n  = help: if a key is real, remove it (and replace it); \
+          list test keys in `include` to say they are meant to ship"]
+    );
+    // Built from its own unpacked sdist (PKG-INFO at the root), nothing is refused.
+    write(t.path(), "PKG-INFO", "Metadata-Version: 2.4\nName: acme\nVersion: 1.0\n");
+    let (sel, _) = run(&project(t.path(), "acme"));
+    assert!(sel.sdist_refused.is_none() && sel.wheel_refused.is_none());
+}
