@@ -160,7 +160,7 @@ pub fn select_scoped(
     scope: Scope,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Selection, Error> {
-    let found = modules::find(project)?;
+    let found = modules::find(project, warnings)?;
     let mut ctx = Ctx::new(project)?;
     let rules = Rules::new(project)?;
     ctx.enter = rules.entered(project);

@@ -26,7 +26,7 @@ struct Wanted {
 }
 
 /// Find every module of the project, or explain where we looked.
-pub(super) fn find(project: &Project) -> Result<Found, Error> {
+pub(super) fn find(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Found, Error> {
     let wanted: Vec<Wanted> = match &project.tool.module {
         Some(list) => list
             .iter()
@@ -76,8 +76,13 @@ pub(super) fn find(project: &Project) -> Result<Found, Error> {
 
     let mut modules = Vec::new();
     for w in &wanted {
-        match probe(project, &source_dir, &source_rel, &w.name, w.span.clone())? {
-            Some(m) => modules.push(m),
+        match probe(project, &source_dir, &source_rel, w)? {
+            Some(m) => {
+                if m.init.is_none() && w.explicit && !w.name.contains('.') && !is_stubs(&w.name) {
+                    warnings.push(namespace_root(project, &m, w));
+                }
+                modules.push(m)
+            }
             None => return Err(not_found(project, w, &source_rel)),
         }
     }
@@ -132,9 +137,9 @@ fn probe(
     project: &Project,
     source_dir: &Path,
     source_rel: &str,
-    name: &str,
-    span: Option<Range<usize>>,
+    w: &Wanted,
 ) -> Result<Option<Module>, Error> {
+    let (name, span) = (w.name.as_str(), w.span.clone());
     let path = name.replace('.', "/");
     let dir = source_dir.join(&path);
     let file = source_dir.join(format!("{path}.py"));
@@ -173,13 +178,32 @@ fn probe(
         let rel = format!("{package_rel}.py");
         return Ok(Some(module(rel.clone(), Some(rel))));
     }
-    // A folder without `__init__.py` is a namespace package, which is only a sensible
-    // distribution unit below a shared namespace (`acme.plugins.foo`), or the stubs of one
-    // (PEP 561: `acme-stubs/plugins/foo/__init__.pyi`).
-    if (dotted || is_stubs(name)) && dir.is_dir() {
+    // A folder without `__init__.py` is a namespace package: a distribution unit below a
+    // shared namespace (`acme.plugins.foo`), the stubs of one (PEP 561:
+    // `acme-stubs/plugins/foo/__init__.pyi`), or, named explicitly, a namespace root whose
+    // sub-packages all ship (a distribution owning a dozen of them need not list each).
+    if (dotted || is_stubs(name) || w.explicit) && dir.is_dir() {
         return Ok(Some(module(package_rel, None)));
     }
     Ok(None)
+}
+
+/// The warning that says what was taken as a namespace root: a folder without `__init__.py`
+/// named in `module`, shipped whole.
+fn namespace_root(project: &Project, m: &Module, w: &Wanted) -> Diagnostic {
+    let mut subs = top_level_packages(&project.root.join(&m.rel_path));
+    subs.sort();
+    let holding = match subs.len() {
+        0 => String::new(),
+        n => format!(" with its {n} sub-package(s) ({})", subs.join(", ")),
+    };
+    Diagnostic::warning(format!(
+        "`{}/` has no `__init__.py`: module `{}` is taken as a PEP 420 namespace package and ships whole{holding}",
+        m.rel_path, w.name
+    ))
+    .at(&project.source, w.span.clone())
+    .key("tool.cartwheel.module")
+        .help("name sub-packages (`module = [\"ns.a\", \"ns.b\"]`) to ship only those; add an `__init__.py` for a regular package")
 }
 
 fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
@@ -238,8 +262,8 @@ fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
     };
     if let Some(folder) = bare_folder {
         help.push_str(&format!(
-            "; `{folder}/` exists but has no `__init__.py`: add one (a namespace package must be \
-             named dotted, e.g. `acme.plugins.foo`)"
+            "; `{folder}/` exists but has no `__init__.py`: add one, or name it in `module` to ship \
+             it whole as a namespace package"
         ));
     }
     let key = if w.explicit { "tool.cartwheel.module" } else { "project.name" };

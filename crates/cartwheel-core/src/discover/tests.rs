@@ -1093,3 +1093,24 @@ fn test_keys_warn_credentials_refuse_and_an_unpacked_sdist_is_public() {
     let (sel, _) = run(&project(t.path(), "acme"));
     assert!(sel.sdist_refused.is_none() && sel.wheel_refused.is_none());
 }
+
+#[test]
+fn a_named_folder_without_init_is_a_namespace_root_shipped_whole() {
+    // A distribution owning a dozen sub-packages of `src/ns/` names `module = "ns"`.
+    let t = tree(&["src/ns/a/__init__.py", "src/ns/a/x.py", "src/ns/b/__init__.py", "src/ns/data.json"]);
+    let mut p = project(t.path(), "acme");
+    p.tool.module = Some(vec![Located::new(ModuleName::new("ns").unwrap(), None)]);
+    let (sel, warnings) = run(&p);
+    assert_eq!(sel.modules[0].init, None);
+    assert_eq!(paths(&sel.wheel), ["ns/a/__init__.py", "ns/a/x.py", "ns/b/__init__.py", "ns/data.json"]);
+    let w: Vec<String> = warnings.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        w,
+        ["`src/ns/` has no `__init__.py`: module `ns` is taken as a PEP 420 namespace package and ships \
+          whole with its 2 sub-package(s) (a, b)"]
+    );
+    // Derived from the project name (not named), a bare folder is still not taken.
+    let t = tree(&["acme/sub/__init__.py"]);
+    let e = run_err(&project(t.path(), "acme")).to_string();
+    assert!(e.contains("`acme/` exists but has no `__init__.py`: add one, or name it in `module`"), "{e}");
+}
