@@ -353,14 +353,8 @@ fn people(
     let mut addresses = Vec::new();
     for contact in contacts {
         if let Some(name) = &contact.name {
+            // A comma is only warned about (pyproject reading does): PyPI accepts it.
             single_line(name, key)?;
-            // PEP 621: names MUST NOT contain commas, which separate entries.
-            if name.contains(',') {
-                return Err(plain_error(
-                    format!("name `{name}` contains a comma, which separates entries"),
-                    key,
-                ));
-            }
         }
         if let Some(email) = &contact.email {
             let bad = email.is_empty()
@@ -560,8 +554,13 @@ mod tests {
         assert_eq!(people_of(vec![]), (None, None));
 
         let mut p = project("a");
-        p.authors = vec![contact(Some("Doe, Jr."), None)];
-        assert!(Metadata::from_project(&p, &v("1"), &[]).is_err());
+        // A comma in a name is kept (pyproject reading warns): quoted in an address list.
+        p.authors = vec![contact(Some("Doe, Jr."), None), contact(Some("Ann, Bob"), Some("team@x.org"))];
+        let m = Metadata::from_project(&p, &v("1"), &[]).unwrap();
+        assert_eq!(
+            (m.author.as_deref(), m.author_email.as_deref()),
+            (Some("Doe, Jr."), Some("\"Ann, Bob\" <team@x.org>"))
+        );
         p.authors = vec![contact(Some("Doe"), Some("not-an-address"))];
         assert!(Metadata::from_project(&p, &v("1"), &[]).is_err());
     }

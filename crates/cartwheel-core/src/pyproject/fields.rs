@@ -350,7 +350,7 @@ pub(super) fn one_line(cx: &Cx, key: &str, s: &SStr) -> Res<()> {
 }
 
 pub(super) fn contacts(
-    cx: &Cx,
+    cx: &mut Cx,
     key: &str,
     list: Option<Spanned<Vec<Spanned<raw::Contact>>>>,
 ) -> Res<Vec<Contact>> {
@@ -369,10 +369,20 @@ pub(super) fn contacts(
                 return Err(cx.error(&format!("{key}.name"), name.span(), "the name is empty"));
             }
             one_line(cx, &format!("{key}.name"), name)?;
+            // The spec forbids it (the unquoted `Author` field is comma-joined), but PyPI and
+            // every other backend accept it; with an e-mail the name is quoted, losing nothing.
             if n.contains(',') {
-                return Err(cx
-                    .error(&format!("{key}.name"), name.span(), format!("the name `{n}` contains a comma"))
-                    .help("names are comma-joined in the metadata; list each person as a separate entry"));
+                let where_ = if c.email.is_some() {
+                    "it is written quoted in `Author-email`, but PEP 621 forbids commas in names"
+                } else {
+                    "it is written as is in `Author`, where readers split names at commas"
+                };
+                cx.warn(
+                    &format!("{key}.name"),
+                    name.span(),
+                    format!("the name `{n}` contains a comma: {where_}"),
+                    "list each person as a separate entry (`cartwheel migrate` does it)",
+                );
             }
         }
         if let Some(email) = &c.email {
