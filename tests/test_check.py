@@ -401,6 +401,8 @@ CASES = [
     W("absolute-member", codes=["A002"], beyond=True, raw=(("/tmp/evil.py", b"x"),)),
     W("dotdot-member", codes=["A003"], beyond=True, raw=(("demo/../../evil.py", b"x"),)),
     S("sdist-symlink", codes=["A004"], beyond=True, extra=tar_link),
+    # A link that stays inside the sdist (a `NEWS.txt` -> `CHANGELOG` seen on PyPI): a warning.
+    S("sdist-symlink-inside", codes=["A004"], beyond=True, extra=partial(tar_link, name="demo-1.0/NEWS.txt", target="CHANGELOG")),
     Case(
         "sdist-bomb",
         SD,
@@ -737,6 +739,20 @@ def test_each_rule_is_caught_by_its_case(case, outcomes):
         assert not failed(o.compat), o.compat
     if not case.codes and not case.beyond:
         assert not failed(o.default)
+
+
+def test_a_link_inside_the_sdist_warns_one_leaving_it_fails(outcomes):
+    inside, leaving = outcomes["sdist-symlink-inside"].default, outcomes["sdist-symlink"].default
+    assert inside["verdict"] == "passed_with_warnings", inside
+    assert [(p["code"], p["severity"], p["location"], p["message"]) for p in inside["problems"]] == [
+        (
+            "A004",
+            "warning",
+            "demo-1.0/NEWS.txt",
+            "link to `CHANGELOG` inside the sdist: ship the file itself, some tools do not extract links",
+        )
+    ]
+    assert leaving["verdict"] == "failed", leaving
 
 
 CLEAN = [c.id for c in CASES if c.id.startswith("clean-")]

@@ -681,9 +681,10 @@ fn is_bad_header(e: &io::Error) -> bool {
     text.contains("checksum mismatch") || text.contains("numeric field")
 }
 
-/// Every link fails (the rule for untrusted archives); the message says how bad: in a
-/// wheel installers write it as a file holding the target's name, in an sdist one that leaves
-/// the top folder is refused by Python's `data` extraction filter, one inside is merely fragile.
+/// A link in a wheel fails (installers write it as a file holding the target's name), and so
+/// does one leaving an sdist's top folder (Python's `data` extraction filter refuses it). One
+/// that stays inside an sdist is a warning: the sdist spec allows it, PyPI accepts it and pip
+/// installs from it; only some tools do not extract links.
 fn link_problem(format: Format, name: &str, target: Option<&str>) -> Diagnostic {
     let target = target.unwrap_or("");
     if format != Format::TarGz {
@@ -704,7 +705,7 @@ fn link_problem(format: Format, name: &str, target: Option<&str>) -> Diagnostic 
         problem::error("A004", format!("link to `{target}` points outside the sdist's top folder"))
             .at_member(name)
     } else {
-        problem::error(
+        problem::warning(
             "A004",
             format!(
                 "link to `{target}` inside the sdist: ship the file itself, some tools do not extract links"
