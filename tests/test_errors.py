@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -213,3 +214,21 @@ def test_secret_only_in_the_sdist_blocks_the_sdist_not_the_wheel(cw_venv, tmp_pa
     res = cli_build(cw_venv, tree, tmp_path / "both", check=False)
     assert res.returncode == 1
     assert not (tmp_path / "both").exists() or list((tmp_path / "both").iterdir()) == []
+
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "errors"
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cli_error_text_is_exact(case, cw_venv, tmp_path):
+    """The whole of what the user reads (message, position, source line, caret, key, help) is
+    the contract: compared with tests/snapshots/errors/<case>.txt, the project's folder written
+    `<project>`. `CARTWHEEL_UPDATE_SNAPSHOTS=1` rewrites the files (review the diff)."""
+    tree = _prepare(case, tmp_path)
+    proc = cli_build(cw_venv, tree, tmp_path / "out", check=False)
+    text = proc.stderr.replace(str(tmp_path), "<tmp>")
+    expected = SNAPSHOTS / f"{case.name}.txt"
+    if os.environ.get("CARTWHEEL_UPDATE_SNAPSHOTS") == "1":
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(text)
+    assert text == expected.read_text()
