@@ -23,6 +23,7 @@ pub mod one_pass;
 pub mod panic;
 pub mod pattern;
 pub mod project;
+pub mod publish_cmd;
 pub mod pyproject;
 #[cfg(feature = "python")]
 mod python;
