@@ -3,9 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use blake2::digest::consts::U32;
-use blake2::{Blake2b, Digest};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
 
@@ -150,7 +148,7 @@ pub fn form_fields(headers: &[(String, String)], body: Option<&str>) -> Vec<(Str
 pub fn digests(path: &Path) -> std::io::Result<(u64, String, String)> {
     let mut file = fs_err::File::open(path)?;
     let mut sha = Sha256::new();
-    let mut blake = Blake2b::<U32>::new();
+    let mut blake = blake2b_simd::Params::new().hash_length(32).to_state();
     let mut buf = vec![0u8; 256 * 1024];
     let mut size = 0u64;
     loop {
@@ -162,7 +160,7 @@ pub fn digests(path: &Path) -> std::io::Result<(u64, String, String)> {
         blake.update(&buf[..n]);
         size += n as u64;
     }
-    Ok((size, hex(&sha.finalize()), hex(&blake.finalize())))
+    Ok((size, hex(&sha.finalize()), blake.finalize().to_hex().to_string()))
 }
 
 fn hex(bytes: &[u8]) -> String {
