@@ -40,11 +40,11 @@ pub struct PublishArgs {
     username: Option<String>,
     /// Password (else CARTWHEEL_PASSWORD, TWINE_PASSWORD, the .pypirc); prefer the environment.
     #[arg(short = 'p', long)]
-    password: Option<String>,
+    password: Option<Secret>,
     /// API token, sent with the user name `__token__` (else CARTWHEEL_TOKEN); prefer the
     /// environment.
     #[arg(long)]
-    token: Option<String>,
+    token: Option<Secret>,
     /// Mint a short-lived token with the CI's identity (GitHub Actions, GitLab CI).
     #[arg(long, value_enum, default_value_t = TrustedPublishing::Auto)]
     trusted_publishing: TrustedPublishing,
@@ -133,8 +133,8 @@ pub fn run(args: PublishArgs) -> i32 {
         repository_url: args.repository_url.clone(),
         check_url: args.check_url.clone(),
         username: args.username.clone(),
-        password: args.password.clone().map(Secret::new),
-        token: args.token.clone().map(Secret::new),
+        password: args.password.clone(),
+        token: args.token.clone(),
         env: Env {
             cartwheel_username: var("CARTWHEEL_USERNAME"),
             cartwheel_password: secret_var("CARTWHEEL_PASSWORD"),
@@ -507,4 +507,24 @@ fn human_size(bytes: u64) -> String {
         size /= 1024.0;
     }
     unreachable!()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: PublishArgs,
+    }
+
+    #[test]
+    fn secrets_never_in_debug() {
+        let w = Wrap::try_parse_from(["x", "-p", "hunter2", "--token", "pypi-tok", "dist/a.whl"]).unwrap();
+        let shown = format!("{w:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("pypi-tok"), "{shown}");
+        assert_eq!(w.args.password.as_ref().map(Secret::expose), Some("hunter2"));
+    }
 }

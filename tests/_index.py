@@ -22,6 +22,7 @@ import base64
 import hashlib
 import json
 import re
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,6 +94,7 @@ class Index:
         github_request_token: str = "gh-request-token",
         minted_token: str = "pypi-minted-0123456789",
         github_oidc_token: str | None = None,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         self.users = dict(users or {})
         self.max_bytes = max_bytes
@@ -108,12 +110,19 @@ class Index:
         self.files: dict[str, tuple[str, bytes]] = {}  # filename -> (project, bytes)
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.scheme = "http"
+        if tls:
+            # HTTPS with the given certificate chain and key (PEM files).
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     @property
     def upload_url(self) -> str:

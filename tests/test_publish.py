@@ -691,3 +691,143 @@ def test_pypiserver_wrong_password(cw_venv, work, pypiserver):
     assert lines(proc.stderr)[0].startswith(f"Failed {WHEEL} (")
     assert "(the index refused the credentials: user `alice` from CARTWHEEL_* environment variables)" in proc.stderr
     assert list(packages.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- a real devpi-server
+
+
+def _devpi(url: str, method: str, path: str, data: dict, token: str | None = None) -> dict:
+    import urllib.request
+
+    req = urllib.request.Request(f"{url}{path}", data=json.dumps(data).encode(), method=method)
+    req.add_header("Content-Type", "application/json")
+    req.add_header("Accept", "application/json")
+    if token:
+        req.add_header("X-Devpi-Auth", base64.b64encode(token.encode()).decode())
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.load(r)
+
+
+@pytest.fixture
+def devpi(tmp_path):
+    """devpi-server with user alice and a non-volatile index alice/dev (starts in 5-25 s here)."""
+    bindir = Path(sys.executable).parent
+    server_dir = tmp_path / "devpi"
+    run([bindir / "devpi-init", "--serverdir", server_dir, "--root-passwd", "root-pw"])
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(bindir / "devpi-server"), "--serverdir", str(server_dir), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{url}/+api", proc, seconds=120)
+        _devpi(url, "PUT", "/alice", {"password": PASSWORD, "email": "alice@example.org"})
+        login = _devpi(url, "POST", "/+login", {"user": "alice", "password": PASSWORD})
+        token = "alice:" + login["result"]["password"]
+        _devpi(url, "PUT", "/alice/dev", {"type": "stage", "bases": [], "volatile": False}, token=token)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def test_devpi_upload_then_install(cw_venv, work, devpi, tmp_path, other_bytes):
+    # devpi's simple API is `+simple/`, not derivable from the upload URL: --check-url.
+    args = ["--repository-url", f"{devpi}/alice/dev/", "--check-url", f"{devpi}/alice/dev/+simple/", "-u", "alice"]
+    proc = publish(cw_venv, *args, cwd=work, env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    simple = f"{devpi}/alice/dev/+simple/pub-demo/"
+    assert [ln.split(" (")[0] for ln in lines(proc.stderr)] == [f"Uploaded {WHEEL}", f"Uploaded {SDIST}"]
+    assert all(ln.endswith(f": 200 OK; now at {simple}") for ln in lines(proc.stderr))
+    got = tmp_path / "got"
+    index = f"{devpi}/alice/dev/+simple/"
+    run([sys.executable, "-m", "pip", "download", "--no-deps", "--index-url", index, "-d", got, "pub_demo==1.0"])
+    assert sha(got / WHEEL) == sha(work / "dist" / WHEEL)
+    venv = make_venv(tmp_path / "venv")
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            venv.python,
+            "install",
+            "--no-deps",
+            "--index-url",
+            index,
+            "pub_demo==1.0",
+        ]
+    )
+    assert venv.run_python("import pub_demo; print(pub_demo.VALUE)").stdout.strip() == "1"
+    # --skip-existing: asked through --check-url, nothing sent.
+    skip = publish(cw_venv, *args, "--skip-existing", cwd=work, env=ENV)
+    assert skip.returncode == 0, skip.stderr
+    assert [ln.split(" (")[0] for ln in lines(skip.stderr)] == [f"Skipped {WHEEL}", f"Skipped {SDIST}"]
+    # Other bytes under the same name: devpi answers 409, and the hashes differ.
+    other = other_bytes / "dist" / WHEEL
+    proc = publish(cw_venv, *args, str(other), cwd=work, env=ENV)
+    assert proc.returncode == 1
+    assert lines(proc.stderr)[0].startswith(f"Failed {WHEEL} ({human(other.stat().st_size)}): 409 ")
+    assert lines(proc.stderr)[0].endswith(
+        f"the index holds a different {WHEEL} (sha256 {sha(work / 'dist' / WHEEL)}, this file's is {sha(other)})"
+    )
+
+
+def test_trusted_publishing_gitlab(cw_venv, work):
+    with Index() as index:
+        proc = publish(
+            cw_venv,
+            "--repository-url",
+            index.upload_url,
+            f"dist/{WHEEL}",
+            cwd=work,
+            env={"PYPI_ID_TOKEN": "oidc-jwt-from-ci"},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert [(r.method, r.path) for r in index.requests] == [("POST", "/_/oidc/mint-token"), ("POST", "/legacy/")]
+        assert json.loads(index.requests[0].body) == {"token": "oidc-jwt-from-ci"}
+
+
+# --------------------------------------------------------------------------- HTTPS
+
+
+@pytest.fixture
+def tls_files(tmp_path) -> tuple[Path, Path, Path]:
+    """A test CA and a server certificate for 127.0.0.1 it signed: (ca.pem, leaf.pem, leaf.key)."""
+    d = tmp_path / "tls"
+    d.mkdir()
+    ssl_ = ["openssl", "req", "-newkey", "rsa:2048", "-nodes"]
+    run([*ssl_, "-x509", "-keyout", d / "ca.key", "-out", d / "ca.pem", "-days", "2", "-subj", "/CN=cartwheel test CA"])
+    run([*ssl_, "-keyout", d / "leaf.key", "-out", d / "leaf.csr", "-subj", "/CN=127.0.0.1"])
+    (d / "ext").write_text(
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\n"
+    )
+    run(["openssl", "x509", "-req", "-in", d / "leaf.csr", "-CA", d / "ca.pem", "-CAkey", d / "ca.key",
+         "-CAcreateserial", "-out", d / "leaf.pem", "-days", "2", "-extfile", d / "ext"])  # fmt: skip
+    return d / "ca.pem", d / "leaf.pem", d / "leaf.key"
+
+
+def test_https_with_ssl_cert_file(cw_venv, work, tls_files):
+    ca, leaf, key = tls_files
+    with Index({"alice": PASSWORD}, tls=(str(leaf), str(key))) as index:
+        # The test CA is in no store: refused (a network error, so retried, then failed).
+        proc = publish(cw_venv, *creds(index), f"dist/{WHEEL}", cwd=work, env=ENV)
+        assert proc.returncode == 1
+        assert lines(proc.stderr)[-1].startswith(f"Failed {WHEEL} (")
+        assert "UnknownIssuer" in proc.stderr
+        assert index.files == {}
+        for var in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
+            index.files.clear()
+            proc = publish(cw_venv, *creds(index), f"dist/{WHEEL}", cwd=work, env={**ENV, var: str(ca)})
+            assert proc.returncode == 0, proc.stderr
+            assert lines(proc.stderr) == [
+                (
+                    f"Uploaded {WHEEL} ({human((work / 'dist' / WHEEL).stat().st_size)}): 200 OK; "
+                    f"now at {index.url}/simple/pub-demo/"
+                )
+            ]
+            assert list(index.files) == [WHEEL]

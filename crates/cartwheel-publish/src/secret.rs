@@ -23,6 +23,15 @@ impl Secret {
     }
 }
 
+/// Parsing never fails: any string can be a secret (lets a CLI parser hold flags as `Secret`).
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::new(s))
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
