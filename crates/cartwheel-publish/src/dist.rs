@@ -95,17 +95,17 @@ impl Dist {
         })
     }
 
-    /// Every form field but `content`, in the order they are sent: the metadata, then
-    /// `:action`, `protocol_version`, `filetype`, `pyversion` and the digests.
+    /// Every form field but `content`, in twine's order: the metadata, then `pyversion`,
+    /// `filetype`, the digests, `:action` and `protocol_version`.
     pub fn form(&self) -> Vec<(String, String)> {
         let mut out = self.fields.clone();
         for (k, v) in [
-            (":action", "file_upload"),
-            ("protocol_version", "1"),
+            ("pyversion", self.pyversion.as_str()),
             ("filetype", self.filetype.form_value()),
-            ("pyversion", &self.pyversion),
             ("sha256_digest", &self.sha256),
             ("blake2_256_digest", &self.blake2_256),
+            (":action", "file_upload"),
+            ("protocol_version", "1"),
         ] {
             out.push((k.to_string(), v.to_string()));
         }
@@ -123,22 +123,86 @@ fn wheel_python_tag(filename: &str) -> Option<String> {
     Some(parts[parts.len() - 3].to_string())
 }
 
-/// The form name of a core-metadata field: lower case, `-` → `_`, and warehouse's plurals.
-pub fn form_name(field: &str) -> String {
-    let lower = field.to_ascii_lowercase();
-    match lower.as_str() {
-        "classifier" => "classifiers".into(),
-        "project-url" => "project_urls".into(),
-        _ => lower.replace('-', "_"),
-    }
+/// The form name of a core-metadata field (lower case, `-` → `_`, warehouse's plurals), or
+/// `None` for a field twine does not send (`Import-Name`, unknown fields).
+pub fn form_name(field: &str) -> Option<&'static str> {
+    Some(match field.to_ascii_lowercase().as_str() {
+        "metadata-version" => "metadata_version",
+        "name" => "name",
+        "version" => "version",
+        "platform" => "platform",
+        "summary" => "summary",
+        "description" => "description",
+        "keywords" => "keywords",
+        "home-page" => "home_page",
+        "author" => "author",
+        "author-email" => "author_email",
+        "license" => "license",
+        "supported-platform" => "supported_platform",
+        "download-url" => "download_url",
+        "classifier" => "classifiers",
+        "requires" => "requires",
+        "provides" => "provides",
+        "obsoletes" => "obsoletes",
+        "maintainer" => "maintainer",
+        "maintainer-email" => "maintainer_email",
+        "requires-dist" => "requires_dist",
+        "provides-dist" => "provides_dist",
+        "obsoletes-dist" => "obsoletes_dist",
+        "requires-python" => "requires_python",
+        "requires-external" => "requires_external",
+        "project-url" => "project_urls",
+        "description-content-type" => "description_content_type",
+        "provides-extra" => "provides_extra",
+        "dynamic" => "dynamic",
+        "license-expression" => "license_expression",
+        "license-file" => "license_file",
+        _ => return None,
+    })
 }
 
-/// The metadata form fields of `headers` and `body`.
+/// The metadata form fields of `headers` and `body`, as twine builds them from packaging's
+/// parse: known fields only, each field's values together at its first occurrence, the body as
+/// `description` (after the headers), `name` as pkg_resources' safe name, `keywords` re-joined
+/// with `, `, `project_urls` as `Label, URL`.
 pub fn form_fields(headers: &[(String, String)], body: Option<&str>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = headers.iter().map(|(k, v)| (form_name(k), v.clone())).collect();
+    let mut grouped: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for (k, v) in headers {
+        let Some(name) = form_name(k) else { continue };
+        let value = match name {
+            "name" => safe_name(v),
+            "keywords" => v.split(',').map(str::trim).collect::<Vec<_>>().join(", "),
+            "project_urls" => {
+                let (label, url) = v.split_once(',').unwrap_or((v, ""));
+                format!("{}, {}", label.trim(), url.trim())
+            }
+            _ => v.clone(),
+        };
+        match grouped.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, values)) => values.push(value),
+            None => grouped.push((name, vec![value])),
+        }
+    }
     if let Some(body) = body {
-        if !out.iter().any(|(k, _)| k == "description") {
-            out.push(("description".into(), body.to_string()));
+        if !grouped.iter().any(|(k, _)| *k == "description") {
+            grouped.push(("description", vec![body.to_string()]));
+        }
+    }
+    grouped.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| (k.to_string(), v))).collect()
+}
+
+/// pkg_resources' `safe_name`, which twine sends (runs of characters other than letters, digits
+/// and `.` become one `-`).
+fn safe_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut run = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            out.push(c);
+            run = false;
+        } else if !run {
+            out.push('-');
+            run = true;
         }
     }
     out
@@ -173,13 +237,37 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(form_name("Classifier"), "classifiers");
-        assert_eq!(form_name("Project-URL"), "project_urls");
-        assert_eq!(form_name("Supported-Platform"), "supported_platform");
-        assert_eq!(form_name("License-File"), "license_file");
-        assert_eq!(form_name("Description-Content-Type"), "description_content_type");
+        assert_eq!(form_name("Classifier"), Some("classifiers"));
+        assert_eq!(form_name("Project-URL"), Some("project_urls"));
+        assert_eq!(form_name("Supported-Platform"), Some("supported_platform"));
+        assert_eq!(form_name("License-File"), Some("license_file"));
+        assert_eq!(form_name("Description-Content-Type"), Some("description_content_type"));
+        assert_eq!(form_name("Import-Name"), None);
+        assert_eq!(safe_name("pub_demo"), "pub-demo");
+        assert_eq!(safe_name("zope.interface__x"), "zope.interface-x");
         assert_eq!(wheel_python_tag("a-1.0-py3-none-any.whl").as_deref(), Some("py3"));
         assert_eq!(wheel_python_tag("a-1.0-1-py2.py3-none-any.whl").as_deref(), Some("py2.py3"));
+    }
+
+    #[test]
+    fn twine_grouping() {
+        let h = |k: &str, v: &str| (k.to_string(), v.to_string());
+        let headers = [
+            h("Name", "a_b"),
+            h("Classifier", "X"),
+            h("Keywords", "a,b"),
+            h("Classifier", "Y"),
+            h("Import-Name", "a"),
+        ];
+        let got = form_fields(&headers, Some("body"));
+        let want = [
+            ("name", "a-b"),
+            ("classifiers", "X"),
+            ("classifiers", "Y"),
+            ("keywords", "a, b"),
+            ("description", "body"),
+        ];
+        assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
     }
 
     #[test]

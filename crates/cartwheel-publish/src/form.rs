@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(seen, body.len);
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains("name=\"classifiers\"\r\n\r\nx \"y\"\r\n"));
-        assert!(text.find("name=\"description\"").unwrap() < text.find("name=\":action\"").unwrap());
-        assert!(text.find("blake2_256_digest").unwrap() < text.find("name=\"content\"").unwrap());
+        assert!(text.find("name=\"description\"").unwrap() < text.find("name=\"pyversion\"").unwrap());
+        assert!(text.find("protocol_version").unwrap() < text.find("name=\"content\"").unwrap());
     }
 }
