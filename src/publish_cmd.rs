@@ -420,7 +420,7 @@ impl Printer {
                     let bar = indicatif::ProgressBar::new(dist.size);
                     bar.set_style(
                         indicatif::ProgressStyle::with_template(
-                            "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+                            "{msg} [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec}",
                         )
                         .expect("valid template")
                         .progress_chars("=> "),

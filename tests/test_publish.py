@@ -604,7 +604,12 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 @pytest.fixture
 def pypiserver(tmp_path):
-    from passlib.apache import HtpasswdFile
+    import warnings
+
+    with warnings.catch_warnings():
+        # passlib imports the `crypt` module (deprecated in 3.11-3.12; it copes with its absence).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from passlib.apache import HtpasswdFile
 
     htpasswd = tmp_path / "htpasswd"
     ht = HtpasswdFile(str(htpasswd), new=True)
