@@ -129,7 +129,9 @@ class Index:
         return f"{self.url}/legacy/"
 
     def uploads(self) -> list[Recorded]:
-        return [r for r in self.requests if r.method == "POST" and r.path.startswith("/legacy")]
+        # Through a proxy, ureq 2 sends the absolute form (`https://host/legacy/`) even inside
+        # a CONNECT tunnel; servers must accept it (RFC 9112 3.2.2).
+        return [r for r in self.requests if r.method == "POST" and urlsplit(r.path).path.startswith("/legacy")]
 
     def __enter__(self) -> Self:
         self.thread.start()

@@ -839,3 +839,91 @@ def test_https_with_ssl_cert_file(cw_venv, work, tls_files):
                 )
             ]
             assert list(index.files) == [WHEEL]
+
+
+class ConnectProxy:
+    """An HTTP proxy that only tunnels (CONNECT), recording each target."""
+
+    def __init__(self) -> None:
+        import socketserver
+
+        proxy = self
+        self.targets: list[str] = []
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    head += chunk
+                method, target, _ = head.split(b"\r\n", 1)[0].decode().split(" ", 2)
+                proxy.targets.append(f"{method} {target}")
+                host, port = target.rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)))
+                self.request.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+                def pipe(a: socket.socket, b: socket.socket) -> None:
+                    try:
+                        while data := a.recv(65536):
+                            b.sendall(data)
+                    except OSError:
+                        pass
+                    finally:
+                        b.close()
+
+                import threading
+
+                t = threading.Thread(target=pipe, args=(upstream, self.request), daemon=True)
+                t.start()
+                pipe(self.request, upstream)
+                t.join(5)
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_https_proxy_and_no_proxy(cw_venv, work, tls_files):
+    ca, leaf, key = tls_files
+    proxy = ConnectProxy()
+    try:
+        with Index({"alice": PASSWORD}, tls=(str(leaf), str(key))) as index:
+            env = {**ENV, "SSL_CERT_FILE": str(ca), "HTTPS_PROXY": proxy.url}
+            proc = publish(cw_venv, *creds(index), "-v", f"dist/{WHEEL}", cwd=work, env=env)
+            assert proc.returncode == 0, proc.stderr
+            port = index.url.rsplit(":", 1)[1]
+            assert proxy.targets == [f"CONNECT 127.0.0.1:{port}"]
+            index.files.clear()
+            proc = publish(
+                cw_venv, *creds(index), f"dist/{WHEEL}", cwd=work, env={**env, "NO_PROXY": "localhost,127.0.0.1"}
+            )
+            assert proc.returncode == 0, proc.stderr
+            assert proxy.targets == [f"CONNECT 127.0.0.1:{port}"]
+            assert len(index.uploads()) == 2
+    finally:
+        proxy.close()
+
+
+def test_trusted_publishing_verbose_hides_every_token(cw_venv, work):
+    with Index() as index:
+        proc = publish(
+            cw_venv, "--repository-url", index.upload_url, "-v", f"dist/{WHEEL}", cwd=work, env=oidc_env(index)
+        )
+        assert proc.returncode == 0, proc.stderr
+        out = lines(proc.stderr)
+        assert f"> GET {index.url}/_github/token?api-version=2.0&audience=testindex" in out
+        assert ">   authorization: bearer ***" in out
+        assert ">   authorization: Basic ***" in out
+        assert "Credentials: user `__token__` from trusted publishing" in out
