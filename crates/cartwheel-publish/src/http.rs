@@ -9,7 +9,7 @@ use url::Url;
 use crate::{Error, Result};
 
 /// How to reach the index.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// `User-Agent` (`cartwheel/<version>`).
     pub user_agent: String,
@@ -26,6 +26,21 @@ pub struct Options {
     pub http_proxy: Option<String>,
     /// `NO_PROXY`: comma-separated hosts, `.suffix`es or `*`.
     pub no_proxy: Option<String>,
+}
+
+/// Proxy URLs may hold `user:password@`: shown redacted.
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("ca_bundles", &self.ca_bundles)
+            .field("https_proxy", &self.https_proxy.as_deref().map(redact_proxy))
+            .field("http_proxy", &self.http_proxy.as_deref().map(redact_proxy))
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -180,6 +195,13 @@ mod tests {
         assert!(!no_proxy_matches("example.com", "badexample.com"));
         assert!(no_proxy_matches("*", "pypi.org"));
         assert!(!no_proxy_matches("", "pypi.org"));
+    }
+
+    #[test]
+    fn proxy_credentials_never_shown() {
+        let o = Options { https_proxy: Some("http://bob:hunter2@proxy:3128".into()), ..Options::default() };
+        let shown = format!("{o:?}");
+        assert!(shown.contains("http://***@proxy:3128") && !shown.contains("hunter2"), "{shown}");
     }
 
     #[test]

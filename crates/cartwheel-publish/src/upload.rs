@@ -132,12 +132,21 @@ impl Retry {
 }
 
 /// How to upload.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Ask the simple API first and skip a file whose exact bytes are there.
     pub skip_existing: bool,
     /// Retries.
     pub retry: Retry,
+    /// After a file fails, send no more (reported failed, `not sent`): a half release is worse
+    /// than none.
+    pub stop_on_failure: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { skip_existing: false, retry: Retry::default(), stop_on_failure: true }
+    }
 }
 
 /// An answer, read whole.
@@ -392,8 +401,8 @@ pub fn existing(
     })
 }
 
-/// Upload `dists` to `target` (wheels first, then sdists, each group in the given order),
-/// stopping at the first failure (the files after it are reported failed, not sent).
+/// Upload `dists` to `target` (wheels first, then sdists, each group in the given order); with
+/// `stop_on_failure`, the files after a failed one are reported failed and not sent.
 pub fn upload(
     client: &Client,
     target: &Target,
@@ -429,7 +438,7 @@ pub fn upload(
                 outcome.answer = outcome.answer.replace(s.expose(), "***");
             }
         }
-        if outcome.status == Status::Failed && failed.is_none() {
+        if outcome.status == Status::Failed && failed.is_none() && opts.stop_on_failure {
             failed = Some(dist.filename.clone());
         }
         on(Event::Done { outcome: &outcome });
