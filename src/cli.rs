@@ -87,6 +87,8 @@ enum Command {
         #[arg(long)]
         tag: bool,
     },
+    /// Upload wheels and sdists to PyPI or any compatible index, each checked first.
+    Publish(crate::publish_cmd::PublishArgs),
 }
 
 /// `--compat` choices.
@@ -130,6 +132,7 @@ pub fn run(args: Vec<String>) -> i32 {
         }
         Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
         Command::Version { path, check } => version(&path, check),
+        Command::Publish(args) => Ok(crate::publish_cmd::run(args)),
         Command::Bump { part, path, allow_downgrade, dry_run, no_changelog, commit, tag } => {
             match part.parse::<Part>() {
                 Ok(parsed) => {
@@ -305,7 +308,7 @@ pub fn say(line: &str) {
 }
 
 /// One line to stdout, ignoring a closed pipe.
-fn say_out(line: &str) {
+pub fn say_out(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{line}");
 }

@@ -4,5 +4,6 @@
 
 pub mod cli;
 pub mod panic;
+pub mod publish_cmd;
 #[cfg(feature = "python")]
 mod python;

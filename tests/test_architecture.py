@@ -34,10 +34,12 @@ def test_the_top_crate_is_above_every_other():
         "cartwheel-archive",
         "cartwheel-core",
         "cartwheel-rst",
+        "cartwheel-publish",
     }
     assert not any("cartwheel" in deps for deps in graph.values())
     assert graph["cartwheel-rst"] == []
     assert graph["cartwheel-core"] == []
+    assert graph["cartwheel-publish"] == []
 
 
 def test_a_back_edge_is_reported():

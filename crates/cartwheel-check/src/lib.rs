@@ -122,6 +122,18 @@ pub fn check_file(path: &Path, name: &str, options: &Options) -> Report {
     check_with(name, options, |format| read::read(path, format, &options.limits, &options.restarts))
 }
 
+/// `check_file`, and the text of the metadata file twine reads (METADATA / PKG-INFO) when it
+/// is there and UTF-8: what an upload sends as its form fields, from the one read of the file.
+pub fn check_file_for_upload(path: &Path, name: &str, options: &Options) -> (Report, Option<String>) {
+    let mut text = None;
+    let report = check_with(name, options, |format| {
+        let archive = read::read(path, format, &options.limits, &options.restarts)?;
+        text = twine::find_metadata(&archive).ok().and_then(|(_, b)| String::from_utf8(b.to_vec()).ok());
+        Ok(archive)
+    });
+    (report, text)
+}
+
 /// Check a distribution held in memory, as `check_file` does a file.
 pub fn check_bytes(bytes: &[u8], name: &str, options: &Options) -> Report {
     check_with(name, options, |format| read::read_bytes(bytes, format, &options.limits))

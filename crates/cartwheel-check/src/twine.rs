@@ -59,7 +59,7 @@ pub fn check(archive: &Archive) -> Outcome {
 }
 
 /// The member twine reads and its bytes, or why there is none.
-fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Diagnostic> {
+pub(crate) fn find_metadata(archive: &Archive) -> Result<(&str, &[u8]), Diagnostic> {
     match archive.format {
         Format::Wheel => {
             // Any name containing `METADATA`, shallowest first, then by path parts; the first

@@ -1,0 +1,652 @@
+//! The upload itself: one multipart POST per file, answers read by meaning, retries with
+//! backoff, "already exists" settled by the simple API's sha256.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde::Serialize;
+
+use crate::dist::{Dist, FileType};
+use crate::form::Body;
+use crate::http::Client;
+use crate::simple;
+use crate::target::{Credentials, Target};
+use crate::Secret;
+
+/// Something that happened, for the caller to show (progress bar, `-v` log, summary line).
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A file's upload starts.
+    Start {
+        /// The file.
+        dist: &'a Dist,
+    },
+    /// Bytes of the request body sent so far.
+    Progress {
+        /// Sent.
+        sent: u64,
+        /// Total body length.
+        total: u64,
+    },
+    /// A request goes out (no header that carries a secret is listed).
+    Request {
+        /// Method.
+        method: &'a str,
+        /// URL.
+        url: &'a str,
+        /// Headers, `Authorization` shown as `Basic ***`.
+        headers: Vec<(String, String)>,
+    },
+    /// Its answer.
+    Response {
+        /// Status code.
+        status: u16,
+        /// Reason phrase as sent.
+        reason: &'a str,
+        /// Time from the request to the answer's headers.
+        elapsed: Duration,
+    },
+    /// The request failed without an answer (network error).
+    NetworkError {
+        /// What happened.
+        message: &'a str,
+    },
+    /// A retry after `wait`.
+    Retry {
+        /// The try that comes next (2 for the first retry).
+        attempt: u32,
+        /// How long it waits first.
+        wait: Duration,
+        /// Why.
+        why: &'a str,
+    },
+    /// Something worth saying that changes nothing (a hash look-up that failed).
+    Note {
+        /// The text.
+        message: String,
+    },
+    /// A file is settled.
+    Done {
+        /// Its outcome.
+        outcome: &'a Outcome,
+    },
+}
+
+/// What became of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The index took it.
+    Uploaded,
+    /// The index already had these exact bytes.
+    Skipped,
+    /// Not on the index (refused, network, or not sent after an earlier failure).
+    Failed,
+}
+
+/// The outcome of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// File name.
+    pub filename: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Hex sha256.
+    pub sha256: String,
+    /// Uploaded, skipped or failed.
+    pub status: Status,
+    /// The index's last HTTP status, when it answered.
+    pub http_status: Option<u16>,
+    /// The index's answer (status and reason, or why nothing was sent).
+    pub answer: String,
+    /// Where the file can be found now (project page or simple-API page).
+    pub url: Option<String>,
+    /// Upload requests sent.
+    pub attempts: u32,
+}
+
+/// Retry policy for network errors and 5xx answers (never 4xx).
+#[derive(Debug, Clone, Copy)]
+pub struct Retry {
+    /// Tries in all (at least 1).
+    pub tries: u32,
+    /// Wait before the first retry; doubled each time, plus up to as much again of jitter.
+    pub base: Duration,
+    /// Longest wait.
+    pub max: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self { tries: 3, base: Duration::from_millis(500), max: Duration::from_secs(20) }
+    }
+}
+
+impl Retry {
+    /// The wait before try `next` (2, 3, ...).
+    pub fn wait(&self, next: u32) -> Duration {
+        let exp = self.base.saturating_mul(1 << (next.saturating_sub(2)).min(16));
+        exp.mul_f64(1.0 + fastrand::f64()).min(self.max)
+    }
+}
+
+/// How to upload.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Ask the simple API first and skip a file whose exact bytes are there.
+    pub skip_existing: bool,
+    /// Retries.
+    pub retry: Retry,
+    /// After a file fails, send no more (reported failed, `not sent`): a half release is worse
+    /// than none.
+    pub stop_on_failure: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { skip_existing: false, retry: Retry::default(), stop_on_failure: true }
+    }
+}
+
+/// An answer, read whole.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Reason phrase as sent.
+    pub reason: String,
+    /// `Content-Type`.
+    pub content_type: String,
+    /// `Location`, for redirects.
+    pub location: Option<String>,
+    /// The body as text (lossy), at most a few MiB.
+    pub body: String,
+}
+
+impl Answer {
+    /// `400 File already exists.`, or `400 Bad Request: <the body's message>` when the reason
+    /// phrase is only the standard one.
+    pub fn summary(&self) -> String {
+        let reason = self.reason.trim();
+        let standard = standard_reason(self.status);
+        let detail = self.detail();
+        let generic = reason.is_empty() || standard.is_some_and(|s| s.eq_ignore_ascii_case(reason));
+        match (generic, detail) {
+            (true, Some(d)) if !reason.is_empty() => format!("{} {reason}: {d}", self.status),
+            (true, Some(d)) => format!("{} {d}", self.status),
+            (true, None) if reason.is_empty() => {
+                format!("{} {}", self.status, standard.unwrap_or("")).trim_end().to_string()
+            }
+            _ => format!("{} {reason}", self.status),
+        }
+    }
+
+    /// The message of a JSON or HTML error body.
+    pub fn detail(&self) -> Option<String> {
+        let body = self.body.trim();
+        if body.is_empty() {
+            return None;
+        }
+        if self.content_type.contains("json") || body.starts_with('{') {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
+                return json_message(&v);
+            }
+        }
+        let text = if self.content_type.contains("html") || body.starts_with('<') {
+            html_text(body)
+        } else {
+            body.to_string()
+        };
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            return None;
+        }
+        Some(shorten(&text, 400))
+    }
+
+    /// Whether it says the file name is taken (devpi/pypiserver 409, PyPI 400 "File already
+    /// exists"); the hash look-up then decides.
+    pub fn is_conflict(&self) -> bool {
+        let says = |t: &str| t.to_ascii_lowercase().contains("already exist");
+        self.status == 409 || (self.status == 400 && (says(&self.reason) || says(&self.body)))
+    }
+}
+
+fn json_message(v: &serde_json::Value) -> Option<String> {
+    if let Some(errors) = v.get("errors").and_then(|e| e.as_array()) {
+        let parts: Vec<String> = errors
+            .iter()
+            .filter_map(|e| {
+                e.as_str()
+                    .map(str::to_string)
+                    .or_else(|| e.get("description").and_then(|d| d.as_str()).map(str::to_string))
+                    .or_else(|| e.get("message").and_then(|d| d.as_str()).map(str::to_string))
+            })
+            .collect();
+        if !parts.is_empty() {
+            return Some(shorten(&parts.join("; "), 800));
+        }
+    }
+    ["message", "detail", "error", "title"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|m| m.as_str()))
+        .map(|m| shorten(m.trim(), 400))
+}
+
+/// The visible text of an HTML page (style and script dropped), the title's repetition skipped.
+fn html_text(html: &str) -> String {
+    let drop =
+        regex_lite::Regex::new(r"(?is)<(style|script|head)\b.*?</(style|script|head)\s*>").expect("valid");
+    let tags = regex_lite::Regex::new(r"(?s)<[^>]*>").expect("valid");
+    let text = drop.replace_all(html, " ");
+    let text = tags.replace_all(&text, " ");
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    format!("{cut}…")
+}
+
+/// The standard reason phrase of common statuses (a reason that is only this says nothing).
+pub fn standard_reason(status: u16) -> Option<&'static str> {
+    Some(match status {
+        200 => "OK",
+        201 => "Created",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// A request body.
+pub enum Sent<'a> {
+    /// None.
+    Empty,
+    /// JSON text.
+    Json(String),
+    /// A streamed body of known length.
+    Stream(Box<dyn Read + 'a>, u64),
+}
+
+/// Send `req` and read the answer whole (any status); `Err` is a network error's text. Every
+/// request and answer is reported through `on`.
+pub fn exchange(req: ureq::Request, body: Sent<'_>, on: &mut dyn FnMut(Event)) -> Result<Answer, String> {
+    let mut req = req;
+    if let Sent::Json(_) = &body {
+        req = req.set("Content-Type", "application/json");
+    }
+    if let Sent::Stream(_, len) = &body {
+        req = req.set("Content-Length", &len.to_string());
+    }
+    let headers: Vec<(String, String)> = req
+        .header_names()
+        .into_iter()
+        .map(|n| {
+            let v = req.header(&n).unwrap_or_default();
+            let shown = if n.eq_ignore_ascii_case("authorization") {
+                format!("{} ***", v.split(' ').next().unwrap_or_default())
+            } else {
+                v.to_string()
+            };
+            (n, shown)
+        })
+        .collect();
+    let url = req.url().to_string();
+    on(Event::Request { method: req.method(), url: &url, headers });
+    let started = Instant::now();
+    let result = match body {
+        Sent::Empty => req.call(),
+        Sent::Json(text) => req.send_string(&text),
+        Sent::Stream(reader, _) => req.send(reader),
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(ureq::Error::Transport(t)) => {
+            let message = transport_message(&t);
+            on(Event::NetworkError { message: &message });
+            return Err(message);
+        }
+    };
+    let status = response.status();
+    let reason = response.status_text().to_string();
+    on(Event::Response { status, reason: &reason, elapsed: started.elapsed() });
+    let content_type = response.header("Content-Type").unwrap_or_default().to_string();
+    let location = response.header("Location").map(str::to_string);
+    let mut bytes = Vec::new();
+    // At most 4 MiB of an answer: an error page, a simple-API page or a small JSON document.
+    if let Err(e) = response.into_reader().take(4 << 20).read_to_end(&mut bytes) {
+        let message = format!("reading the answer to {url}: {e}");
+        on(Event::NetworkError { message: &message });
+        return Err(message);
+    }
+    Ok(Answer { status, reason, content_type, location, body: String::from_utf8_lossy(&bytes).into_owned() })
+}
+
+/// A network error in words (ureq's text names the URL, which holds no secret: URLs with
+/// credentials are refused up front).
+fn transport_message(t: &ureq::Transport) -> String {
+    let mut text = t.to_string();
+    // ureq's "Network Error: timed out reading response" reads better with the cause first.
+    if text.contains("timed out") {
+        text = format!("timed out: {text}");
+    }
+    text
+}
+
+/// `Basic base64(user:password)`.
+fn basic_auth(c: &Credentials) -> Secret {
+    let raw = format!("{}:{}", c.username, c.password.expose());
+    Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw)))
+}
+
+/// Where a file can be found once the index has it.
+pub fn file_url(target: &Target, dist: &Dist) -> String {
+    match target.upload_url.host_str() {
+        Some("upload.pypi.org") => format!("https://pypi.org/project/{}/{}/", dist.name, dist.version),
+        Some("test.pypi.org") => format!("https://test.pypi.org/project/{}/{}/", dist.name, dist.version),
+        _ => simple::project_url(&target.check_url, &dist.name).map(|u| u.to_string()).unwrap_or_default(),
+    }
+}
+
+/// What the index holds under a file's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing under this name.
+    Absent,
+    /// These exact bytes.
+    Same,
+    /// Other bytes (their sha256, when the index lists one).
+    Different(Option<String>),
+}
+
+/// Ask the simple API what the index holds under `dist`'s name.
+pub fn existing(
+    client: &Client,
+    target: &Target,
+    dist: &Dist,
+    on: &mut dyn FnMut(Event),
+) -> crate::Result<Existing> {
+    let files = simple::files(client, &target.check_url, &dist.name, on)?.unwrap_or_default();
+    Ok(match files.into_iter().find(|f| f.filename == dist.filename) {
+        None => Existing::Absent,
+        Some(f) if f.sha256.as_deref() == Some(dist.sha256.as_str()) => Existing::Same,
+        Some(f) => Existing::Different(f.sha256),
+    })
+}
+
+/// Upload `dists` to `target` (wheels first, then sdists, each group in the given order); with
+/// `stop_on_failure`, the files after a failed one are reported failed and not sent.
+pub fn upload(
+    client: &Client,
+    target: &Target,
+    dists: &[Dist],
+    opts: &Options,
+    on: &mut dyn FnMut(Event),
+) -> Vec<Outcome> {
+    let mut ordered: Vec<&Dist> = dists.iter().collect();
+    ordered.sort_by_key(|d| d.filetype != FileType::Wheel);
+    let secret = target.credentials.as_ref().map(|c| c.password.clone());
+    let mut out: Vec<Outcome> = Vec::new();
+    let mut failed: Option<String> = None;
+    for dist in ordered {
+        let mut outcome = match &failed {
+            Some(first) => Outcome {
+                filename: dist.filename.clone(),
+                size: dist.size,
+                sha256: dist.sha256.clone(),
+                status: Status::Failed,
+                http_status: None,
+                answer: format!("not sent: {first} failed"),
+                url: None,
+                attempts: 0,
+            },
+            None => {
+                on(Event::Start { dist });
+                one(client, target, dist, opts, on)
+            }
+        };
+        if let Some(s) = &secret {
+            // An index that echoes the credentials back must not get them printed.
+            if !s.is_empty() {
+                outcome.answer = outcome.answer.replace(s.expose(), "***");
+            }
+        }
+        if outcome.status == Status::Failed && failed.is_none() && opts.stop_on_failure {
+            failed = Some(dist.filename.clone());
+        }
+        on(Event::Done { outcome: &outcome });
+        out.push(outcome);
+    }
+    out
+}
+
+fn one(client: &Client, target: &Target, dist: &Dist, opts: &Options, on: &mut dyn FnMut(Event)) -> Outcome {
+    // The body's progress and the request log both report through `on`, never at the same
+    // moment (progress while the body is sent, the log before and after).
+    let cell = std::cell::RefCell::new(on);
+    let mut log = |e: Event| (*cell.borrow_mut())(e);
+    let on = &mut log;
+    let mut outcome = Outcome {
+        filename: dist.filename.clone(),
+        size: dist.size,
+        sha256: dist.sha256.clone(),
+        status: Status::Failed,
+        http_status: None,
+        answer: String::new(),
+        url: None,
+        attempts: 0,
+    };
+    let found = file_url(target, dist);
+    if opts.skip_existing {
+        match existing(client, target, dist, on) {
+            Ok(Existing::Same) => {
+                outcome.status = Status::Skipped;
+                outcome.answer = "already on the index with the same sha256 (not sent)".into();
+                outcome.url = Some(found);
+                return outcome;
+            }
+            Ok(Existing::Different(sha)) => {
+                outcome.answer = format!("not sent: {}", differs_text(dist, &sha));
+                return outcome;
+            }
+            Ok(Existing::Absent) => {}
+            Err(e) => on(Event::Note {
+                message: format!("cannot ask the index which files it has ({e}); uploading"),
+            }),
+        }
+    }
+    let agent = match client.agent(&target.upload_url, false) {
+        Ok(a) => a,
+        Err(e) => {
+            outcome.answer = e.to_string();
+            return outcome;
+        }
+    };
+    let auth = target.credentials.as_ref().map(basic_auth);
+    let body = Body::new(dist);
+    let tries = opts.retry.tries.max(1);
+    for attempt in 1..=tries {
+        outcome.attempts = attempt;
+        let total = body.len;
+        let mut progress = |sent: u64| (*cell.borrow_mut())(Event::Progress { sent, total });
+        let reader = match body.reader(dist, &mut progress) {
+            Ok(r) => r,
+            Err(e) => {
+                outcome.answer = format!("cannot read {}: {e}", dist.path.display());
+                return outcome;
+            }
+        };
+        let mut req = agent.request_url("POST", &target.upload_url).set("Content-Type", &body.content_type);
+        if let Some(a) = &auth {
+            req = req.set("Authorization", a.expose());
+        }
+        let result = exchange(req, Sent::Stream(Box::new(reader), total), on);
+        let why = match result {
+            Err(network) => network,
+            Ok(a) if a.status >= 500 => {
+                outcome.http_status = Some(a.status);
+                a.summary()
+            }
+            Ok(a) => {
+                outcome.http_status = Some(a.status);
+                settle(client, target, dist, &a, &found, &mut outcome, on);
+                return outcome;
+            }
+        };
+        outcome.answer = why.clone();
+        if attempt < tries {
+            let wait = opts.retry.wait(attempt + 1);
+            on(Event::Retry { attempt: attempt + 1, wait, why: &why });
+            std::thread::sleep(wait);
+        }
+    }
+    outcome.answer = format!("{} (after {} tries)", outcome.answer, tries);
+    outcome
+}
+
+/// Read a non-5xx answer to an upload.
+fn settle(
+    client: &Client,
+    target: &Target,
+    dist: &Dist,
+    a: &Answer,
+    found: &str,
+    outcome: &mut Outcome,
+    on: &mut dyn FnMut(Event),
+) {
+    let summary = a.summary();
+    match a.status {
+        200..=299 => {
+            outcome.status = Status::Uploaded;
+            outcome.answer = summary;
+            outcome.url = Some(found.to_string());
+        }
+        300..=399 => {
+            let to = a
+                .location
+                .as_deref()
+                .and_then(|l| target.upload_url.join(l).ok())
+                .map_or_else(|| "(no Location given)".to_string(), |u| u.to_string());
+            outcome.answer = format!(
+                "{summary}: the index redirects the upload to {to}; a redirected upload loses its body, so use that URL as the repository URL"
+            );
+        }
+        _ if a.is_conflict() => match existing(client, target, dist, on) {
+            Ok(Existing::Same) => {
+                outcome.status = Status::Skipped;
+                outcome.answer = format!("{summary}: the index already has these exact bytes (same sha256)");
+                outcome.url = Some(found.to_string());
+            }
+            Ok(Existing::Different(sha)) => {
+                outcome.answer = format!("{summary}: {}", differs_text(dist, &sha))
+            }
+            Ok(Existing::Absent) => {
+                outcome.answer = format!(
+                    "{summary} (and the index's simple API at {} does not list the file)",
+                    target.check_url
+                )
+            }
+            Err(e) => outcome.answer = format!("{summary} (cannot compare hashes: {e})"),
+        },
+        401 | 403 => {
+            let who = target.credentials.as_ref().map_or_else(
+                || "no credentials were given".to_string(),
+                |c| format!("user `{}` from {}", c.username, c.source),
+            );
+            outcome.answer = format!("{summary} (the index refused the credentials: {who})");
+        }
+        _ => outcome.answer = summary,
+    }
+}
+
+fn differs_text(dist: &Dist, sha: &Option<String>) -> String {
+    match sha {
+        Some(s) => format!(
+            "the index holds a different {} (sha256 {s}, this file's is {})",
+            dist.filename, dist.sha256
+        ),
+        None => format!("the index holds a {} but lists no sha256 for it to compare", dist.filename),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, reason: &str, ct: &str, body: &str) -> Answer {
+        Answer { status, reason: reason.into(), content_type: ct.into(), location: None, body: body.into() }
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(
+            answer(400, "File already exists.", "text/html", "<p>x</p>").summary(),
+            "400 File already exists."
+        );
+        assert_eq!(
+            answer(400, "Bad Request", "application/json", r#"{"message": "Invalid version"}"#).summary(),
+            "400 Bad Request: Invalid version"
+        );
+        assert_eq!(
+            answer(
+                409,
+                "Conflict",
+                "text/html",
+                "<html><head><title>t</title></head><body><h1>File already exists</h1></body></html>"
+            )
+            .summary(),
+            "409 Conflict: File already exists"
+        );
+        assert_eq!(
+            answer(
+                422,
+                "",
+                "application/json",
+                r#"{"errors": [{"code": "invalid-publisher", "description": "no publisher"}]}"#
+            )
+            .summary(),
+            "422 no publisher"
+        );
+        assert_eq!(answer(200, "OK", "", "").summary(), "200 OK");
+        assert!(answer(400, "File already exists.", "", "").is_conflict());
+        assert!(!answer(400, "Invalid", "", "").is_conflict());
+    }
+
+    #[test]
+    fn backoff_grows() {
+        let r = Retry { tries: 5, base: Duration::from_millis(100), max: Duration::from_secs(1) };
+        for _ in 0..50 {
+            let (a, b) = (r.wait(2), r.wait(3));
+            assert!(a >= Duration::from_millis(100) && a <= Duration::from_millis(200));
+            assert!(b >= Duration::from_millis(200) && b <= Duration::from_millis(400));
+            assert!(r.wait(9) <= Duration::from_secs(1));
+        }
+    }
+}
