@@ -2,8 +2,8 @@ from collections.abc import Mapping, Sequence
 from typing import TypeAlias
 
 __all__ = [
-    "__version__",
     "CartwheelError",
+    "__version__",
     "build_editable",
     "build_sdist",
     "build_wheel",
