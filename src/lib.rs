@@ -18,6 +18,8 @@ pub mod editable;
 pub mod error;
 pub mod git;
 pub mod metadata;
+pub mod migrate_cmd;
+pub mod migrate_verify;
 pub mod names;
 pub mod one_pass;
 pub mod panic;

@@ -291,7 +291,7 @@ pub fn python_marker(text: &str) -> Result<String, ConstraintError> {
 }
 
 /// poetry-core's automatic `Programming Language :: Python :: X` classifiers for a
-/// requires-python.
+/// requires-python (its AVAILABLE_PYTHONS as of poetry-core 2.3).
 pub fn python_classifiers(requires: &str) -> Vec<String> {
     let Ok(specs) = VersionSpecifiers::from_str(if requires.is_empty() {
         ">=2.7,!=3.0.*,!=3.1.*,!=3.2.*,!=3.3.*"
@@ -301,7 +301,7 @@ pub fn python_classifiers(requires: &str) -> Vec<String> {
         return Vec::new();
     };
     let known =
-        ["2", "2.7", "3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"];
+        ["2", "2.7", "3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"];
     let mut out = Vec::new();
     for k in known {
         let allowed = if k.contains('.') {
