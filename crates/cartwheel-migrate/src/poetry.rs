@@ -930,7 +930,8 @@ mod tests {
                 "Programming Language :: Python :: 3.11",
                 "Programming Language :: Python :: 3.12",
                 "Programming Language :: Python :: 3.13",
-                "Programming Language :: Python :: 3.14"
+                "Programming Language :: Python :: 3.14",
+                "Programming Language :: Python :: 3.15"
             ]
         );
     }
