@@ -45,7 +45,9 @@ impl Tree for FsTree<'_> {
     }
     fn list(&self, rel: &str) -> Vec<String> {
         let mut out: Vec<String> = fs_err::read_dir(self.0.join(rel))
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+            })
             .unwrap_or_default();
         out.sort();
         out
@@ -111,7 +113,11 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
     let pyproject = read_opt(&root.join("pyproject.toml"))?;
     let setup_cfg = read_opt(&root.join("setup.cfg"))?;
     let manifest = read_opt(&root.join("MANIFEST.in"))?;
-    let setup_py = if root.join("setup.py").is_file() { Some(read_setup_py(&flags.python, &root.join("setup.py"))?) } else { None };
+    let setup_py = if root.join("setup.py").is_file() {
+        Some(read_setup_py(&flags.python, &root.join("setup.py"))?)
+    } else {
+        None
+    };
     let tree = FsTree(root);
     let input = Input {
         pyproject: pyproject.as_deref(),
@@ -126,7 +132,10 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
         if flags.json {
             print_json(&outcome, false, None, start);
         } else {
-            say(&format!("{}: already builds with cartwheel; nothing to do", root.join("pyproject.toml").display()));
+            say(&format!(
+                "{}: already builds with cartwheel; nothing to do",
+                root.join("pyproject.toml").display()
+            ));
         }
         return Ok(0);
     }
@@ -291,7 +300,10 @@ fn write(root: &Path, outcome: &Outcome) -> Result<(), String> {
 pub fn atomic_write(path: &Path, text: &str) -> Result<(), String> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".cartwheel-migrate").tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cartwheel-migrate")
+        .tempfile_in(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
     tmp.write_all(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Ok(meta) = fs_err::metadata(path) {
         let _ = tmp.as_file().set_permissions(meta.permissions());

@@ -67,7 +67,19 @@ impl Report {
     }
 }
 
-const SKIP_DIRS: &[&str] = &[".tox", ".nox", ".venv", "venv", "dist", "build", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "node_modules"];
+const SKIP_DIRS: &[&str] = &[
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    "dist",
+    "build",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "node_modules",
+];
 
 fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), String> {
     fs_err::create_dir_all(to).map_err(|e| e.to_string())?;
@@ -78,7 +90,10 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), String> {
         let dst = to.join(&name);
         let ft = entry.file_type().map_err(|e| e.to_string())?;
         // An sdist's PKG-INFO would hide a wrong dynamic-version setting; egg-info likewise.
-        if (top && name == "PKG-INFO") || name.ends_with(".egg-info") || (ft.is_dir() && (SKIP_DIRS.contains(&name.as_str()) || (top && name.starts_with(".venv")))) {
+        if (top && name == "PKG-INFO")
+            || name.ends_with(".egg-info")
+            || (ft.is_dir() && (SKIP_DIRS.contains(&name.as_str()) || (top && name.starts_with(".venv"))))
+        {
             continue;
         }
         if ft.is_symlink() {
@@ -116,7 +131,8 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
     if !res.status.success() {
         let err = String::from_utf8_lossy(&res.stderr);
         let outp = String::from_utf8_lossy(&res.stdout);
-        let tail: Vec<&str> = outp.lines().chain(err.lines()).rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: Vec<&str> =
+            outp.lines().chain(err.lines()).rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(format!(
             "the original backend ({}) failed to build the project (`{python} -m build`; pip install build, or --no-verify):\n{}",
             outcome.backend.name(),
@@ -161,7 +177,8 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
 fn build_cartwheel(project: &Path, out: &Path) -> Result<(), String> {
     let shown = |e: crate::Error| e.to_diagnostic().to_string();
     let mut warnings = Vec::new();
-    let build = crate::build::Build::prepare_scoped(project, crate::discover::Scope::Both, &mut warnings).map_err(|e| format!("cartwheel cannot build the migrated project:\n{}", shown(e)))?;
+    let build = crate::build::Build::prepare_scoped(project, crate::discover::Scope::Both, &mut warnings)
+        .map_err(|e| format!("cartwheel cannot build the migrated project:\n{}", shown(e)))?;
     fs_err::create_dir_all(out).map_err(|e| e.to_string())?;
     let (s, w) = build.stage_both(out).map_err(shown)?;
     for staged in [&s, &w] {
@@ -209,24 +226,30 @@ fn diff(area: &str, what: String, explained: Option<&str>) -> Diff {
     Diff { area: area.into(), what, explained: explained.map(String::from) }
 }
 
-fn compare_wheels(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, outcome: &Outcome, diffs: &mut Vec<Diff>) {
-    let dist_info = |m: &BTreeMap<String, Vec<u8>>| -> (String, BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
-        let mut di = String::new();
-        let mut meta = BTreeMap::new();
-        let mut files = BTreeMap::new();
-        for (k, v) in m {
-            match k.split_once('/') {
-                Some((top, rest)) if top.ends_with(".dist-info") => {
-                    di = top.to_string();
-                    meta.insert(rest.to_string(), v.clone());
-                }
-                _ => {
-                    files.insert(k.clone(), v.clone());
+fn compare_wheels(
+    a: &BTreeMap<String, Vec<u8>>,
+    b: &BTreeMap<String, Vec<u8>>,
+    outcome: &Outcome,
+    diffs: &mut Vec<Diff>,
+) {
+    let dist_info =
+        |m: &BTreeMap<String, Vec<u8>>| -> (String, BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+            let mut di = String::new();
+            let mut meta = BTreeMap::new();
+            let mut files = BTreeMap::new();
+            for (k, v) in m {
+                match k.split_once('/') {
+                    Some((top, rest)) if top.ends_with(".dist-info") => {
+                        di = top.to_string();
+                        meta.insert(rest.to_string(), v.clone());
+                    }
+                    _ => {
+                        files.insert(k.clone(), v.clone());
+                    }
                 }
             }
-        }
-        (di, meta, files)
-    };
+            (di, meta, files)
+        };
     let (_, ma, fa) = dist_info(a);
     let (_, mb, fb) = dist_info(b);
     for k in fa.keys().filter(|k| !fb.contains_key(*k)) {
@@ -242,7 +265,9 @@ fn compare_wheels(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, 
             }
         }
     }
-    let text = |m: &BTreeMap<String, Vec<u8>>, k: &str| m.get(k).map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+    let text = |m: &BTreeMap<String, Vec<u8>>, k: &str| {
+        m.get(k).map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default()
+    };
     compare_metadata(&text(&ma, "METADATA"), &text(&mb, "METADATA"), &Context::of(outcome), diffs);
     let ea = entry_points(&text(&ma, "entry_points.txt"));
     let eb = entry_points(&text(&mb, "entry_points.txt"));
@@ -253,14 +278,27 @@ fn compare_wheels(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, 
         diffs.push(diff("entry-points", format!("{e} only in cartwheel's"), None));
     }
     let licenses = |m: &BTreeMap<String, Vec<u8>>| -> BTreeSet<String> {
-        m.keys().filter(|k| k.starts_with("licenses/") || k.starts_with("LICEN") || k.starts_with("COPYING") || k.starts_with("NOTICE") || k.starts_with("AUTHORS")).map(|k| k.rsplit('/').next().unwrap_or(k).to_string()).collect()
+        m.keys()
+            .filter(|k| {
+                k.starts_with("licenses/")
+                    || k.starts_with("LICEN")
+                    || k.starts_with("COPYING")
+                    || k.starts_with("NOTICE")
+                    || k.starts_with("AUTHORS")
+            })
+            .map(|k| k.rsplit('/').next().unwrap_or(k).to_string())
+            .collect()
     };
     let (la, lb) = (licenses(&ma), licenses(&mb));
     for l in la.difference(&lb) {
         diffs.push(diff("wheel", format!("license file {l} only in the original wheel"), None));
     }
     for l in lb.difference(&la) {
-        diffs.push(diff("wheel", format!("license file {l} only in cartwheel's wheel"), Some("cartwheel ships the conventional license files (LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS*)")));
+        diffs.push(diff(
+            "wheel",
+            format!("license file {l} only in cartwheel's wheel"),
+            Some("cartwheel ships the conventional license files (LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS*)"),
+        ));
     }
 }
 
@@ -273,7 +311,9 @@ fn stamp_only(a: &[u8], b: &[u8]) -> Option<&'static str> {
     if la.len() != lb.len() {
         return None;
     }
-    let all = la.iter().zip(&lb).all(|(x, y)| x == y || (x.trim_start().starts_with("__version__") && y.trim_start().starts_with("__version__")));
+    let all = la.iter().zip(&lb).all(|(x, y)| {
+        x == y || (x.trim_start().starts_with("__version__") && y.trim_start().starts_with("__version__"))
+    });
     all.then_some("cartwheel stamps the version into `__version__`")
 }
 
@@ -284,7 +324,8 @@ fn entry_points(text: &str) -> BTreeSet<String> {
         if line.starts_with('[') {
             group = line.trim_matches(['[', ']']).trim().to_string();
         } else if let Some((k, v)) = line.split_once('=') {
-            let v: String = v.split_whitespace().collect::<Vec<_>>().join(" ").replace(" :", ":").replace(": ", ":");
+            let v: String =
+                v.split_whitespace().collect::<Vec<_>>().join(" ").replace(" :", ":").replace(": ", ":");
             out.insert(format!("[{group}] {} = {v}", k.trim()));
         }
     }
@@ -325,7 +366,9 @@ fn norm_req(r: &str) -> String {
     match pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r) {
         Ok(req) => {
             let mut specs: Vec<String> = match &req.version_or_url {
-                Some(pep508_rs::VersionOrUrl::VersionSpecifier(s)) => s.iter().map(|x| x.to_string()).collect(),
+                Some(pep508_rs::VersionOrUrl::VersionSpecifier(s)) => {
+                    s.iter().map(|x| x.to_string()).collect()
+                }
                 Some(pep508_rs::VersionOrUrl::Url(u)) => vec![format!("@ {u}")],
                 None => Vec::new(),
             };
@@ -357,7 +400,8 @@ struct Context {
 impl Context {
     fn of(outcome: &Outcome) -> Self {
         let doc: Option<toml_edit::DocumentMut> = outcome.pyproject.parse().ok();
-        let license_file = doc.as_ref().and_then(|d| d.get("project")?.get("license")?.get("file").cloned()).is_some();
+        let license_file =
+            doc.as_ref().and_then(|d| d.get("project")?.get("license")?.get("file").cloned()).is_some();
         Context { poetry: outcome.backend == cartwheel_migrate::Backend::Poetry, license_file }
     }
 }
@@ -366,13 +410,17 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
     let (mut fa, ba) = parse_metadata(a);
     let (mut fb, bb) = parse_metadata(b);
     for f in [&mut fa, &mut fb] {
-        for k in ["metadata-version", "dynamic", "generator", "license-file", "platform", "supported-platform"] {
+        for k in
+            ["metadata-version", "dynamic", "generator", "license-file", "platform", "supported-platform"]
+        {
             f.remove(k);
         }
         // Home-page / Download-URL are Project-URL entries in PEP 621 terms.
         for (old, label) in [("home-page", "Homepage"), ("download-url", "Download")] {
             if let Some(v) = f.remove(old) {
-                f.entry("project-url".into()).or_default().extend(v.into_iter().map(|u| format!("{label}, {u}")));
+                f.entry("project-url".into())
+                    .or_default()
+                    .extend(v.into_iter().map(|u| format!("{label}, {u}")));
             }
         }
         if let Some(v) = f.get_mut("project-url") {
@@ -390,17 +438,31 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
             *v = v.iter().map(|r| norm_req(r)).collect();
         }
         if let Some(v) = f.get_mut("requires-python") {
-            *v = v.iter().map(|r| {
-                let mut s: Vec<String> = r.split(',').map(|x| x.split_whitespace().collect::<String>()).collect();
-                s.sort();
-                s.join(",")
-            }).collect();
+            *v = v
+                .iter()
+                .map(|r| {
+                    let mut s: Vec<String> =
+                        r.split(',').map(|x| x.split_whitespace().collect::<String>()).collect();
+                    s.sort();
+                    s.join(",")
+                })
+                .collect();
         }
         if let Some(v) = f.get_mut("keywords") {
-            *v = vec![v.join(",").split([',', ' ']).filter(|s| !s.is_empty()).collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(",")];
+            *v = vec![v
+                .join(",")
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(",")];
         }
         if let Some(v) = f.get_mut("description-content-type") {
-            *v = v.iter().map(|c| c.to_lowercase().replace("; charset=utf-8", "").replace(";charset=utf-8", "")).collect();
+            *v = v
+                .iter()
+                .map(|c| c.to_lowercase().replace("; charset=utf-8", "").replace(";charset=utf-8", ""))
+                .collect();
         }
         if let Some(v) = f.get_mut("provides-extra") {
             *v = v.iter().map(|e| e.to_lowercase().replace(['_', '.'], "-")).collect();
@@ -416,8 +478,15 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
     if (la.clone(), ea.clone()) != (lb.clone(), eb.clone()) {
         let a_text = la.iter().chain(&ea).cloned().collect::<Vec<_>>().join(" | ");
         let b_text = lb.iter().chain(&eb).cloned().collect::<Vec<_>>().join(" | ");
-        let same = cartwheel_migrate::poetry::spdx_of(&a_text).is_some_and(|x| Some(x) == cartwheel_migrate::poetry::spdx_of(&b_text));
-        let short = |t: &str| if t.len() > 60 || t.contains('\n') { format!("{}...", t.lines().next().unwrap_or_default()) } else { t.to_string() };
+        let same = cartwheel_migrate::poetry::spdx_of(&a_text)
+            .is_some_and(|x| Some(x) == cartwheel_migrate::poetry::spdx_of(&b_text));
+        let short = |t: &str| {
+            if t.len() > 60 || t.contains('\n') {
+                format!("{}...", t.lines().next().unwrap_or_default())
+            } else {
+                t.to_string()
+            }
+        };
         let explained = if same {
             Some("the license name written as its SPDX expression (PEP 639)")
         } else if a_text.is_empty() && cx.license_file {
@@ -425,18 +494,25 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
         } else {
             None
         };
-        diffs.push(diff("metadata", format!("license: `{}` became `{}`", short(&a_text), short(&b_text)), explained));
+        diffs.push(diff(
+            "metadata",
+            format!("license: `{}` became `{}`", short(&a_text), short(&b_text)),
+            explained,
+        ));
     }
     let keys: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
     for k in keys {
         let va: BTreeSet<&String> = fa.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         let vb: BTreeSet<&String> = fb.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         for x in va.difference(&vb) {
-            let explained = (k == "classifier" && x.starts_with("License ::")).then_some("License classifiers are superseded by License-Expression (PEP 639)");
+            let explained = (k == "classifier" && x.starts_with("License ::"))
+                .then_some("License classifiers are superseded by License-Expression (PEP 639)");
             diffs.push(diff("metadata", format!("{k}: `{x}` only in the original"), explained));
         }
         for x in vb.difference(&va) {
-            let explained = (cx.poetry && (k == "author" || k == "maintainer")).then_some("poetry-core writes only the first author and maintainer; cartwheel writes them all");
+            let explained = (cx.poetry && (k == "author" || k == "maintainer")).then_some(
+                "poetry-core writes only the first author and maintainer; cartwheel writes them all",
+            );
             diffs.push(diff("metadata", format!("{k}: `{x}` only in cartwheel's"), explained));
         }
     }
@@ -480,7 +556,11 @@ fn compare_sdists(a: &BTreeSet<String>, b: &BTreeSet<String>, outcome: &Outcome,
     let generated = |p: &str| p == "PKG-INFO" || p.contains(".egg-info/") || p == "setup.cfg";
     let egg_info = a.difference(b).filter(|p| p.contains(".egg-info/")).count();
     if egg_info > 0 {
-        diffs.push(diff("sdist", format!("{egg_info} *.egg-info file(s) only in the original sdist"), Some("written by setuptools")));
+        diffs.push(diff(
+            "sdist",
+            format!("{egg_info} *.egg-info file(s) only in the original sdist"),
+            Some("written by setuptools"),
+        ));
     }
     for p in a.difference(b).filter(|p| !p.contains(".egg-info/")) {
         let explained = if generated(p) {
@@ -529,6 +609,9 @@ mod tests {
 
     #[test]
     fn entry_points_ignore_spacing() {
-        assert_eq!(entry_points("[console_scripts]\nacme = acme.cli : main\n"), entry_points("[console_scripts]\nacme=acme.cli:main"));
+        assert_eq!(
+            entry_points("[console_scripts]\nacme = acme.cli : main\n"),
+            entry_points("[console_scripts]\nacme=acme.cli:main")
+        );
     }
 }

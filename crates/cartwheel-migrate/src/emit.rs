@@ -331,6 +331,25 @@ pub fn inline(pairs: &[(String, String)]) -> InlineTable {
     t
 }
 
+/// The requirements that are not valid PEP 508, each as a finding at the option that gave it.
+pub fn bad_requirements(reqs: &[String], file: &str, line: usize, col: usize, key: &str) -> Vec<Finding> {
+    use std::str::FromStr;
+    reqs.iter()
+        .filter_map(|r| {
+            let e = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?;
+            Some(at(
+                Kind::Untranslatable,
+                file,
+                line,
+                col,
+                key,
+                format!("`{r}` is not a PEP 508 requirement: {}", e.message),
+                "write it as a PEP 508 requirement (`name>=1.0; python_version < \"3.11\"`)",
+            ))
+        })
+        .collect()
+}
+
 /// An untranslatable finding outside TOML (setup.cfg, setup.py, MANIFEST.in).
 pub fn at(
     kind: Kind,

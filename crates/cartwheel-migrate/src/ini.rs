@@ -60,9 +60,10 @@ pub fn parse(text: &str) -> Result<Vec<Section>, IniError> {
             if let Some(entry) = sections.last_mut().and_then(|s| s.entries.last_mut()) {
                 // A continuation line; an inline ` #` comment is not stripped by configparser
                 // by default, but full-line comments are (handled above).
-                if !entry.value.is_empty() {
-                    entry.value.push('\n');
-                }
+                // Always a newline, also after an empty first line: a value written on
+                // continuation lines is a multi-line list (setuptools splits a one-line value
+                // on `;`, a multi-line one on newlines only).
+                entry.value.push('\n');
                 entry.value.push_str(trimmed);
                 continue;
             }
@@ -141,8 +142,13 @@ mod tests {
         let s = parse("[metadata]\nname = acme\nclassifiers =\n    A :: B\n    # gone\n    C :: D\n[options]\n  \ninstall_requires = x>=1; y\n").unwrap();
         assert_eq!(s.len(), 2);
         let c = s[0].get("classifiers").unwrap();
-        assert_eq!((c.value.as_str(), c.line, c.col), ("A :: B\nC :: D", 3, 1));
+        assert_eq!((c.value.as_str(), c.line, c.col), ("\nA :: B\nC :: D", 3, 1));
         assert_eq!(list_semi(&s[1].get("install_requires").unwrap().value), ["x>=1", "y"]);
+        let multi = parse("[options]\ninstall_requires =\n\tx>=4; python_version < \"3.11\"\n").unwrap();
+        assert_eq!(
+            list_semi(&multi[0].get("install_requires").unwrap().value),
+            ["x>=4; python_version < \"3.11\""]
+        );
         assert_eq!(parse("x = 1").unwrap_err().line, 1);
     }
 }

@@ -41,7 +41,7 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
                     t.find(py.finding(Kind::Warning, Some(fb), "tool.hatch.version.fallback-version", "cartwheel has no fallback version: outside git it reads PKG-INFO (an unpacked sdist) and otherwise fails", ""));
                 }
                 if let Some(raw) = py.get(&["tool", "hatch", "version", "raw-options"]) {
-                    t.find(py.finding(Kind::Untranslatable, Some(raw), "tool.hatch.version.raw-options", "setuptools-scm options", "check that `git describe` tags give the version you expect; set `tool.cartwheel.version.tag-pattern` if tags are not `vX.Y.Z`"));
+                    t.find(py.finding(Kind::Warning, Some(raw), "tool.hatch.version.raw-options", "setuptools-scm options are not read: cartwheel takes the version of the nearest tag", "check that `git describe` tags give the version you expect; set `tool.cartwheel.version.tag-pattern` if tags are not `vX.Y.Z`"));
                 }
             }
             Some("code") | Some("env") => {
@@ -307,6 +307,10 @@ fn docstring(text: &str) -> Option<String> {
 /// pdm-backend: `[tool.pdm.build]`, `[tool.pdm.version]`, dev-dependencies.
 pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     let name = name(py);
+    // pdm-backend runs a `pdm_build.py` beside pyproject.toml as a build hook, unasked.
+    if tree.read("pdm_build.py").is_some() {
+        t.find(crate::emit::at(Kind::Untranslatable, "pdm_build.py", 0, 0, "pdm_build.py", "a pdm build hook runs code at build time", "generate its output before building and list it in `tool.cartwheel.include`, or keep pdm-backend"));
+    }
     if py.get(&["tool", "pdm", "build"]).is_some() {
         t.unused("pyproject.toml", "[tool.pdm.build]", &["tool", "pdm", "build"]);
     }

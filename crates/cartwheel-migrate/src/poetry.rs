@@ -300,8 +300,10 @@ pub fn python_classifiers(requires: &str) -> Vec<String> {
     }) else {
         return Vec::new();
     };
-    let known =
-        ["2", "2.7", "3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"];
+    let known = [
+        "2", "2.7", "3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14",
+        "3.15",
+    ];
     let mut out = Vec::new();
     for k in known {
         let allowed = if k.contains('.') {

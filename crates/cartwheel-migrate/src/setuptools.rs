@@ -439,6 +439,9 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
     }
     if let Some(o) = get(opts, "install_requires") {
         let reqs = file_or_list(o, tree, t, "install_requires");
+        for f in crate::emit::bad_requirements(&reqs, o.file, o.line, o.col, "install_requires") {
+            t.find(f);
+        }
         if !reqs.is_empty() {
             t.set_list("dependencies", &reqs);
         }
@@ -451,7 +454,15 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
                     Sv::Str(s) => ini::list_semi(s),
                     other => other.list(),
                 };
-                // setup.cfg writes an extra's marker as `extra:marker` keys, rarely; keep the name.
+                for f in crate::emit::bad_requirements(
+                    &reqs,
+                    o.file,
+                    o.line,
+                    o.col,
+                    &format!("extras_require.{extra}"),
+                ) {
+                    t.find(f);
+                }
                 table.insert(extra, Value::Array(array(&reqs)));
             }
         }
