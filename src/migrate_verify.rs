@@ -147,6 +147,18 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
     for d in &outcome.delete {
         let _ = fs_err::remove_file(cw.join(d));
     }
+    // The user commits the migration; until then git would call the copy dirty and a git
+    // version would gain `+dirty`, which the committed project will not have.
+    let mut changed = vec!["pyproject.toml".to_string(), "setup.cfg".to_string()];
+    changed.extend(outcome.delete.iter().cloned());
+    let mut args: Vec<&str> = vec!["update-index", "--assume-unchanged", "--"];
+    args.extend(
+        changed
+            .iter()
+            .map(String::as_str)
+            .filter(|f| cw.join(f).exists() || outcome.delete.iter().any(|d| d == f)),
+    );
+    let _ = crate::git::run(&cw, &args);
     let t1 = Instant::now();
     build_cartwheel(&cw, &out_cw)?;
     let cartwheel_seconds = t1.elapsed().as_secs_f64();

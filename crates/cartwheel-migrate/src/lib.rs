@@ -11,7 +11,7 @@ mod emit;
 pub mod ini;
 mod modern;
 pub mod poetry;
-mod setuptools;
+pub(crate) mod setuptools;
 mod src;
 
 use serde::Serialize;

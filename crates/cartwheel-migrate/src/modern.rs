@@ -236,6 +236,37 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         "."
     };
     crate::poetry::set_modules(tree, t, &name, std::slice::from_ref(&module), src);
+    let base = if src == "src" { "src/" } else { "" };
+    let init = format!("{base}{}/__init__.py", module.replace('.', "/"));
+    if is_dynamic(py, "version") {
+        if let Some(text) = tree.read(&init) {
+            if !crate::setuptools::literal_assign(&text, "__version__") {
+                // flit imports the module when `__version__` is not a literal: most such
+                // modules re-export it from a sibling (`from ._meta import __version__`).
+                let re = regex::Regex::new(r"(?m)^from\s+\.(\w+)\s+import\s+[^\n]*__version__")
+                    .expect("valid regex");
+                let sibling =
+                    re.captures(&text).map(|c| format!("{base}{}/{}.py", module.replace('.', "/"), &c[1]));
+                match sibling.filter(|f| {
+                    tree.read(f).is_some_and(|s| crate::setuptools::literal_assign(&s, "__version__"))
+                }) {
+                    Some(f) => {
+                        t.version("source", "file");
+                        t.version("path", f.as_str());
+                    }
+                    None => t.find(py.finding(
+                        Kind::Untranslatable,
+                        py.get(&["project", "dynamic"]),
+                        "project.dynamic",
+                        format!(
+                            "flit imports {init} to find `__version__`, which is not a string literal there"
+                        ),
+                        "assign `__version__ = \"X.Y.Z\"` in the module, or write `project.version`",
+                    )),
+                }
+            }
+        }
+    }
     if is_dynamic(py, "description") {
         let base = if src == "src" { "src/" } else { "" };
         let file = [format!("{base}{}/__init__.py", module.replace('.', "/")), format!("{base}{module}.py")]

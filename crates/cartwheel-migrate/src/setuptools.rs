@@ -799,7 +799,7 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
 }
 
 /// Whether `name = "..."` is assigned a string literal at the top level of `text`.
-fn literal_assign(text: &str, name: &str) -> bool {
+pub(crate) fn literal_assign(text: &str, name: &str) -> bool {
     let re = regex::Regex::new(&format!(
         r#"(?m)^{}\s*(?::[^=]*)?=\s*(['"])[^'"]+(['"])\s*(#.*)?$"#,
         regex::escape(name)
