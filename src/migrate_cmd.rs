@@ -64,6 +64,8 @@ struct JsonOut<'a> {
     delete: &'a [String],
     verification: Option<&'a Report>,
     seconds: f64,
+    /// The new pyproject.toml text.
+    pyproject: &'a str,
 }
 
 /// The interpreter for setup.py's reader and the original backend's build: `CARTWHEEL_PYTHON`,
@@ -225,6 +227,7 @@ fn print_json(outcome: &Outcome, written: bool, report: Option<&Report>, start: 
         delete: &outcome.delete,
         verification: report,
         seconds: start.elapsed().as_secs_f64(),
+        pyproject: &outcome.pyproject,
     };
     say_out(&serde_json::to_string_pretty(&out).unwrap_or_default());
 }
