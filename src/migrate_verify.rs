@@ -200,7 +200,10 @@ fn build_cartwheel(project: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn read_wheel(path: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+/// An archive's files by name.
+type Files = BTreeMap<String, Vec<u8>>;
+
+fn read_wheel(path: &Path) -> Result<Files, String> {
     let file = fs_err::File::open(path).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = BTreeMap::new();
@@ -244,24 +247,23 @@ fn compare_wheels(
     outcome: &Outcome,
     diffs: &mut Vec<Diff>,
 ) {
-    let dist_info =
-        |m: &BTreeMap<String, Vec<u8>>| -> (String, BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
-            let mut di = String::new();
-            let mut meta = BTreeMap::new();
-            let mut files = BTreeMap::new();
-            for (k, v) in m {
-                match k.split_once('/') {
-                    Some((top, rest)) if top.ends_with(".dist-info") => {
-                        di = top.to_string();
-                        meta.insert(rest.to_string(), v.clone());
-                    }
-                    _ => {
-                        files.insert(k.clone(), v.clone());
-                    }
+    let dist_info = |m: &Files| -> (String, Files, Files) {
+        let mut di = String::new();
+        let mut meta = BTreeMap::new();
+        let mut files = BTreeMap::new();
+        for (k, v) in m {
+            match k.split_once('/') {
+                Some((top, rest)) if top.ends_with(".dist-info") => {
+                    di = top.to_string();
+                    meta.insert(rest.to_string(), v.clone());
+                }
+                _ => {
+                    files.insert(k.clone(), v.clone());
                 }
             }
-            (di, meta, files)
-        };
+        }
+        (di, meta, files)
+    };
     let (_, ma, fa) = dist_info(a);
     let (_, mb, fb) = dist_info(b);
     for k in fa.keys().filter(|k| !fb.contains_key(*k)) {
