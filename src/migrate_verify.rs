@@ -524,6 +524,14 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
             diffs.push(diff("metadata", format!("{k}: `{x}` only in the original"), explained));
         }
         for x in vb.difference(&va) {
+            if k == "description-content-type" && va.is_empty() {
+                diffs.push(diff(
+                    "metadata",
+                    format!("{k}: `{x}` only in cartwheel's"),
+                    Some("cartwheel declares the readme's content type, from its extension"),
+                ));
+                continue;
+            }
             let explained = (cx.poetry && (k == "author" || k == "maintainer")).then_some(
                 "poetry-core writes only the first author and maintainer; cartwheel writes them all",
             );

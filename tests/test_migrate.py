@@ -483,6 +483,11 @@ def test_real_project(p: Project, cw_venv: Venv, tmp_path: Path) -> None:
         f"cartwheel {report['cartwheel_seconds']:.2f}s), {len(report['diffs'])} explained difference(s)"
     )
     # The migrated project builds with cartwheel; the wheel installs, imports and runs its scripts.
+    if p.git_tag:
+        # The maintainer commits the migration and tags the release from that commit.
+        git(tree, "add", "-A")
+        git(tree, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "migrate")
+        git(tree, "tag", "-f", f"v{p.version}")
     dist = tmp_path / "dist"
     run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", dist])
     (wheel,) = dist.glob("*.whl")
