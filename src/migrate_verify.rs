@@ -407,7 +407,7 @@ fn norm_url_label(l: &str) -> String {
 struct Context {
     /// The project came from poetry-core (which writes only the first author and maintainer).
     poetry: bool,
-    /// The new pyproject has `license = { file = ... }` (its text becomes `License:`).
+    /// The new pyproject has `license = { file }` or `{ text }` (which becomes `License:`).
     license_file: bool,
 }
 
@@ -504,7 +504,7 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
         let explained = if same {
             Some("the license name written as its SPDX expression (PEP 639)")
         } else if a_text.is_empty() && cx.license_file {
-            Some("PEP 621 `license = { file }`: cartwheel writes the file's text into License, the original backend left it out")
+            Some("PEP 621 `license = { file }` / `{ text }`: cartwheel writes it into License, the original backend left it out")
         } else {
             None
         };

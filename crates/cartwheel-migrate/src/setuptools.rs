@@ -359,6 +359,15 @@ fn uses_scm(py: Option<&TomlSrc>, opts: &Opts) -> bool {
         .and_then(crate::src::strings)
         .unwrap_or_default();
     let setup_requires = get(opts, "setup_requires").map(|o| o.value.list()).unwrap_or_default();
+    // setuptools-scm in the requirements alone may only list the sdist's files from git: a
+    // version given as `attr:`/`file:` (or a literal) still wins.
+    let explicit = get(opts, "version").is_some_and(|o| !matches!(o.value, Sv::Computed(..)));
+    if explicit
+        && py.is_none_or(|p| p.get(&["tool", "setuptools_scm"]).is_none())
+        && get(opts, "use_scm_version").is_none()
+    {
+        return false;
+    }
     requires
         .iter()
         .chain(&setup_requires)
