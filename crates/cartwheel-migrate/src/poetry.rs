@@ -811,6 +811,26 @@ pub fn set_modules(tree: &dyn Tree, t: &mut Target, name: &str, modules: &[Strin
         return;
     }
     let source = if source.is_empty() { "." } else { source.trim_end_matches('/') };
+    let base = if source == "." { String::new() } else { format!("{source}/") };
+    // A named folder without `__init__.py` is a PEP 420 namespace root: cartwheel takes its
+    // packages by dotted name (when it holds nothing but packages).
+    let mut expanded = Vec::new();
+    for m in modules {
+        let dir = format!("{base}{}", m.replace('.', "/"));
+        if tree.is_dir(&dir) && tree.read(&format!("{dir}/__init__.py")).is_none() {
+            let entries = tree.list(&dir);
+            let packages: Vec<&String> =
+                entries.iter().filter(|e| tree.read(&format!("{dir}/{e}/__init__.py")).is_some()).collect();
+            if !packages.is_empty()
+                && packages.len() == entries.iter().filter(|e| *e != "__pycache__").count()
+            {
+                expanded.extend(packages.iter().map(|p| format!("{m}.{p}")));
+                continue;
+            }
+        }
+        expanded.push(m.clone());
+    }
+    let modules = &expanded[..];
     let conventional = name.to_lowercase().replace(['-', '.'], "_");
     let conv_source = if tree.is_dir(&format!("src/{}", modules[0].replace('.', "/")))
         || tree.read(&format!("src/{}.py", modules[0])).is_some()

@@ -348,3 +348,28 @@ data = { scripts = "bin" }
     insta::assert_snapshot!("uv", out);
     insta::assert_snapshot!("uv_findings", findings);
 }
+
+#[test]
+fn poetry_namespace_root_becomes_its_dotted_packages() {
+    let py = "[project]\nname = \"acme-core\"\nversion = \"1.0\"\n\n[tool.poetry]\npackages = [{ include = \"acme\", from = \"src\" }]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/core/__init__.py", "")]);
+    let (out, _) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme.core\"\n"), "{out}");
+}
+
+#[test]
+fn flit_version_re_exported_from_a_sibling() {
+    let py = "[build-system]\nrequires = [\"flit_core\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"acme\"\ndescription = \"x\"\ndynamic = [\"version\"]\n";
+    let init = "from ._meta import (\n\t__author__,\n\t__version__,\n)\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("acme/__init__.py", init),
+        ("acme/_meta.py", "__version__ = \"0.12.1\"\n"),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"acme/_meta.py\"\n"),
+        "{out}"
+    );
+    assert_eq!(findings, "");
+}
