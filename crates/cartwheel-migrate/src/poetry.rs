@@ -391,9 +391,19 @@ pub fn translate(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         t.set_list("keywords", &k);
     }
     let mut classifiers = poetry.strings("classifiers").unwrap_or_default();
-    if !has_project || py.get(&["project", "classifiers"]).is_none() {
-        // poetry-core adds the Python version classifiers itself.
-        for c in python_classifiers(&requires_python) {
+    // poetry-core adds the Python version classifiers itself: always for `[tool.poetry]`
+    // metadata, and for a `[project]` only when `classifiers` is dynamic.
+    let dynamic_classifiers = py
+        .get(&["project", "dynamic"])
+        .and_then(crate::src::strings)
+        .is_some_and(|d| d.iter().any(|x| x == "classifiers"));
+    if !has_project || dynamic_classifiers {
+        let requires = if requires_python.is_empty() {
+            py.str_at(&["project", "requires-python"]).unwrap_or_default()
+        } else {
+            requires_python.clone()
+        };
+        for c in python_classifiers(&requires) {
             if !classifiers.contains(&c) {
                 classifiers.push(c);
             }
