@@ -420,6 +420,14 @@ impl Context {
     }
 }
 
+/// Why poetry-core's automatic Python classifiers may differ from those migrate wrote.
+const POETRY_PYTHONS: &str = "poetry-core adds a classifier per Python version it knows, which depends on its release; migrate writes the current poetry-core's list";
+
+fn python_version_classifier(c: &str) -> bool {
+    c.strip_prefix("Programming Language :: Python :: ")
+        .is_some_and(|v| v.chars().all(|ch| ch.is_ascii_digit() || ch == '.'))
+}
+
 fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
     let (mut fa, ba) = parse_metadata(a);
     let (mut fb, bb) = parse_metadata(b);
@@ -519,6 +527,14 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
         let va: BTreeSet<&String> = fa.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         let vb: BTreeSet<&String> = fb.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         for x in va.difference(&vb) {
+            if cx.poetry && k == "classifier" && python_version_classifier(x) {
+                diffs.push(diff(
+                    "metadata",
+                    format!("{k}: `{x}` only in the original"),
+                    Some(POETRY_PYTHONS),
+                ));
+                continue;
+            }
             let explained = (k == "classifier" && x.starts_with("License ::"))
                 .then_some("License classifiers are superseded by License-Expression (PEP 639)");
             diffs.push(diff("metadata", format!("{k}: `{x}` only in the original"), explained));
@@ -530,6 +546,10 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
                     format!("{k}: `{x}` only in cartwheel's"),
                     Some("cartwheel declares the readme's content type, from its extension"),
                 ));
+                continue;
+            }
+            if cx.poetry && k == "classifier" && python_version_classifier(x) {
+                diffs.push(diff("metadata", format!("{k}: `{x}` only in cartwheel's"), Some(POETRY_PYTHONS)));
                 continue;
             }
             let explained = (cx.poetry && (k == "author" || k == "maintainer")).then_some(
