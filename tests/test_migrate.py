@@ -130,7 +130,9 @@ def test_write_keeps_comments_and_a_second_run_is_a_no_op(cw_venv: Venv, tmp_pat
     text = (tree / "pyproject.toml").read_text()
     # Everything that was there is still there, comments included, in the same order (only the
     # two build-system values changed).
-    kept = [line for line in POETRY_PROJECT.splitlines() if line and "poetry-core" not in line and "masonry" not in line]
+    kept = [
+        line for line in POETRY_PROJECT.splitlines() if line and "poetry-core" not in line and "masonry" not in line
+    ]
     lines = iter(text.splitlines())
     assert all(any(line == other for other in lines) for line in kept), text
     assert "# Acme's build configuration." in text and 'requests = "^2.28"  # HTTP' in text
@@ -389,10 +391,14 @@ PROJECTS = [
     Project("itsdangerous", "2.1.2", "setuptools-cfg", "itsdangerous"),
     Project("click", "8.1.7", "setuptools-cfg", "click"),
     Project("asgiref", "3.8.1", "setuptools-cfg", "asgiref"),
+    Project("pycodestyle", "2.11.1", "setuptools-cfg", "pycodestyle"),
+    Project("pyjwt", "2.8.0", "setuptools-cfg", "jwt"),
+    Project("sniffio", "1.3.1", "tool-setuptools", "sniffio"),
     Project("tomlkit", "0.12.5", "poetry-core-1", "tomlkit"),
     Project("tomlkit", "0.13.2", "poetry-core-1", "tomlkit"),
     Project("crashtest", "0.4.1", "poetry-core-1", "crashtest"),
     Project("cleo", "2.1.0", "poetry-core-1", "cleo"),
+    Project("poetry-core", "2.0.1", "poetry-2", "poetry.core"),
     Project("termcolor", "2.4.0", "hatchling-vcs", "termcolor", git_tag=True),
     Project("tomli", "2.0.1", "flit_core", "tomli"),
     Project("pathspec", "0.12.1", "flit_core", "pathspec"),
@@ -405,6 +411,13 @@ PROJECTS = [
         "pluggy",
         git_tag=True,
         untranslatable="`tool.setuptools_scm.write_to`: setuptools-scm writes the version into a file at build time",
+    ),
+    Project(
+        "markdown",
+        "3.6",
+        "tool-setuptools",
+        "markdown",
+        untranslatable="`version`: `attr: markdown.__meta__.__version__` is not a string literal",
     ),
     Project(
         "iniconfig",
