@@ -414,8 +414,10 @@ struct Context {
 impl Context {
     fn of(outcome: &Outcome) -> Self {
         let doc: Option<toml_edit::DocumentMut> = outcome.pyproject.parse().ok();
-        let license_file =
-            doc.as_ref().and_then(|d| d.get("project")?.get("license")?.get("file").cloned()).is_some();
+        let license_file = doc
+            .as_ref()
+            .and_then(|d| d.get("project")?.get("license")?.as_table_like().map(|_| ()))
+            .is_some();
         Context { poetry: outcome.backend == cartwheel_migrate::Backend::Poetry, license_file }
     }
 }
