@@ -520,3 +520,50 @@ def test_real_project(p: Project, cw_venv: Venv, tmp_path: Path) -> None:
     for script in scripts:
         assert os.path.exists(venv.script(script)), script
         run([venv.script(script), "--help"])
+
+
+UV_PROJECT = """\
+[project]
+name = "acme-uv"
+version = "0.3.0"
+description = "A uv_build project"
+readme = "README.md"
+requires-python = ">=3.9"
+license = "MIT"
+dependencies = []
+
+[project.scripts]
+acme-uv = "acme:main"
+
+[tool.uv.build-backend]
+module-name = "acme"
+module-root = ""
+source-exclude = ["notes"]
+
+[build-system]
+requires = ["uv_build>=0.8,<0.10"]
+build-backend = "uv_build"
+"""
+
+
+def test_uv_build_project_verified_against_uv_build(cw_venv: Venv, tmp_path: Path) -> None:
+    """No small published project builds with uv_build yet that we pin; this one is built with
+    the real uv_build (from PyPI, as the verification installs it) and compared."""
+    tree = write(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": UV_PROJECT,
+            "README.md": "# acme-uv\n",
+            "LICENSE": "MIT\n",
+            "acme/__init__.py": "def main():\n    print('acme-uv')\n",
+            "acme/data.json": "{}\n",
+            "notes/todo.txt": "later\n",
+        },
+    )
+    proc = migrate(cw_venv, tree, "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = json.loads(proc.stdout)
+    assert [d for d in out["verification"]["diffs"] if d["explained"] is None] == []
+    assert out["written"]
+    text = (tree / "pyproject.toml").read_text()
+    assert text.endswith('[tool.cartwheel]\nmodule = "acme"\nsdist-exclude = ["/notes"]\n'), text
