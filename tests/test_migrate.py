@@ -393,6 +393,7 @@ PROJECTS = [
     Project("asgiref", "3.8.1", "setuptools-cfg", "asgiref"),
     Project("pycodestyle", "2.11.1", "setuptools-cfg", "pycodestyle"),
     Project("pyjwt", "2.8.0", "setuptools-cfg", "jwt"),
+    Project("cachetools", "5.5.0", "setuptools-cfg", "cachetools"),
     Project("sniffio", "1.3.1", "tool-setuptools", "sniffio"),
     Project("tomlkit", "0.12.5", "poetry-core-1", "tomlkit"),
     Project("tomlkit", "0.13.2", "poetry-core-1", "tomlkit"),
