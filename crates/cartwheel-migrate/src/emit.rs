@@ -2,7 +2,6 @@
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
-use crate::src::TomlSrc;
 use crate::{Error, Finding, Kind, Options, Outcome, Unused};
 
 /// The translation of one project, before it is written.
@@ -107,14 +106,12 @@ impl Target {
     }
 
     /// Write into the old pyproject.toml text (or a new one).
-    pub fn apply(mut self, old: &str, src: Option<&TomlSrc>, options: &Options) -> Result<Outcome, Error> {
+    pub fn apply(mut self, old: &str, options: &Options) -> Result<Outcome, Error> {
         let mut doc: DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
             let (line, col) = e.span().map(|s| crate::src::line_col(old, s.start)).unwrap_or((1, 1));
             Error::Parse { file: "pyproject.toml".into(), line, col, message: e.message().to_string() }
         })?;
-        let _ = src;
         build_system(&mut doc, options);
-        let has_project = doc.get("project").is_some();
         let project = doc.entry("project").or_insert_with(|| Item::Table(Table::new()));
         let Some(project) = project.as_table_like_mut() else {
             return Err(Error::NoProject("pyproject.toml: `project` is not a table".into()));
@@ -127,9 +124,7 @@ impl Target {
             }
             let item = match item {
                 // Sub-tables read better as `[project.urls]` than inline.
-                Item::Value(Value::InlineTable(t)) if has_project_table(has_project, &key) => {
-                    Item::Table(t.into_table())
-                }
+                Item::Value(Value::InlineTable(t)) if is_sub_table(&key) => Item::Table(t.into_table()),
                 other => other,
             };
             project.insert(&key, item);
@@ -199,12 +194,10 @@ impl Target {
             }
         }
         if options.remove_old {
-            for (u, path) in &self.unused {
-                if path.is_empty() {
-                    continue;
+            for (_, path) in &self.unused {
+                if !path.is_empty() {
+                    remove_path(&mut doc, path);
                 }
-                remove_path(&mut doc, path);
-                let _ = u;
             }
         }
         place_new_tables(&mut doc);
@@ -258,8 +251,8 @@ fn place_new_tables(doc: &mut DocumentMut) {
     }
 }
 
-fn has_project_table(has_project: bool, key: &str) -> bool {
-    let _ = has_project;
+/// `[project]` keys written as `[project.<key>]` tables.
+fn is_sub_table(key: &str) -> bool {
     matches!(key, "urls" | "scripts" | "gui-scripts" | "entry-points" | "optional-dependencies")
 }
 

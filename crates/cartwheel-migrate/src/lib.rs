@@ -253,7 +253,7 @@ pub fn migrate(input: &Input<'_>, options: &Options) -> Result<Outcome, Error> {
         Backend::Uv => modern::uv(py.as_ref().expect("pyproject"), input.tree, &mut target),
         Backend::Cartwheel => unreachable!(),
     }
-    let mut outcome = target.apply(&old, py.as_ref(), options)?;
+    let mut outcome = target.apply(&old, options)?;
     outcome.backend = backend;
     Ok(outcome)
 }

@@ -1,8 +1,5 @@
 //! Backends that already read `[project]`: hatchling, flit_core, pdm-backend, uv_build. Only
 //! their tool tables need translating.
-
-use toml_edit::Item;
-
 use crate::src::{strings, TomlSrc};
 use crate::{Kind, Target, Tree};
 
@@ -429,7 +426,6 @@ pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         }
         t.unused("pyproject.toml", "[tool.pdm.dev-dependencies]", &["tool", "pdm", "dev-dependencies"]);
     }
-    let _: Option<Item> = None;
 }
 
 /// uv_build: `[tool.uv.build-backend]`.

@@ -490,7 +490,7 @@ pub fn translate(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         groups.push(("dev".into(), reqs));
     }
     if let Some(TableRef::Table(g)) = py.table(&["tool", "poetry", "group"]) {
-        for (group, body) in g.iter() {
+        for (group, _) in g.iter() {
             let Some(TableRef::Table(d)) = py.table(&["tool", "poetry", "group", group, "dependencies"])
             else {
                 continue;
@@ -501,7 +501,6 @@ pub fn translate(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
                     requirement(py, t, dep, item, &key(&format!("group.{group}.dependencies.{dep}")))
                 })
                 .collect();
-            let _ = body;
             match groups.iter_mut().find(|(n, _)| n == group) {
                 Some((_, r)) => r.extend(reqs),
                 None => groups.push((group.to_string(), reqs)),
