@@ -26,6 +26,8 @@ pub struct Target {
     pub delete: Vec<String>,
     /// setup.cfg's text without the sections cartwheel replaces (`remove_old`).
     pub setup_cfg: Option<String>,
+    /// Undefined `[project]` keys holding a URL: (key, `[project.urls]` label, URL).
+    pub url_repairs: Vec<(String, String, String)>,
 }
 
 impl Target {
@@ -129,6 +131,15 @@ impl Target {
             };
             project.insert(&key, item);
             inserted.push(key);
+        }
+        for (key, label, url) in &self.url_repairs {
+            project.remove(key);
+            let urls = project.entry("urls").or_insert_with(|| Item::Table(Table::new()));
+            if let Some(urls) = urls.as_table_like_mut() {
+                if !urls.contains_key(label) {
+                    urls.insert(label, Item::Value(url.as_str().into()));
+                }
+            }
         }
         // `dynamic`: what is now written statically leaves it; a version read from a file,
         // the module or git joins it.

@@ -253,6 +253,9 @@ pub fn migrate(input: &Input<'_>, options: &Options) -> Result<Outcome, Error> {
         Backend::Uv => modern::uv(py.as_ref().expect("pyproject"), input.tree, &mut target),
         Backend::Cartwheel => unreachable!(),
     }
+    if let Some(py) = &py {
+        repair_project(py, &mut target);
+    }
     let mut outcome = target.apply(&old, options)?;
     outcome.backend = backend;
     Ok(outcome)
@@ -277,4 +280,64 @@ fn detect(py: Option<&TomlSrc>, input: &Input<'_>) -> Result<Backend, Error> {
         None if input.setup_py.is_some() || input.setup_cfg.is_some() => Backend::Setuptools,
         None => return Err(Error::NoProject("no pyproject.toml build backend, setup.py or setup.cfg".into())),
     })
+}
+
+/// PEP 621's `[project]` keys.
+const PROJECT_KEYS: &[&str] = &[
+    "name",
+    "version",
+    "description",
+    "readme",
+    "requires-python",
+    "license",
+    "license-files",
+    "authors",
+    "maintainers",
+    "keywords",
+    "classifiers",
+    "urls",
+    "scripts",
+    "gui-scripts",
+    "entry-points",
+    "dependencies",
+    "optional-dependencies",
+    "dynamic",
+    "import-names",
+    "import-namespaces",
+];
+
+/// Keys other backends let through in `[project]` that PEP 621 does not define: a URL under
+/// such a key becomes a `[project.urls]` entry; anything else is left for the user.
+fn repair_project(py: &TomlSrc, t: &mut Target) {
+    let Some(project) = py.table(&["project"]) else { return };
+    for (key, item) in project.entries() {
+        if PROJECT_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let at = py.get(&["project", key.as_str()]);
+        match item.as_str() {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                let mut label: Vec<char> = key.replace(['-', '_'], " ").chars().collect();
+                if let Some(first) = label.first_mut() {
+                    *first = first.to_ascii_uppercase();
+                }
+                let label: String = label.into_iter().collect();
+                t.find(py.finding(
+                    Kind::Repaired,
+                    at,
+                    &format!("project.{key}"),
+                    format!("`{key}` is not a `[project]` key; moved to `[project.urls]` as `{label}`"),
+                    "",
+                ));
+                t.url_repairs.push((key.clone(), label, url.to_string()));
+            }
+            _ => t.find(py.finding(
+                Kind::Untranslatable,
+                at,
+                &format!("project.{key}"),
+                format!("`{key}` is not a `[project]` key (PEP 621); cartwheel refuses unknown keys"),
+                "remove it or move it under `[tool.<your tool>]`",
+            )),
+        }
+    }
 }

@@ -373,3 +373,15 @@ fn flit_version_re_exported_from_a_sibling() {
     );
     assert_eq!(findings, "");
 }
+
+#[test]
+fn undefined_project_url_key_is_repaired() {
+    let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\nrepository = \"https://github.com/acme/acme\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n";
+    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    assert_eq!(
+        out,
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"cartwheel>=0.1\"]\nbuild-backend = \"cartwheel\"\n\n[project.urls]\nRepository = \"https://github.com/acme/acme\"\n"
+    );
+    assert_eq!(findings, "repaired: pyproject.toml:4:14: `project.repository`: `repository` is not a `[project]` key; moved to `[project.urls]` as `Repository`");
+}
