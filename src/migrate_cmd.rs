@@ -129,7 +129,7 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
         tree: &tree,
     };
     let options = Options { remove_old: flags.remove_old, ..Options::default() };
-    let outcome = cartwheel_migrate::migrate(&input, &options).map_err(|e| e.to_string())?;
+    let mut outcome = cartwheel_migrate::migrate(&input, &options).map_err(|e| e.to_string())?;
     if !outcome.changes() {
         if flags.json {
             print_json(&outcome, false, None, start);
@@ -179,7 +179,34 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
         if !flags.json {
             say(&format!("Verifying: building with {} and with cartwheel ...", outcome.backend.name()));
         }
-        Some(migrate_verify::verify(root, &outcome, &flags.python)?)
+        let first = migrate_verify::verify(root, &outcome, &flags.python)?;
+        // Files the original sdist holds and cartwheel's does not, though they are in the
+        // tree (ignored by a nested .gitignore the old backend did not read, or excluded by
+        // cartwheel's defaults): the migration names them in `sdist-include` and checks again.
+        let missing = first.missing_from_sdist(root);
+        if missing.is_empty() {
+            Some(first)
+        } else {
+            outcome.pyproject = sdist_include(&outcome.pyproject, &missing)?;
+            let finding = cartwheel_migrate::Finding {
+                kind: Kind::Repaired,
+                file: "pyproject.toml".into(),
+                line: 0,
+                col: 0,
+                key: "tool.cartwheel.sdist-include".into(),
+                message: format!(
+                    "the original sdist also holds {}, which cartwheel's would leave out: added to `sdist-include`",
+                    missing.join(", ")
+                ),
+                fix: String::new(),
+            };
+            if !flags.json {
+                say(&finding.to_string());
+                say("Verifying again ...");
+            }
+            outcome.findings.push(finding);
+            Some(migrate_verify::verify(root, &outcome, &flags.python)?)
+        }
     };
     let differs = report.as_ref().is_some_and(|r| r.unexplained() > 0);
     if let (Some(r), false) = (&report, flags.json) {
@@ -235,6 +262,32 @@ fn print_json(outcome: &Outcome, written: bool, report: Option<&Report>, start: 
 fn say_out(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
+}
+
+/// `text` with `paths` added to `[tool.cartwheel] sdist-include` (anchored at the root).
+fn sdist_include(text: &str, paths: &[String]) -> Result<String, String> {
+    use toml_edit::{Array, DocumentMut, Item, Table, Value};
+    let mut doc: DocumentMut = text.parse().map_err(|e| format!("pyproject.toml: {e}"))?;
+    let tool = doc.entry("tool").or_insert_with(|| {
+        let mut t = Table::new();
+        t.set_implicit(true);
+        Item::Table(t)
+    });
+    let cw = tool
+        .as_table_like_mut()
+        .ok_or("pyproject.toml: `tool` is not a table")?
+        .entry("cartwheel")
+        .or_insert_with(|| Item::Table(Table::new()));
+    let cw = cw.as_table_like_mut().ok_or("pyproject.toml: `tool.cartwheel` is not a table")?;
+    let list = cw.entry("sdist-include").or_insert_with(|| Item::Value(Value::Array(Array::new())));
+    let arr = list.as_array_mut().ok_or("pyproject.toml: `tool.cartwheel.sdist-include` is not an array")?;
+    for p in paths {
+        let glob = format!("/{p}");
+        if !arr.iter().any(|v| v.as_str() == Some(glob.as_str())) {
+            arr.push(glob);
+        }
+    }
+    Ok(doc.to_string())
 }
 
 /// The unified diff of every file the migration changes.

@@ -42,6 +42,17 @@ impl Report {
         self.diffs.iter().filter(|d| d.explained.is_none()).count()
     }
 
+    /// Files only in the original sdist, unexplained, that are files of the project tree.
+    pub fn missing_from_sdist(&self, root: &Path) -> Vec<String> {
+        self.diffs
+            .iter()
+            .filter(|d| d.area == "sdist" && d.explained.is_none())
+            .filter_map(|d| d.what.strip_suffix(" only in the original sdist"))
+            .filter(|p| root.join(p).is_file())
+            .map(String::from)
+            .collect()
+    }
+
     /// The report as text.
     pub fn text(&self) -> String {
         let mut out = format!(

@@ -401,6 +401,10 @@ PROJECTS = [
     Project("cleo", "2.1.0", "poetry-core-1", "cleo"),
     Project("poetry-core", "2.0.1", "poetry-2", "poetry.core"),
     Project("termcolor", "2.4.0", "hatchling-vcs", "termcolor", git_tag=True),
+    # hatchling reads only the root .gitignore: .idea/.gitignore's workspace.xml ships; migrate
+    # finds it by verification and names it in sdist-include.
+    Project("sqlparse", "0.5.0", "hatchling", "sqlparse"),
+    Project("urllib3", "2.2.1", "hatchling", "urllib3"),
     Project("tomli", "2.0.1", "flit_core", "tomli"),
     Project("pathspec", "0.12.1", "flit_core", "pathspec"),
     Project("unearth", "0.17.2", "pdm-backend", "unearth", git_tag=True),
@@ -492,6 +496,12 @@ def test_real_project(p: Project, cw_venv: Venv, tmp_path: Path) -> None:
     report = out["verification"]
     unexplained = [d for d in report["diffs"] if d["explained"] is None]
     assert unexplained == []
+    if p.dist == "sqlparse":
+        repaired = [f["message"] for f in out["findings"] if f["kind"] == "repaired"]
+        assert repaired == [
+            "the original sdist also holds .idea/workspace.xml, which cartwheel's would leave out: added to "
+            "`sdist-include`"
+        ]
     print(
         f"{p.id}: migrated and verified in {seconds:.1f}s (original backend {report['original_seconds']:.1f}s, "
         f"cartwheel {report['cartwheel_seconds']:.2f}s), {len(report['diffs'])} explained difference(s)"
