@@ -16,7 +16,7 @@ END = "<!-- /crate-graph -->"
 
 # Bottom to top: a crate may depend only on crates of a lower layer.
 LAYERS = [
-    ["cartwheel-rst", "cartwheel-core", "cartwheel-publish"],
+    ["cartwheel-rst", "cartwheel-core", "cartwheel-publish", "cartwheel-migrate"],
     ["cartwheel-archive"],
     ["cartwheel-check"],
     ["cartwheel-dist"],

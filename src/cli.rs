@@ -89,6 +89,28 @@ enum Command {
     },
     /// Upload wheels and sdists to PyPI or any compatible index, each checked first.
     Publish(crate::publish_cmd::PublishArgs),
+    /// Switch a setuptools / poetry / hatchling / flit / pdm / uv_build project to cartwheel,
+    /// and prove it by building both ways and comparing the artifacts.
+    Migrate {
+        /// Project folder.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Print the unified diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not build with both backends to compare.
+        #[arg(long)]
+        no_verify: bool,
+        /// Delete the old configuration that is no longer used.
+        #[arg(long)]
+        remove_old: bool,
+        /// Write despite a dirty git tree, untranslatable items or differences.
+        #[arg(long)]
+        force: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
 }
 
 /// `--compat` choices.
@@ -146,6 +168,19 @@ pub fn run(args: Vec<String>) -> i32 {
                 }
                 Err(msg) => Err(Diagnostic::error(msg).into()),
             }
+        }
+        Command::Migrate { path, dry_run, no_verify, remove_old, force, format } => {
+            let python = crate::migrate_cmd::python();
+            let flags = crate::migrate_cmd::Flags {
+                path,
+                dry_run,
+                no_verify,
+                remove_old,
+                force,
+                json: format == OutputFormat::Json,
+                python,
+            };
+            Ok(crate::migrate_cmd::run(&flags))
         }
     };
     match result {

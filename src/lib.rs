@@ -3,6 +3,8 @@
 //! print or read argv; everything they do is done by the crates below.
 
 pub mod cli;
+pub mod migrate_cmd;
+pub mod migrate_verify;
 pub mod panic;
 pub mod publish_cmd;
 #[cfg(feature = "python")]

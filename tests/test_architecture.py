@@ -35,11 +35,13 @@ def test_the_top_crate_is_above_every_other():
         "cartwheel-core",
         "cartwheel-rst",
         "cartwheel-publish",
+        "cartwheel-migrate",
     }
     assert not any("cartwheel" in deps for deps in graph.values())
     assert graph["cartwheel-rst"] == []
     assert graph["cartwheel-core"] == []
     assert graph["cartwheel-publish"] == []
+    assert graph["cartwheel-migrate"] == []
 
 
 def test_a_back_edge_is_reported():

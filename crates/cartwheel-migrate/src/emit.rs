@@ -1,0 +1,368 @@
+//! Writing the translation into pyproject.toml without disturbing what is already there.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+
+use crate::{Error, Finding, Kind, Options, Outcome, Unused};
+
+/// The translation of one project, before it is written.
+#[derive(Debug, Default)]
+pub struct Target {
+    /// `[project]` keys in PEP 621 order; written only where `[project]` lacks them.
+    pub project: Vec<(String, Item)>,
+    /// The new `project.dynamic` (`Some(empty)` removes it).
+    pub dynamic: Option<Vec<String>>,
+    /// `[tool.cartwheel]` keys.
+    pub tool: Vec<(String, Item)>,
+    /// `[tool.cartwheel.version]` keys.
+    pub version: Vec<(String, Item)>,
+    /// PEP 735 `[dependency-groups]`.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// Findings so far.
+    pub findings: Vec<Finding>,
+    /// Old configuration no longer used, and where it lives in pyproject.toml (a dotted path
+    /// to remove with `remove_old`; empty for other files).
+    pub unused: Vec<(Unused, Vec<String>)>,
+    /// Files to delete with `remove_old`.
+    pub delete: Vec<String>,
+    /// setup.cfg's text without the sections cartwheel replaces (`remove_old`).
+    pub setup_cfg: Option<String>,
+    /// Undefined `[project]` keys holding a URL: (key, `[project.urls]` label, URL).
+    pub url_repairs: Vec<(String, String, String)>,
+}
+
+impl Target {
+    /// Set a `[project]` string.
+    pub fn set_str(&mut self, key: &str, value: &str) {
+        self.set(key, Item::Value(value.into()));
+    }
+
+    /// Set a `[project]` item.
+    pub fn set(&mut self, key: &str, item: Item) {
+        if let Some(slot) = self.project.iter_mut().find(|(k, _)| k == key) {
+            slot.1 = item;
+        } else {
+            self.project.push((key.into(), item));
+        }
+    }
+
+    /// Whether `[project]` gets `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.project.iter().any(|(k, _)| k == key)
+    }
+
+    /// Set a `[project]` list of strings.
+    pub fn set_list(&mut self, key: &str, values: &[String]) {
+        self.set(key, Item::Value(Value::Array(array(values))));
+    }
+
+    /// Set a `[tool.cartwheel]` key.
+    pub fn tool(&mut self, key: &str, item: impl Into<Item>) {
+        self.tool.retain(|(k, _)| k != key);
+        self.tool.push((key.into(), item.into()));
+    }
+
+    /// Set a `[tool.cartwheel.version]` key.
+    pub fn version(&mut self, key: &str, item: impl Into<Item>) {
+        self.version.retain(|(k, _)| k != key);
+        self.version.push((key.into(), item.into()));
+    }
+
+    /// Add to a `[tool.cartwheel]` glob list.
+    pub fn add_globs(&mut self, key: &str, globs: &[String]) {
+        if globs.is_empty() {
+            return;
+        }
+        let mut all: Vec<String> = match self.tool.iter().find(|(k, _)| k == key) {
+            Some((_, item)) => crate::src::strings(item).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        for g in globs {
+            if !all.contains(g) {
+                all.push(g.clone());
+            }
+        }
+        self.tool(key, Item::Value(Value::Array(array(&all))));
+    }
+
+    /// Add a `data` entry (source → destination).
+    pub fn add_data(&mut self, from: &str, to: &str) {
+        let mut table = match self.tool.iter().find(|(k, _)| k == "data") {
+            Some((_, Item::Value(Value::InlineTable(t)))) => t.clone(),
+            _ => InlineTable::new(),
+        };
+        table.insert(from, to.into());
+        self.tool("data", Item::Value(Value::InlineTable(table)));
+    }
+
+    /// Record a finding.
+    pub fn find(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Record old configuration that is no longer read; `path` is where it is in pyproject.toml.
+    pub fn unused(&mut self, file: &str, what: &str, path: &[&str]) {
+        let u = Unused { file: file.into(), what: what.into() };
+        if !self.unused.iter().any(|(x, _)| *x == u) {
+            self.unused.push((u, path.iter().map(|s| s.to_string()).collect()));
+        }
+    }
+
+    /// Write into the old pyproject.toml text (or a new one).
+    pub fn apply(mut self, old: &str, options: &Options) -> Result<Outcome, Error> {
+        let mut doc: DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, col) = e.span().map(|s| crate::src::line_col(old, s.start)).unwrap_or((1, 1));
+            Error::Parse { file: "pyproject.toml".into(), line, col, message: e.message().to_string() }
+        })?;
+        build_system(&mut doc, options);
+        let project = doc.entry("project").or_insert_with(|| Item::Table(Table::new()));
+        let Some(project) = project.as_table_like_mut() else {
+            return Err(Error::NoProject("pyproject.toml: `project` is not a table".into()));
+        };
+        let old_dynamic: Option<Vec<String>> = project.get("dynamic").and_then(crate::src::strings);
+        let mut inserted = Vec::new();
+        for (key, item) in self.project.drain(..) {
+            if project.contains_key(&key) {
+                continue;
+            }
+            let item = match item {
+                // Sub-tables read better as `[project.urls]` than inline.
+                Item::Value(Value::InlineTable(t)) if is_sub_table(&key) => Item::Table(t.into_table()),
+                other => other,
+            };
+            project.insert(&key, item);
+            inserted.push(key);
+        }
+        for (key, label, url) in &self.url_repairs {
+            project.remove(key);
+            let urls = project.entry("urls").or_insert_with(|| Item::Table(Table::new()));
+            if let Some(urls) = urls.as_table_like_mut() {
+                if !urls.contains_key(label) {
+                    urls.insert(label, Item::Value(url.as_str().into()));
+                }
+            }
+        }
+        // `dynamic`: what is now written statically leaves it; a version read from a file,
+        // the module or git joins it.
+        let dynamic_version = self.dynamic.as_ref().is_some_and(|d| d.iter().any(|x| x == "version"))
+            || self.version.iter().any(|(k, v)| k == "source" && v.as_str() != Some("pyproject"));
+        let mut dynamic: Vec<String> = old_dynamic.clone().unwrap_or_default();
+        dynamic.retain(|k| !inserted.contains(k));
+        if let Some(wanted) = &self.dynamic {
+            dynamic.retain(|k| k == "version" || wanted.contains(k) || !inserted.contains(k));
+        }
+        if dynamic_version {
+            if !dynamic.iter().any(|k| k == "version") {
+                dynamic.insert(0, "version".into());
+            }
+            project.remove("version");
+        }
+        if old_dynamic.as_ref() != Some(&dynamic) && !(old_dynamic.is_none() && dynamic.is_empty()) {
+            if dynamic.is_empty() {
+                project.remove("dynamic");
+            } else {
+                match project.get_mut("dynamic") {
+                    Some(Item::Value(v)) => {
+                        let decor = v.decor().clone();
+                        *v = Value::Array(array(&dynamic));
+                        *v.decor_mut() = decor;
+                    }
+                    _ => {
+                        project.insert("dynamic", Item::Value(Value::Array(array(&dynamic))));
+                    }
+                }
+            }
+        }
+        if !self.groups.is_empty() && doc.get("dependency-groups").is_none() {
+            let mut t = Table::new();
+            for (name, reqs) in &self.groups {
+                t.insert(name, Item::Value(Value::Array(array(reqs))));
+            }
+            doc.insert("dependency-groups", Item::Table(t));
+        }
+        if !self.tool.is_empty() || !self.version.is_empty() {
+            let tool = doc.entry("tool").or_insert_with(|| {
+                let mut t = Table::new();
+                t.set_implicit(true);
+                Item::Table(t)
+            });
+            if let Some(tool) = tool.as_table_like_mut() {
+                let mut fresh = Table::new();
+                // Only `[tool.cartwheel.version]`: no empty `[tool.cartwheel]` header above it.
+                fresh.set_implicit(self.tool.is_empty());
+                let cw = tool.entry("cartwheel").or_insert(Item::Table(fresh));
+                if let Some(cw) = cw.as_table_like_mut() {
+                    for (k, v) in self.tool.drain(..) {
+                        cw.insert(&k, v);
+                    }
+                    if !self.version.is_empty() {
+                        let mut vt = Table::new();
+                        for (k, v) in self.version.drain(..) {
+                            vt.insert(&k, v);
+                        }
+                        cw.insert("version", Item::Table(vt));
+                    }
+                }
+            }
+        }
+        if options.remove_old {
+            for (_, path) in &self.unused {
+                if !path.is_empty() {
+                    remove_path(&mut doc, path);
+                }
+            }
+        }
+        place_new_tables(&mut doc);
+        let mut findings = self.findings;
+        findings.sort_by_key(|f| f.kind);
+        let (setup_cfg, delete) =
+            if options.remove_old { (self.setup_cfg, self.delete) } else { (None, Vec::new()) };
+        Ok(Outcome {
+            backend: crate::Backend::Cartwheel,
+            old_pyproject: old.to_string(),
+            pyproject: doc.to_string(),
+            findings,
+            unused: self.unused.into_iter().map(|(u, _)| u).collect(),
+            setup_cfg,
+            delete,
+        })
+    }
+}
+
+/// New tables go after every existing one, `[project]` first, then `[dependency-groups]`, then
+/// `[tool.cartwheel]` (toml_edit would otherwise put `[tool.cartwheel]` after the last `[tool.*]`
+/// table, which may come before `[project]`).
+fn place_new_tables(doc: &mut DocumentMut) {
+    fn max_pos(t: &Table, max: &mut isize) {
+        if let Some(p) = t.position() {
+            *max = (*max).max(p);
+        }
+        for (_, item) in t.iter() {
+            if let Item::Table(sub) = item {
+                max_pos(sub, max);
+            }
+        }
+    }
+    fn assign(t: &mut Table, next: &mut isize) {
+        if t.position().is_none() {
+            *next += 1;
+            t.set_position(*next);
+        }
+        for (_, item) in t.iter_mut() {
+            if let Item::Table(sub) = item {
+                assign(sub, next);
+            }
+        }
+    }
+    let mut next = 0;
+    max_pos(doc.as_table(), &mut next);
+    for key in ["build-system", "project", "dependency-groups", "tool"] {
+        if let Some(Item::Table(t)) = doc.get_mut(key) {
+            assign(t, &mut next);
+        }
+    }
+}
+
+/// `[project]` keys written as `[project.<key>]` tables.
+fn is_sub_table(key: &str) -> bool {
+    matches!(key, "urls" | "scripts" | "gui-scripts" | "entry-points" | "optional-dependencies")
+}
+
+fn build_system(doc: &mut DocumentMut, options: &Options) {
+    let bs = doc.entry("build-system").or_insert_with(|| Item::Table(Table::new()));
+    if let Some(bs) = bs.as_table_like_mut() {
+        let mut requires = Array::new();
+        requires.push(options.requirement.as_str());
+        // Keep the written decoration of the old values (comments after them stay).
+        match bs.get_mut("requires") {
+            Some(Item::Value(v)) => {
+                let decor = v.decor().clone();
+                *v = Value::Array(requires);
+                *v.decor_mut() = decor;
+            }
+            _ => {
+                bs.insert("requires", Item::Value(Value::Array(requires)));
+            }
+        }
+        match bs.get_mut("build-backend") {
+            Some(Item::Value(v)) => {
+                let decor = v.decor().clone();
+                *v = Value::from("cartwheel");
+                *v.decor_mut() = decor;
+            }
+            _ => {
+                bs.insert("build-backend", Item::Value("cartwheel".into()));
+            }
+        }
+        // An in-tree backend path belonged to the old backend.
+        bs.remove("backend-path");
+    }
+}
+
+fn remove_path(doc: &mut DocumentMut, path: &[String]) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();
+    for p in parents {
+        match table.get_mut(p).and_then(Item::as_table_like_mut) {
+            Some(t) => table = t,
+            None => return,
+        }
+    }
+    table.remove(last);
+}
+
+/// A TOML array of strings, one per line when there are several.
+pub fn array(values: &[String]) -> Array {
+    let mut a = Array::new();
+    for v in values {
+        a.push(v.as_str());
+    }
+    if values.len() > 1 {
+        for v in a.iter_mut() {
+            v.decor_mut().set_prefix("\n    ");
+        }
+        a.set_trailing_comma(true);
+        a.set_trailing("\n");
+    }
+    a
+}
+
+/// An inline table of strings.
+pub fn inline(pairs: &[(String, String)]) -> InlineTable {
+    let mut t = InlineTable::new();
+    for (k, v) in pairs {
+        t.insert(k, v.as_str().into());
+    }
+    t
+}
+
+/// The requirements that are not valid PEP 508, each as a finding at the option that gave it.
+pub fn bad_requirements(reqs: &[String], file: &str, line: usize, col: usize, key: &str) -> Vec<Finding> {
+    use std::str::FromStr;
+    reqs.iter()
+        .filter_map(|r| {
+            let e = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?;
+            Some(at(
+                Kind::Untranslatable,
+                file,
+                line,
+                col,
+                key,
+                format!("`{r}` is not a PEP 508 requirement: {}", e.message),
+                "write it as a PEP 508 requirement (`name>=1.0; python_version < \"3.11\"`)",
+            ))
+        })
+        .collect()
+}
+
+/// An untranslatable finding outside TOML (setup.cfg, setup.py, MANIFEST.in).
+pub fn at(
+    kind: Kind,
+    file: &str,
+    line: usize,
+    col: usize,
+    key: &str,
+    message: impl Into<String>,
+    fix: impl Into<String>,
+) -> Finding {
+    Finding { kind, file: file.into(), line, col, key: key.into(), message: message.into(), fix: fix.into() }
+}

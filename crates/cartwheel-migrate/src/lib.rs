@@ -1,0 +1,343 @@
+//! `cartwheel migrate`'s translator: a project's build configuration (setuptools, poetry-core,
+//! hatchling, flit_core, pdm-backend, uv_build) in, cartwheel's pyproject.toml out.
+//!
+//! Data in, data out: the caller hands over the files' text (and setup.py's `setup(...)`
+//! arguments as JSON, read statically by [`SETUP_PY_READER`]) plus a [`Tree`] to look at the
+//! project's folders; the library returns the new pyproject.toml text, the findings (what it
+//! could not translate, what it repaired) and the old configuration no longer used. It never
+//! prints, reads the environment or executes anything.
+
+mod emit;
+pub mod ini;
+mod modern;
+pub mod poetry;
+pub(crate) mod setuptools;
+mod src;
+
+use serde::Serialize;
+
+pub use emit::Target;
+use src::TomlSrc;
+
+/// The project's files, as far as the translator needs to look at them.
+pub trait Tree {
+    /// The text of a project-relative file, if it exists and is UTF-8.
+    fn read(&self, rel: &str) -> Option<String>;
+    /// Whether the project-relative path is a folder.
+    fn is_dir(&self, rel: &str) -> bool;
+    /// Names of the entries of a project-relative folder (`""` is the root), sorted.
+    fn list(&self, rel: &str) -> Vec<String>;
+}
+
+/// What the translator is given.
+pub struct Input<'a> {
+    /// pyproject.toml's text, when the project has one.
+    pub pyproject: Option<&'a str>,
+    /// setup.cfg's text.
+    pub setup_cfg: Option<&'a str>,
+    /// setup.py's `setup(...)` arguments as [`SETUP_PY_READER`] prints them.
+    pub setup_py: Option<&'a serde_json::Value>,
+    /// MANIFEST.in's text.
+    pub manifest_in: Option<&'a str>,
+    /// The project folder.
+    pub tree: &'a dyn Tree,
+}
+
+/// How to translate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Delete the old configuration that is no longer used (tables, setup.cfg sections, files).
+    pub remove_old: bool,
+    /// The requirement written to `[build-system] requires`.
+    pub requirement: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { remove_old: false, requirement: "cartwheel>=0.1".into() }
+    }
+}
+
+/// The build backend a project used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Backend {
+    /// setuptools (pyproject, setup.cfg or setup.py).
+    Setuptools,
+    /// poetry-core (`[tool.poetry]`, with or without `[project]`).
+    Poetry,
+    /// hatchling.
+    Hatchling,
+    /// flit_core.
+    Flit,
+    /// pdm-backend.
+    Pdm,
+    /// uv_build.
+    Uv,
+    /// Already cartwheel: nothing to do.
+    Cartwheel,
+}
+
+impl Backend {
+    /// The backend's usual name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Setuptools => "setuptools",
+            Backend::Poetry => "poetry-core",
+            Backend::Hatchling => "hatchling",
+            Backend::Flit => "flit_core",
+            Backend::Pdm => "pdm-backend",
+            Backend::Uv => "uv_build",
+            Backend::Cartwheel => "cartwheel",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Could not be translated: the user must act (exit 1 unless forced).
+    Untranslatable,
+    /// Translated, but the meaning may differ slightly, or PyPI will refuse it.
+    Warning,
+    /// Repaired on the way (a spec violation the old backend accepted).
+    Repaired,
+    /// Dropped because cartwheel needs nothing for it.
+    Note,
+}
+
+/// One thing the user should know about, located in the old configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Severity.
+    pub kind: Kind,
+    /// Project-relative file.
+    pub file: String,
+    /// 1-based line (0 when the whole file is meant).
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// The key (dotted) or setup() argument.
+    pub key: String,
+    /// What it means and what happened.
+    pub message: String,
+    /// What to do by hand (empty when nothing).
+    pub fix: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self.kind {
+            Kind::Untranslatable => "untranslatable",
+            Kind::Warning => "warning",
+            Kind::Repaired => "repaired",
+            Kind::Note => "note",
+        };
+        if self.line > 0 {
+            write!(f, "{kind}: {}:{}:{}: `{}`: {}", self.file, self.line, self.col, self.key, self.message)?;
+        } else {
+            write!(f, "{kind}: {}: `{}`: {}", self.file, self.key, self.message)?;
+        }
+        if !self.fix.is_empty() {
+            write!(f, "\n  fix: {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+/// A piece of old configuration that cartwheel does not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unused {
+    /// Project-relative file.
+    pub file: String,
+    /// `[tool.poetry]`, `[metadata]`, or empty for the whole file.
+    pub what: String,
+}
+
+impl std::fmt::Display for Unused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.what.is_empty() {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{} {}", self.file, self.what)
+        }
+    }
+}
+
+/// What the translator produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The backend the project used.
+    pub backend: Backend,
+    /// The old pyproject.toml text ("" when there was none).
+    pub old_pyproject: String,
+    /// The new pyproject.toml text.
+    pub pyproject: String,
+    /// Findings, most serious first.
+    pub findings: Vec<Finding>,
+    /// Old configuration no longer used (removed when `remove_old`).
+    pub unused: Vec<Unused>,
+    /// setup.cfg's new text when `remove_old` keeps some of its sections; `None` leaves it.
+    pub setup_cfg: Option<String>,
+    /// Project-relative files to delete (`remove_old`).
+    pub delete: Vec<String>,
+}
+
+impl Outcome {
+    /// Whether anything would be written.
+    pub fn changes(&self) -> bool {
+        self.pyproject != self.old_pyproject || self.setup_cfg.is_some() || !self.delete.is_empty()
+    }
+
+    /// Whether an item could not be translated.
+    pub fn untranslatable(&self) -> bool {
+        self.findings.iter().any(|f| f.kind == Kind::Untranslatable)
+    }
+}
+
+/// The input cannot be read at all (not a finding about one item).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file does not parse.
+    #[error("{file}:{line}:{col}: {message}")]
+    Parse {
+        /// Project-relative file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Nothing says how the project is built.
+    #[error("{0}")]
+    NoProject(String),
+}
+
+/// A Python program printing, as JSON on stdout, the literal arguments of the `setup(...)` call
+/// in the setup.py file named by `sys.argv[1]`: `{"found": bool, "args": {name: {"value": ...,
+/// "line": n, "col": n}}, "computed": {name: {"source": text, "line": n, "col": n}},
+/// "star": [...]}`. Reads with `ast` only; never runs setup.py.
+pub const SETUP_PY_READER: &str = include_str!("setup_py_reader.py");
+
+/// Translate the project.
+pub fn migrate(input: &Input<'_>, options: &Options) -> Result<Outcome, Error> {
+    let old = input.pyproject.unwrap_or_default().to_string();
+    let py = match input.pyproject {
+        Some(text) => Some(TomlSrc::parse("pyproject.toml", text)?),
+        None => None,
+    };
+    let backend = detect(py.as_ref(), input)?;
+    if backend == Backend::Cartwheel {
+        return Ok(Outcome {
+            backend,
+            pyproject: old.clone(),
+            old_pyproject: old,
+            findings: Vec::new(),
+            unused: Vec::new(),
+            setup_cfg: None,
+            delete: Vec::new(),
+        });
+    }
+    let mut target = Target::default();
+    match backend {
+        Backend::Setuptools => setuptools::translate(py.as_ref(), input, &mut target)?,
+        Backend::Poetry => {
+            poetry::translate(py.as_ref().expect("poetry needs pyproject"), input.tree, &mut target)
+        }
+        Backend::Hatchling => modern::hatch(py.as_ref().expect("pyproject"), input.tree, &mut target),
+        Backend::Flit => modern::flit(py.as_ref().expect("pyproject"), input.tree, &mut target),
+        Backend::Pdm => modern::pdm(py.as_ref().expect("pyproject"), input.tree, &mut target),
+        Backend::Uv => modern::uv(py.as_ref().expect("pyproject"), input.tree, &mut target),
+        Backend::Cartwheel => unreachable!(),
+    }
+    if let Some(py) = &py {
+        repair_project(py, &mut target);
+    }
+    let mut outcome = target.apply(&old, options)?;
+    outcome.backend = backend;
+    Ok(outcome)
+}
+
+fn detect(py: Option<&TomlSrc>, input: &Input<'_>) -> Result<Backend, Error> {
+    let backend = py.and_then(|p| p.str_at(&["build-system", "build-backend"]));
+    Ok(match backend.as_deref() {
+        Some("cartwheel") => Backend::Cartwheel,
+        Some(b) if b.starts_with("setuptools") => Backend::Setuptools,
+        Some(b) if b.starts_with("poetry") => Backend::Poetry,
+        Some(b) if b.starts_with("hatchling") => Backend::Hatchling,
+        Some(b) if b.starts_with("flit") => Backend::Flit,
+        Some(b) if b.starts_with("pdm") => Backend::Pdm,
+        Some("uv_build") => Backend::Uv,
+        Some(other) => {
+            return Err(Error::NoProject(format!(
+                "pyproject.toml: build backend `{other}` is not one migrate reads (setuptools, poetry-core, hatchling, flit_core, pdm-backend, uv_build)"
+            )))
+        }
+        // PEP 517: no backend means setuptools' legacy one.
+        None if input.setup_py.is_some() || input.setup_cfg.is_some() => Backend::Setuptools,
+        None => return Err(Error::NoProject("no pyproject.toml build backend, setup.py or setup.cfg".into())),
+    })
+}
+
+/// PEP 621's `[project]` keys.
+const PROJECT_KEYS: &[&str] = &[
+    "name",
+    "version",
+    "description",
+    "readme",
+    "requires-python",
+    "license",
+    "license-files",
+    "authors",
+    "maintainers",
+    "keywords",
+    "classifiers",
+    "urls",
+    "scripts",
+    "gui-scripts",
+    "entry-points",
+    "dependencies",
+    "optional-dependencies",
+    "dynamic",
+    "import-names",
+    "import-namespaces",
+];
+
+/// Keys other backends let through in `[project]` that PEP 621 does not define: a URL under
+/// such a key becomes a `[project.urls]` entry; anything else is left for the user.
+fn repair_project(py: &TomlSrc, t: &mut Target) {
+    let Some(project) = py.table(&["project"]) else { return };
+    for (key, item) in project.entries() {
+        if PROJECT_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let at = py.get(&["project", key.as_str()]);
+        match item.as_str() {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                let mut label: Vec<char> = key.replace(['-', '_'], " ").chars().collect();
+                if let Some(first) = label.first_mut() {
+                    *first = first.to_ascii_uppercase();
+                }
+                let label: String = label.into_iter().collect();
+                t.find(py.finding(
+                    Kind::Repaired,
+                    at,
+                    &format!("project.{key}"),
+                    format!("`{key}` is not a `[project]` key; moved to `[project.urls]` as `{label}`"),
+                    "",
+                ));
+                t.url_repairs.push((key.clone(), label, url.to_string()));
+            }
+            _ => t.find(py.finding(
+                Kind::Untranslatable,
+                at,
+                &format!("project.{key}"),
+                format!("`{key}` is not a `[project]` key (PEP 621); cartwheel refuses unknown keys"),
+                "remove it or move it under `[tool.<your tool>]`",
+            )),
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! One project per backend: the pyproject.toml migrate writes (snapshots) and its findings.
+
+use std::collections::BTreeMap;
+
+use cartwheel_migrate::{migrate, Input, Kind, Options, Tree};
+
+/// A project as a map of path → text (folders are implied by the paths).
+struct Files(BTreeMap<String, String>);
+
+impl Files {
+    fn new(files: &[(&str, &str)]) -> Self {
+        Files(files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+}
+
+impl Tree for Files {
+    fn read(&self, rel: &str) -> Option<String> {
+        self.0.get(rel).cloned()
+    }
+    fn is_dir(&self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        self.0.keys().any(|k| k.starts_with(&prefix))
+    }
+    fn list(&self, rel: &str) -> Vec<String> {
+        let prefix = if rel.is_empty() || rel == "." { String::new() } else { format!("{rel}/") };
+        let mut out: Vec<String> = self
+            .0
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|r| r.split('/').next().unwrap_or_default().to_string())
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+fn run(files: &Files, setup_py: Option<serde_json::Value>, remove_old: bool) -> (String, String) {
+    let input = Input {
+        pyproject: files.0.get("pyproject.toml").map(String::as_str),
+        setup_cfg: files.0.get("setup.cfg").map(String::as_str),
+        setup_py: setup_py.as_ref(),
+        manifest_in: files.0.get("MANIFEST.in").map(String::as_str),
+        tree: files,
+    };
+    let out = migrate(&input, &Options { remove_old, ..Options::default() }).unwrap();
+    let findings: Vec<String> = out
+        .findings
+        .iter()
+        .map(|f| f.to_string())
+        .chain(out.unused.iter().map(|u| format!("unused: {u}")))
+        .collect();
+    (out.pyproject, findings.join("\n"))
+}
+
+const POETRY: &str = r#"# The acme project.
+[tool.poetry]
+name = "acme-sdk"
+version = "1.4.0"
+description = "Acme SDK"
+authors = ["Ann Example <ann@example.com>", "Bob"]
+license = "MIT"
+readme = "README.md"
+homepage = "https://acme.example"
+repository = "https://github.com/acme/sdk"
+keywords = ["acme"]
+packages = [{ include = "acme", from = "src" }]
+include = ["CHANGELOG.md", { path = "tests", format = "sdist" }]
+
+[tool.poetry.dependencies]
+python = "^3.9"
+requests = "^2.28"
+attrs = { version = "^1.0 || ^3.0", python = "<3.11" }
+rich = { version = "~13.1", optional = true, extras = ["jupyter"] }
+tomli = { version = ">=1.1", markers = "python_version < '3.11'" }
+lib = { git = "https://github.com/acme/lib.git", tag = "v1" }
+
+[tool.poetry.extras]
+fancy = ["rich"]
+
+[tool.poetry.group.dev.dependencies]
+pytest = "^8"  # the test runner
+
+[tool.poetry.scripts]
+acme = "acme.cli:main"
+acme-tool = { reference = "acme.tool:run", type = "console" }
+
+[tool.poetry.plugins."acme.plugins"]
+base = "acme.plugins:Base"
+
+[tool.black]
+line-length = 100
+
+[build-system]
+requires = ["poetry-core>=1.0.0"]  # poetry
+build-backend = "poetry.core.masonry.api"
+"#;
+
+#[test]
+fn poetry_core_1() {
+    let files = Files::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
+    let (py, findings) = run(&files, None, false);
+    insta::assert_snapshot!("poetry", py);
+    insta::assert_snapshot!("poetry_findings", findings);
+}
+
+#[test]
+fn poetry_remove_old_and_second_run() {
+    let files = Files::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
+    let (py, _) = run(&files, None, true);
+    assert!(!py.contains("[tool.poetry"), "{py}");
+    assert!(py.contains("[tool.black]\nline-length = 100"), "{py}");
+    // The second run finds a cartwheel project and changes nothing.
+    let again = Files::new(&[("pyproject.toml", &py), ("src/acme/__init__.py", "")]);
+    let (py2, findings) = run(&again, None, false);
+    assert_eq!(py2, py);
+    assert_eq!(findings, "");
+}
+
+const SETUP_CFG: &str = "[metadata]
+name = acme
+version = attr: acme.__version__
+description = Acme tools
+long_description = file: README.rst
+author = Ann Example
+author_email = ann@example.com
+license = MIT
+url = https://acme.example
+project_urls =
+    Source = https://github.com/acme/acme
+classifiers =
+    Programming Language :: Python :: 3
+keywords = acme, tools
+
+[options]
+packages = find:
+package_dir =
+    =src
+python_requires = >=3.8
+install_requires =
+    requests>=2
+    tomli; python_version < \"3.11\"
+zip_safe = False
+
+[options.packages.find]
+where = src
+exclude = tests
+
+[options.extras_require]
+yaml = pyyaml>=6
+
+[options.entry_points]
+console_scripts =
+    acme = acme.cli:main
+
+[flake8]
+max-line-length = 100
+";
+
+#[test]
+fn setuptools_setup_cfg_and_manifest() {
+    let files = Files::new(&[
+        ("setup.cfg", SETUP_CFG),
+        (
+            "MANIFEST.in",
+            "include CHANGES.rst\nrecursive-include docs *.rst\nprune tests/big\nglobal-exclude *.py[co]\n",
+        ),
+        ("src/acme/__init__.py", "__version__ = \"2.0.1\"\n"),
+        ("src/acme/cli.py", ""),
+        ("README.rst", "Acme\n"),
+    ]);
+    let setup_py = serde_json::json!({"found": true, "args": {}, "computed": {}, "star": []});
+    let (py, findings) = run(&files, Some(setup_py), false);
+    insta::assert_snapshot!("setuptools_cfg", py);
+    insta::assert_snapshot!("setuptools_cfg_findings", findings);
+}
+
+#[test]
+fn setuptools_setup_py_static() {
+    let files = Files::new(&[("acme.py", "__version__ = '0.3'\n"), ("README.md", "# Acme\n")]);
+    let setup_py = serde_json::json!({
+        "found": true,
+        "args": {
+            "name": {"value": "acme", "line": 3, "col": 10},
+            "py_modules": {"value": ["acme"], "line": 4, "col": 16},
+            "install_requires": {"value": ["click>=8"], "line": 5, "col": 22},
+            "entry_points": {"value": {"console_scripts": ["acme=acme:main"]}, "line": 6, "col": 18},
+        },
+        "computed": {
+            "version": {"source": "get_version()", "strings": [], "line": 7, "col": 13},
+            "long_description": {"source": "open('README.md').read()", "strings": ["README.md"], "line": 8, "col": 22},
+        },
+        "star": [],
+    });
+    let (py, findings) = run(&files, Some(setup_py), false);
+    insta::assert_snapshot!("setuptools_py", py);
+    insta::assert_snapshot!("setuptools_py_findings", findings);
+}
+
+#[test]
+fn setuptools_pyproject_with_scm() {
+    let py = r#"[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "acme"
+dynamic = ["version", "readme"]
+
+[tool.setuptools.dynamic]
+readme = { file = ["README.md"], content-type = "text/markdown" }
+
+[tool.setuptools.packages.find]
+where = ["src"]
+
+[tool.setuptools_scm]
+version_file = "src/acme/_version.py"
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", ""), ("README.md", "")]);
+    let (out, findings) = run(&files, None, false);
+    insta::assert_snapshot!("setuptools_scm", out);
+    insta::assert_snapshot!("setuptools_scm_findings", findings);
+    let input =
+        Input { pyproject: Some(py), setup_cfg: None, setup_py: None, manifest_in: None, tree: &files };
+    let outcome = migrate(&input, &Options::default()).unwrap();
+    assert!(outcome.untranslatable());
+    assert_eq!(outcome.findings[0].kind, Kind::Untranslatable);
+    assert_eq!((outcome.findings[0].line, outcome.findings[0].col), (16, 16));
+}
+
+#[test]
+fn hatchling_with_vcs() {
+    let py = r#"[build-system]
+requires = ["hatchling", "hatch-vcs"]
+build-backend = "hatchling.build"
+
+[project]
+name = "acme"
+dynamic = ["version"]  # from git
+
+[tool.hatch.version]
+source = "vcs"
+fallback-version = "0.0.0"
+
+[tool.hatch.build.targets.wheel]
+packages = ["lib/acme"]
+
+[tool.hatch.build.targets.sdist]
+exclude = ["/.github", "docs/_build"]
+
+[tool.hatch.build.targets.wheel.shared-data]
+"share/acme.json" = "etc/acme/acme.json"
+
+[tool.hatch.envs.default]
+dependencies = ["pytest"]
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("lib/acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    insta::assert_snapshot!("hatchling", out);
+    insta::assert_snapshot!("hatchling_findings", findings);
+}
+
+#[test]
+fn hatchling_version_path() {
+    let py = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"acme\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\npath = \"src/acme/__about__.py\"\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("src/acme/__init__.py", ""),
+        ("src/acme/__about__.py", "__version__ = '1.0'\n"),
+    ]);
+    let (out, _) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"src/acme/__about__.py\"\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn flit_core() {
+    let py = r#"[build-system]
+requires = ["flit_core >=3.2,<4"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "acme-flit"
+dynamic = ["version", "description"]
+
+[tool.flit.module]
+name = "acme"
+
+[tool.flit.sdist]
+include = ["docs/"]
+exclude = ["docs/_build"]
+"#;
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("acme/__init__.py", "\"\"\"Acme, the flit way.\n\nMore.\"\"\"\n__version__ = \"1.0\"\n"),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    insta::assert_snapshot!("flit", out);
+    insta::assert_snapshot!("flit_findings", findings);
+}
+
+#[test]
+fn pdm_backend() {
+    let py = r#"[build-system]
+requires = ["pdm-backend"]
+build-backend = "pdm.backend"
+
+[project]
+name = "acme"
+dynamic = ["version"]
+
+[tool.pdm.version]
+source = "file"
+path = "src/acme/__init__.py"
+
+[tool.pdm.build]
+package-dir = "src"
+source-includes = ["tests/"]
+
+[tool.pdm.dev-dependencies]
+test = ["pytest>=8"]
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "__version__ = '1'\n")]);
+    let (out, findings) = run(&files, None, false);
+    insta::assert_snapshot!("pdm", out);
+    insta::assert_snapshot!("pdm_findings", findings);
+}
+
+#[test]
+fn uv_build() {
+    let py = r#"[build-system]
+requires = ["uv_build>=0.8,<0.9"]
+build-backend = "uv_build"
+
+[project]
+name = "acme-uv"
+version = "0.1.0"
+
+[tool.uv.build-backend]
+module-name = "acme"
+module-root = ""
+source-exclude = ["notes"]
+data = { scripts = "bin" }
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    insta::assert_snapshot!("uv", out);
+    insta::assert_snapshot!("uv_findings", findings);
+}
+
+#[test]
+fn poetry_namespace_root_becomes_its_dotted_packages() {
+    let py = "[project]\nname = \"acme-core\"\nversion = \"1.0\"\n\n[tool.poetry]\npackages = [{ include = \"acme\", from = \"src\" }]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/core/__init__.py", "")]);
+    let (out, _) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme.core\"\n"), "{out}");
+}
+
+#[test]
+fn flit_version_re_exported_from_a_sibling() {
+    let py = "[build-system]\nrequires = [\"flit_core\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"acme\"\ndescription = \"x\"\ndynamic = [\"version\"]\n";
+    let init = "from ._meta import (\n\t__author__,\n\t__version__,\n)\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("acme/__init__.py", init),
+        ("acme/_meta.py", "__version__ = \"0.12.1\"\n"),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"acme/_meta.py\"\n"),
+        "{out}"
+    );
+    assert_eq!(findings, "");
+}
+
+#[test]
+fn undefined_project_url_key_is_repaired() {
+    let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\nrepository = \"https://github.com/acme/acme\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n";
+    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    assert_eq!(
+        out,
+        "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"cartwheel>=0.1\"]\nbuild-backend = \"cartwheel\"\n\n[project.urls]\nRepository = \"https://github.com/acme/acme\"\n"
+    );
+    assert_eq!(findings, "repaired: pyproject.toml:4:14: `project.repository`: `repository` is not a `[project]` key; moved to `[project.urls]` as `Repository`");
+}
