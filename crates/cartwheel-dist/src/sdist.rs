@@ -40,7 +40,8 @@ impl Build {
         }
         let name = self.sdist_filename();
         let top = name.top_dir();
-        fs_err::create_dir_all(out_dir).map_err(cartwheel_archive::Error::from)?;
+        // An output folder that does not exist yet holds no earlier artifact to leave out (and a
+        // dry run must not make it).
         let pkg_info = format!("{top}/PKG-INFO");
         let mut members = self.blobs(&self.outside(&self.selection.sdist, out_dir), &format!("{top}/"));
         members.retain(|b| b.path != pkg_info);
