@@ -20,6 +20,7 @@ LAYERS = [
     ["cartwheel-archive"],
     ["cartwheel-check"],
     ["cartwheel-dist"],
+    ["cartwheel-verify"],
     ["cartwheel"],
 ]
 

@@ -4,7 +4,6 @@
 
 pub mod cli;
 pub mod migrate_cmd;
-pub mod migrate_verify;
 pub mod panic;
 pub mod publish_cmd;
 #[cfg(feature = "python")]

@@ -8,7 +8,7 @@ use cartwheel_migrate::{Input, Kind, Options, Outcome, Tree};
 use serde::Serialize;
 
 use crate::cli::say;
-use crate::migrate_verify::{self, Report};
+use cartwheel_verify::{self as migrate_verify, Report};
 
 /// What `cartwheel migrate` was asked to do.
 #[derive(Debug, Clone)]

@@ -36,6 +36,7 @@ def test_the_top_crate_is_above_every_other():
         "cartwheel-rst",
         "cartwheel-publish",
         "cartwheel-migrate",
+        "cartwheel-verify",
     }
     assert not any("cartwheel" in deps for deps in graph.values())
     assert graph["cartwheel-rst"] == []

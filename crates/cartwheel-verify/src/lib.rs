@@ -1,4 +1,4 @@
-//! `cartwheel migrate`'s proof: build the project with its original backend and with
+//! `cartwheel migrate`'s proof (its own crate: it builds, which the translator never does): build the project with its original backend and with
 //! cartwheel, each from a copy of the tree without PKG-INFO or `*.egg-info`, and compare the
 //! artifacts by meaning.
 
