@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ArchiveWriter, Error, Reproducible, Source};
+use super::{ArchiveWriter, Error, Reproducible, Streamed};
 
 /// Writes members as files under a root folder (created as needed).
 pub struct DirWriter {
@@ -65,14 +65,8 @@ impl ArchiveWriter for DirWriter {
         Self::set_mode(&target, executable)
     }
 
-    fn add_reader(
-        &mut self,
-        path: &str,
-        file: &mut dyn Source,
-        size: u64,
-        executable: bool,
-        observe: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Error> {
+    fn add_reader(&mut self, path: &str, executable: bool, from: Streamed<'_>) -> Result<(), Error> {
+        let Streamed { file, size, observe } = from;
         let target = self.target(path)?;
         let mut out = fs_err::File::create(&target)?;
         let mut chunk = vec![0u8; 1 << 20];
@@ -115,10 +109,9 @@ mod tests {
         let src = dir.path().join("src.bin");
         std::fs::write(&src, vec![7u8; 3000]).unwrap();
         let mut seen = 0;
-        w.add_reader("big.bin", &mut std::fs::File::open(&src).unwrap(), 3000, true, &mut |c| {
-            seen += c.len()
-        })
-        .unwrap();
+        let file = &mut std::fs::File::open(&src).unwrap();
+        w.add_reader("big.bin", true, Streamed { file, size: 3000, observe: &mut |c| seen += c.len() })
+            .unwrap();
         w.finish().unwrap();
         assert_eq!(std::fs::read(dir.path().join("out/a/b.txt")).unwrap(), b"hello");
         assert!(dir.path().join("out/empty").is_dir());

@@ -80,6 +80,17 @@ pub trait Source: io::Read + io::Seek {}
 
 impl<T: io::Read + io::Seek> Source for T {}
 
+/// A member streamed from a file instead of held in memory: the file, its size as listed (an
+/// error if it no longer holds that many bytes), and who sees each chunk (a wheel hashes it).
+pub struct Streamed<'a> {
+    /// Where the bytes come from.
+    pub file: &'a mut dyn Source,
+    /// How many bytes to take.
+    pub size: u64,
+    /// Called with every chunk, in order.
+    pub observe: &'a mut dyn FnMut(&[u8]),
+}
+
 /// One archive being written, members in the order given: a zip, a tar.gz, a folder or a
 /// listing. What takes time for a member (a zip's deflate) is [`prepare`](Self::prepare)d on
 /// any thread, ahead of the member's turn, from one read of its bytes; [`add`](Self::add) then
@@ -100,16 +111,8 @@ pub trait ArchiveWriter: Send {
     fn prepare(settings: Self::Settings, data: &[u8]) -> Result<Self::Part, Error>;
     /// Append a regular file: its bytes and what `prepare` made of them.
     fn add(&mut self, path: &str, data: &[u8], part: Self::Part, executable: bool) -> Result<(), Error>;
-    /// Append a regular file of `size` bytes read from `file` in chunks (never held in memory);
-    /// `observe` sees every chunk (a wheel hashes it for RECORD).
-    fn add_reader(
-        &mut self,
-        path: &str,
-        file: &mut dyn Source,
-        size: u64,
-        executable: bool,
-        observe: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Error>;
+    /// Append a regular file read in chunks (never held in memory).
+    fn add_reader(&mut self, path: &str, executable: bool, from: Streamed<'_>) -> Result<(), Error>;
     /// Append a directory entry (only tar keeps them).
     fn add_directory(&mut self, path: &str) -> Result<(), Error>;
     /// Write trailers and flush.

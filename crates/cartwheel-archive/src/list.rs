@@ -1,7 +1,7 @@
 //! A listing as an archive: what would be written, member by member, without writing anything
 //! (`cartwheel build --dry-run`).
 
-use super::{ArchiveWriter, Error, Source};
+use super::{ArchiveWriter, Error, Streamed};
 
 /// One member as it would be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,14 +43,8 @@ impl ArchiveWriter for ListWriter {
         Ok(())
     }
 
-    fn add_reader(
-        &mut self,
-        path: &str,
-        _file: &mut dyn Source,
-        size: u64,
-        executable: bool,
-        _observe: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Error> {
+    fn add_reader(&mut self, path: &str, executable: bool, from: Streamed<'_>) -> Result<(), Error> {
+        let size = from.size;
         // A listing of a large file needs its size, which the caller knows: it is not read.
         self.listed.push(Listed { path: path.to_string(), size, executable });
         Ok(())

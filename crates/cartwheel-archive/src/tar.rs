@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 
 use super::gzip::{ParallelGz, Restart};
-use super::{ArchiveWriter, Error, Reproducible, Source};
+use super::{ArchiveWriter, Error, Reproducible, Streamed};
 
 /// Writes an sdist (or any tar.gz) to a file.
 pub struct TarGzWriter {
@@ -124,14 +124,8 @@ impl ArchiveWriter for TarGzWriter {
         self.append(path, data, data.len() as u64, Reproducible::mode(executable), tar::EntryType::Regular)
     }
 
-    fn add_reader(
-        &mut self,
-        path: &str,
-        file: &mut dyn Source,
-        size: u64,
-        executable: bool,
-        observe: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Error> {
+    fn add_reader(&mut self, path: &str, executable: bool, from: Streamed<'_>) -> Result<(), Error> {
+        let Streamed { file, size, observe } = from;
         let mut exact = Exact { inner: file.take(size), left: size, path, observe };
         self.append(path, &mut exact, size, Reproducible::mode(executable), tar::EntryType::Regular)
     }
@@ -175,14 +169,9 @@ mod tests {
             let long = format!("p-1/{}/é.bin", "d".repeat(120));
             for name in ["p-1/a.txt", long.as_str()] {
                 if streamed {
-                    w.add_reader(
-                        name,
-                        &mut std::io::Cursor::new(&data[..]),
-                        data.len() as u64,
-                        true,
-                        &mut |_| {},
-                    )
-                    .unwrap();
+                    let file = &mut std::io::Cursor::new(&data[..]);
+                    let size = data.len() as u64;
+                    w.add_reader(name, true, Streamed { file, size, observe: &mut |_| {} }).unwrap();
                 } else {
                     w.add_file(name, &data, true).unwrap();
                 }
@@ -194,9 +183,9 @@ mod tests {
         let mut w =
             TarGzWriter::new(File::create(dir.path().join("x.tar.gz")).unwrap(), Reproducible { mtime: 0 })
                 .unwrap();
-        let err = w
-            .add_reader("p-1/short", &mut std::io::Cursor::new(&b"abc"[..]), 10, false, &mut |_| {})
-            .unwrap_err();
+        let file = &mut std::io::Cursor::new(&b"abc"[..]);
+        let err =
+            w.add_reader("p-1/short", false, Streamed { file, size: 10, observe: &mut |_| {} }).unwrap_err();
         assert!(
             err.to_string()
                 .contains("`p-1/short` changed while it was being archived (7 bytes fewer than listed)"),

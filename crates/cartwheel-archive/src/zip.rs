@@ -12,7 +12,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 
 use zip::DateTime;
 
-use super::{deflate, ArchiveWriter, Error, Reproducible, Source, DEFAULT_EPOCH};
+use super::{deflate, ArchiveWriter, Error, Reproducible, Streamed, DEFAULT_EPOCH};
 
 const STORED: u16 = 0;
 const DEFLATED: u16 = 8;
@@ -408,14 +408,8 @@ impl ArchiveWriter for ZipWriter {
         self.add_entry(path, &entry, executable)
     }
 
-    fn add_reader(
-        &mut self,
-        path: &str,
-        file: &mut dyn Source,
-        size: u64,
-        executable: bool,
-        observe: &mut dyn FnMut(&[u8]),
-    ) -> Result<(), Error> {
+    fn add_reader(&mut self, path: &str, executable: bool, from: Streamed<'_>) -> Result<(), Error> {
+        let Streamed { file, size, observe } = from;
         self.add_stream(path, file, size, executable, observe)
     }
 
@@ -651,10 +645,10 @@ mod tests {
                 let src = dir.path().join(format!("src{i}"));
                 std::fs::write(&src, data).unwrap();
                 let mut seen = 0;
-                w.add_reader(name, &mut File::open(&src).unwrap(), data.len() as u64, *exec, &mut |c| {
-                    seen += c.len()
-                })
-                .unwrap();
+                let file = &mut File::open(&src).unwrap();
+                let size = data.len() as u64;
+                w.add_reader(name, *exec, Streamed { file, size, observe: &mut |c| seen += c.len() })
+                    .unwrap();
                 assert_eq!(seen, data.len());
             } else {
                 w.add_file(name, data, *exec).unwrap();
@@ -691,7 +685,8 @@ mod tests {
             ZipWriter::new(File::create(dir.path().join("o.zip")).unwrap(), Reproducible { mtime: 0 }, true);
         let mut short: &[u8] = b"abc";
         let mut reader = std::io::Cursor::new(&mut short);
-        let err = w.add_reader("pkg/f.txt", &mut reader, 10, false, &mut |_| {}).unwrap_err();
+        let from = Streamed { file: &mut reader, size: 10, observe: &mut |_| {} };
+        let err = w.add_reader("pkg/f.txt", false, from).unwrap_err();
         assert!(
             err.to_string()
                 .contains("`pkg/f.txt` changed while it was being archived (10 bytes when listed, 3 read)"),

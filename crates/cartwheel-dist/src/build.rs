@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use pep440_rs::Version;
 use rayon::prelude::*;
 
-use cartwheel_archive::{ArchiveWriter, Listed, Reproducible};
+use cartwheel_archive::{ArchiveWriter, Listed, Reproducible, Streamed};
 use cartwheel_core::diagnostic::Diagnostic;
 use cartwheel_core::discover::{self, FileEntry, Selection};
 use cartwheel_core::error::Result;
@@ -430,7 +430,11 @@ pub fn append<W: ArchiveWriter>(archive: &mut W, blob: &Blob, item: Loaded<'_, W
         (Loaded::Bytes(data, part), _) => archive.add(&blob.path, &data, part, blob.executable)?,
         (Loaded::Large(path, size), _) => {
             let mut file = fs_err::File::open(path)?;
-            archive.add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |_| {})?;
+            archive.add_reader(
+                &blob.path,
+                blob.executable,
+                Streamed { file: file.file_mut(), size, observe: &mut |_| {} },
+            )?;
         }
     }
     Ok(())

@@ -6,7 +6,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::build::{stream, write_members, Artifact, Blob, Build, Content, Loaded, Staged};
-use cartwheel_archive::{ArchiveWriter, AtomicOutput, DirWriter, ZipWriter};
+use cartwheel_archive::{ArchiveWriter, AtomicOutput, DirWriter, Streamed, ZipWriter};
 use cartwheel_core::diagnostic::Diagnostic;
 use cartwheel_core::error::Result;
 use cartwheel_core::metadata;
@@ -297,8 +297,11 @@ impl<W: ArchiveWriter> WheelWriter<W> {
     pub fn add_large(&mut self, blob: &Blob, path: &Path, size: u64) -> Result<()> {
         let mut file = fs_err::File::open(path)?;
         let mut hasher = Sha256::new();
-        self.archive
-            .add_reader(&blob.path, file.file_mut(), size, blob.executable, &mut |c| hasher.update(c))?;
+        self.archive.add_reader(
+            &blob.path,
+            blob.executable,
+            Streamed { file: file.file_mut(), size, observe: &mut |c| hasher.update(c) },
+        )?;
         let hash = record_form(hasher.finalize());
         self.record.push_str(&record_line(&blob.path, &hash, size));
         self.files += 1;
