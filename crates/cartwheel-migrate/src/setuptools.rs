@@ -4,6 +4,21 @@
 use serde_json::Value as Json;
 use toml_edit::{InlineTable, Item, Value};
 
+/// `setup()` options about the layout and the build: translated into `[tool.cartwheel]`, or
+/// reported when computed or when they customise the build with code.
+const LAYOUT_OPTIONS: [&str; 10] = [
+    "package_dir",
+    "packages",
+    "py_modules",
+    "package_data",
+    "exclude_package_data",
+    "namespace_packages",
+    "cmdclass",
+    "ext_modules",
+    "distclass",
+    "libraries",
+];
+
 use crate::emit::{array, at, inline};
 use crate::ini;
 use crate::src::{TableRef, TomlSrc};
@@ -525,18 +540,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
             ));
         }
     }
-    for k in [
-        "package_dir",
-        "packages",
-        "py_modules",
-        "package_data",
-        "exclude_package_data",
-        "namespace_packages",
-        "cmdclass",
-        "ext_modules",
-        "distclass",
-        "libraries",
-    ] {
+    for k in LAYOUT_OPTIONS {
         if let Some(o) = get(opts, k) {
             if let Sv::Computed(src, _) = &o.value {
                 t.find(at(
@@ -596,20 +600,10 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         "scripts",
         "script_files",
         "data_files",
-        "package_dir",
-        "packages",
-        "py_modules",
-        "package_data",
-        "exclude_package_data",
-        "namespace_packages",
-        "cmdclass",
-        "ext_modules",
-        "distclass",
-        "libraries",
         "license_expression",
     ];
     for (k, o) in opts {
-        if known.contains(&k.as_str()) {
+        if known.contains(&k.as_str()) || LAYOUT_OPTIONS.contains(&k.as_str()) {
             if let (Sv::Computed(src, _), true) = (
                 &o.value,
                 matches!(
