@@ -68,6 +68,9 @@ pub enum VersionSource {
     Git {
         /// Override for the tag pattern.
         tag_pattern: Option<Located<String>>,
+        /// The version when git cannot give one (no repository, no commit, no tag, a shallow
+        /// clone): hatch-vcs' `fallback-version`, setuptools-scm's `fallback_version`.
+        fallback: Option<Located<Version>>,
     },
     /// A file, optionally with a regex having a `version` group.
     File {

@@ -34,8 +34,8 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         match v.str("source").as_deref() {
             Some("vcs") => {
                 t.version("source", "git");
-                if let Some(fb) = py.get(&["tool", "hatch", "version", "fallback-version"]) {
-                    t.find(py.finding(Kind::Warning, Some(fb), "tool.hatch.version.fallback-version", "cartwheel has no fallback version: outside git it reads PKG-INFO (an unpacked sdist) and otherwise fails", ""));
+                if let Some(fb) = py.str_at(&["tool", "hatch", "version", "fallback-version"]) {
+                    t.version("fallback", fallback_version(&fb));
                 }
                 if let Some(raw) = py.get(&["tool", "hatch", "version", "raw-options"]) {
                     t.find(py.finding(Kind::Warning, Some(raw), "tool.hatch.version.raw-options", "setuptools-scm options are not read: cartwheel takes the version of the nearest tag", "check that `git describe` tags give the version you expect; set `tool.cartwheel.version.tag-pattern` if tags are not `vX.Y.Z`"));
@@ -390,8 +390,8 @@ pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         match v.str("source").as_deref() {
             Some("scm") => {
                 t.version("source", "git");
-                if let Some(fb) = py.get(&["tool", "pdm", "version", "fallback_version"]) {
-                    t.find(py.finding(Kind::Warning, Some(fb), "tool.pdm.version.fallback_version", "cartwheel has no fallback version: outside git it reads PKG-INFO (an unpacked sdist) and otherwise fails", ""));
+                if let Some(fb) = py.str_at(&["tool", "pdm", "version", "fallback_version"]) {
+                    t.version("fallback", fallback_version(&fb));
                 }
                 if let Some(w) = py.get(&["tool", "pdm", "version", "write_to"]) {
                     t.find(py.finding(
@@ -482,4 +482,10 @@ mod tests {
         assert_eq!(super::docstring("'''One\n  line'''").as_deref(), Some("One line"));
         assert_eq!(super::docstring("import x"), None);
     }
+}
+
+/// A fallback version as cartwheel takes it: PEP 440's normal form (`1.0-dev` → `1.0.dev0`),
+/// or as written when it is not a version (cartwheel then names it at build time).
+pub(crate) fn fallback_version(text: &str) -> String {
+    text.parse::<pep440_rs::Version>().map_or_else(|_| text.to_string(), |v| v.to_string())
 }

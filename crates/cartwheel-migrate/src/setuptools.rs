@@ -711,8 +711,8 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                         t.find(p.finding(Kind::Untranslatable, Some(item), &format!("tool.setuptools_scm.{k}"), "setuptools-scm writes the version into a file at build time; cartwheel does not generate files", "read the version at run time with `importlib.metadata.version(\"<dist>\")` instead of importing the generated file"));
                     }
                 }
-                if let Some(item) = scm_t.get("fallback_version") {
-                    t.find(p.finding(Kind::Warning, Some(item), "tool.setuptools_scm.fallback_version", "cartwheel has no fallback version: outside git it reads PKG-INFO (an unpacked sdist) and otherwise fails", ""));
+                if let Some(fb) = scm_t.get("fallback_version").and_then(|i| i.as_str()) {
+                    t.version("fallback", crate::modern::fallback_version(fb));
                 }
             }
         }

@@ -170,6 +170,8 @@ pub struct ToolVersion {
     pub pattern: Option<SStr>,
     /// `tag-pattern` (source = "git").
     pub tag_pattern: Option<SStr>,
+    /// `fallback` (source = "git").
+    pub fallback: Option<SStr>,
     /// `stamp`.
     pub stamp: Option<SList>,
     /// `changelog`.

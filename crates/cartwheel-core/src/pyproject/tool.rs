@@ -82,6 +82,25 @@ fn modules(cx: &Cx, m: Spanned<StringOrList>) -> Res<Vec<Located<ModuleName>>> {
     Ok(out)
 }
 
+/// `fallback`: a PEP 440 version, written normalised (it is what the artifacts carry).
+fn fallback_version(cx: &Cx, f: &SStr) -> Res<Located<pep440_rs::Version>> {
+    let text = f.get_ref();
+    let version: pep440_rs::Version = text.parse().map_err(|e| {
+        cx.error("tool.cartwheel.version.fallback", f.span(), format!("invalid version `{text}`: {e}"))
+            .help("use a PEP 440 version such as `0.0.0` or `1.2.0.dev0`")
+    })?;
+    if version.to_string() != *text {
+        return Err(cx
+            .error(
+                "tool.cartwheel.version.fallback",
+                f.span(),
+                format!("write `{version}`: it is what the artifacts carry"),
+            )
+            .help("the fallback is written in its PEP 440 normal form"));
+    }
+    Ok(located(version, f.span()))
+}
+
 /// gitignore-style globs, checked with the same parser `discover` matches them with.
 fn globs(cx: &Cx, key: &str, list: Option<SList>) -> Res<Vec<Located<String>>> {
     let mut out = Vec::new();
@@ -168,6 +187,7 @@ fn version_config(
                 path: None,
                 pattern: None,
                 tag_pattern: None,
+                fallback: None,
                 stamp: None,
                 changelog: None,
             },
@@ -242,6 +262,9 @@ fn version_config(
         if let Some(p) = &v.tag_pattern {
             return Err(misplaced("tag-pattern", p, "git"));
         }
+        if let Some(f) = &v.fallback {
+            return Err(misplaced("fallback", f, "git"));
+        }
     }
 
     let source = match kind {
@@ -253,6 +276,7 @@ fn version_config(
                 .as_ref()
                 .map(|p| regex(cx, &format!("{KEY}.tag-pattern"), p, false))
                 .transpose()?,
+            fallback: v.fallback.as_ref().map(|f| fallback_version(cx, f)).transpose()?,
         },
         Kind::File => {
             let Some(p) = &v.path else {
@@ -392,7 +416,7 @@ mod tests {
             "{DYN}[tool.cartwheel.version]\nsource = \"git\"\ntag-pattern = \"^v(?P<version>.+)$\"\n"
         ));
         match p.tool.version.source {
-            VersionSource::Git { tag_pattern } => {
+            VersionSource::Git { tag_pattern, .. } => {
                 assert_eq!(tag_pattern.unwrap().value, "^v(?P<version>.+)$")
             }
             other => panic!("{other:?}"),

@@ -316,7 +316,7 @@ pub fn plan(
 ) -> Result<Plan, Error> {
     let old = match (&project.tool.version.source, &opts.part) {
         // Before a git project's first tag there is no current version, only the one asked for.
-        (VersionSource::Git { tag_pattern }, Part::Exact(_)) => {
+        (VersionSource::Git { tag_pattern, .. }, Part::Exact(_)) => {
             super::git::describe(project, tag_pattern.as_ref(), warnings)?.map(|g| g.version)
         }
         _ => Some(super::resolve(project, selection, warnings)?.version.value),
@@ -365,7 +365,7 @@ pub fn plan(
     }
     let tag = if opts.tag {
         let tag_pattern = match &project.tool.version.source {
-            VersionSource::Git { tag_pattern } => tag_pattern.as_ref(),
+            VersionSource::Git { tag_pattern, .. } => tag_pattern.as_ref(),
             _ => None,
         };
         Some(super::git::tag_name(project, tag_pattern, &new)?)

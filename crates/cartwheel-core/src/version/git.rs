@@ -151,13 +151,15 @@ impl GitVersion {
     }
 }
 
-/// Resolve the version from git (or from PKG-INFO in an unpacked sdist).
+/// Resolve the version from git (or from PKG-INFO in an unpacked sdist); `fallback` when git
+/// cannot give one, with a warning saying why.
 pub fn resolve(
     project: &Project,
     tag_pattern: Option<&Located<String>>,
+    fallback: Option<&Located<Version>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<GitVersion, Error> {
-    describe(project, tag_pattern, warnings)?.ok_or_else(|| {
+    let no_tag = || {
         let which = match tag_pattern {
             Some(p) => format!("matching tag-pattern `{}`", p.value),
             None => "named like `v1.2.3` or `1.2.3`".to_string(),
@@ -168,8 +170,43 @@ pub fn resolve(
             format!("version source \"git\": no tag {which} is reachable from HEAD"),
         )
         .help("tag the first release: `cartwheel bump 0.1.0 --tag`, or `git tag -a v0.1.0 -m v0.1.0`")
-        .into()
-    })
+    };
+    let why = match (lookup(project, tag_pattern, warnings)?, fallback) {
+        (Lookup::Found(g), _) => return Ok(g),
+        (Lookup::NoTag, None) => return Err(no_tag().into()),
+        (Lookup::Unavailable(e), None) => return Err(e),
+        (Lookup::NoTag, Some(_)) => no_tag().message,
+        (Lookup::Unavailable(e), Some(_)) => e.diagnostic().message,
+    };
+    let fallback = fallback.expect("matched above");
+    warnings.push(
+        Diagnostic::warning(format!("{why}: the version is the fallback, {}", fallback.value))
+            .at(&project.source, fallback.span.clone())
+            .key("tool.cartwheel.version.fallback"),
+    );
+    Ok(GitVersion::unpacked(fallback.value.clone()))
+}
+
+/// What git said: a version, no release tag yet, or no answer at all (no git, no repository,
+/// no commit, a shallow clone): the cases a fallback version stands in for.
+enum Lookup {
+    Found(GitVersion),
+    NoTag,
+    Unavailable(Error),
+}
+
+/// [`describe`], telling the repository's state apart from a mistake in it (a tag that is not
+/// a version is an error whatever the fallback).
+fn lookup(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Lookup, Error> {
+    match describe_or_unavailable(project, tag_pattern, warnings)? {
+        Ok(Some(g)) => Ok(Lookup::Found(g)),
+        Ok(None) => Ok(Lookup::NoTag),
+        Err(e) => Ok(Lookup::Unavailable(e)),
+    }
 }
 
 /// The version from git (or from PKG-INFO in an unpacked sdist); `None` when no release tag
@@ -179,26 +216,37 @@ pub fn describe(
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<GitVersion>, Error> {
+    describe_or_unavailable(project, tag_pattern, warnings)?
+}
+
+/// [`describe`]; the inner `Err` when git cannot answer at all (the outer one is a mistake).
+fn describe_or_unavailable(
+    project: &Project,
+    tag_pattern: Option<&Located<String>>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Result<Option<GitVersion>, Error>, Error> {
+    let unavailable =
+        |d: Diagnostic| -> Result<Result<Option<GitVersion>, Error>, Error> { Ok(Err(d.into())) };
     let root = &project.root;
     let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
         Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => {
-            return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some)
+            return from_pkg_info(project, warnings).map(|v| Ok(Some(GitVersion::unpacked(v))))
         }
         Outcome::Missing(e) => {
-            return Err(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
+            return unavailable(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
                 .help("install git, or build from an sdist (it records the version in PKG-INFO)")
-                .into())
+                )
         }
         Outcome::Failed(msg) => {
-            return Err(config_error(format!(
+            return unavailable(config_error(format!(
                 "version source \"git\": `{}` is not in a git repository ({})",
                 root.display(),
                 msg.lines().next().unwrap_or_default()
             ))
             .help("build from the git checkout or from an sdist (which records the version in PKG-INFO); a tree copied without `.git` has no version")
-            .into())
+            )
         }
         Outcome::Ok(_) => {}
     }
@@ -206,12 +254,13 @@ pub fn describe(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(project, warnings).map(GitVersion::unpacked).map(Some);
+        return from_pkg_info(project, warnings).map(|v| Ok(Some(GitVersion::unpacked(v))));
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
-        return Err(config_error("version source \"git\": the repository has no commits yet".into())
-            .help("commit and tag a first release: `git tag -a v0.1.0 -m v0.1.0`")
-            .into());
+        return unavailable(
+            config_error("version source \"git\": the repository has no commits yet".into())
+                .help("commit and tag a first release: `git tag -a v0.1.0 -m v0.1.0`"),
+        );
     }
     let shallow =
         matches!(git::run(root, &["rev-parse", "--is-shallow-repository"]), Outcome::Ok(s) if s == "true");
@@ -219,11 +268,10 @@ pub fn describe(
     let d = nearest_tag(project, tag_pattern, pattern.as_ref())?;
     // A shallow clone may hold no tag only because its history is cut off.
     if shallow && d.as_ref().is_none_or(|d| d.distance != 0) {
-        return Err(config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
-                .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist")
-                .into());
+        return unavailable(config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
+                .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist"));
     }
-    let Some(d) = d else { return Ok(None) };
+    let Some(d) = d else { return Ok(Ok(None)) };
     let text = tag_version_text(&d.tag, pattern.as_ref()).unwrap_or(&d.tag);
     let tagged = Version::from_str(text).map_err(|e| {
         let msg = format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag);
@@ -241,7 +289,7 @@ pub fn describe(
     let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
         .is_empty();
     let version = version_at(&tagged, &d, dirty);
-    Ok(Some(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) }))
+    Ok(Ok(Some(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) })))
 }
 
 /// An error about the tags: at `tag-pattern` when there is one, else at the source key.

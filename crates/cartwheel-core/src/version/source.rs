@@ -49,8 +49,8 @@ pub fn resolve(
             let (value, file, span) = read_file_source(project, path, pattern.as_ref())?;
             Ok(Located::new(parse_written(&value, &file, Some(span), warnings)?, None))
         }
-        VersionSource::Git { tag_pattern } => {
-            let g = super::git::resolve(project, tag_pattern.as_ref(), warnings)?;
+        VersionSource::Git { tag_pattern, fallback } => {
+            let g = super::git::resolve(project, tag_pattern.as_ref(), fallback.as_ref(), warnings)?;
             return Ok(Resolved { version: Located::new(g.version, None), tree: g.release, tag: g.tag });
         }
     }?;

@@ -570,3 +570,32 @@ fn commit_takes_the_file_a_symlink_points_to() {
     assert_eq!(git(root, &["status", "--porcelain"]), "", "everything the bump changed is committed");
     assert!(git(root, &["show", "HEAD:docs/changes.md"]).contains("## [1.1] - "));
 }
+
+#[test]
+fn git_fallback_stands_in_when_git_has_no_answer() {
+    let config = format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\nfallback = \"0.0.0.dev0\"\n");
+    // A copy without `.git` (a tarball of the tree): the fallback, with the reason.
+    let dir = tree(&config, &[("acme/__init__.py", "")]);
+    let (v, warnings) = version_of(dir.path()).unwrap();
+    assert_eq!(v, "0.0.0.dev0");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    has(&warnings[0], &["is not in a git repository", "the version is the fallback, 0.0.0.dev0", "(key `tool.cartwheel.version.fallback`)"]);
+    // A repository before its first tag.
+    git_init(dir.path(), &["-A"]);
+    let (v, warnings) = version_of(dir.path()).unwrap();
+    assert_eq!(v, "0.0.0.dev0");
+    has(&warnings[0], &["no tag named like `v1.2.3` or `1.2.3` is reachable from HEAD: the version is the fallback"]);
+    // Once tagged, git answers: no fallback, no warning.
+    git(dir.path(), &["tag", "v1.4.0"]);
+    assert_eq!(version_of(dir.path()).unwrap(), ("1.4.0".to_string(), vec![]));
+    // A tag that is not a version is a mistake, not a missing answer: still an error.
+    let dir = git_project("fallback = \"0.0.0\"\n");
+    git(dir.path(), &["tag", "v1.x"]);
+    has(&err_of(dir.path()), &["tag `v1.x`", "is not a PEP 440 version"]);
+    // Only for source = "git", and only a version in its normal form.
+    let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"module\"\nfallback = \"0.0.0\"\n");
+    let e = err_of(tree(&toml, &[("acme/__init__.py", "__version__ = '1.0'\n")]).path());
+    has(&e, &["`fallback` only applies to source = \"git\"", "(key `tool.cartwheel.version.fallback`)"]);
+    let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\nfallback = \"1.0-dev\"\n");
+    has(&err_of(tree(&toml, &[("acme/__init__.py", "")]).path()), &["write `1.0.dev0`: it is what the artifacts carry"]);
+}
