@@ -474,6 +474,12 @@ pub fn uv(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     }
 }
 
+/// A fallback version as cartwheel takes it: PEP 440's normal form (`1.0-dev` → `1.0.dev0`),
+/// or as written when it is not a version (cartwheel then names it at build time).
+pub(crate) fn fallback_version(text: &str) -> String {
+    text.parse::<pep440_rs::Version>().map_or_else(|_| text.to_string(), |v| v.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -482,10 +488,4 @@ mod tests {
         assert_eq!(super::docstring("'''One\n  line'''").as_deref(), Some("One line"));
         assert_eq!(super::docstring("import x"), None);
     }
-}
-
-/// A fallback version as cartwheel takes it: PEP 440's normal form (`1.0-dev` → `1.0.dev0`),
-/// or as written when it is not a version (cartwheel then names it at build time).
-pub(crate) fn fallback_version(text: &str) -> String {
-    text.parse::<pep440_rs::Version>().map_or_else(|_| text.to_string(), |v| v.to_string())
 }

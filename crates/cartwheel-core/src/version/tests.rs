@@ -579,12 +579,22 @@ fn git_fallback_stands_in_when_git_has_no_answer() {
     let (v, warnings) = version_of(dir.path()).unwrap();
     assert_eq!(v, "0.0.0.dev0");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    has(&warnings[0], &["is not in a git repository", "the version is the fallback, 0.0.0.dev0", "(key `tool.cartwheel.version.fallback`)"]);
+    has(
+        &warnings[0],
+        &[
+            "is not in a git repository",
+            "the version is the fallback, 0.0.0.dev0",
+            "(key `tool.cartwheel.version.fallback`)",
+        ],
+    );
     // A repository before its first tag.
     git_init(dir.path(), &["-A"]);
     let (v, warnings) = version_of(dir.path()).unwrap();
     assert_eq!(v, "0.0.0.dev0");
-    has(&warnings[0], &["no tag named like `v1.2.3` or `1.2.3` is reachable from HEAD: the version is the fallback"]);
+    has(
+        &warnings[0],
+        &["no tag named like `v1.2.3` or `1.2.3` is reachable from HEAD: the version is the fallback"],
+    );
     // Once tagged, git answers: no fallback, no warning.
     git(dir.path(), &["tag", "v1.4.0"]);
     assert_eq!(version_of(dir.path()).unwrap(), ("1.4.0".to_string(), vec![]));
@@ -597,5 +607,8 @@ fn git_fallback_stands_in_when_git_has_no_answer() {
     let e = err_of(tree(&toml, &[("acme/__init__.py", "__version__ = '1.0'\n")]).path());
     has(&e, &["`fallback` only applies to source = \"git\"", "(key `tool.cartwheel.version.fallback`)"]);
     let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\nfallback = \"1.0-dev\"\n");
-    has(&err_of(tree(&toml, &[("acme/__init__.py", "")]).path()), &["write `1.0.dev0`: it is what the artifacts carry"]);
+    has(
+        &err_of(tree(&toml, &[("acme/__init__.py", "")]).path()),
+        &["write `1.0.dev0`: it is what the artifacts carry"],
+    );
 }
