@@ -21,11 +21,17 @@ if [ $# -ne 1 ]; then
 fi
 mkdir -p "$1"
 OUT="$(cd "$1" && pwd)"
+# Absolute: cargo runs the zig wrappers (found through this venv's bin on PATH) in other folders.
+VENV="${CARTWHEEL_RELEASE_VENV:-}"
+case "$VENV" in
+    "" | /*) ;;
+    *) VENV="$(pwd)/$VENV" ;;
+esac
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd)"
 PYTHON="${PYTHON:-python3}"
-VENV="${CARTWHEEL_RELEASE_VENV:-$ROOT/.venv-release}"
+VENV="${VENV:-$ROOT/.venv-release}"
 
 case "$(uname -s)" in
     MINGW* | MSYS* | CYGWIN*) BIN="$VENV/Scripts" ;;
