@@ -46,12 +46,22 @@ REPO = os.path.dirname(HERE)
 BACKENDS = "cartwheel,uv_build,hatchling,flit_core,pdm_backend,setuptools"
 PROJECTS = "tiny,matrixone,django,botocore"
 OPS = ("import", "wheel", "sdist", "build", "e2e")
+# The isolated end to end (--ops iso,pipi,uvb,venv,binst; not in the default run): what a user's
+# frontend does with `requires = [backend]`, the backends coming from a local wheelhouse.
+#   iso    `python -m build` (isolated: a venv + backend install for the sdist, again for the wheel)
+#   pipi   `pip install --no-deps --target DIR TREE` (isolated build env, metadata + wheel hooks)
+#   uvb    `uv build` (warm cache; uv builds uv_build projects itself, without Python)
+#   venv   `python -m venv --without-pip` alone (what build makes per isolated env)
+#   binst  `pip --python VENV install REQUIRES` into a fresh venv (the backend's install)
+E2E_OPS = ("iso", "pipi", "uvb", "venv", "binst")
 # The peers and the tools around them, pinned: ratios move only when cartwheel does.
 PEERS = [
     "hatchling==1.33.0", "flit_core==4.2.0", "uv_build==0.13.6", "setuptools==84.2.1",
     "wheel==0.48.0", "pdm-backend==2.5.0", "build==1.6.1", "packaging==26.3",
-    "pyproject_hooks==1.3.3", "twine==7.0.0", "check-wheel-contents==0.6.3",
+    "pyproject_hooks==1.3.3", "twine==7.0.0", "check-wheel-contents==0.6.3", "uv==0.13.9",
 ]
+# What the isolated builds install from the wheelhouse (with their dependencies), besides cartwheel.
+WHEELHOUSE = ["hatchling==1.33.0", "uv_build==0.13.6"]
 DISTS = ["cartwheel", "uv_build", "hatchling", "flit_core", "pdm-backend", "setuptools", "build"]
 
 
@@ -71,6 +81,7 @@ class Ctx:
         self.trees = os.path.join(self.root, "trees")
         self.out = os.path.join(self.root, "out")
         self.trash = os.path.join(self.root, "trash")
+        self.wheelhouse = os.path.join(self.root, "wheelhouse")
         self.results = os.path.join(self.root, a.results)
         self.projects = load_toml(os.path.join(HERE, "projects.toml"))["projects"]
         self.backends = load_toml(os.path.join(HERE, "backends.toml"))["backends"]
@@ -88,6 +99,8 @@ class Ctx:
         self.env["VIRTUAL_ENV"] = self.venv
         for k in ("PYTHONPATH", "SOURCE_DATE_EPOCH", "PYTHONDONTWRITEBYTECODE"):
             self.env.pop(k, None)
+        # Isolated builds: every backend from the local wheelhouse, no index.
+        self.env.update(PIP_FIND_LINKS=self.wheelhouse, PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
 
     def tree(self, project, backend):
         return os.path.join(self.trees, project, backend)
@@ -100,8 +113,18 @@ def cmd_setup(c, a):
         subprocess.run([sys.executable, "-m", "venv", c.venv], check=True)
     pip = [c.py, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run(pip + PEERS, check=True)
-    # cartwheel from this checkout: a given wheel, or pip building it with maturin (release).
-    subprocess.run(pip + ["--no-deps", "--force-reinstall", a.cartwheel_wheel or REPO], check=True)
+    # cartwheel from this checkout: a given wheel, or pip building it with maturin (release),
+    # kept in the wheelhouse that the isolated builds install their backend from.
+    rm(c.wheelhouse)
+    os.makedirs(c.wheelhouse)
+    if a.cartwheel_wheel:
+        shutil.copy(a.cartwheel_wheel, c.wheelhouse)
+    else:
+        subprocess.run([c.py, "-m", "pip", "wheel", "-q", "--no-deps", "-w", c.wheelhouse, REPO], check=True)
+    subprocess.run([c.py, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--only-binary", ":all:",
+                    "-d", c.wheelhouse] + WHEELHOUSE, check=True)
+    wheel = [f for f in os.listdir(c.wheelhouse) if f.startswith("cartwheel-")][0]
+    subprocess.run(pip + ["--no-deps", "--force-reinstall", os.path.join(c.wheelhouse, wheel)], check=True)
     for name in c.sel_projects:
         pc = c.projects[name]
         dst = os.path.join(c.src, pc["dir"])
@@ -231,6 +254,22 @@ def command(c, op, project, backend, outroot):
         return [os.path.join(c.venv, "bin", "cartwheel"), "build", tree, "-o", fresh_dir(os.path.join(outroot, "cli"))]
     if op == "e2e":
         return [c.py, hook, "e2e", "-", tree, outroot, c.trash]
+    if op == "iso":
+        return [c.py, "-m", "build", "-o", fresh_dir(os.path.join(outroot, "iso")), tree]
+    if op == "pipi":
+        return [c.py, "-m", "pip", "install", "-q", "--no-deps", "--target", fresh_dir(os.path.join(outroot, "pipi")), tree]
+    if op == "uvb":
+        return [os.path.join(c.venv, "bin", "uv"), "build", "-q", "--python", c.py, "--no-index",
+                "--find-links", c.wheelhouse, "-o", fresh_dir(os.path.join(outroot, "uvb")), tree]
+    if op == "venv":
+        return [c.py, "-m", "venv", "--without-pip", os.path.join(fresh_dir(os.path.join(outroot, "venv")), "v")]
+    if op == "binst":
+        # The fresh venv is made untimed; the timed process is the install alone (build runs the
+        # outer pip with --python, as here).
+        v = os.path.join(fresh_dir(os.path.join(outroot, "binst")), "v")
+        subprocess.run([c.py, "-m", "venv", "--without-pip", v], check=True)
+        return [c.py, "-m", "pip", "--python", os.path.join(v, "bin", "python"), "install", "-q",
+                *c.backends[backend]["requires"]]
     return [c.py, hook, op, c.backends[backend]["module"], tree, outroot, c.trash]
 
 
@@ -276,7 +315,8 @@ def fresh_dir(path):
 
 
 def ops_for(backend, ops):
-    return [op for op in ops if op != "build" or backend == "cartwheel"]
+    # `cartwheel build` is cartwheel's; a bare venv is the same for every backend.
+    return [op for op in ops if op not in ("build", "venv") or backend == "cartwheel"]
 
 
 # ----------------------------------------------------------------------------- check
@@ -488,6 +528,17 @@ def report(c, r):
             cells.append(" / ".join(f"{mem[f'{op}/{b}'] / 1024:.0f}" for op in ("wheel", "sdist", "build")
                                     if f"{op}/{b}" in mem) or "-")
             L.append(f"| {b} | " + " | ".join(cells) + " |")
+        if any(k.split("/")[0] in E2E_OPS for k in t):
+            L += ["", "Isolated, end to end (backends from the local wheelhouse, whole processes):", "",
+                  "| backend | `python -m build` | `pip install .` | `uv build` | fresh venv | backend install |",
+                  "|---|---:|---:|---:|---:|---:|"]
+            for b in c.sel_backends:
+                cells = []
+                for op in E2E_OPS:
+                    x = t.get(f"{op}/{b}")
+                    ratio = f" ({ratio_vs(t, op, b):.2f}x)" if x and f"{op}/cartwheel" in t and op != "venv" else ""
+                    cells.append(f"{ms(med(x['s']))}{ratio}" if x else "-")
+                L.append(f"| {b} | " + " | ".join(cells) + " |")
         if any("cpu_s" in x for x in t.values()):
             L += ["", "CPU seconds (user + system, children included; median) — what a busy machine cannot take away:", "",
                   "| backend | build_wheel | build_sdist | wheel + sdist | `cartwheel build` |", "|---|---:|---:|---:|---:|"]

@@ -4,7 +4,8 @@
 #
 # Environment knobs:
 #   CARTWHEEL_TEST_VENV   venv to create/reuse (default: .venv-test in the repo)
-#   CARTWHEEL_WHEELHOUSE  reuse a folder that already holds cartwheel's wheel (skips maturin)
+#   CARTWHEEL_WHEELHOUSE  reuse a folder that already holds cartwheel's wheel (skips the
+#                         release build; tests/test_release_wheel.py then builds its own)
 #   PYTEST_ADDOPTS        extra pytest arguments (e.g. "-k hatchling -x")
 #   CARTWHEEL_FUZZ_SECONDS seconds per fuzz target (default 60; 0 skips; see scripts/fuzz.sh)
 set -euo pipefail
@@ -39,9 +40,12 @@ ruff check python tests
 if [ -n "${CARTWHEEL_WHEELHOUSE:-}" ]; then
     step "reusing cartwheel's wheel from $CARTWHEEL_WHEELHOUSE"
 else
-    step "maturin build (cartwheel's own wheel)"
+    # The documented release build, compiled once: the suite tests the wheel users get, and
+    # tests/test_release_wheel.py checks its tag and size.
+    step "scripts/build-release.sh (cartwheel's own wheel and sdist)"
     CARTWHEEL_WHEELHOUSE="$(mktemp -d "${TMPDIR:-/tmp}/cartwheel-wheelhouse.XXXXXX")"
-    maturin build --interpreter "$VENV/bin/python" -o "$CARTWHEEL_WHEELHOUSE"
+    CARTWHEEL_RELEASE_VENV="$VENV" PYTHON="$VENV/bin/python" bash scripts/build-release.sh "$CARTWHEEL_WHEELHOUSE"
+    export CARTWHEEL_RELEASE_DIR="$CARTWHEEL_WHEELHOUSE"
 fi
 export CARTWHEEL_WHEELHOUSE
 
