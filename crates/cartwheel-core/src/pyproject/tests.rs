@@ -628,3 +628,19 @@ fn errors_render_exactly() {
         .collect();
     insta::assert_snapshot!(rendered.join("\n\n"));
 }
+
+#[test]
+fn a_windows_separator_in_a_glob_is_refused_an_escape_is_not() {
+    // `exclude = ["src\\acme\\secret.py"]` would match nothing: the file would ship.
+    let out = err("[tool.cartwheel]\nexclude = ['src\\acme\\secret.py']\n");
+    assert_eq!(
+        out.lines().next().unwrap().split_once("pyproject.toml:").unwrap().1,
+        "5:16: glob `src\\acme\\secret.py` uses `\\` as a path separator; globs use `/` (key `tool.cartwheel.exclude`)"
+    );
+    has(&out, &["= help: write `src/acme/secret.py` (a `\\` only escapes the character after it)"]);
+    // In a basic string the escapes move the offsets: the whole value is pointed at.
+    has(&err("[tool.cartwheel]\ninclude = [\"a\\\\b.txt\"]\n"), &["5:12: glob `a\\b.txt` uses `\\`"]);
+    // Escaping a character that means something in a glob is what `\` is for.
+    let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\nexclude = ['\\#notes', 'a\\*b', '\\!keep']\n"));
+    assert_eq!(p.tool.exclude.len(), 3);
+}

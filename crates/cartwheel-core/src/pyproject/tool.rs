@@ -109,6 +109,21 @@ fn globs(cx: &Cx, key: &str, list: Option<SList>) -> Res<Vec<Located<String>>> {
         if text.trim().is_empty() {
             return Err(cx.error(key, g.span(), "empty glob"));
         }
+        // A `\` escapes the next character in a gitignore glob; before one that needs no
+        // escaping it is a Windows path separator, and the glob would silently match nothing
+        // (an exclude meant to keep a file out would let it through).
+        let windows_separator = text.char_indices().find(|&(i, c)| {
+            c == '\\' && text[i + 1..].starts_with(|n: char| n.is_alphanumeric() || "_-./".contains(n))
+        });
+        if let Some((i, _)) = windows_separator {
+            let at = inner_span(cx.source, &g, i, 1);
+            return Err(cx
+                .error(key, at, format!("glob `{text}` uses `\\` as a path separator; globs use `/`"))
+                .help(format!(
+                    "write `{}` (a `\\` only escapes the character after it)",
+                    text.replace('\\', "/")
+                )));
+        }
         let mut builder = ignore::gitignore::GitignoreBuilder::new(cx.root);
         if let Err(e) = builder.add_line(None, text) {
             return Err(cx.error(key, g.span(), format!("invalid glob `{text}`: {e}")));
