@@ -195,20 +195,6 @@ enum Lookup {
     Unavailable(Error),
 }
 
-/// [`describe`], telling the repository's state apart from a mistake in it (a tag that is not
-/// a version is an error whatever the fallback).
-fn lookup(
-    project: &Project,
-    tag_pattern: Option<&Located<String>>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Lookup, Error> {
-    match describe_or_unavailable(project, tag_pattern, warnings)? {
-        Ok(Some(g)) => Ok(Lookup::Found(g)),
-        Ok(None) => Ok(Lookup::NoTag),
-        Err(e) => Ok(Lookup::Unavailable(e)),
-    }
-}
-
 /// The version from git (or from PKG-INFO in an unpacked sdist); `None` when no release tag
 /// is reachable from HEAD (a project before its first release).
 pub fn describe(
@@ -216,23 +202,27 @@ pub fn describe(
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<GitVersion>, Error> {
-    describe_or_unavailable(project, tag_pattern, warnings)?
+    match lookup(project, tag_pattern, warnings)? {
+        Lookup::Found(g) => Ok(Some(g)),
+        Lookup::NoTag => Ok(None),
+        Lookup::Unavailable(e) => Err(e),
+    }
 }
 
-/// [`describe`]; the inner `Err` when git cannot answer at all (the outer one is a mistake).
-fn describe_or_unavailable(
+/// [`describe`], telling the repository's state (no answer at all) apart from a mistake in it
+/// (a tag that is not a version is an error whatever the fallback).
+fn lookup(
     project: &Project,
     tag_pattern: Option<&Located<String>>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<Result<Option<GitVersion>, Error>, Error> {
-    let unavailable =
-        |d: Diagnostic| -> Result<Result<Option<GitVersion>, Error>, Error> { Ok(Err(d.into())) };
+) -> Result<Lookup, Error> {
+    let unavailable = |d: Diagnostic| -> Result<Lookup, Error> { Ok(Lookup::Unavailable(d.into())) };
     let root = &project.root;
     let config_error = |msg: String| project.version_source_error(msg);
     let in_sdist = root.join("PKG-INFO").is_file();
     match git::run(root, &["rev-parse", "--show-toplevel"]) {
         Outcome::Missing(_) | Outcome::Failed(_) if in_sdist => {
-            return from_pkg_info(project, warnings).map(|v| Ok(Some(GitVersion::unpacked(v))))
+            return from_pkg_info(project, warnings).map(|v| Lookup::Found(GitVersion::unpacked(v)))
         }
         Outcome::Missing(e) => {
             return unavailable(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
@@ -254,7 +244,7 @@ fn describe_or_unavailable(
     if in_sdist
         && matches!(git::run(root, &["ls-files", "--", "pyproject.toml"]), Outcome::Ok(s) if s.is_empty())
     {
-        return from_pkg_info(project, warnings).map(|v| Ok(Some(GitVersion::unpacked(v))));
+        return from_pkg_info(project, warnings).map(|v| Lookup::Found(GitVersion::unpacked(v)));
     }
     if !matches!(git::run(root, &["rev-parse", "--verify", "-q", "HEAD"]), Outcome::Ok(_)) {
         return unavailable(
@@ -271,7 +261,7 @@ fn describe_or_unavailable(
         return unavailable(config_error("version source \"git\": this is a shallow clone, so the commits since the newest tag cannot be counted".into())
                 .help("fetch the whole history (`git fetch --unshallow --tags`; in GitHub Actions `fetch-depth: 0`), or build from an sdist"));
     }
-    let Some(d) = d else { return Ok(Ok(None)) };
+    let Some(d) = d else { return Ok(Lookup::NoTag) };
     let text = tag_version_text(&d.tag, pattern.as_ref()).unwrap_or(&d.tag);
     let tagged = Version::from_str(text).map_err(|e| {
         let msg = format!("tag `{}` (the newest tag reachable from HEAD) is not a PEP 440 version: {e}", d.tag);
@@ -289,7 +279,7 @@ fn describe_or_unavailable(
     let dirty = !run_ok(project, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?
         .is_empty();
     let version = version_at(&tagged, &d, dirty);
-    Ok(Ok(Some(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) })))
+    Ok(Lookup::Found(GitVersion { version, release: tagged.without_local(), tag: Some(d.tag) }))
 }
 
 /// An error about the tags: at `tag-pattern` when there is one, else at the source key.
