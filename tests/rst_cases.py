@@ -1132,6 +1132,10 @@ def _more() -> list[tuple[str, str]]:
         ("enum-roman-continue", "i. one\nii. two\niii. three\niv. four\n"),
         ("enum-letter-after-z", "z. last\naa. too far\n"),
         ("enum-indented-second", "1. one\n\n 2. two\n"),
+        # Python's ints are unbounded: the list goes on past 2**63 - 1 and past 20 digits.
+        ("enum-past-i64", "9223372036854775807. a\n9223372036854775808. b\nc\n"),
+        ("enum-past-u64", "099999999999999999999. a\n100000000000000000000. b\nc\n"),
+        ("enum-past-i64-gap", "9223372036854775807. a\n9223372036854775809. b\nc\n"),
         ("bullet-indented-second", "- one\n\n - two\n"),
         ("deflist-classifier-markup", "term : *classifier*\n    Definition.\n"),
         ("deflist-term-markup-error", "term *broken\n    Definition.\n"),

@@ -39,7 +39,7 @@ pub(super) enum St {
     Body,
     Bullet(char),
     DefinitionList,
-    Enumerated { format: Fmt, enumtype: Seq, last: i64, auto: bool },
+    Enumerated { format: Fmt, enumtype: Seq, last: Ordinal, auto: bool },
     FieldList,
     OptionList,
     LineBlock,
@@ -812,18 +812,19 @@ impl Machine {
         };
         match state.clone() {
             St::Body => {
-                if ordinal.is_none() || !self.is_enumerated_list_item(ordinal, sequence, format) {
+                if ordinal.is_none() || !self.is_enumerated_list_item(ordinal.as_ref(), sequence, format) {
                     return Flow::Retry(Tr::Text);
                 }
-                let ordinal = ordinal.unwrap_or(1);
+                let ordinal = ordinal.unwrap_or_else(|| Ordinal::small(1));
                 let enumtype = if sequence == Seq::Auto { Seq::Arabic } else { sequence };
                 let next = St::Enumerated { format, enumtype, last: ordinal, auto: sequence == Seq::Auto };
                 self.list(doc, "Enumerated list", end, next)
             }
             St::Enumerated { format: f, enumtype, last, auto } => {
                 let bad = format != f
-                    || (sequence != Seq::Auto && (sequence != enumtype || auto || ordinal != Some(last + 1)))
-                    || !self.is_enumerated_list_item(ordinal, sequence, format);
+                    || (sequence != Seq::Auto
+                        && (sequence != enumtype || auto || ordinal.as_ref() != Some(&last.succ())))
+                    || !self.is_enumerated_list_item(ordinal.as_ref(), sequence, format);
                 if bad {
                     return self.invalid();
                 }
@@ -841,14 +842,14 @@ impl Machine {
         }
     }
 
-    fn is_enumerated_list_item(&mut self, ordinal: Option<i64>, sequence: Seq, format: Fmt) -> bool {
+    fn is_enumerated_list_item(&mut self, ordinal: Option<&Ordinal>, sequence: Seq, format: Fmt) -> bool {
         let Some(ordinal) = ordinal else { return false };
         let next = self.lines().get((self.line_offset + 1) as usize).cloned();
         let Some(next) = next else { return true };
         if next.chars().next().is_none_or(lines::py_space) {
             return true;
         }
-        match make_enumerator(ordinal + 1, sequence, format) {
+        match make_enumerator(&ordinal.succ(), sequence, format) {
             Some((a, b)) => next.starts_with(&a) || next.starts_with(&b),
             None => false,
         }
@@ -1249,8 +1250,52 @@ fn check_attribution(indented: &[String], start: usize) -> Option<(usize, usize)
     Some((i, indent.unwrap_or(0)))
 }
 
+/// A list ordinal as Python's unbounded `int`: an Arabic enumerator may have any number of digits
+/// (`9223372036854775807.` followed by `9223372036854775808.` is a list to docutils).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Ordinal {
+    /// Decimal digits without leading zeros (`"0"` for zero).
+    digits: String,
+}
+
+impl Ordinal {
+    /// An ordinal that fits a machine integer.
+    fn small(n: i64) -> Self {
+        Ordinal { digits: n.to_string() }
+    }
+
+    /// `int(text)` of ASCII digits.
+    fn from_digits(text: &str) -> Self {
+        let digits = text.trim_start_matches('0');
+        Ordinal { digits: if digits.is_empty() { "0".to_string() } else { digits.to_string() } }
+    }
+
+    /// `ordinal + 1`, carried through the digits.
+    fn succ(&self) -> Self {
+        let mut bytes = self.digits.clone().into_bytes();
+        for b in bytes.iter_mut().rev() {
+            if *b == b'9' {
+                *b = b'0';
+            } else {
+                *b += 1;
+                return Ordinal { digits: String::from_utf8(bytes).unwrap_or_default() };
+            }
+        }
+        bytes.insert(0, b'1');
+        Ordinal { digits: String::from_utf8(bytes).unwrap_or_default() }
+    }
+
+    /// The value when it fits an `i64` (alphabetic and Roman sequences are bounded far below).
+    fn value(&self) -> Option<i64> {
+        self.digits.parse().ok()
+    }
+}
+
 /// `Body.parse_enumerator`: format, sequence, ordinal (None: bad Roman numeral), match end.
-pub(super) fn parse_enumerator(line: &str, expected: Option<Seq>) -> Option<(Fmt, Seq, Option<i64>, usize)> {
+pub(super) fn parse_enumerator(
+    line: &str,
+    expected: Option<Seq>,
+) -> Option<(Fmt, Seq, Option<Ordinal>, usize)> {
     let m = PATS.enumerator.captures(line)?;
     let end = chars_to(line, m.get(0)?.end());
     let (format, text) = if m.name("parens").is_some() {
@@ -1282,12 +1327,12 @@ pub(super) fn parse_enumerator(line: &str, expected: Option<Seq>) -> Option<(Fmt
             .find(|&s| fits(s))?
     };
     let ordinal = match sequence {
-        Seq::Auto => Some(1),
-        Seq::Arabic => text.parse::<i64>().ok(),
+        Seq::Auto => Some(Ordinal::small(1)),
+        Seq::Arabic => Some(Ordinal::from_digits(text)),
         Seq::LowerAlpha | Seq::UpperAlpha => {
-            Some((text.as_bytes()[0].to_ascii_lowercase() - b'a' + 1) as i64)
+            Some(Ordinal::small((text.as_bytes()[0].to_ascii_lowercase() - b'a' + 1) as i64))
         }
-        Seq::LowerRoman | Seq::UpperRoman => roman_value(text),
+        Seq::LowerRoman | Seq::UpperRoman => roman_value(text).map(Ordinal::small),
     };
     Some((format, sequence, ordinal, end))
 }
@@ -1337,19 +1382,17 @@ fn roman_value(text: &str) -> Option<i64> {
 }
 
 /// `Body.make_enumerator`: the next marker and the auto marker (each with a trailing space).
-fn make_enumerator(ordinal: i64, sequence: Seq, format: Fmt) -> Option<(String, String)> {
+fn make_enumerator(ordinal: &Ordinal, sequence: Seq, format: Fmt) -> Option<(String, String)> {
     let e = match sequence {
         Seq::Auto => "#".to_string(),
-        Seq::Arabic => ordinal.to_string(),
+        Seq::Arabic => ordinal.digits.clone(),
         Seq::LowerAlpha | Seq::UpperAlpha => {
-            if ordinal > 26 {
-                return None;
-            }
+            let ordinal = ordinal.value().filter(|&n| n <= 26)?;
             let c = (b'a' + (ordinal - 1) as u8) as char;
             if sequence == Seq::UpperAlpha { c.to_ascii_uppercase() } else { c }.to_string()
         }
-        Seq::LowerRoman => to_roman(ordinal)?.to_lowercase(),
-        Seq::UpperRoman => to_roman(ordinal)?,
+        Seq::LowerRoman => to_roman(ordinal.value()?)?.to_lowercase(),
+        Seq::UpperRoman => to_roman(ordinal.value()?)?,
     };
     let (pre, suf) = match format {
         Fmt::Parens => ("(", ")"),
@@ -1409,11 +1452,35 @@ mod tests {
 
     #[test]
     fn enumerators() {
-        assert_eq!(parse_enumerator("1. a", None).map(|e| (e.1, e.2)), Some((Seq::Arabic, Some(1))));
-        assert_eq!(parse_enumerator("(iv) a", None).map(|e| (e.1, e.2)), Some((Seq::LowerRoman, Some(4))));
+        assert_eq!(
+            parse_enumerator("1. a", None).map(|e| (e.1, e.2)),
+            Some((Seq::Arabic, Some(Ordinal::small(1))))
+        );
+        assert_eq!(
+            parse_enumerator("(iv) a", None).map(|e| (e.1, e.2)),
+            Some((Seq::LowerRoman, Some(Ordinal::small(4))))
+        );
         assert_eq!(parse_enumerator("iiii. a", None).map(|e| e.2), Some(None));
-        assert_eq!(make_enumerator(3, Seq::UpperRoman, Fmt::Period), Some(("III. ".into(), "#. ".into())));
+        assert_eq!(
+            make_enumerator(&Ordinal::small(3), Seq::UpperRoman, Fmt::Period),
+            Some(("III. ".into(), "#. ".into()))
+        );
         assert!(is_line("=====") && !is_line("==-=") && !is_line("aaaa"));
         assert!(parse_option_marker("-a, --bee=<x y>").is_ok());
+    }
+
+    #[test]
+    fn ordinals_are_unbounded() {
+        // The fuzzer's input: the successor of 2**63 - 1 overflowed an i64.
+        let max = parse_enumerator("9223372036854775807. a", None).and_then(|e| e.2).unwrap();
+        assert_eq!(max.succ(), Ordinal::from_digits("9223372036854775808"));
+        assert_eq!(Ordinal::from_digits("00999").succ(), Ordinal::from_digits("1000"));
+        assert_eq!(Ordinal::from_digits("000").succ(), Ordinal::small(1));
+        let big = Ordinal::from_digits("123456789012345678901234567890");
+        assert_eq!(make_enumerator(&big, Seq::LowerAlpha, Fmt::Period), None);
+        assert_eq!(
+            make_enumerator(&big.succ(), Seq::Arabic, Fmt::Parens).map(|e| e.0),
+            Some("(123456789012345678901234567891) ".to_string())
+        );
     }
 }
