@@ -40,9 +40,12 @@ def run(
     env: Mapping[str, str] | None = None,
     check: bool = True,
     timeout: float = 600,
+    unset: Callable[[str], bool] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command with captured text output; on an unexpected exit show everything."""
-    full_env = clean_env()
+    """Run a command with captured text output; on an unexpected exit show everything.
+
+    `env` is laid over `clean_env()` after dropping the variables `unset` names."""
+    full_env = {k: v for k, v in clean_env().items() if unset is None or not unset(k)}
     if env:
         full_env.update(env)
     proc = subprocess.run(  # noqa: PLW1510 - the exit status is checked below

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from packaging.metadata import Metadata
 
 from _support import Sdist, Venv, Wheel, make_venv, parse_record, record_hash, run
@@ -104,7 +105,42 @@ def test_crlf_project(cw_venv: Venv, tmp_path: Path):
     assert run([venv.script("crlf-demo")], cwd=tmp_path).stdout == "crlf-demo 2.0.0\n"
 
 
-def _refused(cw_venv: Venv, tmp_path: Path, old: str, new: str) -> str:
+@pytest.mark.parametrize(
+    ("folder", "file", "old", "new", "expected"),
+    [
+        pytest.param(
+            "licenses",
+            "LICENSE",
+            '["LICENSE"]',
+            '["licenses\\\\LICENSE"]',
+            "error: proj/pyproject.toml:11:18: `\\` is not allowed in license-files patterns"
+            " (key `project.license-files`)\n"
+            "   |\n"
+            '11 | license-files = ["licenses\\\\LICENSE"]\n'
+            "   |                  ^^^^^^^^^^^^^^^^^^^\n"
+            "  = help: use `/` as the separator: `licenses/LICENSE`\n",
+            id="license-files",
+        ),
+        pytest.param(
+            "docs",
+            "README.md",
+            '"README.md"',
+            '"docs\\\\README.md"',
+            "error: proj/pyproject.toml:9:10: the readme path contains `\\` (key `project.readme`)\n"
+            "  |\n"
+            '9 | readme = "docs\\\\README.md"\n'
+            "  |          ^^^^^^^^^^^^^^^^^\n"
+            "  = help: use `/` as the separator: `docs/README.md`\n",
+            id="readme",
+        ),
+    ],
+)
+def test_backslash_as_separator_is_refused(
+    cw_venv: Venv, tmp_path: Path, folder: str, file: str, old: str, new: str, expected: str
+):
+    """A Windows user's `\\` in a path key: refused with the `/` spelling, nothing written."""
+    (tmp_path / "proj" / folder).mkdir(parents=True)
+    (tmp_path / "proj" / folder / file).write_bytes(FILES[file].encode())
     files = {**FILES, "pyproject.toml": PYPROJECT.replace(old, new)}
     write_project(tmp_path / "proj", files)
     proc = run(
@@ -113,32 +149,5 @@ def _refused(cw_venv: Venv, tmp_path: Path, old: str, new: str) -> str:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     assert proc.stdout == ""
-    return proc.stderr
-
-
-def test_backslash_in_license_files_glob_is_refused(cw_venv: Venv, tmp_path: Path):
-    (tmp_path / "proj" / "licenses").mkdir(parents=True)
-    (tmp_path / "proj" / "licenses" / "LICENSE").write_bytes(FILES["LICENSE"].encode())
-    stderr = _refused(cw_venv, tmp_path, '["LICENSE"]', '["licenses\\\\LICENSE"]')
-    assert stderr == (
-        "error: proj/pyproject.toml:11:18: `\\` is not allowed in license-files patterns"
-        " (key `project.license-files`)\n"
-        "   |\n"
-        '11 | license-files = ["licenses\\\\LICENSE"]\n'
-        "   |                  ^^^^^^^^^^^^^^^^^^^\n"
-        "  = help: use `/` as the separator: `licenses/LICENSE`\n"
-    )
-
-
-def test_backslash_in_readme_path_is_refused(cw_venv: Venv, tmp_path: Path):
-    (tmp_path / "proj" / "docs").mkdir(parents=True)
-    (tmp_path / "proj" / "docs" / "README.md").write_bytes(FILES["README.md"].encode())
-    stderr = _refused(cw_venv, tmp_path, '"README.md"', '"docs\\\\README.md"')
-    assert stderr == (
-        "error: proj/pyproject.toml:9:10: the readme path contains `\\` (key `project.readme`)\n"
-        "  |\n"
-        '9 | readme = "docs\\\\README.md"\n'
-        "  |          ^^^^^^^^^^^^^^^^^\n"
-        "  = help: use `/` as the separator: `docs/README.md`\n"
-    )
+    assert proc.stderr == expected
 

@@ -42,29 +42,20 @@ def human(n: int) -> str:
     return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KiB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MiB"
 
 
+def _not_for_publish(key: str) -> bool:
+    """Credentials, index settings and proxies of the machine running the tests."""
+    return key.startswith(("CARTWHEEL_", "TWINE_", "ACTIONS_", "PYPI")) or key.lower() in ("https_proxy", "http_proxy")
+
+
 def publish(venv: Venv, *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
     """Run `cartwheel publish ARGS` with a clean environment (no ~/.pypirc, no credentials)."""
-    full = {k: v for k, v in os.environ.items() if not k.startswith(("CARTWHEEL_", "TWINE_", "ACTIONS_", "PYPI"))}
-    for k in (
-        "SOURCE_DATE_EPOCH",
-        "PYTHONPATH",
-        "VIRTUAL_ENV",
-        "HTTPS_PROXY",
-        "HTTP_PROXY",
-        "https_proxy",
-        "http_proxy",
-    ):
-        full.pop(k, None)
-    full["HOME"] = str(cwd)
-    full.update(env or {})
-    proc = subprocess.run(  # noqa: PLW1510 - the exit status is what the tests assert
-        [str(venv.python), "-m", "cartwheel", "publish", *args],
+    proc = run(
+        [venv.python, "-m", "cartwheel", "publish", *args],
         cwd=cwd,
-        env=full,
-        capture_output=True,
-        text=True,
+        env={"HOME": str(cwd), **(env or {})},
+        check=False,
         timeout=timeout,
-        stdin=subprocess.DEVNULL,
+        unset=_not_for_publish,
     )
     for secret in SECRETS:
         assert secret not in proc.stdout + proc.stderr, f"a secret was shown:\n{proc.stdout}\n{proc.stderr}"
@@ -602,6 +593,17 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
+def served_and_installs(index: str, work: Path, tmp_path: Path) -> None:
+    """pip downloads from `index` byte for byte the wheel that was built, and installs it."""
+    got = tmp_path / "got"
+    run([sys.executable, "-m", "pip", "download", "--no-deps", "--index-url", index, "-d", got, "pub_demo==1.0"])
+    assert sha(got / WHEEL) == sha(work / "dist" / WHEEL)
+    venv = make_venv(tmp_path / "venv")
+    pip_install = [sys.executable, "-m", "pip", "--python", venv.python, "install", "--no-deps"]
+    run([*pip_install, "--index-url", index, "pub_demo==1.0"])
+    assert venv.run_python("import pub_demo; print(pub_demo.VALUE)").stdout.strip() == "1"
+
+
 @pytest.fixture
 def pypiserver(tmp_path):
     import warnings
@@ -642,43 +644,11 @@ def test_pypiserver_upload_then_install(cw_venv, work, pypiserver, tmp_path):
     assert [ln.split(" (")[0] for ln in out] == [f"Uploaded {WHEEL}", f"Uploaded {SDIST}"]
     assert all(ln.endswith(f"; now at {simple}") for ln in out)
     assert sorted(p.name for p in packages.iterdir()) == sorted([WHEEL, SDIST])
-    # What pip gets from the index is byte for byte what was built.
-    got = tmp_path / "got"
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--index-url",
-            f"{url}/simple/",
-            "-d",
-            got,
-            "pub_demo==1.0",
-        ]
-    )
-    assert sha(got / WHEEL) == sha(work / "dist" / WHEEL)
+    served_and_installs(f"{url}/simple/", work, tmp_path)
     import urllib.request
 
     with urllib.request.urlopen(f"{url}/packages/{SDIST}") as r:
         assert hashlib.sha256(r.read()).hexdigest() == sha(work / "dist" / SDIST)
-    venv = make_venv(tmp_path / "venv")
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            venv.python,
-            "install",
-            "--no-deps",
-            "--index-url",
-            f"{url}/simple/",
-            "pub_demo==1.0",
-        ]
-    )
-    assert venv.run_python("import pub_demo; print(pub_demo.VALUE)").stdout.strip() == "1"
     # pypiserver refuses a re-upload (409): the same bytes, so it is settled as already there.
     again = publish(cw_venv, "--repository-url", f"{url}/", "-u", "alice", cwd=work, env=ENV)
     assert again.returncode == 0, again.stderr
@@ -750,26 +720,7 @@ def test_devpi_upload_then_install(cw_venv, work, devpi, tmp_path, other_bytes):
     simple = f"{devpi}/alice/dev/+simple/pub-demo/"
     assert [ln.split(" (")[0] for ln in lines(proc.stderr)] == [f"Uploaded {WHEEL}", f"Uploaded {SDIST}"]
     assert all(ln.endswith(f": 200 OK; now at {simple}") for ln in lines(proc.stderr))
-    got = tmp_path / "got"
-    index = f"{devpi}/alice/dev/+simple/"
-    run([sys.executable, "-m", "pip", "download", "--no-deps", "--index-url", index, "-d", got, "pub_demo==1.0"])
-    assert sha(got / WHEEL) == sha(work / "dist" / WHEEL)
-    venv = make_venv(tmp_path / "venv")
-    run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            venv.python,
-            "install",
-            "--no-deps",
-            "--index-url",
-            index,
-            "pub_demo==1.0",
-        ]
-    )
-    assert venv.run_python("import pub_demo; print(pub_demo.VALUE)").stdout.strip() == "1"
+    served_and_installs(f"{devpi}/alice/dev/+simple/", work, tmp_path)
     # --skip-existing: asked through --check-url, nothing sent.
     skip = publish(cw_venv, *args, "--skip-existing", cwd=work, env=ENV)
     assert skip.returncode == 0, skip.stderr
