@@ -35,6 +35,15 @@ CASES = [
     ),
     Case("bad_spdx", '"MIT OR Bogus-License-9.9"', r"project\.license", (r"Bogus-License-9\.9|spdx|license",)),
     Case("missing_readme", '"READ_ME.md"', r"project\.readme", (r"READ_ME\.md|not found|does not exist|no such",)),
+    # Linux: the other spelling is named; macOS and Windows open it, and the build is refused
+    # there too (with the on-disk spelling), so a project builds the same everywhere.
+    Case(
+        "readme_case",
+        '"readme.md"',
+        r"project\.readme",
+        (r"readme\.md", r"not found"),
+        anywhere=r"did you mean `README\.md`\? file names are case-sensitive",
+    ),
     Case(
         "missing_license_file",
         '"COPYING*"',

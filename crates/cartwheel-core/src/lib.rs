@@ -20,6 +20,7 @@ pub mod pattern;
 pub mod project;
 pub mod pyproject;
 pub mod record;
+pub mod spelling;
 pub mod version;
 
 pub use error::{Error, Result};

@@ -43,10 +43,15 @@ pub(super) fn relative_path(cx: &Cx, key: &str, s: &SStr, what: &str) -> Res<Str
 pub(super) fn read_named_file(cx: &Cx, key: &str, s: &SStr, what: &str) -> Res<(String, String)> {
     let rel = relative_path(cx, key, s, what)?;
     let path = cx.root.join(&rel);
+    let spelled = crate::spelling::spelling(cx.root, &rel);
     if !path.exists() {
-        return Err(cx
-            .error(key, s.span(), format!("{what} file `{rel}` not found"))
-            .help(format!("the path is relative to {}", cx.root.display())));
+        let help = spelled
+            .missing_help()
+            .unwrap_or_else(|| format!("the path is relative to {}", cx.root.display()));
+        return Err(cx.error(key, s.span(), format!("{what} file `{rel}` not found")).help(help));
+    }
+    if let Some((message, help)) = spelled.differs(&format!("{what} file"), &rel) {
+        return Err(cx.error(key, s.span(), message).help(help));
     }
     if !path.is_file() {
         return Err(cx.error(key, s.span(), format!("{what} path `{rel}` is not a file")));

@@ -379,16 +379,21 @@ pub fn plan(
 /// The changelog to update: `changelog` from the config (which must exist), else
 /// CHANGELOG.md when present.
 fn changelog_path(project: &Project) -> Result<Option<String>, Error> {
+    const KEY: &str = "tool.cartwheel.version.changelog";
     match &project.tool.version.changelog {
-        Some(c) if project.root.join(&c.value).is_file() => Ok(Some(c.value.clone())),
-        Some(c) => Err(project
-            .error_in(
-                "tool.cartwheel.version.changelog",
-                c,
-                format!("changelog `{}` does not exist", c.value),
-            )
-            .help("create it (Keep a Changelog layout), fix the path, or pass `--no-changelog`")
-            .into()),
+        Some(c) if project.root.join(&c.value).is_file() => {
+            match crate::spelling::spelling(&project.root, &c.value).differs("changelog", &c.value) {
+                Some((message, help)) => Err(project.error_in(KEY, c, message).help(help).into()),
+                None => Ok(Some(c.value.clone())),
+            }
+        }
+        Some(c) => {
+            let help =
+                crate::spelling::spelling(&project.root, &c.value).missing_help().unwrap_or_else(|| {
+                    "create it (Keep a Changelog layout), fix the path, or pass `--no-changelog`".to_string()
+                });
+            Err(project.error_in(KEY, c, format!("changelog `{}` does not exist", c.value)).help(help).into())
+        }
         None => Ok(project.root.join("CHANGELOG.md").is_file().then(|| "CHANGELOG.md".to_string())),
     }
 }

@@ -106,11 +106,21 @@ pub fn read_file_source(
     pattern: Option<&Located<String>>,
 ) -> Result<(String, SourceFile, Range<usize>), Error> {
     let abs = project.root.join(&path.value);
+    let spelled = crate::spelling::spelling(&project.root, &path.value);
     if !abs.is_file() {
         let what = if abs.is_dir() { "is a folder" } else { "does not exist" };
-        return Err(project
-            .error_in("tool.cartwheel.version.path", path, format!("version file `{}` {what}", path.value))
-            .into());
+        let mut d = project.error_in(
+            "tool.cartwheel.version.path",
+            path,
+            format!("version file `{}` {what}", path.value),
+        );
+        if let Some(help) = spelled.missing_help() {
+            d = d.help(help);
+        }
+        return Err(d.into());
+    }
+    if let Some((message, help)) = spelled.differs("version file", &path.value) {
+        return Err(project.error_in("tool.cartwheel.version.path", path, message).help(help).into());
     }
     let text = fs_err::read_to_string(&abs)?;
     let file = SourceFile::new(super::shown_path(project, &path.value), text.as_str());

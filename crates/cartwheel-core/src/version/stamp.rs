@@ -318,11 +318,22 @@ pub fn plan(
     let mut out = Vec::new();
     for (rel, span) in targets(project, selection) {
         let path = project.root.join(&rel);
+        let spelled = crate::spelling::spelling(&project.root, &rel);
         if !path.is_file() {
             let what = if path.is_dir() { "is a folder, not a Python file" } else { "does not exist" };
-            return Err(project
+            let mut d = project
                 .error_at(format!("stamp target `{rel}` {what}"), span)
+                .key("tool.cartwheel.version.stamp");
+            if let Some(help) = spelled.missing_help() {
+                d = d.help(help);
+            }
+            return Err(d.into());
+        }
+        if let Some((message, help)) = spelled.differs("stamp target", &rel) {
+            return Err(project
+                .error_at(message, span)
                 .key("tool.cartwheel.version.stamp")
+                .help(help)
                 .into());
         }
         let text = read(&rel)?;
