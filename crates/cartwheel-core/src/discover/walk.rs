@@ -584,12 +584,17 @@ pub(super) fn link_target(root_canon: &Path, abs: &Path, shown: &str) -> Result<
     Ok(target)
 }
 
+/// Whether resolving a link failed because links point at each other. `ErrorKind::FilesystemLoop`
+/// is not stable yet, so the system's own codes: ELOOP (40 on Linux, 62 on macOS and the BSDs)
+/// and Windows' ERROR_CANT_RESOLVE_FILENAME (1921), which std maps to that kind too.
 fn is_loop(e: &std::io::Error) -> bool {
-    #[cfg(target_os = "linux")]
-    const ELOOP: i32 = 40;
-    #[cfg(not(target_os = "linux"))]
-    const ELOOP: i32 = 62;
-    e.raw_os_error() == Some(ELOOP)
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    const LOOP: i32 = 40;
+    #[cfg(windows)]
+    const LOOP: i32 = 1921;
+    #[cfg(not(any(target_os = "linux", target_os = "android", windows)))]
+    const LOOP: i32 = 62;
+    e.raw_os_error() == Some(LOOP)
 }
 
 /// Whether metadata's mode bits say executable (always false off unix).
