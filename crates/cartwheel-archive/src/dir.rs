@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::{ArchiveWriter, Error, Reproducible, Streamed};
+use super::{ArchiveWriter, Error, Streamed};
 
 /// Writes members as files under a root folder (created as needed).
 pub struct DirWriter {
@@ -37,7 +37,8 @@ impl DirWriter {
     #[cfg(unix)]
     fn set_mode(path: &Path, executable: bool) -> Result<(), Error> {
         use std::os::unix::fs::PermissionsExt;
-        fs_err::set_permissions(path, std::fs::Permissions::from_mode(Reproducible::mode(executable)))?;
+        let mode = super::Reproducible::mode(executable);
+        fs_err::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
         Ok(())
     }
 

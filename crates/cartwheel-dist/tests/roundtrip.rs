@@ -180,6 +180,19 @@ fn module_version_source_reads_the_literal_and_locates_a_computed_one() {
     assert!(err.contains("pyproject.toml:5:10: stamp target `modv` is a folder, not a Python file"), "{err}");
 }
 
+/// Make a link at `link` to `target` (relative to the link's folder).
+fn symlink(target: &Path, link: &Path) {
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(target, link).unwrap();
+    // Windows has a kind of link for each kind of target.
+    #[cfg(windows)]
+    if link.parent().unwrap().join(target).is_dir() {
+        std::os::windows::fs::symlink_dir(target, link).unwrap();
+    } else {
+        std::os::windows::fs::symlink_file(target, link).unwrap();
+    }
+}
+
 /// Copy a fixture folder (files, folders and symlinks) into `to`.
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -188,7 +201,7 @@ fn copy_tree(from: &Path, to: &Path) {
         let (src, dst) = (e.path(), to.join(e.file_name()));
         let kind = e.file_type().unwrap();
         if kind.is_symlink() {
-            std::os::unix::fs::symlink(fs::read_link(&src).unwrap(), &dst).unwrap();
+            symlink(&fs::read_link(&src).unwrap(), &dst);
         } else if kind.is_dir() {
             copy_tree(&src, &dst);
         } else {
@@ -249,7 +262,7 @@ fn a_wheel_only_preparation_lists_the_same_wheel() {
     write(dir.path(), "legal/NOTICE.txt", "notice\n");
     write(dir.path(), "share/acme.conf", "x = 1\n");
     write(dir.path(), "docs/shared/helper.py", "X = 1\n");
-    std::os::unix::fs::symlink("../../docs/shared", dir.path().join("src/acme_sdk/shared")).unwrap();
+    symlink(Path::new("../../docs/shared"), &dir.path().join("src/acme_sdk/shared"));
     let (wheel_only, full) = wheel_both_ways(dir.path());
     assert!(
         full.contains("legal/NOTICE.txt") && full.contains("acme.conf") && full.contains("shared/helper.py"),
