@@ -385,3 +385,113 @@ fn undefined_project_url_key_is_repaired() {
     );
     assert_eq!(findings, "repaired: pyproject.toml:4:14: `project.repository`: `repository` is not a `[project]` key; moved to `[project.urls]` as `Repository`");
 }
+
+#[test]
+fn poetry_default_package_without_init_is_named() {
+    // poetry-core takes `src/<name>/` as the package even without `__init__.py` (poetry 2.0.1
+    // itself: a namespace folder holding modules and packages); cartwheel must be told.
+    let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.poetry]\n\n[build-system]\nrequires = [\"poetry-core>=2.0\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("src/acme/factory.py", ""),
+        ("src/acme/console/__init__.py", ""),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme\"\n"), "{out}");
+    assert_eq!(findings, "unused: pyproject.toml [tool.poetry]");
+    // With `__init__.py` the convention finds it: nothing to write.
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "")]);
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("[tool.cartwheel]"), "{out}");
+}
+
+#[test]
+fn poetry_source_prereleases_and_develop_are_reported() {
+    let py = r#"[tool.poetry]
+name = "acme"
+version = "1.0"
+description = ""
+authors = []
+
+[tool.poetry.dependencies]
+python = "^3.9"
+internal = { version = "^2.0", source = "corp" }
+beta = { version = ">=1.0", allow-prereleases = true }
+sibling = { path = "../sibling", develop = true }
+
+[[tool.poetry.source]]
+name = "corp"
+url = "https://pypi.corp.example/simple/"
+priority = "supplemental"
+
+[build-system]
+requires = ["poetry-core>=1.0.0"]
+build-backend = "poetry.core.masonry.api"
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    assert!(out.contains("dependencies = [\n    \"internal>=2.0,<3.0\",\n    \"beta>=1.0\",\n]"), "{out}");
+    assert_eq!(
+        findings,
+        "untranslatable: pyproject.toml:11:11: `tool.poetry.dependencies.sibling`: `sibling` is a path dependency (`../sibling`): PEP 508 has no relative file references
+  fix: publish it and depend on a version, or move it to a `[dependency-groups]` entry managed by your installer
+warning: pyproject.toml:9:12: `tool.poetry.dependencies.internal`: `internal` comes from the package source `corp` (https://pypi.corp.example/simple/): a requirement cannot name an index, so installers look for it on PyPI (or whichever index they are given)
+  fix: publish `internal` where your users install from, or tell them to install with `--extra-index-url` naming that source
+warning: pyproject.toml:10:8: `tool.poetry.dependencies.beta`: `beta` sets `allow-prereleases`: a requirement cannot say so; installers take a pre-release only when the specifier names one (or with `--pre`)
+  fix: name the pre-release in the version (e.g. `>=2.0.0b1`) if one is needed
+note: pyproject.toml:11:11: `tool.poetry.dependencies.sibling`: `sibling` sets `develop`: it changes only how poetry installs the path dependency into its environment, not the built artifacts
+unused: pyproject.toml [tool.poetry]"
+    );
+}
+
+#[test]
+fn setuptools_without_include_package_data_ships_only_package_data() {
+    let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\n\n[options.package_data]\nacme = *.json, templates/*.html\n";
+    let files = Files::new(&[
+        ("setup.cfg", cfg),
+        ("acme/__init__.py", ""),
+        ("acme/data.json", "{}"),
+        ("acme/notes.txt", ""),
+        ("acme/templates/page.html", ""),
+        ("acme/templates/page.css", ""),
+        ("acme/sub/__init__.py", ""),
+        ("acme/sub/table.csv", ""),
+        ("acme/scripts/tool.py", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    // setup.cfg's default is `include_package_data = False`: only package_data's files and the
+    // packages' modules go in the wheel (a .py in a folder without __init__.py is data).
+    assert!(
+        out.ends_with(
+            "[tool.cartwheel]\nwheel-exclude = [\n    \"/acme/notes.txt\",\n    \"/acme/scripts/tool.py\",\n    \"/acme/sub/table.csv\",\n    \"/acme/templates/page.css\",\n]\n"
+        ),
+        "{out}"
+    );
+    let with = cfg.replace("packages = find:\n", "packages = find:\ninclude_package_data = True\n");
+    let files = Files(
+        files
+            .0
+            .into_iter()
+            .map(|(k, v)| (k.clone(), if k == "setup.cfg" { with.clone() } else { v }))
+            .collect(),
+    );
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("wheel-exclude"), "{out}");
+    // A pyproject-configured project includes package data unless told not to.
+    let py = "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.setuptools]\npackages = [\"acme\"]\ninclude-package-data = false\n\n[tool.setuptools.package-data]\nacme = [\"*.json\"]\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("acme/__init__.py", ""),
+        ("acme/data.json", "{}"),
+        ("acme/notes.txt", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nwheel-exclude = [\"/acme/notes.txt\"]\n"), "{out}");
+    let files = Files::new(&[
+        ("pyproject.toml", &py.replace("include-package-data = false\n", "")),
+        ("acme/__init__.py", ""),
+        ("acme/notes.txt", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("wheel-exclude"), "{out}");
+}

@@ -428,6 +428,9 @@ impl Context {
     }
 }
 
+/// Why the same text may be written with other code points.
+const NFC: &str = "the same text in another Unicode normalization form (the original backend writes NFC)";
+
 /// Why poetry-core's automatic Python classifiers may differ from those migrate wrote.
 const POETRY_PYTHONS: &str = "poetry-core adds a classifier per Python version it knows, which depends on its release; migrate writes the current poetry-core's list";
 
@@ -531,9 +534,28 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
         ));
     }
     let keys: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
     for k in keys {
         let va: BTreeSet<&String> = fa.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         let vb: BTreeSet<&String> = fb.get(k).map(|v| v.iter().collect()).unwrap_or_default();
+        // poetry-core writes names in NFC whatever form pyproject.toml holds them in.
+        let (na, nb): (BTreeSet<String>, BTreeSet<String>) = (
+            va.iter().map(|x| nfc.normalize(x).into_owned()).collect(),
+            vb.iter().map(|x| nfc.normalize(x).into_owned()).collect(),
+        );
+        for (x, side, other) in va
+            .difference(&vb)
+            .map(|x| (x, "the original", &nb))
+            .chain(vb.difference(&va).map(|x| (x, "cartwheel's", &na)))
+        {
+            if other.contains(nfc.normalize(x).as_ref()) {
+                diffs.push(diff("metadata", format!("{k}: `{x}` only in {side}"), Some(NFC)));
+            }
+        }
+        let va: BTreeSet<&String> =
+            va.into_iter().filter(|x| !nb.contains(nfc.normalize(x).as_ref())).collect();
+        let vb: BTreeSet<&String> =
+            vb.into_iter().filter(|x| !na.contains(nfc.normalize(x).as_ref())).collect();
         for x in va.difference(&vb) {
             if cx.poetry && k == "classifier" && python_version_classifier(x) {
                 diffs.push(diff(
@@ -654,6 +676,30 @@ mod tests {
         assert_eq!(d.len(), 2);
         let mut d = Vec::new();
         compare_metadata(a, &b.replace("<3.0", "<4.0"), &Context::default(), &mut d);
+        assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn the_same_name_in_nfd_and_nfc_is_explained() {
+        // poetry 2.0.1's pyproject.toml spells its author with a combining accent (NFD);
+        // poetry-core writes it composed.
+        let a = "Metadata-Version: 2.3\nName: acme\nVersion: 1.0\nAuthor: S\u{e9}bastien\n\n";
+        let b = "Metadata-Version: 2.4\nName: acme\nVersion: 1.0\nAuthor: Se\u{301}bastien\n\n";
+        let mut d = Vec::new();
+        compare_metadata(a, b, &Context::default(), &mut d);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|x| format!("{} ({})", x.what, x.explained.as_deref().unwrap_or("DIFFERS")))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "author: `name S\u{e9}bastien` only in the original (the same text in another Unicode normalization form (the original backend writes NFC))",
+                "author: `name Se\u{301}bastien` only in cartwheel's (the same text in another Unicode normalization form (the original backend writes NFC))",
+            ]
+        );
+        let mut d = Vec::new();
+        compare_metadata(a, &b.replace("Se\u{301}", "Sa"), &Context::default(), &mut d);
         assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
     }
 
