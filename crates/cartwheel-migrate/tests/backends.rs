@@ -495,3 +495,46 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
     let (out, _) = run(&files, None, false);
     assert!(!out.contains("wheel-exclude"), "{out}");
 }
+
+#[test]
+fn hatch_force_include_is_mapped_where_cartwheel_can_express_it() {
+    let py = r#"[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "acme"
+version = "1.0"
+
+[tool.hatch.build.targets.wheel.force-include]
+"schemas/v1.json" = "acme/schemas/v1.json"
+"src/acme/_generated.py" = "acme/_generated.py"
+"../shared/LICENSE" = "acme/LICENSE"
+
+[tool.hatch.build.targets.sdist.force-include]
+"CHANGES" = "CHANGES"
+"docs/intro.md" = "README.md"
+"#;
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("src/acme/__init__.py", ""),
+        ("src/acme/_generated.py", ""),
+        ("schemas/v1.json", "{}"),
+        ("CHANGES", ""),
+        ("docs/intro.md", ""),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel]\ndata = { \"schemas/v1.json\" = \"purelib/acme/schemas/v1.json\" }\ninclude = [\"/src/acme/_generated.py\"]\nsdist-include = [\"/CHANGES\"]\n"),
+        "{out}"
+    );
+    assert_eq!(
+        findings,
+        "untranslatable: pyproject.toml:12:23: `tool.hatch.build.targets.wheel.force-include`: `../shared/LICENSE` is outside the project
+  fix: copy it into the project, then map it with `tool.cartwheel.data` or move it into the package
+untranslatable: pyproject.toml:16:19: `tool.hatch.build.targets.sdist.force-include`: `docs/intro.md` is copied to `README.md` inside the sdist
+  fix: move the file to where the sdist should hold it
+warning: pyproject.toml:10:21: `tool.hatch.build.targets.wheel.force-include`: `schemas/v1.json` goes in the wheel as `acme/schemas/v1.json`: cartwheel maps it through the wheel's `.data/purelib/`, which installers put at the same place
+unused: pyproject.toml [tool.hatch.build]"
+    );
+}

@@ -272,11 +272,25 @@ fn compare_wheels(
     };
     let (_, ma, fa) = dist_info(a);
     let (_, mb, fb) = dist_info(b);
+    // A file that one wheel holds at P and the other at `<name>.data/purelib/P` (or platlib)
+    // is installed to the same place, with the same content.
+    let installed = |k: &str| -> Option<String> {
+        let (top, rest) = k.split_once('/')?;
+        let rest = rest.strip_prefix("purelib/").or_else(|| rest.strip_prefix("platlib/"))?;
+        top.ends_with(".data").then(|| rest.to_string())
+    };
+    let same_place = |k: &str, m: &Files, other: &Files| {
+        installed(k).is_some_and(|p| other.get(&p) == m.get(k))
+            || other.iter().any(|(o, v)| installed(o).as_deref() == Some(k) && m.get(k) == Some(v))
+    };
+    const SAME_PLACE: &str = "installed to the same place: cartwheel ships it through the wheel's `.data/purelib/` (hatch `force-include`)";
     for k in fa.keys().filter(|k| !fb.contains_key(*k)) {
-        diffs.push(diff("wheel", format!("{k} only in the original wheel"), None));
+        let explained = same_place(k, &fa, &fb).then_some(SAME_PLACE);
+        diffs.push(diff("wheel", format!("{k} only in the original wheel"), explained));
     }
     for k in fb.keys().filter(|k| !fa.contains_key(*k)) {
-        diffs.push(diff("wheel", format!("{k} only in cartwheel's wheel"), None));
+        let explained = same_place(k, &fb, &fa).then_some(SAME_PLACE);
+        diffs.push(diff("wheel", format!("{k} only in cartwheel's wheel"), explained));
     }
     for (k, va) in &fa {
         if let Some(vb) = fb.get(k) {
@@ -700,6 +714,43 @@ mod tests {
         );
         let mut d = Vec::new();
         compare_metadata(a, &b.replace("Se\u{301}", "Sa"), &Context::default(), &mut d);
+        assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn a_file_installed_to_the_same_place_through_purelib_is_explained() {
+        let outcome = Outcome {
+            backend: cartwheel_migrate::Backend::Hatchling,
+            old_pyproject: String::new(),
+            pyproject: String::new(),
+            findings: Vec::new(),
+            unused: Vec::new(),
+            setup_cfg: None,
+            delete: Vec::new(),
+        };
+        let wheel = |files: &[(&str, &str)]| -> Files {
+            files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        };
+        let a = wheel(&[("acme/__init__.py", ""), ("acme/schema.json", "{}")]);
+        let b = wheel(&[("acme/__init__.py", ""), ("acme-1.0.data/purelib/acme/schema.json", "{}")]);
+        let mut d = Vec::new();
+        compare_wheels(&a, &b, &outcome, &mut d);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|x| format!("{} ({})", x.what, x.explained.as_deref().unwrap_or("DIFFERS")))
+            .collect();
+        let why = "installed to the same place: cartwheel ships it through the wheel's `.data/purelib/` (hatch `force-include`)";
+        assert_eq!(
+            shown,
+            [
+                format!("acme/schema.json only in the original wheel ({why})"),
+                format!("acme-1.0.data/purelib/acme/schema.json only in cartwheel's wheel ({why})"),
+            ]
+        );
+        // Another content is a difference.
+        let b = wheel(&[("acme/__init__.py", ""), ("acme-1.0.data/purelib/acme/schema.json", "[]")]);
+        let mut d = Vec::new();
+        compare_wheels(&a, &b, &outcome, &mut d);
         assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
     }
 
