@@ -122,15 +122,23 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Build both ways and compare.
-pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, String> {
+/// The original backend's artifacts, built once: a repair checks cartwheel's build again
+/// against the same ones.
+pub struct Original {
+    /// Holds the copy and the artifacts until dropped.
+    tmp: tempfile::TempDir,
+    wheel: PathBuf,
+    sdist: PathBuf,
+    seconds: f64,
+}
+
+/// Build the project with its original backend (`python -m build`, isolated), from a copy
+/// without PKG-INFO or egg-info.
+pub fn build_original(root: &Path, outcome: &Outcome, python: &str) -> Result<Original, String> {
     let tmp = tempfile::Builder::new().prefix("cartwheel-migrate").tempdir().map_err(|e| e.to_string())?;
     let orig = tmp.path().join("original");
-    let cw = tmp.path().join("cartwheel");
     copy_tree(root, &orig, true)?;
-    copy_tree(root, &cw, true)?;
     let out_orig = tmp.path().join("out-original");
-    let out_cw = tmp.path().join("out-cartwheel");
     let t0 = Instant::now();
     let res = std::process::Command::new(python)
         .args(["-m", "build", "--sdist", "--wheel", "--outdir"])
@@ -150,7 +158,31 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
             tail.join("\n")
         ));
     }
-    let original_seconds = t0.elapsed().as_secs_f64();
+    let seconds = t0.elapsed().as_secs_f64();
+    let (wheel, sdist) = (find(&out_orig, ".whl")?, find(&out_orig, ".tar.gz")?);
+    Ok(Original { tmp, wheel, sdist, seconds })
+}
+
+/// The one file of `dir` whose name ends with `ext`.
+fn find(dir: &Path, ext: &str) -> Result<PathBuf, String> {
+    fs_err::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(ext))
+        .ok_or_else(|| format!("no {ext} in {}", dir.display()))
+}
+
+/// Build the migrated project with cartwheel, from a fresh copy, and compare with the original
+/// backend's artifacts.
+pub fn compare(root: &Path, outcome: &Outcome, original: &Original) -> Result<Report, String> {
+    let run = tempfile::Builder::new()
+        .prefix("cartwheel-")
+        .tempdir_in(original.tmp.path())
+        .map_err(|e| e.to_string())?;
+    let cw = run.path().join("cartwheel");
+    copy_tree(root, &cw, true)?;
+    let out_cw = run.path().join("out-cartwheel");
     fs_err::write(cw.join("pyproject.toml"), &outcome.pyproject).map_err(|e| e.to_string())?;
     if let Some(cfg) = &outcome.setup_cfg {
         fs_err::write(cw.join("setup.cfg"), cfg).map_err(|e| e.to_string())?;
@@ -173,25 +205,17 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
     let t1 = Instant::now();
     build_cartwheel(&cw, &out_cw)?;
     let cartwheel_seconds = t1.elapsed().as_secs_f64();
-    let find = |dir: &Path, ext: &str| -> Result<PathBuf, String> {
-        fs_err::read_dir(dir)
-            .map_err(|e| e.to_string())?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.to_string_lossy().ends_with(ext))
-            .ok_or_else(|| format!("no {ext} in {}", dir.display()))
-    };
-    let (ow, os) = (find(&out_orig, ".whl")?, find(&out_orig, ".tar.gz")?);
+    let (ow, os) = (&original.wheel, &original.sdist);
     let (cwh, cs) = (find(&out_cw, ".whl")?, find(&out_cw, ".tar.gz")?);
     let mut diffs = Vec::new();
-    compare_wheels(&read_wheel(&ow)?, &read_wheel(&cwh)?, outcome, &mut diffs);
-    compare_sdists(&read_sdist(&os)?, &read_sdist(&cs)?, outcome, &mut diffs);
+    compare_wheels(&read_wheel(ow)?, &read_wheel(&cwh)?, outcome, &mut diffs);
+    compare_sdists(&read_sdist(os)?, &read_sdist(&cs)?, outcome, &mut diffs);
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Report {
-        original: vec![name(&os), name(&ow)],
+        original: vec![name(os), name(ow)],
         cartwheel: vec![name(&cs), name(&cwh)],
         diffs,
-        original_seconds,
+        original_seconds: original.seconds,
         cartwheel_seconds,
     })
 }
