@@ -273,15 +273,8 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
             if !crate::setuptools::literal_assign(&text, "__version__") {
                 // flit imports the module when `__version__` is not a literal: most such
                 // modules re-export it from a sibling (`from ._meta import __version__`).
-                let re = regex::Regex::new(r"(?m)^from\s+\.(\w+)\s+import\s+(\([^)]*\)|[^\n]*)")
-                    .expect("valid regex");
-                let sibling = re
-                    .captures_iter(&text)
-                    .find(|c| c[2].contains("__version__"))
-                    .map(|c| format!("{base}{}/{}.py", module.replace('.', "/"), &c[1]));
-                match sibling.filter(|f| {
-                    tree.read(f).is_some_and(|s| crate::setuptools::literal_assign(&s, "__version__"))
-                }) {
+                let dir = format!("{base}{}", module.replace('.', "/"));
+                match crate::setuptools::reexported(tree, &text, &dir, "__version__") {
                     Some(f) => {
                         t.version("source", "file");
                         t.version("path", f.as_str());

@@ -42,6 +42,29 @@ enum Sv {
     },
 }
 
+/// setuptools commands a PEP 517 build runs (or that change what it writes): a `cmdclass`
+/// entry for any of them customises the build.
+const BUILD_COMMANDS: [&str; 18] = [
+    "build",
+    "build_py",
+    "build_ext",
+    "build_clib",
+    "build_scripts",
+    "sdist",
+    "bdist",
+    "bdist_wheel",
+    "bdist_egg",
+    "egg_info",
+    "dist_info",
+    "editable_wheel",
+    "install",
+    "install_lib",
+    "install_scripts",
+    "install_data",
+    "install_headers",
+    "develop",
+];
+
 /// An option and where it was written.
 #[derive(Debug, Clone)]
 struct Opt {
@@ -246,10 +269,22 @@ fn read_py(json: &Json, opts: &mut Opts, t: &mut Target) {
     if let Some(args) = json.get("args").and_then(Json::as_object) {
         for (k, v) in args {
             let (line, col) = pos(v);
-            opts.push((
-                k.clone(),
-                Opt { value: json_sv(v.get("value").unwrap_or(&Json::Null)), file: PY, line, col },
-            ));
+            let mut value = json_sv(v.get("value").unwrap_or(&Json::Null));
+            // setup.py's requirement strings hold one requirement a line (a `;` starts a
+            // marker), where setup.cfg's `list-semi` values are split at `;`.
+            let lines = |v: &mut Sv| {
+                if let Sv::Str(s) = v {
+                    *v = Sv::List(
+                        s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+                    );
+                }
+            };
+            match (k.as_str(), &mut value) {
+                ("install_requires" | "setup_requires" | "tests_require", v) => lines(v),
+                ("extras_require", Sv::Dict(d)) => d.iter_mut().for_each(|(_, v)| lines(v)),
+                _ => {}
+            }
+            opts.push((k.clone(), Opt { value, file: PY, line, col }));
         }
     }
     if let Some(computed) = json.get("computed").and_then(Json::as_object) {
@@ -556,6 +591,23 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
     }
     for k in LAYOUT_OPTIONS {
         if let Some(o) = get(opts, k) {
+            if let (Sv::Computed(_, commands), "cmdclass") = (&o.value, k) {
+                if !commands.is_empty() && commands.iter().all(|c| !BUILD_COMMANDS.contains(&c.as_str())) {
+                    t.find(at(
+                        Kind::Note,
+                        o.file,
+                        o.line,
+                        o.col,
+                        k,
+                        format!(
+                            "`cmdclass` adds setup.py commands ({}) that no build runs",
+                            commands.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                        "",
+                    ));
+                    continue;
+                }
+            }
             if let Sv::Computed(src, _) = &o.value {
                 t.find(at(
                     Kind::Untranslatable,
@@ -742,8 +794,18 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                 if pkg_dir.is_empty() || pkg_dir == "." { String::new() } else { format!("{pkg_dir}/") };
             let rel = module.replace('.', "/");
             let candidates = [format!("{base}{rel}/__init__.py"), format!("{base}{rel}.py")];
-            let found = candidates.iter().find(|c| tree.read(c).is_some());
-            match found {
+            let found = candidates.iter().find(|c| tree.read(c).is_some()).map(|file| {
+                let text = tree.read(file).unwrap_or_default();
+                if literal_assign(&text, name) || !file.ends_with("/__init__.py") {
+                    file.clone()
+                } else {
+                    // setuptools imports the package when the value is not a literal: most
+                    // such packages re-export it from a sibling module.
+                    reexported(tree, &text, file.trim_end_matches("/__init__.py"), name)
+                        .unwrap_or_else(|| file.clone())
+                }
+            });
+            match found.as_ref() {
                 Some(file) if literal_assign(&tree.read(file).unwrap_or_default(), name) => {
                     t.dynamic = Some(vec!["version".into()]);
                     if file.ends_with("/__init__.py") && !module.contains('.') && name == "__version__" {
@@ -816,6 +878,19 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
 }
 
 /// Whether `name = "..."` is assigned a string literal at the top level of `text`.
+/// The sibling module of package folder `dir` that `__init__.py` (`text`) imports `name`
+/// from (`from .meta import __version__`), when it assigns `name` a string literal.
+pub(crate) fn reexported(tree: &dyn Tree, text: &str, dir: &str, name: &str) -> Option<String> {
+    let re = regex::Regex::new(r"(?m)^from\s+\.(\w+)\s+import\s+(\([^)]*\)|[^\n]*)").expect("valid regex");
+    let word = regex::Regex::new(&format!(r"\b{}\b", regex::escape(name))).ok()?;
+    let found = re
+        .captures_iter(text)
+        .filter(|c| word.is_match(&c[2]))
+        .flat_map(|c| [format!("{dir}/{}.py", &c[1]), format!("{dir}/{}/__init__.py", &c[1])])
+        .find(|f| tree.read(f).is_some_and(|s| literal_assign(&s, name)));
+    found
+}
+
 pub(crate) fn literal_assign(text: &str, name: &str) -> bool {
     let re = regex::Regex::new(&format!(
         r#"(?m)^{}\s*(?::[^=]*)?=\s*(['"])[^'"]+(['"])\s*(#.*)?$"#,

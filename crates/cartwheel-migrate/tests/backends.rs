@@ -538,3 +538,74 @@ warning: pyproject.toml:10:21: `tool.hatch.build.targets.wheel.force-include`: `
 unused: pyproject.toml [tool.hatch.build]"
     );
 }
+
+#[test]
+fn setuptools_attr_version_re_exported_from_a_sibling() {
+    // distro 1.9.0: `from .distro import __version__` in the package, the literal in distro.py.
+    let cfg = "[metadata]\nname = acme\nversion = attr: acme.__version__\n\n[options]\npackage_dir =\n    = src\npackages = acme\n";
+    let files = Files::new(&[
+        ("setup.cfg", cfg),
+        (
+            "src/acme/__init__.py",
+            "from .acme import (\n    __version__,\n    main,\n)\n\n__version__ = __version__\n",
+        ),
+        ("src/acme/acme.py", "__version__ = \"1.9.0\"\n"),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"src/acme/acme.py\"\n"),
+        "{out}"
+    );
+    assert!(!findings.contains("untranslatable"), "{findings}");
+}
+
+#[test]
+fn setup_py_requirement_string_is_one_requirement_a_line() {
+    // wcwidth 0.2.13: two adjacent literals make one requirement with a marker.
+    let files = Files::new(&[("acme/__init__.py", "")]);
+    let setup_py = serde_json::json!({
+        "found": true,
+        "args": {
+            "name": {"value": "acme", "line": 3, "col": 10},
+            "version": {"value": "1.0", "line": 4, "col": 13},
+            "install_requires": {"value": "backports.functools-lru-cache>=1.2.1;python_version < \"3.2\"", "line": 5, "col": 22},
+            "extras_require": {"value": {"cli": "click>=8\nrich; python_version >= \"3.8\""}, "line": 6, "col": 20},
+        },
+        "computed": {},
+        "star": [],
+    });
+    let (out, findings) = run(&files, Some(setup_py), false);
+    assert!(
+        out.ends_with(
+            "dependencies = ['backports.functools-lru-cache>=1.2.1;python_version < \"3.2\"']\n\n[project.optional-dependencies]\ncli = [\n    \"click>=8\",\n    'rich; python_version >= \"3.8\"',\n]\n"
+        ),
+        "{out}"
+    );
+    assert!(!findings.contains("untranslatable"), "{findings}");
+}
+
+#[test]
+fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
+    // wcwidth 0.2.13: `cmdclass={'update': _SetupUpdate}`, a maintenance command.
+    let files = Files::new(&[("acme/__init__.py", "")]);
+    let json = |commands: &[&str]| {
+        serde_json::json!({
+            "found": true,
+            "args": {"name": {"value": "acme", "line": 3, "col": 10}, "version": {"value": "1.0", "line": 4, "col": 13}},
+            "computed": {"cmdclass": {"source": "{...}", "strings": commands, "line": 5, "col": 18}},
+            "star": [],
+        })
+    };
+    let (_, findings) = run(&files, Some(json(&["update"])), false);
+    assert_eq!(
+        findings,
+        "note: setup.py:5:18: `cmdclass`: `cmdclass` adds setup.py commands (`update`) that no build runs\nunused: setup.py"
+    );
+    let (_, findings) = run(&files, Some(json(&["update", "build_py"])), false);
+    assert!(
+        findings.starts_with(
+            "untranslatable: setup.py:5:18: `cmdclass`: `cmdclass` is computed by setup.py (`{...}`)"
+        ),
+        "{findings}"
+    );
+}

@@ -309,7 +309,12 @@ fn compare_wheels(
     };
     const SAME_PLACE: &str = "installed to the same place: cartwheel ships it through the wheel's `.data/purelib/` (hatch `force-include`)";
     for k in fa.keys().filter(|k| !fb.contains_key(*k)) {
-        let explained = same_place(k, &fa, &fb).then_some(SAME_PLACE);
+        let explained = if k.ends_with(".pyc") || k.contains("__pycache__/") {
+            // A backend that builds itself (backend-path) imports the tree it packages.
+            Some("compiled bytecode (written while the original backend imported the project): cartwheel never ships it")
+        } else {
+            same_place(k, &fa, &fb).then_some(SAME_PLACE)
+        };
         diffs.push(diff("wheel", format!("{k} only in the original wheel"), explained));
     }
     for k in fb.keys().filter(|k| !fa.contains_key(*k)) {
@@ -770,6 +775,15 @@ mod tests {
                 format!("acme/schema.json only in the original wheel ({why})"),
                 format!("acme-1.0.data/purelib/acme/schema.json only in cartwheel's wheel ({why})"),
             ]
+        );
+        // Bytecode a self-building backend left in its own wheel.
+        let with_pyc = wheel(&[("acme/__init__.py", ""), ("acme/__pycache__/__init__.cpython-311.pyc", "")]);
+        let mut d = Vec::new();
+        compare_wheels(&with_pyc, &wheel(&[("acme/__init__.py", "")]), &outcome, &mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].explained.as_deref(),
+            Some("compiled bytecode (written while the original backend imported the project): cartwheel never ships it")
         );
         // Another content is a difference.
         let b = wheel(&[("acme/__init__.py", ""), ("acme-1.0.data/purelib/acme/schema.json", "[]")]);
