@@ -394,6 +394,11 @@ PROJECTS = [
     Project("pycodestyle", "2.11.1", "setuptools-cfg", "pycodestyle"),
     Project("pyjwt", "2.8.0", "setuptools-cfg", "jwt"),
     Project("cachetools", "5.5.0", "setuptools-cfg", "cachetools"),
+    # `attr: distro.__version__`, re-exported from the sibling distro.py.
+    Project("distro", "1.9.0", "setuptools-cfg", "distro"),
+    # setup.py: one requirement string with a marker, a maintenance `cmdclass`, and no
+    # include_package_data (only package_data's files in the wheel).
+    Project("wcwidth", "0.2.13", "setuptools-py", "wcwidth"),
     Project("sniffio", "1.3.1", "tool-setuptools", "sniffio"),
     Project("python-json-logger", "3.2.1", "tool-setuptools", "pythonjsonlogger"),
     Project("tomlkit", "0.12.5", "poetry-core-1", "tomlkit"),
@@ -423,6 +428,13 @@ PROJECTS = [
         "pluggy",
         git_tag=True,
         untranslatable="`tool.setuptools_scm.write_to`: setuptools-scm writes the version into a file at build time",
+    ),
+    Project(
+        "parso",
+        "0.8.4",
+        "setuptools-py",
+        "parso",
+        untranslatable="`long_description`: the description is computed by setup.py (`readme`)",
     ),
     Project(
         "markdown",
