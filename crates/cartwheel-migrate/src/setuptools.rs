@@ -157,6 +157,22 @@ pub fn translate(py: Option<&TomlSrc>, input: &Input<'_>, t: &mut Target) -> Res
             message: e.message,
         })?;
         read_cfg(&sections, &mut opts);
+        let universal = sections
+            .iter()
+            .filter(|s| s.name == "bdist_wheel" || s.name == "wheel")
+            .find_map(|s| s.get("universal"))
+            .filter(|e| truthy(&e.value));
+        if let Some(e) = universal {
+            t.find(at(
+                Kind::Note,
+                CFG,
+                e.line,
+                e.col,
+                "bdist_wheel.universal",
+                "`universal = 1` tags the wheel py2.py3; cartwheel tags it py3 (it builds for Python 3 only)",
+                "",
+            ));
+        }
         let mut kept = String::new();
         let mut keep = true;
         let mut any = false;

@@ -609,3 +609,14 @@ fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
         "{findings}"
     );
 }
+
+#[test]
+fn setup_cfg_universal_wheel_is_a_note() {
+    let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[bdist_wheel]\nuniversal = 1\n";
+    let files = Files::new(&[("setup.cfg", cfg), ("acme/__init__.py", "")]);
+    let (_, findings) = run(&files, None, false);
+    assert_eq!(
+        findings,
+        "note: setup.cfg:6:1: `bdist_wheel.universal`: `universal = 1` tags the wheel py2.py3; cartwheel tags it py3 (it builds for Python 3 only)\nunused: setup.cfg [metadata]\nunused: setup.cfg [bdist_wheel]"
+    );
+}
