@@ -179,7 +179,8 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
         if !flags.json {
             say(&format!("Verifying: building with {} and with cartwheel ...", outcome.backend.name()));
         }
-        let first = migrate_verify::verify(root, &outcome, &flags.python)?;
+        let original = migrate_verify::build_original(root, &outcome, &flags.python)?;
+        let first = migrate_verify::compare(root, &outcome, &original)?;
         // Files the original sdist holds and cartwheel's does not, though they are in the
         // tree (ignored by a nested .gitignore the old backend did not read, or excluded by
         // cartwheel's defaults): the migration names them in `sdist-include` and checks again.
@@ -205,7 +206,7 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
                 say("Verifying again ...");
             }
             outcome.findings.push(finding);
-            Some(migrate_verify::verify(root, &outcome, &flags.python)?)
+            Some(migrate_verify::compare(root, &outcome, &original)?)
         }
     };
     let differs = report.as_ref().is_some_and(|r| r.unexplained() > 0);

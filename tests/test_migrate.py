@@ -394,12 +394,22 @@ PROJECTS = [
     Project("pycodestyle", "2.11.1", "setuptools-cfg", "pycodestyle"),
     Project("pyjwt", "2.8.0", "setuptools-cfg", "jwt"),
     Project("cachetools", "5.5.0", "setuptools-cfg", "cachetools"),
+    # `attr: distro.__version__`, re-exported from the sibling distro.py.
+    Project("distro", "1.9.0", "setuptools-cfg", "distro"),
+    # setup.py: one requirement string with a marker, a maintenance `cmdclass`, and no
+    # include_package_data (only package_data's files in the wheel).
+    Project("wcwidth", "0.2.13", "setuptools-py", "wcwidth"),
     Project("sniffio", "1.3.1", "tool-setuptools", "sniffio"),
+    Project("python-json-logger", "3.2.1", "tool-setuptools", "pythonjsonlogger"),
     Project("tomlkit", "0.12.5", "poetry-core-1", "tomlkit"),
     Project("tomlkit", "0.13.2", "poetry-core-1", "tomlkit"),
     Project("crashtest", "0.4.1", "poetry-core-1", "crashtest"),
     Project("cleo", "2.1.0", "poetry-core-1", "cleo"),
     Project("poetry-core", "2.0.1", "poetry-2", "poetry.core"),
+    # `src/poetry/` has no `__init__.py` (a namespace folder holding modules): poetry-core takes
+    # it by default, migrate names it in `module`; the author is NFD in pyproject.toml, NFC in
+    # poetry-core's METADATA.
+    Project("poetry", "2.0.1", "poetry-2", "poetry"),
     Project("termcolor", "2.4.0", "hatchling-vcs", "termcolor", git_tag=True),
     # hatchling reads only the root .gitignore: .idea/.gitignore's workspace.xml ships; migrate
     # finds it by verification and names it in sdist-include.
@@ -408,6 +418,8 @@ PROJECTS = [
     Project("tomli", "2.0.1", "flit_core", "tomli"),
     Project("pathspec", "0.12.1", "flit_core", "pathspec"),
     Project("unearth", "0.17.2", "pdm-backend", "unearth", git_tag=True),
+    # `module-name = "spakky.core"`: a package inside the namespace `spakky`.
+    Project("spakky", "6.4.0", "uv_build", "spakky.core"),
     # Truly untranslatable: the build writes a version file that the package imports.
     Project(
         "pluggy",
@@ -416,6 +428,13 @@ PROJECTS = [
         "pluggy",
         git_tag=True,
         untranslatable="`tool.setuptools_scm.write_to`: setuptools-scm writes the version into a file at build time",
+    ),
+    Project(
+        "parso",
+        "0.8.4",
+        "setuptools-py",
+        "parso",
+        untranslatable="`long_description`: the description is computed by setup.py (`readme`)",
     ),
     Project(
         "markdown",
@@ -447,8 +466,10 @@ def sdist_of(p: Project) -> Path:
                 "pip",
                 "download",
                 "--no-deps",
+                # The project's own sdist; its build requirements (whose metadata pip prepares
+                # it with) may be wheels: uv_build's sdist would need a Rust toolchain.
                 "--no-binary",
-                ":all:",
+                p.dist,
                 "-d",
                 cache,
                 f"{p.dist}=={p.version}",

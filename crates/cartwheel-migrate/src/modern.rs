@@ -174,16 +174,49 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
             &strings(ex).unwrap_or_default().iter().map(|g| root(g)).collect::<Vec<_>>(),
         );
     }
-    for (target, key) in [("wheel", "force-include"), ("sdist", "force-include")] {
-        if let Some(fi) = py.get(&["tool", "hatch", "build", "targets", target, key]).or_else(|| shared(key))
-        {
-            t.find(py.finding(
-                Kind::Untranslatable,
-                Some(fi),
-                &format!("tool.hatch.build.targets.{target}.{key}"),
-                "files copied to another path inside the artifact",
-                "move the files to where they belong in the tree, or map them with `tool.cartwheel.data`",
-            ));
+    for target in ["wheel", "sdist"] {
+        let own = py.get(&["tool", "hatch", "build", "targets", target, "force-include"]);
+        let key = if own.is_some() {
+            format!("tool.hatch.build.targets.{target}.force-include")
+        } else {
+            "tool.hatch.build.force-include".to_string()
+        };
+        let Some(fi) = own.or_else(|| shared("force-include")) else { continue };
+        let Some(tb) = fi.as_table_like() else { continue };
+        for (from, at) in tb.iter() {
+            let Some(to) = at.as_str() else { continue };
+            let to = to.trim_start_matches('/').trim_end_matches('/');
+            let from_t = from.trim_end_matches('/');
+            if from_t.starts_with("..") || from_t.starts_with('/') {
+                t.find(py.finding(
+                    Kind::Untranslatable,
+                    Some(at),
+                    &key,
+                    format!("`{from}` is outside the project"),
+                    "copy it into the project, then map it with `tool.cartwheel.data` or move it into the package",
+                ));
+            } else if from_t == to || (target == "wheel" && from_t == format!("src/{to}")) {
+                // Already where the artifact holds it: only hatch's exclusions are overridden.
+                let glob = format!("/{from_t}");
+                t.add_globs(if target == "wheel" { "include" } else { "sdist-include" }, &[glob]);
+            } else if target == "wheel" {
+                t.add_data(from_t, &format!("purelib/{to}"));
+                t.find(py.finding(
+                    Kind::Warning,
+                    Some(at),
+                    &key,
+                    format!("`{from}` goes in the wheel as `{to}`: cartwheel maps it through the wheel's `.data/purelib/`, which installers put at the same place"),
+                    "",
+                ));
+            } else {
+                t.find(py.finding(
+                    Kind::Untranslatable,
+                    Some(at),
+                    &key,
+                    format!("`{from}` is copied to `{to}` inside the sdist"),
+                    "move the file to where the sdist should hold it",
+                ));
+            }
         }
     }
     if let Some(sd) = wheel("shared-data") {
@@ -240,15 +273,8 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
             if !crate::setuptools::literal_assign(&text, "__version__") {
                 // flit imports the module when `__version__` is not a literal: most such
                 // modules re-export it from a sibling (`from ._meta import __version__`).
-                let re = regex::Regex::new(r"(?m)^from\s+\.(\w+)\s+import\s+(\([^)]*\)|[^\n]*)")
-                    .expect("valid regex");
-                let sibling = re
-                    .captures_iter(&text)
-                    .find(|c| c[2].contains("__version__"))
-                    .map(|c| format!("{base}{}/{}.py", module.replace('.', "/"), &c[1]));
-                match sibling.filter(|f| {
-                    tree.read(f).is_some_and(|s| crate::setuptools::literal_assign(&s, "__version__"))
-                }) {
+                let dir = format!("{base}{}", module.replace('.', "/"));
+                match crate::setuptools::reexported(tree, &text, &dir, "__version__") {
                     Some(f) => {
                         t.version("source", "file");
                         t.version("path", f.as_str());

@@ -692,6 +692,45 @@ fn one(
     if !extras.is_empty() {
         req.push_str(&format!("[{}]", extras.join(",")));
     }
+    if let Some(src) = get("source") {
+        let url = py
+            .get(&["tool", "poetry", "source"])
+            .and_then(|s| s.as_array_of_tables().cloned())
+            .and_then(|s| {
+                s.iter()
+                    .find(|tb| tb.get("name").and_then(|n| n.as_str()) == Some(src.as_str()))
+                    .and_then(|tb| tb.get("url").and_then(|u| u.as_str()).map(String::from))
+            });
+        let at = url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+        t.find(py.finding(
+            Kind::Warning,
+            Some(item),
+            key,
+            format!("`{name}` comes from the package source `{src}`{at}: a requirement cannot name an index, so installers look for it on PyPI (or whichever index they are given)"),
+            format!("publish `{name}` where your users install from, or tell them to install with `--extra-index-url` naming that source"),
+        ));
+    }
+    if let Some(k) = ["allow-prereleases", "allows-prereleases"]
+        .into_iter()
+        .find(|k| table.and_then(|tb| tb.get(k)).and_then(|v| v.as_bool()) == Some(true))
+    {
+        t.find(py.finding(
+            Kind::Warning,
+            Some(item),
+            key,
+            format!("`{name}` sets `{k}`: a requirement cannot say so; installers take a pre-release only when the specifier names one (or with `--pre`)"),
+            "name the pre-release in the version (e.g. `>=2.0.0b1`) if one is needed",
+        ));
+    }
+    if table.and_then(|tb| tb.get("develop")).is_some() {
+        t.find(py.finding(
+            Kind::Note,
+            Some(item),
+            key,
+            format!("`{name}` sets `develop`: it changes only how poetry installs the path dependency into its environment, not the built artifacts"),
+            "",
+        ));
+    }
     let mut direct = None;
     if let Some(git) = get("git") {
         let rev = get("rev").or_else(|| get("tag")).or_else(|| get("branch"));
@@ -769,7 +808,20 @@ fn direct_url(req: &str) -> bool {
 }
 
 fn packages(py: &TomlSrc, tree: &dyn Tree, t: &mut Target, name: &str) {
-    let Some(item) = py.get(&["tool", "poetry", "packages"]) else { return };
+    let Some(item) = py.get(&["tool", "poetry", "packages"]) else {
+        // poetry-core's default package is the project name's folder in `src/` or the project
+        // folder, with or without `__init__.py`: cartwheel's convention only takes a package,
+        // so a namespace folder must be named.
+        let conventional = name.to_lowercase().replace(['-', '.'], "_");
+        for source in ["src", "."] {
+            let dir = if source == "." { conventional.clone() } else { format!("{source}/{conventional}") };
+            if tree.is_dir(&dir) {
+                set_modules(tree, t, name, &[conventional], source);
+                return;
+            }
+        }
+        return;
+    };
     let Some(arr) = item.as_array() else { return };
     let mut modules = Vec::new();
     let mut froms = Vec::new();
@@ -848,7 +900,11 @@ pub fn set_modules(tree: &dyn Tree, t: &mut Target, name: &str, modules: &[Strin
     } else {
         "."
     };
-    if !(modules.len() == 1 && modules[0] == conventional) {
+    let namespace_root = |m: &str| {
+        let dir = format!("{base}{}", m.replace('.', "/"));
+        tree.is_dir(&dir) && tree.read(&format!("{dir}/__init__.py")).is_none()
+    };
+    if !(modules.len() == 1 && modules[0] == conventional && !namespace_root(&modules[0])) {
         if modules.len() == 1 {
             t.tool("module", Item::Value(modules[0].as_str().into()));
         } else {

@@ -30,8 +30,8 @@ enum Sv {
     Str(String),
     List(Vec<String>),
     Dict(Vec<(String, Sv)>),
-    /// A boolean option (only its presence matters to the translation).
-    Flag,
+    /// A boolean option.
+    Flag(bool),
     /// Computed by code in setup.py: its source text and the string literals inside it.
     Computed(String, Vec<String>),
     /// `find:` / `find_packages(...)`: where, include, exclude, namespace.
@@ -41,6 +41,29 @@ enum Sv {
         exclude: Vec<String>,
     },
 }
+
+/// setuptools commands a PEP 517 build runs (or that change what it writes): a `cmdclass`
+/// entry for any of them customises the build.
+const BUILD_COMMANDS: [&str; 18] = [
+    "build",
+    "build_py",
+    "build_ext",
+    "build_clib",
+    "build_scripts",
+    "sdist",
+    "bdist",
+    "bdist_wheel",
+    "bdist_egg",
+    "egg_info",
+    "dist_info",
+    "editable_wheel",
+    "install",
+    "install_lib",
+    "install_scripts",
+    "install_data",
+    "install_headers",
+    "develop",
+];
 
 /// An option and where it was written.
 #[derive(Debug, Clone)]
@@ -72,7 +95,7 @@ impl Sv {
 fn json_sv(v: &Json) -> Sv {
     match v {
         Json::String(s) => Sv::Str(s.clone()),
-        Json::Bool(_) => Sv::Flag,
+        Json::Bool(b) => Sv::Flag(*b),
         Json::Array(a) => Sv::List(
             a.iter().map(|x| x.as_str().map(String::from).unwrap_or_else(|| x.to_string())).collect(),
         ),
@@ -134,6 +157,22 @@ pub fn translate(py: Option<&TomlSrc>, input: &Input<'_>, t: &mut Target) -> Res
             message: e.message,
         })?;
         read_cfg(&sections, &mut opts);
+        let universal = sections
+            .iter()
+            .filter(|s| s.name == "bdist_wheel" || s.name == "wheel")
+            .find_map(|s| s.get("universal"))
+            .filter(|e| truthy(&e.value));
+        if let Some(e) = universal {
+            t.find(at(
+                Kind::Note,
+                CFG,
+                e.line,
+                e.col,
+                "bdist_wheel.universal",
+                "`universal = 1` tags the wheel py2.py3; cartwheel tags it py3 (it builds for Python 3 only)",
+                "",
+            ));
+        }
         let mut kept = String::new();
         let mut keep = true;
         let mut any = false;
@@ -172,7 +211,14 @@ pub fn translate(py: Option<&TomlSrc>, input: &Input<'_>, t: &mut Target) -> Res
         .and_then(|o| o.value.text())
         .or_else(|| py.and_then(|p| p.str_at(&["project", "name"])))
         .unwrap_or_default();
-    packages(&opts, tree, t, &name);
+    // setuptools' default: true for a project configured in pyproject.toml's `[project]`,
+    // false for setup.cfg / setup.py.
+    let include_data = match get(&opts, "include_package_data").map(|o| &o.value) {
+        Some(Sv::Flag(b)) => *b,
+        Some(Sv::Str(v)) => truthy(v),
+        _ => py.is_some_and(|p| p.get(&["project"]).is_some()),
+    };
+    packages(&opts, tree, t, &name, include_data);
     if let Some(text) = input.manifest_in {
         manifest(text, t);
         t.unused("MANIFEST.in", "", &[]);
@@ -239,10 +285,22 @@ fn read_py(json: &Json, opts: &mut Opts, t: &mut Target) {
     if let Some(args) = json.get("args").and_then(Json::as_object) {
         for (k, v) in args {
             let (line, col) = pos(v);
-            opts.push((
-                k.clone(),
-                Opt { value: json_sv(v.get("value").unwrap_or(&Json::Null)), file: PY, line, col },
-            ));
+            let mut value = json_sv(v.get("value").unwrap_or(&Json::Null));
+            // setup.py's requirement strings hold one requirement a line (a `;` starts a
+            // marker), where setup.cfg's `list-semi` values are split at `;`.
+            let lines = |v: &mut Sv| {
+                if let Sv::Str(s) = v {
+                    *v = Sv::List(
+                        s.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+                    );
+                }
+            };
+            match (k.as_str(), &mut value) {
+                ("install_requires" | "setup_requires" | "tests_require", v) => lines(v),
+                ("extras_require", Sv::Dict(d)) => d.iter_mut().for_each(|(_, v)| lines(v)),
+                _ => {}
+            }
+            opts.push((k.clone(), Opt { value, file: PY, line, col }));
         }
     }
     if let Some(computed) = json.get("computed").and_then(Json::as_object) {
@@ -343,8 +401,8 @@ fn read_toml(py: &TomlSrc, opts: &mut Opts, t: &mut Target) {
                 }
             }
             _ => {
-                let value = if item.as_bool().is_some() {
-                    Sv::Flag
+                let value = if let Some(b) = item.as_bool() {
+                    Sv::Flag(b)
                 } else if let Some(l) =
                     item.as_array().map(|_| crate::src::strings(&item).unwrap_or_default())
                 {
@@ -499,7 +557,6 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         ("setup_requires", "build requirements are `[build-system] requires`; cartwheel needs none"),
         ("tests_require", "setuptools ignores it; put test tools in `[dependency-groups]`"),
         ("test_suite", "setuptools ignores it"),
-        ("include_package_data", "cartwheel ships the package's data files"),
         ("use_scm_version", "the version comes from git tags"),
         ("obsoletes", "not written"),
         ("provides", "not written"),
@@ -508,6 +565,14 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         if let Some(o) = get(opts, k) {
             t.find(at(Kind::Note, o.file, o.line, o.col, k, note, ""));
         }
+    }
+    if let Some(o) = get(opts, "include_package_data") {
+        let note = if matches!(o.value, Sv::Flag(false)) || o.value.text().is_some_and(|v| !truthy(&v)) {
+            "cartwheel ships every file of a package: those `package_data` does not name are in `wheel-exclude`"
+        } else {
+            "cartwheel ships the package's data files"
+        };
+        t.find(at(Kind::Note, o.file, o.line, o.col, "include_package_data", note, ""));
     }
     if let Some(o) = get(opts, "scripts").or_else(|| get(opts, "script_files")) {
         for s in o.value.list() {
@@ -542,6 +607,23 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
     }
     for k in LAYOUT_OPTIONS {
         if let Some(o) = get(opts, k) {
+            if let (Sv::Computed(_, commands), "cmdclass") = (&o.value, k) {
+                if !commands.is_empty() && commands.iter().all(|c| !BUILD_COMMANDS.contains(&c.as_str())) {
+                    t.find(at(
+                        Kind::Note,
+                        o.file,
+                        o.line,
+                        o.col,
+                        k,
+                        format!(
+                            "`cmdclass` adds setup.py commands ({}) that no build runs",
+                            commands.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                        "",
+                    ));
+                    continue;
+                }
+            }
             if let Sv::Computed(src, _) = &o.value {
                 t.find(at(
                     Kind::Untranslatable,
@@ -728,8 +810,18 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                 if pkg_dir.is_empty() || pkg_dir == "." { String::new() } else { format!("{pkg_dir}/") };
             let rel = module.replace('.', "/");
             let candidates = [format!("{base}{rel}/__init__.py"), format!("{base}{rel}.py")];
-            let found = candidates.iter().find(|c| tree.read(c).is_some());
-            match found {
+            let found = candidates.iter().find(|c| tree.read(c).is_some()).map(|file| {
+                let text = tree.read(file).unwrap_or_default();
+                if literal_assign(&text, name) || !file.ends_with("/__init__.py") {
+                    file.clone()
+                } else {
+                    // setuptools imports the package when the value is not a literal: most
+                    // such packages re-export it from a sibling module.
+                    reexported(tree, &text, file.trim_end_matches("/__init__.py"), name)
+                        .unwrap_or_else(|| file.clone())
+                }
+            });
+            match found.as_ref() {
                 Some(file) if literal_assign(&tree.read(file).unwrap_or_default(), name) => {
                     t.dynamic = Some(vec!["version".into()]);
                     if file.ends_with("/__init__.py") && !module.contains('.') && name == "__version__" {
@@ -802,6 +894,19 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
 }
 
 /// Whether `name = "..."` is assigned a string literal at the top level of `text`.
+/// The sibling module of package folder `dir` that `__init__.py` (`text`) imports `name`
+/// from (`from .meta import __version__`), when it assigns `name` a string literal.
+pub(crate) fn reexported(tree: &dyn Tree, text: &str, dir: &str, name: &str) -> Option<String> {
+    let re = regex::Regex::new(r"(?m)^from\s+\.(\w+)\s+import\s+(\([^)]*\)|[^\n]*)").expect("valid regex");
+    let word = regex::Regex::new(&format!(r"\b{}\b", regex::escape(name))).ok()?;
+    let found = re
+        .captures_iter(text)
+        .filter(|c| word.is_match(&c[2]))
+        .flat_map(|c| [format!("{dir}/{}.py", &c[1]), format!("{dir}/{}/__init__.py", &c[1])])
+        .find(|f| tree.read(f).is_some_and(|s| literal_assign(&s, name)));
+    found
+}
+
 pub(crate) fn literal_assign(text: &str, name: &str) -> bool {
     let re = regex::Regex::new(&format!(
         r#"(?m)^{}\s*(?::[^=]*)?=\s*(['"])[^'"]+(['"])\s*(#.*)?$"#,
@@ -993,7 +1098,7 @@ fn fnmatch(pattern: &str, name: &str) -> bool {
     regex::Regex::new(&re).is_ok_and(|r| r.is_match(name))
 }
 
-fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str) {
+fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_data: bool) {
     let mut source = package_dir(opts);
     let mut modules: Vec<String> = Vec::new();
     if let Some(o) = get(opts, "packages") {
@@ -1079,7 +1184,79 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str) {
     if modules.is_empty() {
         return;
     }
+    if !include_data {
+        package_data_only(opts, tree, t, &modules, &source);
+    }
     crate::poetry::set_modules(tree, t, name, &modules, &source);
+}
+
+/// A setup.cfg boolean as setuptools reads it.
+fn truthy(v: &str) -> bool {
+    matches!(v.trim().to_lowercase().as_str(), "true" | "1" | "yes" | "on")
+}
+
+/// Without `include_package_data`, setuptools' wheel holds a package's modules and only the
+/// data files that `package_data` names; cartwheel ships every file of a package, so the
+/// others become `wheel-exclude` entries.
+fn package_data_only(opts: &Opts, tree: &dyn Tree, t: &mut Target, modules: &[String], source: &str) {
+    let base = if source.is_empty() || source == "." { String::new() } else { format!("{source}/") };
+    let mut patterns: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(Sv::Dict(d)) = get(opts, "package_data").map(|o| &o.value) {
+        for (pkg, pats) in d {
+            let pats = match pats {
+                Sv::Str(s) => ini::list_comma(s),
+                other => other.list(),
+            };
+            patterns.push((pkg.clone(), pats));
+        }
+    }
+    // Relative to the package `pkg` (dotted), does a `package_data` pattern take `rel`?
+    let wanted = |pkg: &str, rel: &str| {
+        patterns.iter().filter(|(p, _)| p.is_empty() || p == "*" || p == pkg).any(|(_, pats)| {
+            pats.iter().any(|pat| {
+                let re = format!(
+                    "^{}$",
+                    regex::escape(pat)
+                        .replace(r"\*\*", "\u{0}")
+                        .replace(r"\*", "[^/]*")
+                        .replace(r"\?", "[^/]")
+                        .replace('\u{0}', ".*")
+                );
+                regex::Regex::new(&re).is_ok_and(|r| r.is_match(rel))
+            })
+        })
+    };
+    let mut excluded = Vec::new();
+    let mut stack: Vec<String> =
+        modules.iter().map(|m| format!("{base}{}", m.replace('.', "/"))).filter(|d| tree.is_dir(d)).collect();
+    while let Some(dir) = stack.pop() {
+        for entry in tree.list(&dir) {
+            let path = format!("{dir}/{entry}");
+            if entry == "__pycache__" || entry.ends_with(".pyc") {
+                continue;
+            }
+            if tree.is_dir(&path) {
+                stack.push(path);
+                continue;
+            }
+            let is_package = |d: &str| tree.read(&format!("{d}/__init__.py")).is_some();
+            if entry.ends_with(".py") && is_package(&dir) {
+                continue;
+            }
+            // Every package above the file may name it, by a path relative to itself.
+            let rel_all = path.strip_prefix(&base).unwrap_or(&path);
+            let parts: Vec<&str> = rel_all.split('/').collect();
+            let taken = (1..parts.len()).any(|n| {
+                let pkg_dir = format!("{base}{}", parts[..n].join("/"));
+                is_package(&pkg_dir) && wanted(&parts[..n].join("."), &parts[n..].join("/"))
+            });
+            if !taken {
+                excluded.push(format!("/{path}"));
+            }
+        }
+    }
+    excluded.sort();
+    t.add_globs("wheel-exclude", &excluded);
 }
 
 /// MANIFEST.in as sdist globs (gitignore syntax: a leading `/` anchors at the root).

@@ -385,3 +385,238 @@ fn undefined_project_url_key_is_repaired() {
     );
     assert_eq!(findings, "repaired: pyproject.toml:4:14: `project.repository`: `repository` is not a `[project]` key; moved to `[project.urls]` as `Repository`");
 }
+
+#[test]
+fn poetry_default_package_without_init_is_named() {
+    // poetry-core takes `src/<name>/` as the package even without `__init__.py` (poetry 2.0.1
+    // itself: a namespace folder holding modules and packages); cartwheel must be told.
+    let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.poetry]\n\n[build-system]\nrequires = [\"poetry-core>=2.0\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("src/acme/factory.py", ""),
+        ("src/acme/console/__init__.py", ""),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme\"\n"), "{out}");
+    assert_eq!(findings, "unused: pyproject.toml [tool.poetry]");
+    // With `__init__.py` the convention finds it: nothing to write.
+    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "")]);
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("[tool.cartwheel]"), "{out}");
+}
+
+#[test]
+fn poetry_source_prereleases_and_develop_are_reported() {
+    let py = r#"[tool.poetry]
+name = "acme"
+version = "1.0"
+description = ""
+authors = []
+
+[tool.poetry.dependencies]
+python = "^3.9"
+internal = { version = "^2.0", source = "corp" }
+beta = { version = ">=1.0", allow-prereleases = true }
+sibling = { path = "../sibling", develop = true }
+
+[[tool.poetry.source]]
+name = "corp"
+url = "https://pypi.corp.example/simple/"
+priority = "supplemental"
+
+[build-system]
+requires = ["poetry-core>=1.0.0"]
+build-backend = "poetry.core.masonry.api"
+"#;
+    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let (out, findings) = run(&files, None, false);
+    assert!(out.contains("dependencies = [\n    \"internal>=2.0,<3.0\",\n    \"beta>=1.0\",\n]"), "{out}");
+    assert_eq!(
+        findings,
+        "untranslatable: pyproject.toml:11:11: `tool.poetry.dependencies.sibling`: `sibling` is a path dependency (`../sibling`): PEP 508 has no relative file references
+  fix: publish it and depend on a version, or move it to a `[dependency-groups]` entry managed by your installer
+warning: pyproject.toml:9:12: `tool.poetry.dependencies.internal`: `internal` comes from the package source `corp` (https://pypi.corp.example/simple/): a requirement cannot name an index, so installers look for it on PyPI (or whichever index they are given)
+  fix: publish `internal` where your users install from, or tell them to install with `--extra-index-url` naming that source
+warning: pyproject.toml:10:8: `tool.poetry.dependencies.beta`: `beta` sets `allow-prereleases`: a requirement cannot say so; installers take a pre-release only when the specifier names one (or with `--pre`)
+  fix: name the pre-release in the version (e.g. `>=2.0.0b1`) if one is needed
+note: pyproject.toml:11:11: `tool.poetry.dependencies.sibling`: `sibling` sets `develop`: it changes only how poetry installs the path dependency into its environment, not the built artifacts
+unused: pyproject.toml [tool.poetry]"
+    );
+}
+
+#[test]
+fn setuptools_without_include_package_data_ships_only_package_data() {
+    let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\n\n[options.package_data]\nacme = *.json, templates/*.html\n";
+    let files = Files::new(&[
+        ("setup.cfg", cfg),
+        ("acme/__init__.py", ""),
+        ("acme/data.json", "{}"),
+        ("acme/notes.txt", ""),
+        ("acme/templates/page.html", ""),
+        ("acme/templates/page.css", ""),
+        ("acme/sub/__init__.py", ""),
+        ("acme/sub/table.csv", ""),
+        ("acme/scripts/tool.py", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    // setup.cfg's default is `include_package_data = False`: only package_data's files and the
+    // packages' modules go in the wheel (a .py in a folder without __init__.py is data).
+    assert!(
+        out.ends_with(
+            "[tool.cartwheel]\nwheel-exclude = [\n    \"/acme/notes.txt\",\n    \"/acme/scripts/tool.py\",\n    \"/acme/sub/table.csv\",\n    \"/acme/templates/page.css\",\n]\n"
+        ),
+        "{out}"
+    );
+    let with = cfg.replace("packages = find:\n", "packages = find:\ninclude_package_data = True\n");
+    let files = Files(
+        files
+            .0
+            .into_iter()
+            .map(|(k, v)| (k.clone(), if k == "setup.cfg" { with.clone() } else { v }))
+            .collect(),
+    );
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("wheel-exclude"), "{out}");
+    // A pyproject-configured project includes package data unless told not to.
+    let py = "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.setuptools]\npackages = [\"acme\"]\ninclude-package-data = false\n\n[tool.setuptools.package-data]\nacme = [\"*.json\"]\n";
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("acme/__init__.py", ""),
+        ("acme/data.json", "{}"),
+        ("acme/notes.txt", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    assert!(out.ends_with("[tool.cartwheel]\nwheel-exclude = [\"/acme/notes.txt\"]\n"), "{out}");
+    let files = Files::new(&[
+        ("pyproject.toml", &py.replace("include-package-data = false\n", "")),
+        ("acme/__init__.py", ""),
+        ("acme/notes.txt", ""),
+    ]);
+    let (out, _) = run(&files, None, false);
+    assert!(!out.contains("wheel-exclude"), "{out}");
+}
+
+#[test]
+fn hatch_force_include_is_mapped_where_cartwheel_can_express_it() {
+    let py = r#"[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "acme"
+version = "1.0"
+
+[tool.hatch.build.targets.wheel.force-include]
+"schemas/v1.json" = "acme/schemas/v1.json"
+"src/acme/_generated.py" = "acme/_generated.py"
+"../shared/LICENSE" = "acme/LICENSE"
+
+[tool.hatch.build.targets.sdist.force-include]
+"CHANGES" = "CHANGES"
+"docs/intro.md" = "README.md"
+"#;
+    let files = Files::new(&[
+        ("pyproject.toml", py),
+        ("src/acme/__init__.py", ""),
+        ("src/acme/_generated.py", ""),
+        ("schemas/v1.json", "{}"),
+        ("CHANGES", ""),
+        ("docs/intro.md", ""),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel]\ndata = { \"schemas/v1.json\" = \"purelib/acme/schemas/v1.json\" }\ninclude = [\"/src/acme/_generated.py\"]\nsdist-include = [\"/CHANGES\"]\n"),
+        "{out}"
+    );
+    assert_eq!(
+        findings,
+        "untranslatable: pyproject.toml:12:23: `tool.hatch.build.targets.wheel.force-include`: `../shared/LICENSE` is outside the project
+  fix: copy it into the project, then map it with `tool.cartwheel.data` or move it into the package
+untranslatable: pyproject.toml:16:19: `tool.hatch.build.targets.sdist.force-include`: `docs/intro.md` is copied to `README.md` inside the sdist
+  fix: move the file to where the sdist should hold it
+warning: pyproject.toml:10:21: `tool.hatch.build.targets.wheel.force-include`: `schemas/v1.json` goes in the wheel as `acme/schemas/v1.json`: cartwheel maps it through the wheel's `.data/purelib/`, which installers put at the same place
+unused: pyproject.toml [tool.hatch.build]"
+    );
+}
+
+#[test]
+fn setuptools_attr_version_re_exported_from_a_sibling() {
+    // distro 1.9.0: `from .distro import __version__` in the package, the literal in distro.py.
+    let cfg = "[metadata]\nname = acme\nversion = attr: acme.__version__\n\n[options]\npackage_dir =\n    = src\npackages = acme\n";
+    let files = Files::new(&[
+        ("setup.cfg", cfg),
+        (
+            "src/acme/__init__.py",
+            "from .acme import (\n    __version__,\n    main,\n)\n\n__version__ = __version__\n",
+        ),
+        ("src/acme/acme.py", "__version__ = \"1.9.0\"\n"),
+    ]);
+    let (out, findings) = run(&files, None, false);
+    assert!(
+        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"src/acme/acme.py\"\n"),
+        "{out}"
+    );
+    assert!(!findings.contains("untranslatable"), "{findings}");
+}
+
+#[test]
+fn setup_py_requirement_string_is_one_requirement_a_line() {
+    // wcwidth 0.2.13: two adjacent literals make one requirement with a marker.
+    let files = Files::new(&[("acme/__init__.py", "")]);
+    let setup_py = serde_json::json!({
+        "found": true,
+        "args": {
+            "name": {"value": "acme", "line": 3, "col": 10},
+            "version": {"value": "1.0", "line": 4, "col": 13},
+            "install_requires": {"value": "backports.functools-lru-cache>=1.2.1;python_version < \"3.2\"", "line": 5, "col": 22},
+            "extras_require": {"value": {"cli": "click>=8\nrich; python_version >= \"3.8\""}, "line": 6, "col": 20},
+        },
+        "computed": {},
+        "star": [],
+    });
+    let (out, findings) = run(&files, Some(setup_py), false);
+    assert!(
+        out.ends_with(
+            "dependencies = ['backports.functools-lru-cache>=1.2.1;python_version < \"3.2\"']\n\n[project.optional-dependencies]\ncli = [\n    \"click>=8\",\n    'rich; python_version >= \"3.8\"',\n]\n"
+        ),
+        "{out}"
+    );
+    assert!(!findings.contains("untranslatable"), "{findings}");
+}
+
+#[test]
+fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
+    // wcwidth 0.2.13: `cmdclass={'update': _SetupUpdate}`, a maintenance command.
+    let files = Files::new(&[("acme/__init__.py", "")]);
+    let json = |commands: &[&str]| {
+        serde_json::json!({
+            "found": true,
+            "args": {"name": {"value": "acme", "line": 3, "col": 10}, "version": {"value": "1.0", "line": 4, "col": 13}},
+            "computed": {"cmdclass": {"source": "{...}", "strings": commands, "line": 5, "col": 18}},
+            "star": [],
+        })
+    };
+    let (_, findings) = run(&files, Some(json(&["update"])), false);
+    assert_eq!(
+        findings,
+        "note: setup.py:5:18: `cmdclass`: `cmdclass` adds setup.py commands (`update`) that no build runs\nunused: setup.py"
+    );
+    let (_, findings) = run(&files, Some(json(&["update", "build_py"])), false);
+    assert!(
+        findings.starts_with(
+            "untranslatable: setup.py:5:18: `cmdclass`: `cmdclass` is computed by setup.py (`{...}`)"
+        ),
+        "{findings}"
+    );
+}
+
+#[test]
+fn setup_cfg_universal_wheel_is_a_note() {
+    let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[bdist_wheel]\nuniversal = 1\n";
+    let files = Files::new(&[("setup.cfg", cfg), ("acme/__init__.py", "")]);
+    let (_, findings) = run(&files, None, false);
+    assert_eq!(
+        findings,
+        "note: setup.cfg:6:1: `bdist_wheel.universal`: `universal = 1` tags the wheel py2.py3; cartwheel tags it py3 (it builds for Python 3 only)\nunused: setup.cfg [metadata]\nunused: setup.cfg [bdist_wheel]"
+    );
+}

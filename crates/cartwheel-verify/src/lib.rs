@@ -122,15 +122,23 @@ fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Build both ways and compare.
-pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, String> {
+/// The original backend's artifacts, built once: a repair checks cartwheel's build again
+/// against the same ones.
+pub struct Original {
+    /// Holds the copy and the artifacts until dropped.
+    tmp: tempfile::TempDir,
+    wheel: PathBuf,
+    sdist: PathBuf,
+    seconds: f64,
+}
+
+/// Build the project with its original backend (`python -m build`, isolated), from a copy
+/// without PKG-INFO or egg-info.
+pub fn build_original(root: &Path, outcome: &Outcome, python: &str) -> Result<Original, String> {
     let tmp = tempfile::Builder::new().prefix("cartwheel-migrate").tempdir().map_err(|e| e.to_string())?;
     let orig = tmp.path().join("original");
-    let cw = tmp.path().join("cartwheel");
     copy_tree(root, &orig, true)?;
-    copy_tree(root, &cw, true)?;
     let out_orig = tmp.path().join("out-original");
-    let out_cw = tmp.path().join("out-cartwheel");
     let t0 = Instant::now();
     let res = std::process::Command::new(python)
         .args(["-m", "build", "--sdist", "--wheel", "--outdir"])
@@ -150,7 +158,31 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
             tail.join("\n")
         ));
     }
-    let original_seconds = t0.elapsed().as_secs_f64();
+    let seconds = t0.elapsed().as_secs_f64();
+    let (wheel, sdist) = (find(&out_orig, ".whl")?, find(&out_orig, ".tar.gz")?);
+    Ok(Original { tmp, wheel, sdist, seconds })
+}
+
+/// The one file of `dir` whose name ends with `ext`.
+fn find(dir: &Path, ext: &str) -> Result<PathBuf, String> {
+    fs_err::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().ends_with(ext))
+        .ok_or_else(|| format!("no {ext} in {}", dir.display()))
+}
+
+/// Build the migrated project with cartwheel, from a fresh copy, and compare with the original
+/// backend's artifacts.
+pub fn compare(root: &Path, outcome: &Outcome, original: &Original) -> Result<Report, String> {
+    let run = tempfile::Builder::new()
+        .prefix("cartwheel-")
+        .tempdir_in(original.tmp.path())
+        .map_err(|e| e.to_string())?;
+    let cw = run.path().join("cartwheel");
+    copy_tree(root, &cw, true)?;
+    let out_cw = run.path().join("out-cartwheel");
     fs_err::write(cw.join("pyproject.toml"), &outcome.pyproject).map_err(|e| e.to_string())?;
     if let Some(cfg) = &outcome.setup_cfg {
         fs_err::write(cw.join("setup.cfg"), cfg).map_err(|e| e.to_string())?;
@@ -173,25 +205,17 @@ pub fn verify(root: &Path, outcome: &Outcome, python: &str) -> Result<Report, St
     let t1 = Instant::now();
     build_cartwheel(&cw, &out_cw)?;
     let cartwheel_seconds = t1.elapsed().as_secs_f64();
-    let find = |dir: &Path, ext: &str| -> Result<PathBuf, String> {
-        fs_err::read_dir(dir)
-            .map_err(|e| e.to_string())?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .find(|p| p.to_string_lossy().ends_with(ext))
-            .ok_or_else(|| format!("no {ext} in {}", dir.display()))
-    };
-    let (ow, os) = (find(&out_orig, ".whl")?, find(&out_orig, ".tar.gz")?);
+    let (ow, os) = (&original.wheel, &original.sdist);
     let (cwh, cs) = (find(&out_cw, ".whl")?, find(&out_cw, ".tar.gz")?);
     let mut diffs = Vec::new();
-    compare_wheels(&read_wheel(&ow)?, &read_wheel(&cwh)?, outcome, &mut diffs);
-    compare_sdists(&read_sdist(&os)?, &read_sdist(&cs)?, outcome, &mut diffs);
+    compare_wheels(&read_wheel(ow)?, &read_wheel(&cwh)?, outcome, &mut diffs);
+    compare_sdists(&read_sdist(os)?, &read_sdist(&cs)?, outcome, &mut diffs);
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Report {
-        original: vec![name(&os), name(&ow)],
+        original: vec![name(os), name(ow)],
         cartwheel: vec![name(&cs), name(&cwh)],
         diffs,
-        original_seconds,
+        original_seconds: original.seconds,
         cartwheel_seconds,
     })
 }
@@ -272,11 +296,30 @@ fn compare_wheels(
     };
     let (_, ma, fa) = dist_info(a);
     let (_, mb, fb) = dist_info(b);
+    // A file that one wheel holds at P and the other at `<name>.data/purelib/P` (or platlib)
+    // is installed to the same place, with the same content.
+    let installed = |k: &str| -> Option<String> {
+        let (top, rest) = k.split_once('/')?;
+        let rest = rest.strip_prefix("purelib/").or_else(|| rest.strip_prefix("platlib/"))?;
+        top.ends_with(".data").then(|| rest.to_string())
+    };
+    let same_place = |k: &str, m: &Files, other: &Files| {
+        installed(k).is_some_and(|p| other.get(&p) == m.get(k))
+            || other.iter().any(|(o, v)| installed(o).as_deref() == Some(k) && m.get(k) == Some(v))
+    };
+    const SAME_PLACE: &str = "installed to the same place: cartwheel ships it through the wheel's `.data/purelib/` (hatch `force-include`)";
     for k in fa.keys().filter(|k| !fb.contains_key(*k)) {
-        diffs.push(diff("wheel", format!("{k} only in the original wheel"), None));
+        let explained = if k.ends_with(".pyc") || k.contains("__pycache__/") {
+            // A backend that builds itself (backend-path) imports the tree it packages.
+            Some("compiled bytecode (written while the original backend imported the project): cartwheel never ships it")
+        } else {
+            same_place(k, &fa, &fb).then_some(SAME_PLACE)
+        };
+        diffs.push(diff("wheel", format!("{k} only in the original wheel"), explained));
     }
     for k in fb.keys().filter(|k| !fa.contains_key(*k)) {
-        diffs.push(diff("wheel", format!("{k} only in cartwheel's wheel"), None));
+        let explained = same_place(k, &fb, &fa).then_some(SAME_PLACE);
+        diffs.push(diff("wheel", format!("{k} only in cartwheel's wheel"), explained));
     }
     for (k, va) in &fa {
         if let Some(vb) = fb.get(k) {
@@ -428,6 +471,9 @@ impl Context {
     }
 }
 
+/// Why the same text may be written with other code points.
+const NFC: &str = "the same text in another Unicode normalization form (the original backend writes NFC)";
+
 /// Why poetry-core's automatic Python classifiers may differ from those migrate wrote.
 const POETRY_PYTHONS: &str = "poetry-core adds a classifier per Python version it knows, which depends on its release; migrate writes the current poetry-core's list";
 
@@ -531,9 +577,28 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
         ));
     }
     let keys: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
     for k in keys {
         let va: BTreeSet<&String> = fa.get(k).map(|v| v.iter().collect()).unwrap_or_default();
         let vb: BTreeSet<&String> = fb.get(k).map(|v| v.iter().collect()).unwrap_or_default();
+        // poetry-core writes names in NFC whatever form pyproject.toml holds them in.
+        let (na, nb): (BTreeSet<String>, BTreeSet<String>) = (
+            va.iter().map(|x| nfc.normalize(x).into_owned()).collect(),
+            vb.iter().map(|x| nfc.normalize(x).into_owned()).collect(),
+        );
+        for (x, side, other) in va
+            .difference(&vb)
+            .map(|x| (x, "the original", &nb))
+            .chain(vb.difference(&va).map(|x| (x, "cartwheel's", &na)))
+        {
+            if other.contains(nfc.normalize(x).as_ref()) {
+                diffs.push(diff("metadata", format!("{k}: `{x}` only in {side}"), Some(NFC)));
+            }
+        }
+        let va: BTreeSet<&String> =
+            va.into_iter().filter(|x| !nb.contains(nfc.normalize(x).as_ref())).collect();
+        let vb: BTreeSet<&String> =
+            vb.into_iter().filter(|x| !na.contains(nfc.normalize(x).as_ref())).collect();
         for x in va.difference(&vb) {
             if cx.poetry && k == "classifier" && python_version_classifier(x) {
                 diffs.push(diff(
@@ -654,6 +719,76 @@ mod tests {
         assert_eq!(d.len(), 2);
         let mut d = Vec::new();
         compare_metadata(a, &b.replace("<3.0", "<4.0"), &Context::default(), &mut d);
+        assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn the_same_name_in_nfd_and_nfc_is_explained() {
+        // poetry 2.0.1's pyproject.toml spells its author with a combining accent (NFD);
+        // poetry-core writes it composed.
+        let a = "Metadata-Version: 2.3\nName: acme\nVersion: 1.0\nAuthor: S\u{e9}bastien\n\n";
+        let b = "Metadata-Version: 2.4\nName: acme\nVersion: 1.0\nAuthor: Se\u{301}bastien\n\n";
+        let mut d = Vec::new();
+        compare_metadata(a, b, &Context::default(), &mut d);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|x| format!("{} ({})", x.what, x.explained.as_deref().unwrap_or("DIFFERS")))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "author: `name S\u{e9}bastien` only in the original (the same text in another Unicode normalization form (the original backend writes NFC))",
+                "author: `name Se\u{301}bastien` only in cartwheel's (the same text in another Unicode normalization form (the original backend writes NFC))",
+            ]
+        );
+        let mut d = Vec::new();
+        compare_metadata(a, &b.replace("Se\u{301}", "Sa"), &Context::default(), &mut d);
+        assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn a_file_installed_to_the_same_place_through_purelib_is_explained() {
+        let outcome = Outcome {
+            backend: cartwheel_migrate::Backend::Hatchling,
+            old_pyproject: String::new(),
+            pyproject: String::new(),
+            findings: Vec::new(),
+            unused: Vec::new(),
+            setup_cfg: None,
+            delete: Vec::new(),
+        };
+        let wheel = |files: &[(&str, &str)]| -> Files {
+            files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        };
+        let a = wheel(&[("acme/__init__.py", ""), ("acme/schema.json", "{}")]);
+        let b = wheel(&[("acme/__init__.py", ""), ("acme-1.0.data/purelib/acme/schema.json", "{}")]);
+        let mut d = Vec::new();
+        compare_wheels(&a, &b, &outcome, &mut d);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|x| format!("{} ({})", x.what, x.explained.as_deref().unwrap_or("DIFFERS")))
+            .collect();
+        let why = "installed to the same place: cartwheel ships it through the wheel's `.data/purelib/` (hatch `force-include`)";
+        assert_eq!(
+            shown,
+            [
+                format!("acme/schema.json only in the original wheel ({why})"),
+                format!("acme-1.0.data/purelib/acme/schema.json only in cartwheel's wheel ({why})"),
+            ]
+        );
+        // Bytecode a self-building backend left in its own wheel.
+        let with_pyc = wheel(&[("acme/__init__.py", ""), ("acme/__pycache__/__init__.cpython-311.pyc", "")]);
+        let mut d = Vec::new();
+        compare_wheels(&with_pyc, &wheel(&[("acme/__init__.py", "")]), &outcome, &mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].explained.as_deref(),
+            Some("compiled bytecode (written while the original backend imported the project): cartwheel never ships it")
+        );
+        // Another content is a difference.
+        let b = wheel(&[("acme/__init__.py", ""), ("acme-1.0.data/purelib/acme/schema.json", "[]")]);
+        let mut d = Vec::new();
+        compare_wheels(&a, &b, &outcome, &mut d);
         assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
     }
 
