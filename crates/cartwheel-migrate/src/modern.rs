@@ -26,6 +26,23 @@ fn version_file(tree: &dyn Tree, t: &mut Target, name: &str, path: &str, pattern
     }
 }
 
+/// The dotted module a package folder or `.py` file under `src` stands for (`src/acme/io/` →
+/// `acme.io`).
+fn module_of(path: &str, src: &str) -> String {
+    path.trim_start_matches(&format!("{src}/"))
+        .trim_end_matches('/')
+        .trim_end_matches(".py")
+        .replace('/', ".")
+}
+
+/// A version from git tags (hatch-vcs, pdm's `scm`), with the plugin's fallback when it has one.
+fn git_version(py: &TomlSrc, t: &mut Target, tool: &str, fallback_key: &str) {
+    t.version("source", "git");
+    if let Some(fb) = py.str_at(&["tool", tool, "version", fallback_key]) {
+        t.version("fallback", fallback_version(&fb));
+    }
+}
+
 /// hatchling: `[tool.hatch.version]`, `[tool.hatch.build]` and its wheel/sdist targets.
 pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     let name = name(py);
@@ -33,10 +50,7 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         t.unused("pyproject.toml", "[tool.hatch.version]", &["tool", "hatch", "version"]);
         match v.str("source").as_deref() {
             Some("vcs") => {
-                t.version("source", "git");
-                if let Some(fb) = py.str_at(&["tool", "hatch", "version", "fallback-version"]) {
-                    t.version("fallback", fallback_version(&fb));
-                }
+                git_version(py, t, "hatch", "fallback-version");
                 if let Some(raw) = py.get(&["tool", "hatch", "version", "raw-options"]) {
                     t.find(py.finding(Kind::Warning, Some(raw), "tool.hatch.version.raw-options", "setuptools-scm options are not read: cartwheel takes the version of the nearest tag", "check that `git describe` tags give the version you expect; set `tool.cartwheel.version.tag-pattern` if tags are not `vX.Y.Z`"));
                 }
@@ -131,15 +145,7 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
                     .or_else(|| strings(s).and_then(|l| l.first().cloned()))
             })
             .unwrap_or_else(|| ".".into());
-        let modules: Vec<String> = list
-            .iter()
-            .map(|p| {
-                p.trim_start_matches(&format!("{src}/"))
-                    .trim_end_matches('/')
-                    .trim_end_matches(".py")
-                    .replace('/', ".")
-            })
-            .collect();
+        let modules: Vec<String> = list.iter().map(|p| module_of(p, &src)).collect();
         crate::poetry::set_modules(tree, t, &name, &modules, &src);
     }
     if let Some(inc) = wheel("include") {
@@ -375,16 +381,8 @@ pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     if let Some(inc) = build("includes") {
         let list = strings(inc).unwrap_or_default();
         let src = pkg_dir.clone().unwrap_or_else(|| ".".into());
-        let modules: Vec<String> = list
-            .iter()
-            .filter(|p| !p.contains('*'))
-            .map(|p| {
-                p.trim_start_matches(&format!("{src}/"))
-                    .trim_end_matches('/')
-                    .trim_end_matches(".py")
-                    .replace('/', ".")
-            })
-            .collect();
+        let modules: Vec<String> =
+            list.iter().filter(|p| !p.contains('*')).map(|p| module_of(p, &src)).collect();
         if modules.len() != list.len() {
             t.find(py.finding(
                 Kind::Warning,
@@ -415,10 +413,7 @@ pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         t.unused("pyproject.toml", "[tool.pdm.version]", &["tool", "pdm", "version"]);
         match v.str("source").as_deref() {
             Some("scm") => {
-                t.version("source", "git");
-                if let Some(fb) = py.str_at(&["tool", "pdm", "version", "fallback_version"]) {
-                    t.version("fallback", fallback_version(&fb));
-                }
+                git_version(py, t, "pdm", "fallback_version");
                 if let Some(w) = py.get(&["tool", "pdm", "version", "write_to"]) {
                     t.find(py.finding(
                         Kind::Untranslatable,

@@ -74,6 +74,19 @@ struct Opt {
     col: usize,
 }
 
+impl Opt {
+    /// A finding located where the option is written.
+    fn finding(
+        &self,
+        kind: Kind,
+        key: &str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> crate::Finding {
+        at(kind, self.file, self.line, self.col, key, message, fix)
+    }
+}
+
 impl Sv {
     fn text(&self) -> Option<String> {
         match self {
@@ -563,7 +576,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         ("long_description_content_type", "the readme's content type comes from its extension"),
     ] {
         if let Some(o) = get(opts, k) {
-            t.find(at(Kind::Note, o.file, o.line, o.col, k, note, ""));
+            t.find(o.finding(Kind::Note, k, note, ""));
         }
     }
     if let Some(o) = get(opts, "include_package_data") {
@@ -572,7 +585,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         } else {
             "cartwheel ships the package's data files"
         };
-        t.find(at(Kind::Note, o.file, o.line, o.col, "include_package_data", note, ""));
+        t.find(o.finding(Kind::Note, "include_package_data", note, ""));
     }
     if let Some(o) = get(opts, "scripts").or_else(|| get(opts, "script_files")) {
         for s in o.value.list() {
@@ -594,11 +607,8 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
                 }
             }
         } else if let Sv::List(_) = &o.value {
-            t.find(at(
+            t.find(o.finding(
                 Kind::Untranslatable,
-                o.file,
-                o.line,
-                o.col,
                 "data_files",
                 "data_files as a list of pairs",
                 "write `tool.cartwheel.data` entries (source = \"data/<dest>/<name>\")",
@@ -609,11 +619,8 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         if let Some(o) = get(opts, k) {
             if let (Sv::Computed(_, commands), "cmdclass") = (&o.value, k) {
                 if !commands.is_empty() && commands.iter().all(|c| !BUILD_COMMANDS.contains(&c.as_str())) {
-                    t.find(at(
+                    t.find(o.finding(
                         Kind::Note,
-                        o.file,
-                        o.line,
-                        o.col,
                         k,
                         format!(
                             "`cmdclass` adds setup.py commands ({}) that no build runs",
@@ -625,21 +632,15 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
                 }
             }
             if let Sv::Computed(src, _) = &o.value {
-                t.find(at(
+                t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     k,
                     format!("`{k}` is computed by setup.py (`{src}`)"),
                     "write what it evaluates to in `[tool.cartwheel]` (module, source)",
                 ));
             } else if matches!(k, "cmdclass" | "ext_modules" | "distclass" | "libraries") {
-                t.find(at(
+                t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     k,
                     format!(
                         "`{k}` customises the build with code; cartwheel builds pure-Python projects only"
@@ -704,11 +705,8 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
                         | "name"
                 ),
             ) {
-                t.find(at(
+                t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     k,
                     format!("`{k}` is computed by setup.py (`{src}`)"),
                     "write its value into `[project]` by hand",
@@ -716,11 +714,8 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
             }
             continue;
         }
-        t.find(at(
+        t.find(o.finding(
             Kind::Untranslatable,
-            o.file,
-            o.line,
-            o.col,
             k,
             format!("setup option `{k}` has no cartwheel equivalent"),
             "remove it, or keep setuptools for what it does",
@@ -740,11 +735,8 @@ fn file_or_list(o: &Opt, tree: &dyn Tree, t: &mut Target, key: &str) -> Vec<Stri
                             .filter(|l| !l.is_empty() && !l.starts_with('#'))
                             .map(String::from),
                     ),
-                    None => t.find(at(
+                    None => t.find(o.finding(
                         Kind::Untranslatable,
-                        o.file,
-                        o.line,
-                        o.col,
                         key,
                         format!("`file: {f}` does not exist"),
                         "write the list by hand",
@@ -752,11 +744,8 @@ fn file_or_list(o: &Opt, tree: &dyn Tree, t: &mut Target, key: &str) -> Vec<Stri
                 }
             }
             if out.iter().any(|l| l.starts_with('-')) {
-                t.find(at(
+                t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     key,
                     "the file has pip options (`-r`, `-e`, ...)",
                     "write the requirements by hand",
@@ -837,11 +826,8 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                         }
                     }
                 }
-                _ => t.find(at(
+                _ => t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     "version",
                     format!(
                         "`attr: {attr}` is not a string literal assigned at the top level of {}",
@@ -876,7 +862,7 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
             let version_py2 = format!("{base}{name}/_version.py");
             if tree.read(&init).is_some_and(|s| literal_assign(&s, "__version__")) {
                 t.dynamic = Some(vec!["version".into()]);
-                t.find(at(Kind::Warning, o.file, o.line, o.col, "version", format!("setup.py computes the version (`{src}`); cartwheel reads `__version__` from {init}: the verification shows whether they agree"), ""));
+                t.find(o.finding(Kind::Warning, "version", format!("setup.py computes the version (`{src}`); cartwheel reads `__version__` from {init}: the verification shows whether they agree"), ""));
             } else if let Some(f) = [version_py, version_py2]
                 .into_iter()
                 .find(|f| tree.read(f).is_some_and(|s| literal_assign(&s, "__version__")))
@@ -884,9 +870,9 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                 t.dynamic = Some(vec!["version".into()]);
                 t.version("source", "file");
                 t.version("path", f.as_str());
-                t.find(at(Kind::Warning, o.file, o.line, o.col, "version", format!("setup.py computes the version (`{src}`); cartwheel reads `__version__` from {f}: the verification shows whether they agree"), ""));
+                t.find(o.finding(Kind::Warning, "version", format!("setup.py computes the version (`{src}`); cartwheel reads `__version__` from {f}: the verification shows whether they agree"), ""));
             } else {
-                t.find(at(Kind::Untranslatable, o.file, o.line, o.col, "version", format!("the version is computed by setup.py (`{src}`)"), "write `project.version`, or assign `__version__` as a string literal in the package's __init__.py"));
+                t.find(o.finding(Kind::Untranslatable, "version", format!("the version is computed by setup.py (`{src}`)"), "write `project.version`, or assign `__version__` as a string literal in the package's __init__.py"));
             }
         }
         _ => {}
@@ -942,11 +928,8 @@ fn readme(opts: &Opts, tree: &dyn Tree, t: &mut Target) {
         Sv::Str(s) if s.trim_start().starts_with("file:") => {
             let files = ini::list_comma(s.trim_start().trim_start_matches("file:"));
             if files.len() > 1 {
-                t.find(at(
+                t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     "long_description",
                     format!("the description joins several files ({})", files.join(", ")),
                     "join them into one file and name it in `project.readme`",
@@ -962,20 +945,14 @@ fn readme(opts: &Opts, tree: &dyn Tree, t: &mut Target) {
             let others: Vec<&String> =
                 strings.iter().filter(|s| Some(*s) != f.as_ref() && tree.read(s).is_some()).collect();
             match &f {
-                Some(f) if others.is_empty() => t.find(at(
+                Some(f) if others.is_empty() => t.find(o.finding(
                     Kind::Warning,
-                    o.file,
-                    o.line,
-                    o.col,
                     "long_description",
                     format!("setup.py reads the description with code (`{src}`); taken as the file {f}"),
                     "",
                 )),
-                _ => t.find(at(
+                _ => t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     "long_description",
                     format!("the description is computed by setup.py (`{src}`)"),
                     "put it in one file and name it in `project.readme`",
@@ -984,11 +961,8 @@ fn readme(opts: &Opts, tree: &dyn Tree, t: &mut Target) {
             f
         }
         Sv::Str(_) => {
-            t.find(at(
+            t.find(o.finding(
                 Kind::Untranslatable,
-                o.file,
-                o.line,
-                o.col,
                 "long_description",
                 "the description is inline text",
                 "move it into README.md (or .rst) and name it in `project.readme`",
@@ -1054,11 +1028,8 @@ fn entry_points(opts: &Opts, tree: &dyn Tree, t: &mut Target) {
                         ));
                     }
                 }
-                _ => t.find(at(
+                _ => t.find(o.finding(
                     Kind::Untranslatable,
-                    o.file,
-                    o.line,
-                    o.col,
                     "entry_points",
                     format!("`file: {f}` cannot be read"),
                     "write the entry points into `[project.entry-points]`",
@@ -1156,7 +1127,7 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_da
         for (k, v) in ini::dict(s) {
             if !k.is_empty() && v != k {
                 let o = get(opts, "package_dir").expect("read above");
-                t.find(at(Kind::Untranslatable, o.file, o.line, o.col, "package_dir", format!("package `{k}` lives in `{v}`: cartwheel takes packages from one source folder under their own names"), "move the package to `<source>/<name>` or name the folder after the package"));
+                t.find(o.finding(Kind::Untranslatable, "package_dir", format!("package `{k}` lives in `{v}`: cartwheel takes packages from one source folder under their own names"), "move the package to `<source>/<name>` or name the folder after the package"));
             }
         }
     }
