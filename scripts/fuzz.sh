@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../fuzz"
 FUZZ="$(pwd)"
 CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TARGETS="pyproject metadata markdown wheel sdist rst"
+FUZZ_TARGETS="pyproject metadata markdown wheel sdist rst pypirc index migrate"
 TARGETS="${CARTWHEEL_FUZZ_TARGETS:-$FUZZ_TARGETS}"
 SECONDS_EACH="${CARTWHEEL_FUZZ_SECONDS:-60}"
 # Optimised, with debug assertions and overflow checks (sizes read from archives are untrusted).

@@ -467,7 +467,7 @@ def test_pypirc_repository_and_errors(cw_venv, work):
         rc.write_text("[local]\nrepository = http://x/\nusername\n")
         proc = publish(cw_venv, "-r", "local", cwd=work, env={"PYPIRC": str(rc)})
         assert proc.returncode == 2
-        assert lines(proc.stderr) == [f"error: {rc}:3: `username` is not `key = value` (nor a [section] header)"]
+        assert lines(proc.stderr) == [f"error: {rc}:3: not `key = value` (nor a [section] header)"]
         rc.write_text("[local]\nrepository = 127.0.0.1:8080/legacy/\n")
         proc = publish(cw_venv, "-r", "local", cwd=work, env={"PYPIRC": str(rc)})
         assert proc.returncode == 2

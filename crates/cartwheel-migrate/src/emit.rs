@@ -335,19 +335,42 @@ pub fn inline(pairs: &[(String, String)]) -> InlineTable {
     t
 }
 
+/// Why `req` is not PEP 508 when pep508_rs 0.9 must not see it: it panics on a name or extra
+/// ending in `.`, `-` or `_` (`foo-==1`, the `migrate` fuzz target) and on non-ASCII text in a
+/// marker, and its marker parser recurses once per parenthesis. Every such text is invalid
+/// anyway: PEP 508 is ASCII (URLs per RFC 3986 too) and names and extras end alphanumeric.
+fn refused_before_pep508(req: &str) -> Option<String> {
+    if !req.is_ascii() {
+        return Some("PEP 508 requirements are ASCII".into());
+    }
+    if req.matches('(').count() > 64 {
+        return Some("more than 64 parentheses".into());
+    }
+    // The name and the extras: what comes before a version, a URL or a marker.
+    let head = req.split(['(', '<', '>', '=', '!', '~', '@', ';']).next().unwrap_or_default();
+    head.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .find(|word| word.ends_with(['.', '-', '_']))
+        .map(|word| format!("`{word}` must end with a letter or digit"))
+}
+
 /// The requirements that are not valid PEP 508, each as a finding at the option that gave it.
 pub fn bad_requirements(reqs: &[String], file: &str, line: usize, col: usize, key: &str) -> Vec<Finding> {
     use std::str::FromStr;
     reqs.iter()
         .filter_map(|r| {
-            let e = pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?;
+            let why = match refused_before_pep508(r) {
+                Some(why) => why,
+                None => {
+                    pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?.message.to_string()
+                }
+            };
             Some(at(
                 Kind::Untranslatable,
                 file,
                 line,
                 col,
                 key,
-                format!("`{r}` is not a PEP 508 requirement: {}", e.message),
+                format!("`{r}` is not a PEP 508 requirement: {why}"),
                 "write it as a PEP 508 requirement (`name>=1.0; python_version < \"3.11\"`)",
             ))
         })
@@ -365,4 +388,39 @@ pub fn at(
     fix: impl Into<String>,
 ) -> Finding {
     Finding { kind, file: file.into(), line, col, key: key.into(), message: message.into(), fix: fix.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_pep508_rs_would_panic_on_are_findings() {
+        // Fuzz finding (migrate target): pep508_rs 0.9 panicked on `importlib-\x01>= 1` in
+        // setup.cfg's install_requires.
+        let deep = format!("foo; {}", "(".repeat(65));
+        let reqs = [
+            "importlib-\u{1}>= 1",
+            "foo-==1",
+            "foo[c.]>=1",
+            "foo; os_name == \"é\"",
+            &deep,
+            "foo[a,b]>=1; extra == \"x\"",
+        ];
+        let reqs: Vec<String> = reqs.iter().map(|r| r.to_string()).collect();
+        let found: Vec<String> = bad_requirements(&reqs, "setup.cfg", 3, 1, "options.install_requires")
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "`importlib-\u{1}>= 1` is not a PEP 508 requirement: `importlib-` must end with a letter or digit",
+                "`foo-==1` is not a PEP 508 requirement: `foo-` must end with a letter or digit",
+                "`foo[c.]>=1` is not a PEP 508 requirement: `c.` must end with a letter or digit",
+                "`foo; os_name == \"é\"` is not a PEP 508 requirement: PEP 508 requirements are ASCII",
+                &format!("`{deep}` is not a PEP 508 requirement: more than 64 parentheses"),
+            ]
+        );
+    }
 }

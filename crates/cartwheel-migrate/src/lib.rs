@@ -14,6 +14,8 @@ pub mod poetry;
 pub(crate) mod setuptools;
 mod src;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 pub use emit::Target;
@@ -27,6 +29,39 @@ pub trait Tree {
     fn is_dir(&self, rel: &str) -> bool;
     /// Names of the entries of a project-relative folder (`""` is the root), sorted.
     fn list(&self, rel: &str) -> Vec<String>;
+}
+
+/// A project held in memory, path → text (folders are implied by the paths): for translating
+/// files that are not on disk (tests, fuzzing).
+#[derive(Debug, Clone, Default)]
+pub struct MemTree(pub BTreeMap<String, String>);
+
+impl MemTree {
+    /// The project of these `(path, text)` files.
+    pub fn new(files: &[(&str, &str)]) -> Self {
+        MemTree(files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+}
+
+impl Tree for MemTree {
+    fn read(&self, rel: &str) -> Option<String> {
+        self.0.get(rel).cloned()
+    }
+    fn is_dir(&self, rel: &str) -> bool {
+        let prefix = format!("{rel}/");
+        self.0.keys().any(|k| k.starts_with(&prefix))
+    }
+    fn list(&self, rel: &str) -> Vec<String> {
+        let prefix = if rel.is_empty() || rel == "." { String::new() } else { format!("{rel}/") };
+        let mut out: Vec<String> = self
+            .0
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|r| r.split('/').next().unwrap_or_default().to_string())
+            .collect();
+        out.dedup();
+        out
+    }
 }
 
 /// What the translator is given.

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use pep440_rs::{Version, VersionSpecifiers};
+use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 use toml_edit::{InlineTable, Item, Value};
 
 use crate::emit::{array, inline};
@@ -33,13 +33,20 @@ pub struct ConstraintError(pub String);
 /// `>=1.2.3,<2.0.0`; `^1.0 || ^2.0` → `>=1.0,<3.0`; `^1.0 || ^3.0` → `>=1.0,<4.0,!=2.*`.
 pub fn constraint(text: &str) -> Result<String, ConstraintError> {
     let branches = parse(text)?;
-    if branches.len() == 1 {
-        return Ok(branches[0].specs.join(","));
+    let specs = if branches.len() == 1 {
+        branches[0].specs.join(",")
+    } else if branches.iter().any(|b| b.specs.is_empty()) {
+        String::new()
+    } else {
+        union(branches, text)?
+    };
+    // What poetry reads but PEP 440 refuses (`>=1.0+local`, `~=1`) is refused here, not
+    // written for the build to refuse (migrate fuzz findings).
+    for spec in specs.split(',').filter(|s| !s.is_empty()) {
+        VersionSpecifier::from_str(spec)
+            .map_err(|e| ConstraintError(format!("`{text}` has no PEP 440 form (`{specs}`): {e}")))?;
     }
-    if branches.iter().any(|b| b.specs.is_empty()) {
-        return Ok(String::new());
-    }
-    union(branches, text)
+    Ok(specs)
 }
 
 fn parse(text: &str) -> Result<Vec<Branch>, ConstraintError> {
@@ -120,7 +127,7 @@ fn add_atom(b: &mut Branch, atom: &str) -> Result<(), ConstraintError> {
             range(b, v, &show(&upper))?;
         }
         "==" | "=" | "" if v.ends_with(".*") => {
-            let prefix = v.trim_end_matches(".*");
+            let prefix = wildcard_prefix(v)?;
             let parts = release(prefix)?;
             let mut upper = parts.clone();
             bump(&mut upper, parts.len() - 1);
@@ -133,7 +140,10 @@ fn add_atom(b: &mut Branch, atom: &str) -> Result<(), ConstraintError> {
             narrow(b, Some((ver.clone(), true)), Some((ver, true)));
         }
         "!=" => {
-            version(v.trim_end_matches(".*"))?;
+            match v.strip_suffix(".*") {
+                Some(_) => version(wildcard_prefix(v)?)?,
+                None => version(v)?,
+            };
             b.specs.push(format!("!={v}"));
             b.holes = true;
         }
@@ -150,6 +160,18 @@ fn add_atom(b: &mut Branch, atom: &str) -> Result<(), ConstraintError> {
         _ => return Err(ConstraintError(format!("unknown operator in `{atom}`"))),
     }
     Ok(())
+}
+
+/// The release numbers before a version's one trailing `.*` (PEP 440 allows a wildcard only
+/// there: `1.*.*` and `1.0a1.*` are no versions).
+fn wildcard_prefix(v: &str) -> Result<&str, ConstraintError> {
+    let prefix = v.strip_suffix(".*").unwrap_or(v);
+    let numbers = prefix.split_once('!').map_or(prefix, |(_, r)| r);
+    if numbers.split('.').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+        Ok(prefix)
+    } else {
+        Err(ConstraintError(format!("`{v}`: a `.*` wildcard follows release numbers only")))
+    }
 }
 
 fn split_op(atom: &str) -> (&str, &str) {
@@ -991,6 +1013,16 @@ mod tests {
             assert_eq!(constraint(c).as_deref(), Ok(want), "{c}");
         }
         assert!(constraint(">=1,<2 || >3").is_err());
+        // Migrate fuzz finding: `1.*.*` became `==1.*.*`, which no PEP 440 tool reads.
+        for bad in ["1.*.*", "==1.0a1.*", "!=1.*.*", "!=1.0+local.*", "==.*"] {
+            let e = constraint(bad).unwrap_err().0;
+            assert!(e.ends_with("a `.*` wildcard follows release numbers only"), "{bad}: {e}");
+        }
+        assert_eq!(constraint("==1!2.*").as_deref(), Ok("==1!2.*"));
+        assert_eq!(
+            constraint("^8.21+2.8.22").unwrap_err().0,
+            "`^8.21+2.8.22` has no PEP 440 form (`>=8.21+2.8.22,<9.0`): Operator >= is incompatible with versions containing non-empty local segments (`+2.8.22`)"
+        );
         assert!(constraint("^1.0 || !=1.5").is_err());
     }
 

@@ -1,38 +1,9 @@
 //! One project per backend: the pyproject.toml migrate writes (snapshots) and its findings.
 
-use std::collections::BTreeMap;
+use cartwheel_migrate::{migrate, Input, Kind, MemTree, Options};
 
-use cartwheel_migrate::{migrate, Input, Kind, Options, Tree};
-
-/// A project as a map of path → text (folders are implied by the paths).
-struct Files(BTreeMap<String, String>);
-
-impl Files {
-    fn new(files: &[(&str, &str)]) -> Self {
-        Files(files.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-    }
-}
-
-impl Tree for Files {
-    fn read(&self, rel: &str) -> Option<String> {
-        self.0.get(rel).cloned()
-    }
-    fn is_dir(&self, rel: &str) -> bool {
-        let prefix = format!("{rel}/");
-        self.0.keys().any(|k| k.starts_with(&prefix))
-    }
-    fn list(&self, rel: &str) -> Vec<String> {
-        let prefix = if rel.is_empty() || rel == "." { String::new() } else { format!("{rel}/") };
-        let mut out: Vec<String> = self
-            .0
-            .keys()
-            .filter_map(|k| k.strip_prefix(&prefix))
-            .map(|r| r.split('/').next().unwrap_or_default().to_string())
-            .collect();
-        out.dedup();
-        out
-    }
-}
+/// A project as a map of path → text.
+type Files = MemTree;
 
 fn run(files: &Files, setup_py: Option<serde_json::Value>, remove_old: bool) -> (String, String) {
     let input = Input {

@@ -4,8 +4,8 @@
 
 use crate::{Error, Result};
 
-/// One `[section]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One `[section]`; `Debug` shows a `password` as `***`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Section {
     /// The section name.
     pub name: String,
@@ -27,7 +27,27 @@ impl Section {
     }
 }
 
-/// A parsed .pypirc.
+/// Keys whose values are secrets (never shown).
+const SECRET_KEYS: &[&str] = &["password"];
+
+impl std::fmt::Debug for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries: Vec<(&str, &str, usize)> = self
+            .entries
+            .iter()
+            .map(|(k, v, l)| {
+                (k.as_str(), if SECRET_KEYS.contains(&k.as_str()) { "***" } else { v.as_str() }, *l)
+            })
+            .collect();
+        f.debug_struct("Section")
+            .field("name", &self.name)
+            .field("line", &self.line)
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+/// A parsed .pypirc (errors quote no line: it could hold a password).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pypirc {
     /// The file as named to the user (for `file:line` in messages).
@@ -48,16 +68,13 @@ impl Pypirc {
             let line = raw.trim_end();
             let trimmed = line.trim_start();
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
-                // configparser ends a value at a comment line but keeps going after blank ones;
-                // an empty continuation adds nothing that matters for URLs and names.
-                if !trimmed.is_empty() {
-                    last = None;
-                }
+                // configparser keeps a value going past blank and comment lines; an empty
+                // continuation adds nothing that matters for URLs and names.
                 continue;
             }
             if line.starts_with([' ', '\t']) {
                 let Some((s, e)) = last else {
-                    return Err(err(n, format!("`{trimmed}`: an indented line continues no `key = value`")));
+                    return Err(err(n, "an indented line continues no `key = value`".into()));
                 };
                 let value = &mut out.sections[s].entries[e].1;
                 if !value.is_empty() {
@@ -68,7 +85,7 @@ impl Pypirc {
             }
             if let Some(rest) = line.strip_prefix('[') {
                 let Some(name) = rest.strip_suffix(']') else {
-                    return Err(err(n, format!("`{line}`: a section header must end with `]`")));
+                    return Err(err(n, "a section header must end with `]`".into()));
                 };
                 let name = name.trim();
                 if let Some(prev) = out.sections.iter().find(|s| s.name == name) {
@@ -80,12 +97,12 @@ impl Pypirc {
             }
             let split = line.find(['=', ':']);
             let Some(at) = split else {
-                return Err(err(n, format!("`{line}` is not `key = value` (nor a [section] header)")));
+                return Err(err(n, "not `key = value` (nor a [section] header)".into()));
             };
             let key = line[..at].trim().to_ascii_lowercase();
             let value = line[at + 1..].trim().to_string();
             if key.is_empty() {
-                return Err(err(n, format!("`{line}`: a key is missing before `{}`", &line[at..=at])));
+                return Err(err(n, format!("a key is missing before `{}`", &line[at..=at])));
             }
             let Some(s) = out.sections.len().checked_sub(1) else {
                 return Err(err(n, format!("`{key}` comes before any [section] header")));
@@ -128,11 +145,38 @@ mod tests {
     #[test]
     fn errors_name_file_and_line() {
         let e = |t: &str| Pypirc::parse("rc", t).unwrap_err().to_string();
-        assert_eq!(e("[pypi]\nusername\n"), "rc:2: `username` is not `key = value` (nor a [section] header)");
+        assert_eq!(e("[pypi]\nusername\n"), "rc:2: not `key = value` (nor a [section] header)");
         assert_eq!(e("username = x\n"), "rc:1: `username` comes before any [section] header");
         assert_eq!(e("[a]\n[a]\n"), "rc:2: section [a] already defined on line 1");
-        assert_eq!(e("[a\n"), "rc:1: `[a`: a section header must end with `]`");
+        assert_eq!(e("[a\n"), "rc:1: a section header must end with `]`");
         assert_eq!(e("[a]\nx=1\nx=2\n"), "rc:3: `x` already set in [a] on line 2");
-        assert_eq!(e("  x\n"), "rc:1: `x`: an indented line continues no `key = value`");
+        assert_eq!(e("  x\n"), "rc:1: an indented line continues no `key = value`");
+        assert_eq!(e("[a]\n= x\n"), "rc:2: a key is missing before `=`");
+    }
+
+    #[test]
+    fn passwords_never_shown() {
+        // A forgotten `=` or a stray token line: the error names the line, never its text.
+        let e = |t: &str| Pypirc::parse("rc", t).unwrap_err().to_string();
+        assert_eq!(
+            e("[pypi]\npassword pypi-AgEIcHlwaS5vcmc\n"),
+            "rc:2: not `key = value` (nor a [section] header)"
+        );
+        assert_eq!(e("  pypi-AgEIcHlwaS5vcmc\n"), "rc:1: an indented line continues no `key = value`");
+        let rc =
+            Pypirc::parse("rc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n").unwrap();
+        let shown = format!("{rc:?}");
+        assert!(!shown.contains("pypi-AgEIcHlwaS5vcmc"), "{shown}");
+        assert!(shown.contains(r#"("password", "***", 3)"#), "{shown}");
+        assert!(shown.contains(r#"("username", "__token__", 2)"#), "{shown}");
+    }
+
+    #[test]
+    fn comment_lines_inside_a_value() {
+        // configparser: a comment line neither ends a multi-line value nor joins it.
+        let rc =
+            Pypirc::parse("rc", "[distutils]\nindex-servers =\n    pypi\n# local is off\n    testpypi\n")
+                .unwrap();
+        assert_eq!(rc.section("distutils").unwrap().get("index-servers"), Some("pypi\ntestpypi"));
     }
 }

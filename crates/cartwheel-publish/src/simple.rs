@@ -2,6 +2,8 @@
 //! sha256, for `--skip-existing` and for telling "already there, same bytes" from "different
 //! file under that name".
 
+use std::sync::LazyLock;
+
 use url::Url;
 
 use crate::http::Client;
@@ -64,31 +66,36 @@ pub fn files(
         200 => {}
         _ => return Err(Error::Http(format!("GET {url}: {}", answer.summary()))),
     }
-    if answer.content_type.contains("json") {
-        let v: serde_json::Value = serde_json::from_str(&answer.body)
-            .map_err(|e| Error::Http(format!("GET {url}: not JSON: {e}")))?;
-        let files = v.get("files").and_then(|f| f.as_array()).cloned().unwrap_or_default();
-        return Ok(Some(
-            files
-                .iter()
-                .filter_map(|f| {
-                    let filename = f.get("filename")?.as_str()?.to_string();
-                    let sha256 =
-                        f.pointer("/hashes/sha256").and_then(|h| h.as_str()).map(str::to_ascii_lowercase);
-                    Some(IndexFile { filename, sha256 })
-                })
-                .collect(),
-        ));
+    parse_page(&answer.content_type, &answer.body)
+        .map(Some)
+        .map_err(|e| Error::Http(format!("GET {url}: {e}")))
+}
+
+/// The files of a project page: PEP 691 JSON when `content_type` says JSON, else PEP 503 HTML.
+/// `Err` is why a JSON page is not JSON.
+pub fn parse_page(content_type: &str, body: &str) -> Result<Vec<IndexFile>, String> {
+    if !content_type.contains("json") {
+        return Ok(parse_html(body));
     }
-    Ok(Some(parse_html(&answer.body)))
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("not JSON: {e}"))?;
+    let files = v.get("files").and_then(|f| f.as_array()).map(Vec::as_slice).unwrap_or_default();
+    Ok(files
+        .iter()
+        .filter_map(|f| {
+            let filename = f.get("filename")?.as_str()?.to_string();
+            let sha256 = f.pointer("/hashes/sha256").and_then(|h| h.as_str()).map(str::to_ascii_lowercase);
+            Some(IndexFile { filename, sha256 })
+        })
+        .collect())
 }
 
 /// The anchors of a PEP 503 page: the file name is the link's text (or its path's last part),
 /// the hash its `#sha256=` fragment.
 pub fn parse_html(html: &str) -> Vec<IndexFile> {
-    let anchor = regex_lite::Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>"#)
-        .expect("valid");
-    anchor
+    static ANCHOR: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+        regex_lite::Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>"#).expect("valid")
+    });
+    ANCHOR
         .captures_iter(html)
         .map(|c| {
             let href = unescape(&c[1]);
@@ -103,7 +110,8 @@ pub fn parse_html(html: &str) -> Vec<IndexFile> {
         .collect()
 }
 
-fn unescape(s: &str) -> String {
+/// The text of HTML with its five common entities decoded.
+pub(crate) fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -120,6 +128,23 @@ mod tests {
         assert_eq!(normalize("Foo.Bar__baz"), "foo-bar-baz");
         let u = Url::parse("http://h/simple").unwrap();
         assert_eq!(project_url(&u, "My_Pkg").unwrap().as_str(), "http://h/simple/my-pkg/");
+    }
+
+    #[test]
+    fn pages() {
+        let json = r#"{"meta": {"api-version": "1.1"}, "files": [{"filename": "a-1.0.tar.gz", "hashes": {"sha256": "ABC"}}, {"filename": 1}, {"filename": "a-1.0-py3-none-any.whl", "hashes": {}}]}"#;
+        assert_eq!(
+            parse_page("application/vnd.pypi.simple.v1+json", json).unwrap(),
+            vec![
+                IndexFile { filename: "a-1.0.tar.gz".into(), sha256: Some("abc".into()) },
+                IndexFile { filename: "a-1.0-py3-none-any.whl".into(), sha256: None },
+            ]
+        );
+        assert_eq!(
+            parse_page("application/json", "<html>").unwrap_err(),
+            "not JSON: expected value at line 1 column 1"
+        );
+        assert_eq!(parse_page("text/html", "{}").unwrap(), vec![]);
     }
 
     #[test]

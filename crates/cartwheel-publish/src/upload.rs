@@ -2,6 +2,7 @@
 //! backoff, "already exists" settled by the simple API's sha256.
 
 use std::io::Read;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -168,9 +169,20 @@ impl Answer {
     /// `400 File already exists.`, or `400 Bad Request: <the body's message>` when the reason
     /// phrase is only the standard one.
     pub fn summary(&self) -> String {
-        let reason = self.reason.trim();
+        self.summary_hiding(&[])
+    }
+
+    /// [`Answer::summary`] with each of `secrets` (what was sent: a password, a token) shown as
+    /// `***`, also where the index quotes it JSON-escaped, and before the text is shortened (a
+    /// cut through a secret would leave its start).
+    pub fn summary_hiding(&self, secrets: &[&str]) -> String {
+        let hide = |text: &str| {
+            secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |t, s| t.replace(s, "***"))
+        };
+        let reason = hide(self.reason.trim());
+        let reason = reason.trim();
         let standard = standard_reason(self.status);
-        let detail = self.detail();
+        let detail = self.detail_hiding(&hide);
         let generic = reason.is_empty() || standard.is_some_and(|s| s.eq_ignore_ascii_case(reason));
         match (generic, detail) {
             (true, Some(d)) if !reason.is_empty() => format!("{} {reason}: {d}", self.status),
@@ -184,13 +196,18 @@ impl Answer {
 
     /// The message of a JSON or HTML error body.
     pub fn detail(&self) -> Option<String> {
-        let body = self.body.trim();
+        self.detail_hiding(&str::to_string)
+    }
+
+    fn detail_hiding(&self, hide: &dyn Fn(&str) -> String) -> Option<String> {
+        let body = hide(self.body.trim());
+        let body = body.trim();
         if body.is_empty() {
             return None;
         }
         if self.content_type.contains("json") || body.starts_with('{') {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
-                return json_message(&v);
+                return json_message(&v).map(|(m, max)| shorten(&hide(&m), max));
             }
         }
         let text = if self.content_type.contains("html") || body.starts_with('<') {
@@ -198,7 +215,7 @@ impl Answer {
         } else {
             body.to_string()
         };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = hide(&text).split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             return None;
         }
@@ -213,7 +230,8 @@ impl Answer {
     }
 }
 
-fn json_message(v: &serde_json::Value) -> Option<String> {
+/// The message of a JSON error body and the length it is shortened to.
+fn json_message(v: &serde_json::Value) -> Option<(String, usize)> {
     if let Some(errors) = v.get("errors").and_then(|e| e.as_array()) {
         let parts: Vec<String> = errors
             .iter()
@@ -225,27 +243,25 @@ fn json_message(v: &serde_json::Value) -> Option<String> {
             })
             .collect();
         if !parts.is_empty() {
-            return Some(shorten(&parts.join("; "), 800));
+            return Some((parts.join("; "), 800));
         }
     }
     ["message", "detail", "error", "title"]
         .iter()
         .find_map(|k| v.get(*k).and_then(|m| m.as_str()))
-        .map(|m| shorten(m.trim(), 400))
+        .map(|m| (m.trim().to_string(), 400))
 }
 
 /// The visible text of an HTML page (style and script dropped), the title's repetition skipped.
 fn html_text(html: &str) -> String {
-    let drop =
-        regex_lite::Regex::new(r"(?is)<(style|script|head)\b.*?</(style|script|head)\s*>").expect("valid");
-    let tags = regex_lite::Regex::new(r"(?s)<[^>]*>").expect("valid");
-    let text = drop.replace_all(html, " ");
-    let text = tags.replace_all(&text, " ");
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
+    static DROP: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+        regex_lite::Regex::new(r"(?is)<(style|script|head)\b.*?</(style|script|head)\s*>").expect("valid")
+    });
+    static TAGS: LazyLock<regex_lite::Regex> =
+        LazyLock::new(|| regex_lite::Regex::new(r"(?s)<[^>]*>").expect("valid"));
+    let text = DROP.replace_all(html, " ");
+    let text = TAGS.replace_all(&text, " ");
+    simple::unescape(&text)
 }
 
 fn shorten(s: &str, max: usize) -> String {
@@ -358,6 +374,14 @@ fn transport_message(t: &ureq::Transport) -> String {
         text = format!("timed out: {text}");
     }
     text
+}
+
+/// The answer's summary without what an index could echo back: the password, and the header
+/// that carried it (base64 of it).
+fn summary(target: &Target, a: &Answer) -> String {
+    let Some(c) = &target.credentials else { return a.summary() };
+    let auth = basic_auth(c);
+    a.summary_hiding(&[c.password.expose(), auth.expose().trim_start_matches("Basic ")])
 }
 
 /// `Basic base64(user:password)`.
@@ -512,7 +536,7 @@ fn one(client: &Client, target: &Target, dist: &Dist, opts: &Options, on: &mut d
             Err(network) => network,
             Ok(a) if a.status >= 500 => {
                 outcome.http_status = Some(a.status);
-                a.summary()
+                summary(target, &a)
             }
             Ok(a) => {
                 outcome.http_status = Some(a.status);
@@ -541,7 +565,7 @@ fn settle(
     outcome: &mut Outcome,
     on: &mut dyn FnMut(Event),
 ) {
-    let summary = a.summary();
+    let summary = summary(target, a);
     match a.status {
         200..=299 => {
             outcome.status = Status::Uploaded;
@@ -637,6 +661,25 @@ mod tests {
         assert_eq!(answer(200, "OK", "", "").summary(), "200 OK");
         assert!(answer(400, "File already exists.", "", "").is_conflict());
         assert!(!answer(400, "Invalid", "", "").is_conflict());
+    }
+
+    #[test]
+    fn summaries_hide_what_was_sent() {
+        let token = format!("eyJhbGciOiJSUzI1NiJ9.{}.c2ln", "x".repeat(500));
+        // Quoted far into a long message: hidden before the message is shortened (a cut through
+        // the token used to leave its first part in the text).
+        let long = format!(r#"{{"message": "{} {token}"}}"#, "word ".repeat(70));
+        let shown = answer(422, "", "application/json", &long).summary_hiding(&[&token]);
+        assert_eq!(shown, format!("422 {} ***", "word ".repeat(70)));
+        // JSON-escaped in the body, in the reason phrase, in an HTML page.
+        let escaped =
+            answer(403, "Forbidden", "application/json", r#"{"detail": "bad token \u0070ypi-AgEIcHlw"}"#);
+        assert_eq!(escaped.summary_hiding(&["pypi-AgEIcHlw"]), "403 Forbidden: bad token ***");
+        assert_eq!(answer(401, "no pypi-AgEIcHlw", "", "").summary_hiding(&["pypi-AgEIcHlw"]), "401 no ***");
+        let page = answer(500, "", "text/html", "<p>Authorization: Basic YWxpY2U6aHVudGVyMg==</p>");
+        assert_eq!(page.summary_hiding(&["hunter2", "YWxpY2U6aHVudGVyMg=="]), "500 Authorization: Basic ***");
+        // Nothing to hide: the summary as is (an empty secret used to put `***` between letters).
+        assert_eq!(answer(400, "Invalid", "", "").summary_hiding(&[""]), "400 Invalid");
     }
 
     #[test]
