@@ -2,10 +2,7 @@
 
 use cartwheel_migrate::{migrate, Input, Kind, MemTree, Options};
 
-/// A project as a map of path → text.
-type Files = MemTree;
-
-fn run(files: &Files, setup_py: Option<serde_json::Value>, remove_old: bool) -> (String, String) {
+fn run(files: &MemTree, setup_py: Option<serde_json::Value>, remove_old: bool) -> (String, String) {
     let input = Input {
         pyproject: files.0.get("pyproject.toml").map(String::as_str),
         setup_cfg: files.0.get("setup.cfg").map(String::as_str),
@@ -68,7 +65,7 @@ build-backend = "poetry.core.masonry.api"
 
 #[test]
 fn poetry_core_1() {
-    let files = Files::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
     let (py, findings) = run(&files, None, false);
     insta::assert_snapshot!("poetry", py);
     insta::assert_snapshot!("poetry_findings", findings);
@@ -76,12 +73,12 @@ fn poetry_core_1() {
 
 #[test]
 fn poetry_remove_old_and_second_run() {
-    let files = Files::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
     let (py, _) = run(&files, None, true);
     assert!(!py.contains("[tool.poetry"), "{py}");
     assert!(py.contains("[tool.black]\nline-length = 100"), "{py}");
     // The second run finds a cartwheel project and changes nothing.
-    let again = Files::new(&[("pyproject.toml", &py), ("src/acme/__init__.py", "")]);
+    let again = MemTree::new(&[("pyproject.toml", &py), ("src/acme/__init__.py", "")]);
     let (py2, findings) = run(&again, None, false);
     assert_eq!(py2, py);
     assert_eq!(findings, "");
@@ -129,7 +126,7 @@ max-line-length = 100
 
 #[test]
 fn setuptools_setup_cfg_and_manifest() {
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("setup.cfg", SETUP_CFG),
         (
             "MANIFEST.in",
@@ -147,7 +144,7 @@ fn setuptools_setup_cfg_and_manifest() {
 
 #[test]
 fn setuptools_setup_py_static() {
-    let files = Files::new(&[("acme.py", "__version__ = '0.3'\n"), ("README.md", "# Acme\n")]);
+    let files = MemTree::new(&[("acme.py", "__version__ = '0.3'\n"), ("README.md", "# Acme\n")]);
     let setup_py = serde_json::json!({
         "found": true,
         "args": {
@@ -186,7 +183,7 @@ where = ["src"]
 [tool.setuptools_scm]
 version_file = "src/acme/_version.py"
 "#;
-    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", ""), ("README.md", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/__init__.py", ""), ("README.md", "")]);
     let (out, findings) = run(&files, None, false);
     insta::assert_snapshot!("setuptools_scm", out);
     insta::assert_snapshot!("setuptools_scm_findings", findings);
@@ -224,7 +221,7 @@ exclude = ["/.github", "docs/_build"]
 [tool.hatch.envs.default]
 dependencies = ["pytest"]
 "#;
-    let files = Files::new(&[("pyproject.toml", py), ("lib/acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("lib/acme/__init__.py", "")]);
     let (out, findings) = run(&files, None, false);
     insta::assert_snapshot!("hatchling", out);
     insta::assert_snapshot!("hatchling_findings", findings);
@@ -233,7 +230,7 @@ dependencies = ["pytest"]
 #[test]
 fn hatchling_version_path() {
     let py = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"acme\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\npath = \"src/acme/__about__.py\"\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("src/acme/__init__.py", ""),
         ("src/acme/__about__.py", "__version__ = '1.0'\n"),
@@ -262,7 +259,7 @@ name = "acme"
 include = ["docs/"]
 exclude = ["docs/_build"]
 "#;
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("acme/__init__.py", "\"\"\"Acme, the flit way.\n\nMore.\"\"\"\n__version__ = \"1.0\"\n"),
     ]);
@@ -292,7 +289,7 @@ source-includes = ["tests/"]
 [tool.pdm.dev-dependencies]
 test = ["pytest>=8"]
 "#;
-    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "__version__ = '1'\n")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "__version__ = '1'\n")]);
     let (out, findings) = run(&files, None, false);
     insta::assert_snapshot!("pdm", out);
     insta::assert_snapshot!("pdm_findings", findings);
@@ -314,7 +311,7 @@ module-root = ""
 source-exclude = ["notes"]
 data = { scripts = "bin" }
 "#;
-    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
     let (out, findings) = run(&files, None, false);
     insta::assert_snapshot!("uv", out);
     insta::assert_snapshot!("uv_findings", findings);
@@ -323,7 +320,7 @@ data = { scripts = "bin" }
 #[test]
 fn poetry_namespace_root_becomes_its_dotted_packages() {
     let py = "[project]\nname = \"acme-core\"\nversion = \"1.0\"\n\n[tool.poetry]\npackages = [{ include = \"acme\", from = \"src\" }]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
-    let files = Files::new(&[("pyproject.toml", py), ("src/acme/core/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/core/__init__.py", "")]);
     let (out, _) = run(&files, None, false);
     assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme.core\"\n"), "{out}");
 }
@@ -332,7 +329,7 @@ fn poetry_namespace_root_becomes_its_dotted_packages() {
 fn flit_version_re_exported_from_a_sibling() {
     let py = "[build-system]\nrequires = [\"flit_core\"]\nbuild-backend = \"flit_core.buildapi\"\n\n[project]\nname = \"acme\"\ndescription = \"x\"\ndynamic = [\"version\"]\n";
     let init = "from ._meta import (\n\t__author__,\n\t__version__,\n)\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("acme/__init__.py", init),
         ("acme/_meta.py", "__version__ = \"0.12.1\"\n"),
@@ -348,7 +345,7 @@ fn flit_version_re_exported_from_a_sibling() {
 #[test]
 fn undefined_project_url_key_is_repaired() {
     let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\nrepository = \"https://github.com/acme/acme\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n";
-    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
     let (out, findings) = run(&files, None, false);
     assert_eq!(
         out,
@@ -362,7 +359,7 @@ fn poetry_default_package_without_init_is_named() {
     // poetry-core takes `src/<name>/` as the package even without `__init__.py` (poetry 2.0.1
     // itself: a namespace folder holding modules and packages); cartwheel must be told.
     let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.poetry]\n\n[build-system]\nrequires = [\"poetry-core>=2.0\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("src/acme/factory.py", ""),
         ("src/acme/console/__init__.py", ""),
@@ -371,7 +368,7 @@ fn poetry_default_package_without_init_is_named() {
     assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme\"\n"), "{out}");
     assert_eq!(findings, "unused: pyproject.toml [tool.poetry]");
     // With `__init__.py` the convention finds it: nothing to write.
-    let files = Files::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "")]);
     let (out, _) = run(&files, None, false);
     assert!(!out.contains("[tool.cartwheel]"), "{out}");
 }
@@ -399,7 +396,7 @@ priority = "supplemental"
 requires = ["poetry-core>=1.0.0"]
 build-backend = "poetry.core.masonry.api"
 "#;
-    let files = Files::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
     let (out, findings) = run(&files, None, false);
     assert!(out.contains("dependencies = [\n    \"internal>=2.0,<3.0\",\n    \"beta>=1.0\",\n]"), "{out}");
     assert_eq!(
@@ -418,7 +415,7 @@ unused: pyproject.toml [tool.poetry]"
 #[test]
 fn setuptools_without_include_package_data_ships_only_package_data() {
     let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\n\n[options.package_data]\nacme = *.json, templates/*.html\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("setup.cfg", cfg),
         ("acme/__init__.py", ""),
         ("acme/data.json", "{}"),
@@ -439,7 +436,7 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
         "{out}"
     );
     let with = cfg.replace("packages = find:\n", "packages = find:\ninclude_package_data = True\n");
-    let files = Files(
+    let files = MemTree(
         files
             .0
             .into_iter()
@@ -450,7 +447,7 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
     assert!(!out.contains("wheel-exclude"), "{out}");
     // A pyproject-configured project includes package data unless told not to.
     let py = "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.setuptools]\npackages = [\"acme\"]\ninclude-package-data = false\n\n[tool.setuptools.package-data]\nacme = [\"*.json\"]\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("acme/__init__.py", ""),
         ("acme/data.json", "{}"),
@@ -458,7 +455,7 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
     ]);
     let (out, _) = run(&files, None, false);
     assert!(out.ends_with("[tool.cartwheel]\nwheel-exclude = [\"/acme/notes.txt\"]\n"), "{out}");
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", &py.replace("include-package-data = false\n", "")),
         ("acme/__init__.py", ""),
         ("acme/notes.txt", ""),
@@ -486,7 +483,7 @@ version = "1.0"
 "CHANGES" = "CHANGES"
 "docs/intro.md" = "README.md"
 "#;
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("pyproject.toml", py),
         ("src/acme/__init__.py", ""),
         ("src/acme/_generated.py", ""),
@@ -514,7 +511,7 @@ unused: pyproject.toml [tool.hatch.build]"
 fn setuptools_attr_version_re_exported_from_a_sibling() {
     // distro 1.9.0: `from .distro import __version__` in the package, the literal in distro.py.
     let cfg = "[metadata]\nname = acme\nversion = attr: acme.__version__\n\n[options]\npackage_dir =\n    = src\npackages = acme\n";
-    let files = Files::new(&[
+    let files = MemTree::new(&[
         ("setup.cfg", cfg),
         (
             "src/acme/__init__.py",
@@ -533,7 +530,7 @@ fn setuptools_attr_version_re_exported_from_a_sibling() {
 #[test]
 fn setup_py_requirement_string_is_one_requirement_a_line() {
     // wcwidth 0.2.13: two adjacent literals make one requirement with a marker.
-    let files = Files::new(&[("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("acme/__init__.py", "")]);
     let setup_py = serde_json::json!({
         "found": true,
         "args": {
@@ -558,7 +555,7 @@ fn setup_py_requirement_string_is_one_requirement_a_line() {
 #[test]
 fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
     // wcwidth 0.2.13: `cmdclass={'update': _SetupUpdate}`, a maintenance command.
-    let files = Files::new(&[("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("acme/__init__.py", "")]);
     let json = |commands: &[&str]| {
         serde_json::json!({
             "found": true,
@@ -584,7 +581,7 @@ fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
 #[test]
 fn setup_cfg_universal_wheel_is_a_note() {
     let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[bdist_wheel]\nuniversal = 1\n";
-    let files = Files::new(&[("setup.cfg", cfg), ("acme/__init__.py", "")]);
+    let files = MemTree::new(&[("setup.cfg", cfg), ("acme/__init__.py", "")]);
     let (_, findings) = run(&files, None, false);
     assert_eq!(
         findings,
