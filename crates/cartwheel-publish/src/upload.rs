@@ -43,7 +43,7 @@ pub enum Event<'a> {
     Response {
         /// Status code.
         status: u16,
-        /// Reason phrase as sent.
+        /// Reason phrase as sent, with what the request carried (password, token) as `***`.
         reason: &'a str,
         /// Time from the request to the answer's headers.
         elapsed: Duration,
@@ -310,6 +310,33 @@ pub enum Sent<'a> {
     Stream(Box<dyn Read + 'a>, u64),
 }
 
+/// What a request carries that must never be shown: the credential of its `Authorization`
+/// header (Basic's base64 and the password inside it, a bearer token) and the string values of
+/// a JSON body (the OIDC token sent to be exchanged).
+fn sent_secrets(req: &ureq::Request, body: &Sent<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(auth) = req.header("Authorization") {
+        if let Some((scheme, credential)) = auth.split_once(' ') {
+            out.push(credential.to_string());
+            if scheme.eq_ignore_ascii_case("basic") {
+                let decoded =
+                    base64::engine::general_purpose::STANDARD.decode(credential).unwrap_or_default();
+                if let Some((_, password)) = String::from_utf8_lossy(&decoded).split_once(':') {
+                    out.push(password.to_string());
+                }
+            }
+        }
+    }
+    if let Sent::Json(text) = body {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) {
+            // Short values are names, not tokens; hiding them would mangle the text.
+            out.extend(map.values().filter_map(|v| v.as_str()).filter(|v| v.len() >= 16).map(str::to_string));
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
 /// Send `req` and read the answer whole (any status); `Err` is a network error's text. Every
 /// request and answer is reported through `on`.
 pub fn exchange(req: ureq::Request, body: Sent<'_>, on: &mut dyn FnMut(Event)) -> Result<Answer, String> {
@@ -320,6 +347,7 @@ pub fn exchange(req: ureq::Request, body: Sent<'_>, on: &mut dyn FnMut(Event)) -
     if let Sent::Stream(_, len) = &body {
         req = req.set("Content-Length", &len.to_string());
     }
+    let sent = sent_secrets(&req, &body);
     let headers: Vec<(String, String)> = req
         .header_names()
         .into_iter()
@@ -352,7 +380,9 @@ pub fn exchange(req: ureq::Request, body: Sent<'_>, on: &mut dyn FnMut(Event)) -
     };
     let status = response.status();
     let reason = response.status_text().to_string();
-    on(Event::Response { status, reason: &reason, elapsed: started.elapsed() });
+    // A reason phrase is the server's text: one that echoes what was sent must not show it.
+    let shown = sent.iter().fold(reason.clone(), |t, s| t.replace(s.as_str(), "***"));
+    on(Event::Response { status, reason: &shown, elapsed: started.elapsed() });
     let content_type = response.header("Content-Type").unwrap_or_default().to_string();
     let location = response.header("Location").map(str::to_string);
     let mut bytes = Vec::new();
@@ -661,6 +691,75 @@ mod tests {
         assert_eq!(answer(200, "OK", "", "").summary(), "200 OK");
         assert!(answer(400, "File already exists.", "", "").is_conflict());
         assert!(!answer(400, "Invalid", "", "").is_conflict());
+    }
+
+    /// A server on 127.0.0.1 answering one request with `status_line`; the request's bytes come
+    /// back through the handle.
+    fn one_answer(status_line: &'static str) -> (String, std::thread::JoinHandle<String>) {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            write!(stream, "{status_line}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+            head
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_reason_phrase_echoing_what_was_sent_is_hidden_in_the_events() {
+        for (auth, body, status_line, shown) in [
+            (
+                Some(("alice", "hunter2-secret")),
+                Sent::Empty,
+                "HTTP/1.1 403 Invalid password hunter2-secret for alice",
+                "Invalid password *** for alice",
+            ),
+            (
+                Some(("alice", "pw")),
+                Sent::Empty,
+                "HTTP/1.1 401 Bad header Basic YWxpY2U6cHc=",
+                "Bad header Basic ***",
+            ),
+            (
+                None,
+                Sent::Json(r#"{"token": "eyJhbGciOiJSUzI1NiJ9.payload.sig"}"#.into()),
+                "HTTP/1.1 422 cannot mint from eyJhbGciOiJSUzI1NiJ9.payload.sig",
+                "cannot mint from ***",
+            ),
+        ] {
+            let (url, server) = one_answer(status_line);
+            let mut req = ureq::AgentBuilder::new().build().post(&url);
+            if let Some((user, password)) = auth {
+                let c = Credentials {
+                    username: user.into(),
+                    password: Secret::new(password),
+                    source: crate::target::CredentialSource::Flags,
+                };
+                req = req.set("Authorization", basic_auth(&c).expose());
+            }
+            let mut reasons = Vec::new();
+            let answer = exchange(req, body, &mut |e| {
+                if let Event::Response { reason, .. } = e {
+                    reasons.push(reason.to_string());
+                }
+            })
+            .unwrap();
+            server.join().unwrap();
+            assert_eq!(reasons, [shown]);
+            // The answer itself keeps what was sent: its callers hide it with the credentials.
+            assert_eq!(answer.reason, status_line.splitn(3, ' ').nth(2).unwrap());
+        }
     }
 
     #[test]
