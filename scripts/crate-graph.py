@@ -16,8 +16,8 @@ END = "<!-- /crate-graph -->"
 
 # Bottom to top: a crate may depend only on crates of a lower layer.
 LAYERS = [
-    ["cartwheel-rst", "cartwheel-core", "cartwheel-publish", "cartwheel-migrate"],
-    ["cartwheel-archive"],
+    ["cartwheel-rst", "cartwheel-core", "cartwheel-publish"],
+    ["cartwheel-archive", "cartwheel-migrate"],
     ["cartwheel-check"],
     ["cartwheel-dist"],
     ["cartwheel-verify"],

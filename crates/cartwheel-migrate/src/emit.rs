@@ -335,32 +335,16 @@ pub fn inline(pairs: &[(String, String)]) -> InlineTable {
     t
 }
 
-/// Why `req` is not PEP 508 when pep508_rs 0.9 must not see it: it panics on a name or extra
-/// ending in `.`, `-` or `_` (`foo-==1`, the `migrate` fuzz target) and on non-ASCII text in a
-/// marker, and its marker parser recurses once per parenthesis. Every such text is invalid
-/// anyway: PEP 508 is ASCII (URLs per RFC 3986 too) and names and extras end alphanumeric.
-fn refused_before_pep508(req: &str) -> Option<String> {
-    if !req.is_ascii() {
-        return Some("PEP 508 requirements are ASCII".into());
-    }
-    if req.matches('(').count() > 64 {
-        return Some("more than 64 parentheses".into());
-    }
-    // The name and the extras: what comes before a version, a URL or a marker.
-    let head = req.split(['(', '<', '>', '=', '!', '~', '@', ';']).next().unwrap_or_default();
-    head.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-        .find(|word| word.ends_with(['.', '-', '_']))
-        .map(|word| format!("`{word}` must end with a letter or digit"))
-}
-
 /// The requirements that are not valid PEP 508, each as a finding at the option that gave it.
 pub fn bad_requirements(reqs: &[String], file: &str, line: usize, col: usize, key: &str) -> Vec<Finding> {
     use std::str::FromStr;
     reqs.iter()
         .filter_map(|r| {
-            let why = match refused_before_pep508(r) {
-                Some(why) => why,
-                None => {
+            // Core's gate first: pep508_rs 0.9 panics on some invalid text (a name or extra
+            // ending in `.-_`, non-ASCII in a marker, deep nesting).
+            let why = match cartwheel_core::names::check_before_pep508(r) {
+                Err(why) => why,
+                Ok(()) => {
                     pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?.message.to_string()
                 }
             };
@@ -415,11 +399,11 @@ mod tests {
         assert_eq!(
             found,
             [
-                "`importlib-\u{1}>= 1` is not a PEP 508 requirement: `importlib-` must end with a letter or digit",
-                "`foo-==1` is not a PEP 508 requirement: `foo-` must end with a letter or digit",
-                "`foo[c.]>=1` is not a PEP 508 requirement: `c.` must end with a letter or digit",
-                "`foo; os_name == \"é\"` is not a PEP 508 requirement: PEP 508 requirements are ASCII",
-                &format!("`{deep}` is not a PEP 508 requirement: more than 64 parentheses"),
+                "`importlib-\u{1}>= 1` is not a PEP 508 requirement: the name `importlib-` must end with a letter or digit",
+                "`foo-==1` is not a PEP 508 requirement: the name `foo-` must end with a letter or digit",
+                "`foo[c.]>=1` is not a PEP 508 requirement: the extra `c.` must end with a letter or digit",
+                "`foo; os_name == \"é\"` is not a PEP 508 requirement: the marker holds `é`: PEP 508 markers are ASCII, quoted strings included",
+                &format!("`{deep}` is not a PEP 508 requirement: parentheses nested 65 deep (at most 64)"),
             ]
         );
     }
