@@ -42,7 +42,8 @@ def test_the_top_crate_is_above_every_other():
     assert graph["cartwheel-rst"] == []
     assert graph["cartwheel-core"] == []
     assert graph["cartwheel-publish"] == []
-    assert graph["cartwheel-migrate"] == []
+    # The translator holds requirements to core's rules, and knows nothing of building.
+    assert graph["cartwheel-migrate"] == ["cartwheel-core"]
 
 
 def test_a_back_edge_is_reported():
