@@ -31,8 +31,9 @@ cargo fmt --all -- --check
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-step "cargo test --workspace"
-cargo test --workspace
+step "cargo test --workspace --no-fail-fast"
+# Every crate's tests run and report, even after one crate fails.
+cargo test --workspace --no-fail-fast
 
 step "ruff check python tests"
 ruff check python tests
