@@ -8,6 +8,8 @@ mod dependencies;
 mod entry_points;
 mod fields;
 mod raw;
+/// Every key `[project]` accepts.
+pub use raw::PROJECT_FIELDS;
 mod readme_license;
 #[cfg(test)]
 mod tests;
