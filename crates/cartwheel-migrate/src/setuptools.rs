@@ -1017,33 +1017,30 @@ fn entry_points(opts: &Opts, tree: &dyn Tree, t: &mut Target) {
                 groups.push((g.clone(), members));
             }
         }
-        Sv::Str(s) if s.trim_start().starts_with("file:") => {
-            let f = s.trim_start().trim_start_matches("file:").trim();
-            match tree.read(f).map(|text| ini::parse(&text)) {
-                Some(Ok(sections)) => {
-                    for sec in sections {
-                        groups.push((
-                            sec.name.clone(),
-                            sec.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
-                        ));
-                    }
-                }
-                _ => t.find(o.finding(
+        Sv::Str(s) => {
+            // Inline INI text, or `file:` naming a file that holds it.
+            let (text, what) = match s.trim_start().strip_prefix("file:") {
+                Some(f) => (tree.read(f.trim()), format!("`file: {}`", f.trim())),
+                None => (Some(s.clone()), "the entry points text".to_string()),
+            };
+            match text.as_deref().map(ini::parse) {
+                Some(Ok(sections)) => groups.extend(
+                    sections
+                        .into_iter()
+                        .map(|sec| (sec.name, sec.entries.into_iter().map(|e| (e.key, e.value)).collect())),
+                ),
+                Some(Err(e)) => t.find(o.finding(
                     Kind::Untranslatable,
                     "entry_points",
-                    format!("`file: {f}` cannot be read"),
+                    format!("{what} is not INI text (line {}: {})", e.line, e.message),
                     "write the entry points into `[project.entry-points]`",
                 )),
-            }
-        }
-        Sv::Str(s) => {
-            if let Ok(sections) = ini::parse(s) {
-                for sec in sections {
-                    groups.push((
-                        sec.name.clone(),
-                        sec.entries.iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
-                    ));
-                }
+                None => t.find(o.finding(
+                    Kind::Untranslatable,
+                    "entry_points",
+                    format!("{what} cannot be read"),
+                    "write the entry points into `[project.entry-points]`",
+                )),
             }
         }
         _ => {}

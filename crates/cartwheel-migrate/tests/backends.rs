@@ -588,3 +588,24 @@ fn setup_cfg_universal_wheel_is_a_note() {
         "note: setup.cfg:6:1: `bdist_wheel.universal`: `universal = 1` tags the wheel py2.py3; cartwheel tags it py3 (it builds for Python 3 only)\nunused: setup.cfg [metadata]\nunused: setup.cfg [bdist_wheel]"
     );
 }
+
+#[test]
+fn entry_points_that_cannot_be_read_are_untranslatable() {
+    let cfg = |entry_points: &str| {
+        format!("[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\nentry_points = {entry_points}\n")
+    };
+    let findings = |entry_points: &str| {
+        let files = MemTree::new(&[("setup.cfg", &cfg(entry_points)), ("acme/__init__.py", "")]);
+        let (_, findings) = run(&files, None, false);
+        findings.lines().filter(|l| l.contains("entry_points")).map(str::to_string).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        findings("file: entry_points.cfg"),
+        ["untranslatable: setup.cfg:7:1: `entry_points`: `file: entry_points.cfg` cannot be read"]
+    );
+    // Before, text that did not parse was dropped without a word (the script went missing).
+    assert_eq!(
+        findings("\n    acme = acme.cli:main"),
+        ["untranslatable: setup.cfg:7:1: `entry_points`: the entry points text is not INI text (line 2: a key before any [section])"]
+    );
+}
