@@ -16,9 +16,10 @@ fn answer(text: &str) {
     let content_type = lines.next().unwrap_or_default().to_string();
     let secret = lines.next().unwrap_or_default();
     let body = lines.next().unwrap_or_default().to_string();
-    let a = Answer { status, reason, content_type, location: None, body };
-    let _ = (a.summary(), a.detail(), a.is_conflict());
-    let shown = a.summary_hiding(&[secret]);
+    let sent = vec![secret.to_string()];
+    let a = Answer { status, reason, content_type, location: None, body, sent };
+    let _ = (a.detail(), a.is_conflict());
+    let shown = a.summary();
     // A token's alphabet (base64url, JWT dots): no space, markup or `*` the summary could add.
     let token_shaped = secret.len() >= 8
         && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))

@@ -96,7 +96,7 @@ pub fn mint(client: &Client, upload_url: &Url, ci: &CiEnv, on: &mut dyn FnMut(Ev
             if a.status != 200 {
                 return Err(tp(format!(
                     "GitHub's OIDC token endpoint: {} (does the job have `permissions: id-token: write`?)",
-                    a.summary_hiding(&[req_token.expose()])
+                    a.summary()
                 )));
             }
             let value = json("GitHub's OIDC token endpoint", &a.body)?
@@ -117,8 +117,8 @@ pub fn mint(client: &Client, upload_url: &Url, ci: &CiEnv, on: &mut dyn FnMut(Ev
     let a = exchange(client.agent(&mint_url, false)?.request_url("POST", &mint_url), Sent::Json(body), on)
         .map_err(|e| tp(format!("POST {mint_url}: {e}")))?;
     if a.status != 200 {
-        // The index's errors could quote the token it was given: never show it.
-        return Err(tp(format!("POST {mint_url}: {}", a.summary_hiding(&[id_token.expose()]))));
+        // The index's errors could quote the token it was given: the summary hides it.
+        return Err(tp(format!("POST {mint_url}: {}", a.summary())));
     }
     let token = json(&format!("POST {mint_url}"), &a.body)?
         .get("token")

@@ -163,21 +163,25 @@ pub struct Answer {
     pub location: Option<String>,
     /// The body as text (lossy), at most a few MiB.
     pub body: String,
+    /// What the request carried that must never be shown (its credential, a token it sent):
+    /// the summaries hide it wherever the index echoes it.
+    pub sent: Vec<String>,
 }
 
 impl Answer {
     /// `400 File already exists.`, or `400 Bad Request: <the body's message>` when the reason
-    /// phrase is only the standard one.
+    /// phrase is only the standard one; what the request carried (`sent`) shown as `***`.
     pub fn summary(&self) -> String {
         self.summary_hiding(&[])
     }
 
-    /// [`Answer::summary`] with each of `secrets` (what was sent: a password, a token) shown as
-    /// `***`, also where the index quotes it JSON-escaped, and before the text is shortened (a
-    /// cut through a secret would leave its start).
+    /// [`Answer::summary`] with `secrets` hidden too: each shown as `***`, also where the index
+    /// quotes it JSON-escaped, and before the text is shortened (a cut through a secret would
+    /// leave its start).
     pub fn summary_hiding(&self, secrets: &[&str]) -> String {
+        let all: Vec<&str> = self.sent.iter().map(String::as_str).chain(secrets.iter().copied()).collect();
         let hide = |text: &str| {
-            secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |t, s| t.replace(s, "***"))
+            all.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |t, s| t.replace(s, "***"))
         };
         let reason = hide(self.reason.trim());
         let reason = reason.trim();
@@ -196,7 +200,9 @@ impl Answer {
 
     /// The message of a JSON or HTML error body.
     pub fn detail(&self) -> Option<String> {
-        self.detail_hiding(&str::to_string)
+        self.detail_hiding(&|text: &str| {
+            self.sent.iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), "***"))
+        })
     }
 
     fn detail_hiding(&self, hide: &dyn Fn(&str) -> String) -> Option<String> {
@@ -392,7 +398,8 @@ pub fn exchange(req: ureq::Request, body: Sent<'_>, on: &mut dyn FnMut(Event)) -
         on(Event::NetworkError { message: &message });
         return Err(message);
     }
-    Ok(Answer { status, reason, content_type, location, body: String::from_utf8_lossy(&bytes).into_owned() })
+    let body = String::from_utf8_lossy(&bytes).into_owned();
+    Ok(Answer { status, reason, content_type, location, body, sent })
 }
 
 /// A network error in words (ureq's text names the URL, which holds no secret: URLs with
@@ -404,14 +411,6 @@ fn transport_message(t: &ureq::Transport) -> String {
         text = format!("timed out: {text}");
     }
     text
-}
-
-/// The answer's summary without what an index could echo back: the password, and the header
-/// that carried it (base64 of it).
-fn summary(target: &Target, a: &Answer) -> String {
-    let Some(c) = &target.credentials else { return a.summary() };
-    let auth = basic_auth(c);
-    a.summary_hiding(&[c.password.expose(), auth.expose().trim_start_matches("Basic ")])
 }
 
 /// `Basic base64(user:password)`.
@@ -466,11 +465,10 @@ pub fn upload(
 ) -> Vec<Outcome> {
     let mut ordered: Vec<&Dist> = dists.iter().collect();
     ordered.sort_by_key(|d| d.filetype != FileType::Wheel);
-    let secret = target.credentials.as_ref().map(|c| c.password.clone());
     let mut out: Vec<Outcome> = Vec::new();
     let mut failed: Option<String> = None;
     for dist in ordered {
-        let mut outcome = match &failed {
+        let outcome = match &failed {
             Some(first) => Outcome {
                 filename: dist.filename.clone(),
                 size: dist.size,
@@ -486,12 +484,6 @@ pub fn upload(
                 one(client, target, dist, opts, on)
             }
         };
-        if let Some(s) = &secret {
-            // An index that echoes the credentials back must not get them printed.
-            if !s.is_empty() {
-                outcome.answer = outcome.answer.replace(s.expose(), "***");
-            }
-        }
         if outcome.status == Status::Failed && failed.is_none() && opts.stop_on_failure {
             failed = Some(dist.filename.clone());
         }
@@ -566,7 +558,7 @@ fn one(client: &Client, target: &Target, dist: &Dist, opts: &Options, on: &mut d
             Err(network) => network,
             Ok(a) if a.status >= 500 => {
                 outcome.http_status = Some(a.status);
-                summary(target, &a)
+                a.summary()
             }
             Ok(a) => {
                 outcome.http_status = Some(a.status);
@@ -595,7 +587,7 @@ fn settle(
     outcome: &mut Outcome,
     on: &mut dyn FnMut(Event),
 ) {
-    let summary = summary(target, a);
+    let summary = a.summary();
     match a.status {
         200..=299 => {
             outcome.status = Status::Uploaded;
@@ -655,7 +647,14 @@ mod tests {
     use super::*;
 
     fn answer(status: u16, reason: &str, ct: &str, body: &str) -> Answer {
-        Answer { status, reason: reason.into(), content_type: ct.into(), location: None, body: body.into() }
+        Answer {
+            status,
+            reason: reason.into(),
+            content_type: ct.into(),
+            location: None,
+            body: body.into(),
+            sent: Vec::new(),
+        }
     }
 
     #[test]
@@ -757,8 +756,9 @@ mod tests {
             .unwrap();
             server.join().unwrap();
             assert_eq!(reasons, [shown]);
-            // The answer itself keeps what was sent: its callers hide it with the credentials.
+            // The answer keeps the text as sent, and what was sent, which its summary hides.
             assert_eq!(answer.reason, status_line.splitn(3, ' ').nth(2).unwrap());
+            assert!(answer.summary().ends_with(shown), "{}", answer.summary());
         }
     }
 
