@@ -7,7 +7,7 @@ use std::time::Instant;
 use cartwheel_migrate::{Input, Kind, Options, Outcome, Tree};
 use serde::Serialize;
 
-use crate::cli::say;
+use crate::cli::{say, say_out};
 use cartwheel_verify::{self as migrate_verify, Report};
 
 /// What `cartwheel migrate` was asked to do.
@@ -151,7 +151,7 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
         if flags.json {
             print_json(&outcome, false, None, start);
         } else {
-            say_out(&diff(&outcome, root));
+            say_out(diff(&outcome, root).trim_end());
             say(&summary(&outcome, "would write", flags));
         }
         return Ok(if untranslatable { 1 } else { 0 });
@@ -260,11 +260,6 @@ fn print_json(outcome: &Outcome, written: bool, report: Option<&Report>, start: 
     say_out(&serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
-fn say_out(text: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
-}
-
 /// `text` with `paths` added to `[tool.cartwheel] sdist-include` (anchored at the root).
 fn sdist_include(text: &str, paths: &[String]) -> Result<String, String> {
     use toml_edit::{Array, DocumentMut, Item, Table, Value};
@@ -340,31 +335,19 @@ fn read_setup_py(python: &str, path: &Path) -> Result<serde_json::Value, String>
     serde_json::from_slice(&out.stdout).map_err(|e| format!("{}: reader output: {e}", path.display()))
 }
 
-/// Write every changed file, each atomically (temporary file beside it, then rename), then
-/// delete what `--remove-old` removes.
+/// Write every changed file, all or none (core's transaction, as `cartwheel bump` writes: a
+/// symlinked pyproject.toml is edited where it points), then delete what `--remove-old` removes.
 fn write(root: &Path, outcome: &Outcome) -> Result<(), String> {
-    atomic_write(&root.join("pyproject.toml"), &outcome.pyproject)?;
-    if let Some(cfg) = &outcome.setup_cfg {
-        atomic_write(&root.join("setup.cfg"), cfg)?;
-    }
+    use cartwheel_core::version::transaction::{apply, FileEdit};
+    let edit = |name: &str, text: &str| {
+        let path = root.join(name);
+        FileEdit { old: fs_err::read(&path).unwrap_or_default(), new: text.as_bytes().to_vec(), path }
+    };
+    let mut edits = vec![edit("pyproject.toml", &outcome.pyproject)];
+    edits.extend(outcome.setup_cfg.as_deref().map(|cfg| edit("setup.cfg", cfg)));
+    apply(&edits).map_err(|e| e.to_string())?;
     for d in &outcome.delete {
         fs_err::remove_file(root.join(d)).map_err(|e| e.to_string())?;
     }
-    Ok(())
-}
-
-/// Write `text` to `path` through a temporary file in the same folder.
-pub fn atomic_write(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cartwheel-migrate")
-        .tempfile_in(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
-    if let Ok(meta) = fs_err::metadata(path) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
     Ok(())
 }

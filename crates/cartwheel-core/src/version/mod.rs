@@ -5,7 +5,7 @@ pub mod bump;
 pub mod git;
 pub mod source;
 pub mod stamp;
-mod transaction;
+pub mod transaction;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
