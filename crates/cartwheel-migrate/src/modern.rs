@@ -14,7 +14,7 @@ fn is_dynamic(py: &TomlSrc, field: &str) -> bool {
 /// The version comes from a file: the default (`module`) when it is the module's
 /// `__init__.py`, else `file` with the path (and the pattern when not the default one).
 fn version_file(tree: &dyn Tree, t: &mut Target, name: &str, path: &str, pattern: Option<&str>) {
-    let module = name.to_lowercase().replace(['-', '.'], "_");
+    let module = crate::src::default_module(name);
     let init = [format!("src/{module}/__init__.py"), format!("{module}/__init__.py")];
     if pattern.is_none() && init.iter().any(|i| i == path) && tree.read(path).is_some() {
         return;
@@ -258,9 +258,8 @@ pub fn hatch(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
 /// description from the module's docstring.
 pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     let name = name(py);
-    let module = py
-        .str_at(&["tool", "flit", "module", "name"])
-        .unwrap_or_else(|| name.to_lowercase().replace(['-', '.'], "_"));
+    let module =
+        py.str_at(&["tool", "flit", "module", "name"]).unwrap_or_else(|| crate::src::default_module(&name));
     if py.get(&["tool", "flit"]).is_some() {
         t.unused("pyproject.toml", "[tool.flit]", &["tool", "flit"]);
     }
@@ -394,7 +393,7 @@ pub fn pdm(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         }
         crate::poetry::set_modules(tree, t, &name, &modules, &src);
     } else if let Some(src) = &pkg_dir {
-        let module = name.to_lowercase().replace(['-', '.'], "_");
+        let module = crate::src::default_module(&name);
         crate::poetry::set_modules(tree, t, &name, &[module], src);
     }
     if let Some(ex) = build("excludes") {
@@ -458,8 +457,7 @@ pub fn uv(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
         .str("module-root")
         .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .unwrap_or_else(|| "src".into());
-    let modules =
-        b.strings("module-name").unwrap_or_else(|| vec![name.to_lowercase().replace(['-', '.'], "_")]);
+    let modules = b.strings("module-name").unwrap_or_else(|| vec![crate::src::default_module(&name)]);
     crate::poetry::set_modules(tree, t, &name, &modules, &root);
     if let Some(item) = b.get("namespace") {
         t.find(py.finding(Kind::Note, Some(&item), "tool.uv.build-backend.namespace", "a module folder without __init__.py named in `tool.cartwheel.module` is a namespace root and ships whole", ""));

@@ -834,7 +834,7 @@ fn packages(py: &TomlSrc, tree: &dyn Tree, t: &mut Target, name: &str) {
         // poetry-core's default package is the project name's folder in `src/` or the project
         // folder, with or without `__init__.py`: cartwheel's convention only takes a package,
         // so a namespace folder must be named.
-        let conventional = name.to_lowercase().replace(['-', '.'], "_");
+        let conventional = crate::src::default_module(name);
         for source in ["src", "."] {
             let dir = if source == "." { conventional.clone() } else { format!("{source}/{conventional}") };
             if tree.is_dir(&dir) {
@@ -914,7 +914,7 @@ pub fn set_modules(tree: &dyn Tree, t: &mut Target, name: &str, modules: &[Strin
         expanded.push(m.clone());
     }
     let modules = &expanded[..];
-    let conventional = name.to_lowercase().replace(['-', '.'], "_");
+    let conventional = crate::src::default_module(name);
     let conv_source = if tree.is_dir(&format!("src/{}", modules[0].replace('.', "/")))
         || tree.read(&format!("src/{}.py", modules[0])).is_some()
     {

@@ -846,11 +846,9 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
         Sv::Str(s) => t.set_str("version", s.trim()),
         Sv::Computed(src, _) => {
             // The common pattern: setup.py reads `__version__` out of the package.
-            let name = get(opts, "name")
-                .and_then(|o| o.value.text())
-                .unwrap_or_default()
-                .to_lowercase()
-                .replace(['-', '.'], "_");
+            let name = crate::src::default_module(
+                &get(opts, "name").and_then(|o| o.value.text()).unwrap_or_default(),
+            );
             let pkg_dir = package_dir(opts);
             let base =
                 if pkg_dir.is_empty() || pkg_dir == "." { String::new() } else { format!("{pkg_dir}/") };

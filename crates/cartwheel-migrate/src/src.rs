@@ -121,6 +121,14 @@ impl<'a> TableRef<'a> {
     }
 }
 
+/// The import name cartwheel takes when `module` is not written: the normalised project name
+/// with `_` (PEP 503 collapses a run of `-_.`), as the build looks for it.
+pub fn default_module(name: &str) -> String {
+    cartwheel_core::names::PackageName::new(name)
+        .map(|n| n.as_module_name())
+        .unwrap_or_else(|_| name.to_lowercase().replace(['-', '.'], "_"))
+}
+
 /// A string or an array of strings as a list.
 pub fn strings(item: &Item) -> Option<Vec<String>> {
     if let Some(s) = item.as_str() {
@@ -147,5 +155,16 @@ mod tests {
         // Migrate fuzz finding: toml_edit 0.23 panicked ("all items have spans") on this.
         let Err(e) = TomlSrc::parse("pyproject.toml", "==\n.=") else { panic!("parsed") };
         assert_eq!(e.to_string(), "pyproject.toml:1:2: extra `=`, expected nothing");
+    }
+}
+
+#[cfg(test)]
+mod default_module_tests {
+    #[test]
+    fn the_import_name_the_build_looks_for() {
+        // A run of `-_.` is one `_`, as cartwheel's build derives it (it was `a__b` here).
+        assert_eq!(super::default_module("a--b"), "a_b");
+        assert_eq!(super::default_module("Acme.SDK"), "acme_sdk");
+        assert_eq!(super::default_module("x_.y"), "x_y");
     }
 }
