@@ -156,15 +156,12 @@ mod tests {
         let Err(e) = TomlSrc::parse("pyproject.toml", "==\n.=") else { panic!("parsed") };
         assert_eq!(e.to_string(), "pyproject.toml:1:2: extra `=`, expected nothing");
     }
-}
 
-#[cfg(test)]
-mod default_module_tests {
     #[test]
     fn the_import_name_the_build_looks_for() {
         // A run of `-_.` is one `_`, as cartwheel's build derives it (it was `a__b` here).
-        assert_eq!(super::default_module("a--b"), "a_b");
-        assert_eq!(super::default_module("Acme.SDK"), "acme_sdk");
-        assert_eq!(super::default_module("x_.y"), "x_y");
+        assert_eq!(default_module("a--b"), "a_b");
+        assert_eq!(default_module("Acme.SDK"), "acme_sdk");
+        assert_eq!(default_module("x_.y"), "x_y");
     }
 }
