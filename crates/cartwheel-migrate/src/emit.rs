@@ -337,17 +337,12 @@ pub fn inline(pairs: &[(String, String)]) -> InlineTable {
 
 /// The requirements that are not valid PEP 508, each as a finding at the option that gave it.
 pub fn bad_requirements(reqs: &[String], file: &str, line: usize, col: usize, key: &str) -> Vec<Finding> {
-    use std::str::FromStr;
     reqs.iter()
         .filter_map(|r| {
-            // Core's gate first: pep508_rs 0.9 panics on some invalid text (a name or extra
-            // ending in `.-_`, non-ASCII in a marker, deep nesting).
-            let why = match cartwheel_core::names::check_before_pep508(r) {
-                Err(why) => why,
-                Ok(()) => {
-                    pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(r).err()?.message.to_string()
-                }
-            };
+            // Core's parser, with its gate against the text pep508_rs 0.9 panics on; its
+            // message's first line (the rest draws a caret under the input).
+            let why = cartwheel_core::names::parse_requirement(r).err()?;
+            let why = why.lines().next().unwrap_or_default();
             Some(at(
                 Kind::Untranslatable,
                 file,
