@@ -877,7 +877,6 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
     }
 }
 
-/// Whether `name = "..."` is assigned a string literal at the top level of `text`.
 /// The sibling module of package folder `dir` that `__init__.py` (`text`) imports `name`
 /// from (`from .meta import __version__`), when it assigns `name` a string literal.
 pub(crate) fn reexported(tree: &dyn Tree, text: &str, dir: &str, name: &str) -> Option<String> {
@@ -891,7 +890,13 @@ pub(crate) fn reexported(tree: &dyn Tree, text: &str, dir: &str, name: &str) -> 
     found
 }
 
+/// Whether `name = "..."` is assigned a string literal at the top level of `text`: for
+/// `__version__` and `VERSION`, exactly as cartwheel's build reads them (core's reader skips
+/// docstrings and brackets); another name gets an explicit `pattern` anyway.
 pub(crate) fn literal_assign(text: &str, name: &str) -> bool {
+    if matches!(name, "__version__" | "VERSION") {
+        return cartwheel_core::version::stamp::find_literal(text, name).is_some();
+    }
     let re = regex::Regex::new(&format!(
         r#"(?m)^{}\s*(?::[^=]*)?=\s*(['"])[^'"]+(['"])\s*(#.*)?$"#,
         regex::escape(name)

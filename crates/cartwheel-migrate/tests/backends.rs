@@ -609,3 +609,16 @@ fn entry_points_that_cannot_be_read_are_untranslatable() {
         ["untranslatable: setup.cfg:7:1: `entry_points`: the entry points text is not INI text (line 2: a key before any [section])"]
     );
 }
+
+#[test]
+fn a_version_only_in_a_docstring_is_not_a_literal() {
+    // Read as cartwheel's build reads it: the docstring's line is not an assignment.
+    let cfg = "[metadata]\nname = acme\nversion = attr: acme.__version__\n\n[options]\npackages = find:\n";
+    let init = "\"\"\"Acme.\n\n__version__ = \"9.9\"\n\"\"\"\n__version__ = compute()\n";
+    let files = MemTree::new(&[("setup.cfg", cfg), ("acme/__init__.py", init)]);
+    let (_, findings) = run(&files, None, false);
+    assert_eq!(
+        findings.lines().next().unwrap(),
+        "untranslatable: setup.cfg:3:1: `version`: `attr: acme.__version__` is not a string literal assigned at the top level of acme/__init__.py or acme.py"
+    );
+}
