@@ -622,3 +622,30 @@ fn a_version_only_in_a_docstring_is_not_a_literal() {
         "untranslatable: setup.cfg:3:1: `version`: `attr: acme.__version__` is not a string literal assigned at the top level of acme/__init__.py or acme.py"
     );
 }
+
+#[test]
+fn what_has_no_cartwheel_form_is_located() {
+    let first = |files: &[(&str, &str)]| {
+        let (_, findings) = run(&MemTree::new(files), None, false);
+        findings.lines().find(|l| l.starts_with("untranslatable")).map(str::to_string).unwrap_or_default()
+    };
+    let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\nfoo_bar = 1\n";
+    assert_eq!(
+        first(&[("setup.cfg", cfg), ("acme/__init__.py", "")]),
+        "untranslatable: setup.cfg:7:1: `foo_bar`: setup option `foo_bar` has no cartwheel equivalent"
+    );
+    let manifest = "include README.md\nrecursive-includ docs *.txt\n";
+    assert_eq!(
+        first(&[
+            ("setup.cfg", cfg.replace("foo_bar = 1\n", "").as_str()),
+            ("MANIFEST.in", manifest),
+            ("acme/__init__.py", "")
+        ]),
+        "untranslatable: MANIFEST.in:2:1: `recursive-includ`: unknown MANIFEST.in command `recursive-includ`"
+    );
+    let py = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\nfoo = 1\n";
+    assert_eq!(
+        first(&[("pyproject.toml", py), ("acme/__init__.py", "")]),
+        "untranslatable: pyproject.toml:8:7: `project.foo`: `foo` is not a `[project]` key (PEP 621); cartwheel refuses unknown keys"
+    );
+}
