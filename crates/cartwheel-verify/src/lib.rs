@@ -19,6 +19,9 @@ pub struct Diff {
     pub what: String,
     /// Why it is expected, when it is.
     pub explained: Option<String>,
+    /// The sdist member only the original sdist holds (what a repair adds to `sdist-include`).
+    #[serde(skip)]
+    pub only_in_original: Option<String>,
 }
 
 /// The comparison.
@@ -47,9 +50,8 @@ impl Report {
         self.diffs
             .iter()
             .filter(|d| d.area == "sdist" && d.explained.is_none())
-            .filter_map(|d| d.what.strip_suffix(" only in the original sdist"))
+            .filter_map(|d| d.only_in_original.clone())
             .filter(|p| root.join(p).is_file())
-            .map(String::from)
             .collect()
     }
 
@@ -268,7 +270,7 @@ fn read_sdist(path: &Path) -> Result<BTreeSet<String>, String> {
 }
 
 fn diff(area: &str, what: String, explained: Option<&str>) -> Diff {
-    Diff { area: area.into(), what, explained: explained.map(String::from) }
+    Diff { area: area.into(), what, explained: explained.map(String::from), only_in_original: None }
 }
 
 fn compare_wheels(
@@ -277,14 +279,13 @@ fn compare_wheels(
     outcome: &Outcome,
     diffs: &mut Vec<Diff>,
 ) {
-    let dist_info = |m: &Files| -> (String, Files, Files) {
-        let mut di = String::new();
+    // The `.dist-info` files (by their names inside it) and the rest.
+    let dist_info = |m: &Files| -> (Files, Files) {
         let mut meta = BTreeMap::new();
         let mut files = BTreeMap::new();
         for (k, v) in m {
             match k.split_once('/') {
                 Some((top, rest)) if top.ends_with(".dist-info") => {
-                    di = top.to_string();
                     meta.insert(rest.to_string(), v.clone());
                 }
                 _ => {
@@ -292,10 +293,10 @@ fn compare_wheels(
                 }
             }
         }
-        (di, meta, files)
+        (meta, files)
     };
-    let (_, ma, fa) = dist_info(a);
-    let (_, mb, fb) = dist_info(b);
+    let (ma, fa) = dist_info(a);
+    let (mb, fb) = dist_info(b);
     // A file that one wheel holds at P and the other at `<name>.data/purelib/P` (or platlib)
     // is installed to the same place, with the same content.
     let installed = |k: &str| -> Option<String> {
@@ -691,7 +692,8 @@ fn compare_sdists(a: &BTreeSet<String>, b: &BTreeSet<String>, outcome: &Outcome,
         } else {
             None
         };
-        diffs.push(diff("sdist", format!("{p} only in the original sdist"), explained));
+        let d = diff("sdist", format!("{p} only in the original sdist"), explained);
+        diffs.push(Diff { only_in_original: Some(p.clone()), ..d });
     }
     let extra: Vec<&String> = b.difference(a).collect();
     if !extra.is_empty() {
