@@ -131,6 +131,9 @@ pub struct Original {
     tmp: tempfile::TempDir,
     wheel: PathBuf,
     sdist: PathBuf,
+    /// Their contents, read once: a repair compares them with a second cartwheel build.
+    wheel_files: Files,
+    sdist_files: BTreeSet<String>,
     seconds: f64,
 }
 
@@ -162,7 +165,8 @@ pub fn build_original(root: &Path, outcome: &Outcome, python: &str) -> Result<Or
     }
     let seconds = t0.elapsed().as_secs_f64();
     let (wheel, sdist) = (find(&out_orig, ".whl")?, find(&out_orig, ".tar.gz")?);
-    Ok(Original { tmp, wheel, sdist, seconds })
+    let (wheel_files, sdist_files) = (read_wheel(&wheel)?, read_sdist(&sdist)?);
+    Ok(Original { tmp, wheel, sdist, wheel_files, sdist_files, seconds })
 }
 
 /// The one file of `dir` whose name ends with `ext`.
@@ -210,8 +214,8 @@ pub fn compare(root: &Path, outcome: &Outcome, original: &Original) -> Result<Re
     let (ow, os) = (&original.wheel, &original.sdist);
     let (cwh, cs) = (find(&out_cw, ".whl")?, find(&out_cw, ".tar.gz")?);
     let mut diffs = Vec::new();
-    compare_wheels(&read_wheel(ow)?, &read_wheel(&cwh)?, outcome, &mut diffs);
-    compare_sdists(&read_sdist(os)?, &read_sdist(&cs)?, outcome, &mut diffs);
+    compare_wheels(&original.wheel_files, &read_wheel(&cwh)?, outcome, &mut diffs);
+    compare_sdists(&original.sdist_files, &read_sdist(&cs)?, outcome, &mut diffs);
     let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(Report {
         original: vec![name(os), name(ow)],
