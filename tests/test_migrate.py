@@ -24,7 +24,7 @@ import tomllib
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from _support import Venv, git, make_venv, pypi_cache, run
+from _support import Venv, git, git_repo, make_venv, pypi_cache, run
 
 
 def migrate(venv: Venv, tree: Path, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -42,14 +42,6 @@ def write(tree: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     return tree
-
-
-def git_init(tree: Path, tag: str | None = None) -> None:
-    git(tree, "init", "-q")
-    git(tree, "add", "-A")
-    git(tree, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "init")
-    if tag:
-        git(tree, "tag", tag)
 
 
 POETRY_PROJECT = """\
@@ -148,7 +140,7 @@ def test_write_keeps_comments_and_a_second_run_is_a_no_op(cw_venv: Venv, tmp_pat
 
 def test_a_dirty_git_tree_is_refused_unless_forced(cw_venv: Venv, tmp_path: Path) -> None:
     tree = write(tmp_path / "proj", POETRY_FILES)
-    git_init(tree)
+    git_repo(tree)
     (tree / "acme" / "__init__.py").write_text("# changed\n")
     proc = migrate(cw_venv, tree, "--no-verify")
     assert proc.returncode == 1
@@ -456,7 +448,12 @@ PROJECTS = [
 
 def sdist_of(p: Project) -> Path:
     cache = pypi_cache() / "migrate"
-    found = [f for f in cache.glob("*.tar.gz") if f.name.lower().replace("_", "-") == f"{p.dist}-{p.version}.tar.gz"]
+
+    def cached() -> list[Path]:
+        want = f"{p.dist}-{p.version}.tar.gz"
+        return [f for f in cache.glob("*.tar.gz") if f.name.lower().replace("_", "-") == want]
+
+    found = cached()
     if not found:
         cache.mkdir(parents=True, exist_ok=True)
         run(
@@ -476,9 +473,7 @@ def sdist_of(p: Project) -> Path:
             ],
             timeout=900,
         )
-        found = [
-            f for f in cache.glob("*.tar.gz") if f.name.lower().replace("_", "-") == f"{p.dist}-{p.version}.tar.gz"
-        ]
+        found = cached()
     assert len(found) == 1, found
     return found[0]
 
@@ -496,7 +491,7 @@ def original_layout(p: Project, dest: Path) -> Path:
     if p.backend.startswith("poetry") and setup_py.exists() and "setup_kwargs = {" in setup_py.read_text():
         setup_py.unlink()
     if p.git_tag:
-        git_init(tree, f"v{p.version}")
+        git(git_repo(tree), "tag", f"v{p.version}")
     return tree
 
 
@@ -532,7 +527,7 @@ def test_real_project(p: Project, cw_venv: Venv, tmp_path: Path) -> None:
     if p.git_tag:
         # The maintainer commits the migration and tags the release from that commit.
         git(tree, "add", "-A")
-        git(tree, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "migrate")
+        git(tree, "commit", "-qm", "migrate")
         git(tree, "tag", "-f", f"v{p.version}")
     dist = tmp_path / "dist"
     run([cw_venv.python, "-m", "cartwheel", "build", tree, "-o", dist])
