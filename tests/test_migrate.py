@@ -218,6 +218,29 @@ def test_an_untranslatable_item_stops_the_write(cw_venv: Venv, tmp_path: Path) -
     assert (tree / "pyproject.toml").is_file() and (tree / "setup.py").is_file()
 
 
+def test_artifacts_that_differ_stop_the_write(cw_venv: Venv, tmp_path: Path) -> None:
+    # setuptools ships a package's data only when MANIFEST.in lists it (include_package_data);
+    # cartwheel ships the package folder whole: a difference nothing explains.
+    cfg = SETUP_CFG.replace("packages = find:\n", "packages = find:\ninclude_package_data = True\n")
+    files = {
+        "setup.cfg": cfg,
+        "setup.py": "from setuptools import setup\n\nsetup()\n",
+        "acme/__init__.py": '__version__ = "1.0"\n',
+        "acme/data.json": "{}\n",
+    }
+    tree = write(tmp_path / "proj", files)
+    proc = migrate(cw_venv, tree)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[-1] == "the artifacts differ: nothing written (--force writes anyway)"
+    assert "  DIFFERS wheel: acme/data.json only in cartwheel's wheel\n" in proc.stderr
+    assert "Verification: 1 unexplained difference(s)\n" in proc.stderr
+    assert not (tree / "pyproject.toml").exists()
+    assert (tree / "setup.cfg").read_text() == cfg
+    forced = migrate(cw_venv, tree, "--force")
+    assert forced.returncode == 1
+    assert 'build-backend = "cartwheel"' in (tree / "pyproject.toml").read_text()
+
+
 # --------------------------------------------------------------------------- poetry constraints
 
 CONSTRAINTS = [
