@@ -52,7 +52,7 @@ impl Tree for MemTree {
         self.0.keys().any(|k| k.starts_with(&prefix))
     }
     fn list(&self, rel: &str) -> Vec<String> {
-        let prefix = if rel.is_empty() || rel == "." { String::new() } else { format!("{rel}/") };
+        let prefix = crate::src::dir_prefix(rel);
         let mut out: Vec<String> = self
             .0
             .keys()

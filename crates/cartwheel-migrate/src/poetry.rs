@@ -856,7 +856,7 @@ fn packages(py: &TomlSrc, tree: &dyn Tree, t: &mut Target, name: &str) {
             .map(|f| crate::src::strings(&Item::Value(f.clone())).unwrap_or_default())
             .unwrap_or_default();
         if !formats.is_empty() && !formats.iter().any(|f| f == "wheel") {
-            let prefix = if from == "." { String::new() } else { format!("{from}/") };
+            let prefix = crate::src::dir_prefix(&from);
             t.add_globs("sdist-include", &[format!("/{prefix}{inc}")]);
             continue;
         }
@@ -894,7 +894,7 @@ pub fn set_modules(tree: &dyn Tree, t: &mut Target, name: &str, modules: &[Strin
         return;
     }
     let source = if source.is_empty() { "." } else { source.trim_end_matches('/') };
-    let base = if source == "." { String::new() } else { format!("{source}/") };
+    let base = crate::src::dir_prefix(source);
     // A named folder without `__init__.py` is a PEP 420 namespace root: cartwheel takes its
     // packages by dotted name (when it holds nothing but packages).
     let mut expanded = Vec::new();

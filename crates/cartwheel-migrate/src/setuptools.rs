@@ -795,8 +795,7 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
             let attr = s.trim_start().trim_start_matches("attr:").trim();
             let (module, name) = attr.rsplit_once('.').unwrap_or(("", attr));
             let pkg_dir = package_dir(opts);
-            let base =
-                if pkg_dir.is_empty() || pkg_dir == "." { String::new() } else { format!("{pkg_dir}/") };
+            let base = crate::src::dir_prefix(&pkg_dir);
             let rel = module.replace('.', "/");
             let candidates = [format!("{base}{rel}/__init__.py"), format!("{base}{rel}.py")];
             let found = candidates.iter().find(|c| tree.read(c).is_some()).map(|file| {
@@ -850,8 +849,7 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
                 &get(opts, "name").and_then(|o| o.value.text()).unwrap_or_default(),
             );
             let pkg_dir = package_dir(opts);
-            let base =
-                if pkg_dir.is_empty() || pkg_dir == "." { String::new() } else { format!("{pkg_dir}/") };
+            let base = crate::src::dir_prefix(&pkg_dir);
             let init = [format!("{base}{name}/__init__.py"), format!("{base}{name}.py")]
                 .into_iter()
                 .find(|f| tree.read(f).is_some())
@@ -1079,8 +1077,7 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_da
                 if source.is_empty() {
                     source = where_.clone();
                 }
-                let base =
-                    if where_ == "." || where_.is_empty() { String::new() } else { format!("{where_}/") };
+                let base = crate::src::dir_prefix(&where_);
                 for entry in
                     tree.list(&where_.replace('.', "").is_empty().then(String::new).unwrap_or(where_.clone()))
                 {
@@ -1138,8 +1135,7 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_da
                     Sv::Str(s) => ini::list_comma(s),
                     other => other.list(),
                 };
-                let base =
-                    if source.is_empty() || source == "." { String::new() } else { format!("{source}/") };
+                let base = crate::src::dir_prefix(&source);
                 let prefix = if pkg.is_empty() || pkg == "*" {
                     String::new()
                 } else {
@@ -1170,7 +1166,7 @@ fn truthy(v: &str) -> bool {
 /// data files that `package_data` names; cartwheel ships every file of a package, so the
 /// others become `wheel-exclude` entries.
 fn package_data_only(opts: &Opts, tree: &dyn Tree, t: &mut Target, modules: &[String], source: &str) {
-    let base = if source.is_empty() || source == "." { String::new() } else { format!("{source}/") };
+    let base = crate::src::dir_prefix(source);
     let mut patterns: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(Sv::Dict(d)) = get(opts, "package_data").map(|o| &o.value) {
         for (pkg, pats) in d {

@@ -121,6 +121,15 @@ impl<'a> TableRef<'a> {
     }
 }
 
+/// A project-relative folder as a path prefix: `""` for the root (`""` or `.`), else `dir/`.
+pub fn dir_prefix(dir: &str) -> String {
+    if dir.is_empty() || dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
 /// The import name cartwheel takes when `module` is not written: the normalised project name
 /// with `_` (PEP 503 collapses a run of `-_.`), as the build looks for it.
 pub fn default_module(name: &str) -> String {
