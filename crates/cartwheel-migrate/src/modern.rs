@@ -299,10 +299,10 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     }
     if is_dynamic(py, "description") {
         let base = if src == "src" { "src/" } else { "" };
-        let file = [format!("{base}{}/__init__.py", module.replace('.', "/")), format!("{base}{module}.py")]
+        let text = [format!("{base}{}/__init__.py", module.replace('.', "/")), format!("{base}{module}.py")]
             .into_iter()
-            .find(|f| tree.read(f).is_some());
-        match file.and_then(|f| tree.read(&f)).and_then(|text| docstring(&text)) {
+            .find_map(|f| tree.read(&f));
+        match text.and_then(|text| docstring(&text)) {
             Some(doc) => {
                 t.set_str("description", &doc);
                 let dynamic: Vec<String> = py

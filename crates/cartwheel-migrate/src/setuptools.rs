@@ -798,19 +798,18 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
             let base = crate::src::dir_prefix(&pkg_dir);
             let rel = module.replace('.', "/");
             let candidates = [format!("{base}{rel}/__init__.py"), format!("{base}{rel}.py")];
-            let found = candidates.iter().find(|c| tree.read(c).is_some()).map(|file| {
-                let text = tree.read(file).unwrap_or_default();
-                if literal_assign(&text, name) || !file.ends_with("/__init__.py") {
-                    file.clone()
-                } else {
-                    // setuptools imports the package when the value is not a literal: most
-                    // such packages re-export it from a sibling module.
-                    reexported(tree, &text, file.trim_end_matches("/__init__.py"), name)
-                        .unwrap_or_else(|| file.clone())
-                }
-            });
+            // The first candidate that exists, read once: its literal, or (setuptools imports
+            // the package when the value is not a literal) the sibling module most such
+            // packages re-export it from.
+            let found = candidates.iter().find_map(|c| tree.read(c).map(|text| (c, text))).and_then(
+                |(file, text)| match file.strip_suffix("/__init__.py") {
+                    _ if literal_assign(&text, name) => Some(file.clone()),
+                    Some(dir) => reexported(tree, &text, dir, name),
+                    None => None,
+                },
+            );
             match found.as_ref() {
-                Some(file) if literal_assign(&tree.read(file).unwrap_or_default(), name) => {
+                Some(file) => {
                     t.dynamic = Some(vec!["version".into()]);
                     if file.ends_with("/__init__.py") && !module.contains('.') && name == "__version__" {
                         // The default for a dynamic version: the module's `__version__`.
@@ -850,13 +849,14 @@ fn version(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<&
             );
             let pkg_dir = package_dir(opts);
             let base = crate::src::dir_prefix(&pkg_dir);
+            // The package's `__init__.py` (or module) that exists, read once.
             let init = [format!("{base}{name}/__init__.py"), format!("{base}{name}.py")]
                 .into_iter()
-                .find(|f| tree.read(f).is_some())
-                .unwrap_or_default();
+                .find_map(|f| tree.read(&f).map(|text| (f, text)))
+                .filter(|(_, text)| literal_assign(text, "__version__"));
             let version_py = format!("{base}{name}/__version__.py");
             let version_py2 = format!("{base}{name}/_version.py");
-            if tree.read(&init).is_some_and(|s| literal_assign(&s, "__version__")) {
+            if let Some((init, _)) = init {
                 t.dynamic = Some(vec!["version".into()]);
                 t.find(o.finding(Kind::Warning, "version", format!("setup.py computes the version (`{src}`); cartwheel reads `__version__` from {init}: the verification shows whether they agree"), ""));
             } else if let Some(f) = [version_py, version_py2]
