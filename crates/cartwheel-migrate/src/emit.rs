@@ -107,12 +107,14 @@ impl Target {
         }
     }
 
-    /// Write into the old pyproject.toml text (or a new one).
-    pub fn apply(mut self, old: &str, options: &Options) -> Result<Outcome, Error> {
-        let mut doc: DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| {
-            let (line, col) = e.span().map(|s| crate::src::line_col(old, s.start)).unwrap_or((1, 1));
-            Error::Parse { file: "pyproject.toml".into(), line, col, message: e.message().to_string() }
-        })?;
+    /// Write into `doc`, the old pyproject.toml (`old`, its text) as read, or a new one.
+    pub fn apply(
+        mut self,
+        mut doc: DocumentMut,
+        old: &str,
+        backend: crate::Backend,
+        options: &Options,
+    ) -> Result<Outcome, Error> {
         build_system(&mut doc, options);
         let project = doc.entry("project").or_insert_with(|| Item::Table(Table::new()));
         let Some(project) = project.as_table_like_mut() else {
@@ -217,7 +219,7 @@ impl Target {
         let (setup_cfg, delete) =
             if options.remove_old { (self.setup_cfg, self.delete) } else { (None, Vec::new()) };
         Ok(Outcome {
-            backend: crate::Backend::Cartwheel,
+            backend,
             old_pyproject: old.to_string(),
             pyproject: doc.to_string(),
             findings,

@@ -291,9 +291,9 @@ pub fn migrate(input: &Input<'_>, options: &Options) -> Result<Outcome, Error> {
     if let Some(py) = &py {
         repair_project(py, &mut target);
     }
-    let mut outcome = target.apply(&old, options)?;
-    outcome.backend = backend;
-    Ok(outcome)
+    // The document already read (and checked by `toml`), to edit in place.
+    let doc = py.map_or_else(toml_edit::DocumentMut::new, |p| p.doc.into_mut());
+    target.apply(doc, &old, backend, options)
 }
 
 fn detect(py: Option<&TomlSrc>, input: &Input<'_>) -> Result<Backend, Error> {
