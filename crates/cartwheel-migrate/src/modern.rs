@@ -7,10 +7,6 @@ fn name(py: &TomlSrc) -> String {
     py.str_at(&["project", "name"]).unwrap_or_default()
 }
 
-fn is_dynamic(py: &TomlSrc, field: &str) -> bool {
-    py.get(&["project", "dynamic"]).and_then(strings).is_some_and(|d| d.iter().any(|x| x == field))
-}
-
 /// The version comes from a file: the default (`module`) when it is the module's
 /// `__init__.py`, else `file` with the path (and the pattern when not the default one).
 fn version_file(tree: &dyn Tree, t: &mut Target, name: &str, path: &str, pattern: Option<&str>) {
@@ -273,7 +269,7 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     crate::poetry::set_modules(tree, t, &name, std::slice::from_ref(&module), src);
     let base = if src == "src" { "src/" } else { "" };
     let init = format!("{base}{}/__init__.py", module.replace('.', "/"));
-    if is_dynamic(py, "version") {
+    if py.is_dynamic("version") {
         if let Some(text) = tree.read(&init) {
             if !crate::setuptools::literal_assign(&text, "__version__") {
                 // flit imports the module when `__version__` is not a literal: most such
@@ -297,7 +293,7 @@ pub fn flit(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
             }
         }
     }
-    if is_dynamic(py, "description") {
+    if py.is_dynamic("description") {
         let base = if src == "src" { "src/" } else { "" };
         let text = [format!("{base}{}/__init__.py", module.replace('.', "/")), format!("{base}{module}.py")]
             .into_iter()

@@ -415,10 +415,7 @@ pub fn translate(py: &TomlSrc, tree: &dyn Tree, t: &mut Target) {
     let mut classifiers = poetry.strings("classifiers").unwrap_or_default();
     // poetry-core adds the Python version classifiers itself: always for `[tool.poetry]`
     // metadata, and for a `[project]` only when `classifiers` is dynamic.
-    let dynamic_classifiers = py
-        .get(&["project", "dynamic"])
-        .and_then(crate::src::strings)
-        .is_some_and(|d| d.iter().any(|x| x == "classifiers"));
+    let dynamic_classifiers = py.is_dynamic("classifiers");
     if !has_project || dynamic_classifiers {
         let requires = if requires_python.is_empty() {
             py.str_at(&["project", "requires-python"]).unwrap_or_default()

@@ -103,6 +103,14 @@ impl Sv {
             _ => Vec::new(),
         }
     }
+
+    /// A list option whose setup.cfg text is comma-separated (file and module lists).
+    fn list_comma(&self) -> Vec<String> {
+        match self {
+            Sv::Str(s) => ini::list_comma(s),
+            other => other.list(),
+        }
+    }
 }
 
 fn json_sv(v: &Json) -> Sv {
@@ -480,11 +488,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         }
     }
     if let Some(o) = get(opts, "license_files") {
-        let files = match &o.value {
-            Sv::Str(s) => ini::list_comma(s),
-            other => other.list(),
-        };
-        t.set_list("license-files", &files);
+        t.set_list("license-files", &o.value.list_comma());
     }
     for (who, field) in [("author", "authors"), ("maintainer", "maintainers")] {
         let name = text(who).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -596,10 +600,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
     if let Some(o) = get(opts, "data_files") {
         if let Sv::Dict(d) = &o.value {
             for (dest, files) in d {
-                let files = match files {
-                    Sv::Str(s) => ini::list_comma(s),
-                    other => other.list(),
-                };
+                let files = files.list_comma();
                 for f in files {
                     let base = f.rsplit('/').next().unwrap_or(&f).to_string();
                     let dest = dest.trim_matches('/');
@@ -1114,11 +1115,7 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_da
         }
     }
     if let Some(o) = get(opts, "py_modules") {
-        let list = match &o.value {
-            Sv::Str(s) => ini::list_comma(s),
-            other => other.list(),
-        };
-        modules.extend(list);
+        modules.extend(o.value.list_comma());
     }
     if let Some(Sv::Str(s)) = get(opts, "package_dir").map(|o| &o.value) {
         for (k, v) in ini::dict(s) {
@@ -1131,10 +1128,7 @@ fn packages(opts: &Opts, tree: &dyn Tree, t: &mut Target, name: &str, include_da
     if let Some(o) = get(opts, "exclude_package_data") {
         if let Sv::Dict(d) = &o.value {
             for (pkg, pats) in d {
-                let pats = match pats {
-                    Sv::Str(s) => ini::list_comma(s),
-                    other => other.list(),
-                };
+                let pats = pats.list_comma();
                 let base = crate::src::dir_prefix(&source);
                 let prefix = if pkg.is_empty() || pkg == "*" {
                     String::new()
@@ -1170,10 +1164,7 @@ fn package_data_only(opts: &Opts, tree: &dyn Tree, t: &mut Target, modules: &[St
     let mut patterns: Vec<(String, Vec<String>)> = Vec::new();
     if let Some(Sv::Dict(d)) = get(opts, "package_data").map(|o| &o.value) {
         for (pkg, pats) in d {
-            let pats = match pats {
-                Sv::Str(s) => ini::list_comma(s),
-                other => other.list(),
-            };
+            let pats = pats.list_comma();
             patterns.push((pkg.clone(), pats));
         }
     }

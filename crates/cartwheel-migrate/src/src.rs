@@ -29,6 +29,11 @@ impl TomlSrc {
         Ok(Self { file: file.into(), text: text.into(), doc })
     }
 
+    /// Whether `[project] dynamic` lists `field`.
+    pub fn is_dynamic(&self, field: &str) -> bool {
+        self.get(&["project", "dynamic"]).and_then(strings).is_some_and(|d| d.iter().any(|x| x == field))
+    }
+
     /// The item at a dotted path.
     pub fn get(&self, path: &[&str]) -> Option<&Item> {
         let mut item = self.doc.as_item();
