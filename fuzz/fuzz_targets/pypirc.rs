@@ -47,7 +47,8 @@ fn values(text: &str) -> Vec<&str> {
 }
 
 /// `shown` without `names` where quoted as messages and `Debug` quote them (`` `key` ``,
-/// `[section]`, `"text"`, also as the `Debug` of a message escapes them), longest first: a secret left in the rest was shown as the secret.
+/// `[section]`, `"text"`, also as the `Debug` of a message escapes them), longest first: a
+/// secret left in the rest was shown as the secret.
 fn without<S: AsRef<str>>(shown: &str, names: &[S]) -> String {
     let mut forms: Vec<String> = Vec::new();
     for n in names.iter().map(AsRef::as_ref).filter(|n| !n.is_empty()) {
@@ -61,7 +62,9 @@ fn without<S: AsRef<str>>(shown: &str, names: &[S]) -> String {
         ]);
     }
     forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-    forms.iter().fold(shown.to_string(), |s, f| s.replace(f.as_str(), ""))
+    // Replaced by a NUL, not removed: removing `[distutils]` from `…pypi-local[distutils]-x` made
+    // a URL's text into a password's (`pypi-local-`), a leak the target invented.
+    forms.iter().fold(shown.to_string(), |s, f| s.replace(f.as_str(), "\0"))
 }
 
 /// `text` as `Debug` shows it inside its quotes.
