@@ -20,7 +20,7 @@ LAYERS = [
     ["cartwheel-archive", "cartwheel-migrate"],
     ["cartwheel-check"],
     ["cartwheel-dist"],
-    ["cartwheel-verify"],
+    ["cartwheel-verify", "cartwheel-release"],
     ["cartwheel"],
 ]
 

@@ -37,6 +37,7 @@ def test_the_top_crate_is_above_every_other():
         "cartwheel-publish",
         "cartwheel-migrate",
         "cartwheel-verify",
+        "cartwheel-release",
     }
     assert not any("cartwheel" in deps for deps in graph.values())
     assert graph["cartwheel-rst"] == []
@@ -44,6 +45,13 @@ def test_the_top_crate_is_above_every_other():
     assert graph["cartwheel-publish"] == []
     # The translator holds requirements to core's rules, and knows nothing of building.
     assert graph["cartwheel-migrate"] == ["cartwheel-core"]
+    # The release checklist runs the build, the check and the upload; nothing below knows of it.
+    assert sorted(graph["cartwheel-release"]) == [
+        "cartwheel-check",
+        "cartwheel-core",
+        "cartwheel-dist",
+        "cartwheel-publish",
+    ]
 
 
 def test_a_back_edge_is_reported():
