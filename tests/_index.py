@@ -80,7 +80,34 @@ def parse_multipart(body: bytes, content_type: str) -> tuple[list[tuple[str, str
     return fields, content, part_type
 
 
-class Index:
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive; nothing logged."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class Served:
+    """A ThreadingHTTPServer on 127.0.0.1 (`port`, or a free one) in a daemon thread;
+    a context manager."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Index(Served):
     """The server; use as a context manager."""
 
     def __init__(
@@ -95,6 +122,7 @@ class Index:
         minted_token: str = "pypi-minted-0123456789",
         github_oidc_token: str | None = None,
         tls: tuple[str, str] | None = None,
+        port: int = 0,
     ) -> None:
         self.users = dict(users or {})
         self.max_bytes = max_bytes
@@ -109,7 +137,8 @@ class Index:
         self.requests: list[Recorded] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # filename -> (project, bytes)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        # `port`: a server that comes back where a stopped one was (0: a free port).
+        self._serve(self._handler(), port)
         self.scheme = "http"
         if tls:
             # HTTPS with the given certificate chain and key (PEM files).
@@ -117,8 +146,6 @@ class Index:
             ctx.load_cert_chain(*tls)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
             self.scheme = "https"
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
@@ -133,25 +160,12 @@ class Index:
         # a CONNECT tunnel; servers must accept it (RFC 9112 3.2.2).
         return [r for r in self.requests if r.method == "POST" and urlsplit(r.path).path.startswith("/legacy")]
 
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
     # ------------------------------------------------------------------ handler
 
     def _handler(self):
         index = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _answer(
                 self,
                 rec: Recorded,

@@ -12,15 +12,20 @@ import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+from typing_extensions import Self
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -484,3 +489,77 @@ def is_stamped(source: str, version: str) -> bool:
 
 def iter_fixture_dirs() -> Iterable[Path]:
     return (FIXTURES / fx.dir for fx in FIXTURE_LIST)
+
+
+# --------------------------------------------------------------------------- a real pypiserver
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Until `url` answers (any HTTP status); fails when `proc` exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+class PyPIServer:
+    """pypiserver on 127.0.0.1 with htpasswd auth for uploads (`-a update`), files in `packages`.
+
+    `stop()` closes its port; `start()` brings it back on the same port with the same files."""
+
+    def __init__(self, base: Path, users: Mapping[str, str]) -> None:
+        import warnings
+
+        with warnings.catch_warnings():
+            # passlib imports the `crypt` module (deprecated in 3.11-3.12; it copes with its absence).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from passlib.apache import HtpasswdFile
+
+        self.htpasswd = base / "htpasswd"
+        ht = HtpasswdFile(str(self.htpasswd), new=True)
+        for user, password in users.items():
+            ht.set_password(user, password)
+        ht.save()
+        self.packages = base / "packages"
+        self.packages.mkdir()
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        exe = Path(sys.executable).parent / "pypi-server"
+        cmd = [exe, "run", "--host", "127.0.0.1", "-p", self.port, "-P", self.htpasswd, "-a", "update", self.packages]
+        self.proc = subprocess.Popen(
+            [str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        wait_for(f"{self.url}/simple/", self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from _index import Index
-from _support import Venv, make_venv, run
+from _support import PyPIServer, Venv, free_port, make_venv, run, wait_for
 
 PASSWORD = "s3cr3t-Pa55word-for-tests"
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdoLXRlc3QtdG9rZW4"
@@ -569,30 +569,6 @@ def test_trusted_publishing_always_needs_a_ci(cw_venv, work):
 # --------------------------------------------------------------------------- a real pypiserver
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    import urllib.error
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"the server exited: {proc.stdout.read() if proc.stdout else ''}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
-
-
 def served_and_installs(index: str, work: Path, tmp_path: Path) -> None:
     """pip downloads from `index` byte for byte the wheel that was built, and installs it."""
     got = tmp_path / "got"
@@ -606,33 +582,8 @@ def served_and_installs(index: str, work: Path, tmp_path: Path) -> None:
 
 @pytest.fixture
 def pypiserver(tmp_path):
-    import warnings
-
-    with warnings.catch_warnings():
-        # passlib imports the `crypt` module (deprecated in 3.11-3.12; it copes with its absence).
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from passlib.apache import HtpasswdFile
-
-    htpasswd = tmp_path / "htpasswd"
-    ht = HtpasswdFile(str(htpasswd), new=True)
-    ht.set_password("alice", PASSWORD)
-    ht.save()
-    packages = tmp_path / "packages"
-    packages.mkdir()
-    port = free_port()
-    exe = Path(sys.executable).parent / "pypi-server"
-    proc = subprocess.Popen(
-        [str(exe), "run", "--host", "127.0.0.1", "-p", str(port), "-P", str(htpasswd), "-a", "update", str(packages)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/simple/", proc)
-        yield f"http://127.0.0.1:{port}", packages
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with PyPIServer(tmp_path, {"alice": PASSWORD}) as server:
+        yield server.url, server.packages
 
 
 def test_pypiserver_upload_then_install(cw_venv, work, pypiserver, tmp_path):
