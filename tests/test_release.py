@@ -692,7 +692,7 @@ def test_push_rejected_then_resume_with_json(world):
     before = w.where()
     proc = w.release("minor", "--format", "json")
     assert outcomes(proc) == done(until("push")) + [("push", "failed")], proc.stderr
-    assert "remote: pushes are closed for the freeze" in proc.lines
+    assert "remote: pushes are closed for the freeze" in proc.stderr
     assert proc.returncode == 1
     half = half_done(STEPS[UPLOADS_FROM : STEPS.index("push")])
     assert proc.lines[-1] == half
@@ -727,7 +727,8 @@ def assert_json_report(w: World, report: dict, status: str, failed_step: str | N
     )
     assert (report["name"], report["version"], report["tag"]) == ("rel-demo", "0.2.0", "v0.2.0")
     assert (report["status"], report["failed_step"]) == (status, failed_step)
-    assert [s["step"] for s in report["steps"]] == STEPS[: STEPS.index(failed_step) + 1] if failed_step else STEPS
+    reached = STEPS[: STEPS.index(failed_step) + 1] if failed_step else STEPS
+    assert [s["step"] for s in report["steps"]] == reached
     for s in report["steps"]:
         assert sorted(s) == ["detail", "seconds", "status", "step"]
         assert s["status"] in ("done", "skipped", "failed")
