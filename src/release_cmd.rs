@@ -85,6 +85,15 @@ enum Format {
 
 /// Run `cartwheel release`; returns the exit status.
 pub fn run(args: ReleaseArgs) -> i32 {
+    let mut args = args;
+    // `cartwheel release --resume PATH`: the one positional is the path.
+    if args.resume && args.part.is_some() {
+        if args.path != PathBuf::from(".") {
+            say("error: --resume goes on with the release begun: give no PART, only the PATH");
+            return USAGE;
+        }
+        args.path = PathBuf::from(args.part.take().expect("checked"));
+    }
     let request = match (&args.part, args.resume) {
         (_, true) => Request::Resume,
         (Some(p), false) => match p.parse::<Part>() {
