@@ -1155,20 +1155,21 @@ fn undo(top: &Path, project_dir: &Path, store: &Store, state: &State) -> Result<
         }
         None => None,
     };
+    // Checked before anything is touched: an undo is whole or not at all.
+    if let Some(c) = made.as_ref().filter(|c| head != **c && head != state.before) {
+        return Err(format!(
+            "HEAD moved on since the bump commit {c}; remove it yourself (`git revert` or `git reset`), delete the tag {} and the folder {}",
+            state.tag,
+            store.dir().display()
+        ));
+    }
     if let Some(t) = &tagged {
         if Some(t) == made.as_ref() || *t == state.before {
             git::ok(top, &["tag", "-d", &state.tag])?;
         }
     }
-    if let Some(c) = &made {
-        if head == *c {
-            git::ok(top, &["reset", "--quiet", "--keep", &state.before])?;
-        } else if head != state.before {
-            return Err(format!(
-                "HEAD moved on since the bump commit {c}; remove it yourself (`git revert` or `git reset`) and delete {}",
-                store.dir().display()
-            ));
-        }
+    if made.as_ref() == Some(&head) {
+        git::ok(top, &["reset", "--quiet", "--keep", &state.before])?;
     }
     if !state.edited.is_empty() {
         let mut args = vec!["checkout", state.before.as_str(), "--"];
@@ -1337,6 +1338,73 @@ mod tests {
         }
         assert!(Step::Smoke < Step::TestUpload);
         assert_eq!(Step::from_name("bogus"), None);
+    }
+
+    fn git_in(dir: &Path, args: &[&str]) -> String {
+        let mut all = vec!["-c", "user.name=T", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        git::ok(dir, &all).unwrap()
+    }
+
+    /// A repository with one commit, then what a bump does: an edit, a commit, a tag.
+    fn bumped_repo(record_commit: bool) -> (tempfile::TempDir, State) {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git_in(d, &["init", "-q", "-b", "main"]);
+        fs_err::write(d.join("pyproject.toml"), "version = \"1.0\"\n").unwrap();
+        git_in(d, &["add", "-A"]);
+        git_in(d, &["commit", "-qm", "init"]);
+        let before = git_in(d, &["rev-parse", "HEAD"]);
+        fs_err::write(d.join("pyproject.toml"), "version = \"1.1\"\n").unwrap();
+        git_in(d, &["commit", "-qam", "Bump version: 1.0 → 1.1"]);
+        git_in(d, &["tag", "-a", "v1.1", "-m", "Release 1.1"]);
+        let commit = git_in(d, &["rev-parse", "HEAD"]);
+        let state = State {
+            name: "p".into(),
+            version: "1.1".into(),
+            tag: "v1.1".into(),
+            branch: "main".into(),
+            before,
+            commit: record_commit.then_some(commit),
+            edited: vec!["pyproject.toml".into()],
+            phase: Phase::Local,
+            files: Vec::new(),
+            done: Vec::new(),
+            test_index: None,
+            index: "http://127.0.0.1:1/".into(),
+            remote: None,
+        };
+        (dir, state)
+    }
+
+    #[test]
+    fn undo_removes_the_commit_and_the_tag_recorded_or_not() {
+        for record_commit in [true, false] {
+            let (dir, state) = bumped_repo(record_commit);
+            let d = dir.path();
+            let store = Store::new(&d.join(".git"));
+            store.save(&state).unwrap();
+            undo(d, d, &store, &state).unwrap();
+            assert_eq!(git_in(d, &["rev-parse", "HEAD"]), state.before);
+            assert_eq!(git_in(d, &["tag", "--list"]), "");
+            assert_eq!(fs_err::read_to_string(d.join("pyproject.toml")).unwrap(), "version = \"1.0\"\n");
+            assert_eq!(git_in(d, &["status", "--porcelain"]), "");
+            assert!(!store.dir().exists());
+        }
+    }
+
+    #[test]
+    fn undo_keeps_a_commit_made_after_the_bump() {
+        let (dir, state) = bumped_repo(true);
+        let d = dir.path();
+        fs_err::write(d.join("later.txt"), "x").unwrap();
+        git_in(d, &["add", "later.txt"]);
+        git_in(d, &["commit", "-qm", "later"]);
+        let store = Store::new(&d.join(".git"));
+        let e = undo(d, d, &store, &state).unwrap_err();
+        assert!(e.starts_with("HEAD moved on since the bump commit"), "{e}");
+        assert_eq!(git_in(d, &["log", "-1", "--format=%s"]), "later");
+        assert_eq!(git_in(d, &["tag", "--list"]), "v1.1");
     }
 
     #[test]
