@@ -1,7 +1,7 @@
 //! `cartwheel release`: the flags and the environment read, the release run
 //! (crates/cartwheel-release), one line per step as it starts and ends, a summary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cartwheel_core::version::bump::Part;
@@ -88,7 +88,7 @@ pub fn run(args: ReleaseArgs) -> i32 {
     let mut args = args;
     // `cartwheel release --resume PATH`: the one positional is the path.
     if args.resume && args.part.is_some() {
-        if args.path != PathBuf::from(".") {
+        if args.path != Path::new(".") {
             say("error: --resume goes on with the release begun: give no PART, only the PATH");
             return USAGE;
         }

@@ -579,7 +579,7 @@ impl Run<'_, '_> {
         self.ctx = Some(Ctx {
             top,
             store,
-            changelog: project.tool.version.changelog.as_ref().map(|c| c.value.clone()),
+            changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
             state,
             project_dir: self.opts.project_dir.clone(),
             pythons,
@@ -731,7 +731,7 @@ impl Run<'_, '_> {
             top,
             project_dir: dir.clone(),
             checks: project.tool.release.checks.iter().map(|c| c.value.clone()).collect(),
-            changelog: project.tool.version.changelog.as_ref().map(|c| c.value.clone()),
+            changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
             pythons,
             prerelease,
             part: Some(part.clone()),
