@@ -270,6 +270,8 @@ struct Ctx {
     changelog: Option<String>,
     prerelease: bool,
     part: Option<Part>,
+    /// The bump as planned: `1.4.0 → 1.5.0 (pyproject.toml, CHANGELOG.md)`.
+    planned: String,
     /// The scratch folder of this run (clone, builds for a dry run, venvs).
     scratch: tempfile::TempDir,
     /// The built files (the state folder's, or a dry run's scratch copies).
@@ -586,6 +588,7 @@ impl Run<'_, '_> {
             checks: Vec::new(),
             prerelease,
             part: None,
+            planned: String::new(),
             scratch: scratch()?,
             built,
             dists,
@@ -735,6 +738,15 @@ impl Run<'_, '_> {
             pythons,
             prerelease,
             part: Some(part.clone()),
+            planned: format!(
+                "{} ({})",
+                plan.change(false),
+                if plan.edits.is_empty() {
+                    "no file".to_string()
+                } else {
+                    plan.edits.iter().map(|e| e.rel.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            ),
             scratch: scratch()?,
             built: Vec::new(),
             dists: Vec::new(),
@@ -801,8 +813,8 @@ impl Run<'_, '_> {
         };
         if self.opts.dry_run {
             return Ok(format!(
-                "would commit `Bump version` and tag {} (done in a scratch clone for the build)",
-                ctx.state.tag
+                "would be {}, committed and tagged {} (done in a scratch clone, for the build)",
+                ctx.planned, ctx.state.tag
             ));
         }
         // The state is on disk before the first file changes: a kill from here on is undone by
