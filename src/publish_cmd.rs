@@ -173,11 +173,7 @@ pub fn run(args: PublishArgs) -> i32 {
         }
     };
     let mut printer = Printer::new(args.verbose, args.format == Format::Text);
-    let ci = CiEnv {
-        github_request_url: var("ACTIONS_ID_TOKEN_REQUEST_URL"),
-        github_request_token: secret_var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-        gitlab_id_token: secret_var("PYPI_ID_TOKEN"),
-    };
+    let ci = ci_env();
     let mode = match args.trusted_publishing {
         TrustedPublishing::Auto => Mode::Auto,
         TrustedPublishing::Always => Mode::Always,
@@ -235,6 +231,15 @@ pub(crate) fn credentials_env() -> Env {
         twine_username: var("TWINE_USERNAME"),
         twine_password: secret_var("TWINE_PASSWORD"),
         twine_repository_url: var("TWINE_REPOSITORY_URL"),
+    }
+}
+
+/// What trusted publishing needs from the CI's environment.
+pub(crate) fn ci_env() -> CiEnv {
+    CiEnv {
+        github_request_url: var("ACTIONS_ID_TOKEN_REQUEST_URL"),
+        github_request_token: secret_var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+        gitlab_id_token: secret_var("PYPI_ID_TOKEN"),
     }
 }
 

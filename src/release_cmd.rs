@@ -10,7 +10,7 @@ use cartwheel_release::{Event, GithubOptions, Options, Outcome, Request, StepSta
 use serde::Serialize;
 
 use crate::cli::{say, say_out};
-use crate::publish_cmd::{client, credentials_env, read_pypirc, secret_var, var};
+use crate::publish_cmd::{ci_env, client, credentials_env, read_pypirc, secret_var, var};
 
 /// Exit status: the release failed.
 const FAILED: i32 = 1;
@@ -171,6 +171,7 @@ fn options(args: &ReleaseArgs, request: Request) -> Result<Options, String> {
         client: client(Duration::from_secs(60)).map_err(|e| e.to_string())?,
         index_wait: Duration::from_secs(args.index_wait),
         kill_after: var(KILL_AFTER),
+        ci: ci_env(),
     })
 }
 

@@ -151,6 +151,9 @@ pub struct Options {
     pub index_wait: Duration,
     /// Test only: SIGKILL this process right after the named step ends.
     pub kill_after: Option<String>,
+    /// The CI's identity, for trusted publishing to an index given no credentials (a token is
+    /// minted right before each upload: they live 15 minutes, a release may take longer).
+    pub ci: cartwheel_publish::oidc::CiEnv,
 }
 
 /// What the caller shows as it happens.
@@ -690,9 +693,9 @@ impl Run<'_, '_> {
         self.out.tag = tag.clone();
         let mut indexes = Vec::new();
         for (label, target) in self.indexes() {
-            if target.credentials.is_none() {
+            if target.credentials.is_none() && !self.opts.ci.available() {
                 return Err(format!(
-                    "no credentials for the {label} {} (a .pypirc section through --{}repository, CARTWHEEL_TOKEN, CARTWHEEL_USERNAME/CARTWHEEL_PASSWORD, TWINE_USERNAME/TWINE_PASSWORD)",
+                    "no credentials for the {label} {} (a .pypirc section through --{}repository, CARTWHEEL_TOKEN, CARTWHEEL_USERNAME/CARTWHEEL_PASSWORD, TWINE_USERNAME/TWINE_PASSWORD, or trusted publishing on GitHub Actions / GitLab CI)",
                     target.upload_url,
                     if label == "test index" { "test-" } else { "" }
                 ));
@@ -921,11 +924,20 @@ impl Run<'_, '_> {
         let sdist = ctx.built.iter().find(|p| p.to_string_lossy().ends_with(".tar.gz")).cloned();
         let expect = smoke::expect_from_wheel(&wheel)?;
         let deps = self.opts.index.check_url.to_string();
+        // An isolated build of the sdist gets its backend from the index, as a user's pip
+        // would; when the index has no cartwheel (a private index, a first release), the
+        // running cartwheel builds it, without isolation.
+        let index_has_backend =
+            simple::files(&self.opts.client, &self.opts.index.check_url, "cartwheel", &mut |_| {})
+                .ok()
+                .flatten()
+                .is_some_and(|files| !files.is_empty());
+        let backend = if index_has_backend { None } else { self.opts.backend.as_deref() };
         let mut done = Vec::new();
         for (i, python) in ctx.pythons.iter().enumerate() {
             let mut installs = vec![("wheel", Install::Wheel(&wheel))];
             if let Some(s) = &sdist {
-                installs.push(("sdist", Install::Sdist { path: s, backend: self.opts.backend.as_deref() }));
+                installs.push(("sdist", Install::Sdist { path: s, backend }));
             }
             for (what, install) in installs {
                 let work = ctx.scratch.path().join(format!("smoke-{i}-{what}"));
@@ -943,7 +955,11 @@ impl Run<'_, '_> {
                 done.push(format!("{what} on Python {}", summary.python));
             }
         }
-        Ok(format!("{}; {}", done.join(", "), expect_detail(&expect)))
+        let how = match backend {
+            None => "the sdist built in isolation, its backend from the index",
+            Some(_) => "the sdist built by this cartwheel without isolation (the index has none)",
+        };
+        Ok(format!("{}; {}; {how}", done.join(", "), expect_detail(&expect)))
     }
 
     // ------------------------------------------------------------------ 6./7. indexes
@@ -955,6 +971,26 @@ impl Run<'_, '_> {
             self.save()?;
         }
         let dists = self.ctx().dists.clone();
+        let minted;
+        let target = match &target.credentials {
+            Some(_) => target,
+            None => {
+                let on = &mut *self.on;
+                let credentials = cartwheel_publish::oidc::mint(
+                    &self.opts.client,
+                    &target.upload_url,
+                    &self.opts.ci,
+                    &mut |_| {},
+                )
+                .map_err(|e| e.to_string())?;
+                on(Event::Note(&format!(
+                    "trusted publishing: minted a short-lived upload token at {}",
+                    cartwheel_publish::target::oidc_origin(&target.upload_url)
+                )));
+                minted = Target { credentials: Some(credentials), ..target.clone() };
+                &minted
+            }
+        };
         let uopts = upload::Options { skip_existing: true, ..upload::Options::default() };
         let on = &mut *self.on;
         let outcomes = upload::upload(&self.opts.client, target, &dists, &uopts, &mut |e| {
