@@ -25,7 +25,8 @@ const VENV_TIMEOUT: Duration = Duration::from_secs(300);
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(1800);
 /// The import check and each `SCRIPT --help`.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-/// The pause between two installs from an index that does not list the version yet.
+/// The longest pause between two installs from an index that does not list the version yet
+/// (a tenth of the wait when that is shorter: a short wait still gets a few tries).
 const INDEX_PAUSE: Duration = Duration::from_secs(5);
 /// Lines of a child's output kept for a failure.
 const TAIL_LINES: usize = 40;
@@ -508,7 +509,7 @@ fn install(
                         format!("{name}=={version} is not on {index} (pip found no such file there, tried for {waited} s)");
                     return Err(Failure { message, ..f });
                 }
-                let pause = left.min(INDEX_PAUSE);
+                let pause = left.min(INDEX_PAUSE).min(s.wait / 10);
                 on(&format!(
                     "{}=={} not on the index yet; trying again in {} s",
                     s.expect.name,
@@ -802,10 +803,14 @@ mod tests {
 
     /// A zip at `path` holding `members` (name, text), as a wheel is.
     fn write_zip(path: &Path, members: &[(&str, &str)]) {
+        write_zip_bytes(path, &members.iter().map(|(n, t)| (*n, t.as_bytes())).collect::<Vec<_>>());
+    }
+
+    fn write_zip_bytes(path: &Path, members: &[(&str, &[u8])]) {
         let mut zip = zip::ZipWriter::new(fs_err::File::create(path).unwrap());
-        for (name, text) in members {
+        for (name, bytes) in members {
             zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
+            zip.write_all(bytes).unwrap();
         }
         zip.finish().unwrap();
     }
@@ -1037,5 +1042,126 @@ mod tests {
             stale.message,
             "tinysmoke.__version__ is \"0.9\", not \"1.0\" (the installed tinysmoke 1.0)"
         );
+    }
+
+    /// A stand-in for the build backend: `build_wheel` hands over the wheel the sdist carries.
+    const BACKEND: &str = r#"
+import os, shutil
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    name = "tinysmoke-1.0-py3-none-any.whl"
+    shutil.copy("prebuilt.whl", os.path.join(wheel_directory, name))
+    return name
+
+def build_sdist(sdist_directory, config_settings=None):
+    raise RuntimeError("not here")
+"#;
+
+    /// A simple index on 127.0.0.1 serving `wheel` for `tinysmoke`; its project page answers 404
+    /// `missing` times first (an index whose pages lag behind an upload).
+    fn index(wheel: Vec<u8>, missing: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        use std::io::{BufRead, BufReader};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/simple/", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            let mut misses = 0;
+            while !stopped.load(Ordering::Relaxed) {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or_default().to_string();
+                let page = "<html><body><a href=\"/files/tinysmoke-1.0-py3-none-any.whl\">tinysmoke-1.0-py3-none-any.whl</a></body></html>";
+                let (status, kind, body): (&str, &str, &[u8]) = match path.as_str() {
+                    "/simple/tinysmoke/" if misses < missing => {
+                        misses += 1;
+                        ("404 Not Found", "text/html", b"not found")
+                    }
+                    "/simple/tinysmoke/" => ("200 OK", "text/html", page.as_bytes()),
+                    "/files/tinysmoke-1.0-py3-none-any.whl" => ("200 OK", "application/octet-stream", &wheel),
+                    _ => ("404 Not Found", "text/html", b"not found"),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+            }
+        });
+        (url, stop)
+    }
+
+    /// pip builds an sdist with the lent backend (no build isolation), and installs from an
+    /// index that lists the version only on the second try.
+    #[test]
+    fn sdist_with_the_lent_backend_and_an_index_catching_up() {
+        let python = find("python3", std::env::var_os("PATH").as_deref(), None).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let wheel = tiny_wheel(tmp.path(), "__version__ = \"1.0\"\n\ndef main():\n    pass\n");
+        let expect = expect_from_wheel(&wheel).unwrap();
+        let wheel_bytes = fs_err::read(&wheel).unwrap();
+
+        let backend = tmp.path().join("site/cartwheel");
+        fs_err::create_dir_all(backend.join("__pycache__")).unwrap();
+        fs_err::write(backend.join("__init__.py"), BACKEND).unwrap();
+        fs_err::write(backend.join("__pycache__/__init__.cpython-311.pyc"), b"stale").unwrap();
+        let sdist = tmp.path().join("tinysmoke-1.0.zip");
+        let pyproject = "[build-system]\nrequires = [\"cartwheel\"]\nbuild-backend = \"cartwheel\"\n\n[project]\nname = \"tinysmoke\"\nversion = \"1.0\"\n";
+        write_zip_bytes(
+            &sdist,
+            &[
+                ("tinysmoke-1.0/pyproject.toml", pyproject.as_bytes()),
+                ("tinysmoke-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: tinysmoke\nVersion: 1.0\n"),
+                ("tinysmoke-1.0/prebuilt.whl", &wheel_bytes),
+            ],
+        );
+        let work = tmp.path().join("sdist");
+        let smoke = Smoke {
+            python: &python,
+            install: Install::Sdist { path: &sdist, backend: Some(&backend) },
+            deps_index: None,
+            expect: &expect,
+            work: &work,
+            wait: Duration::ZERO,
+        };
+        let mut notes = Vec::new();
+        let done = run(&smoke, &mut |n| notes.push(n.to_string()));
+        assert!(done.is_ok(), "{}", done.unwrap_err());
+        assert!(work.join("backend/cartwheel/__init__.py").is_file());
+        assert!(!work.join("backend/cartwheel/__pycache__").exists());
+        assert!(notes[1].contains(" --no-build-isolation "), "{notes:?}");
+
+        let (url, stop) = index(wheel_bytes, 1);
+        let work = tmp.path().join("index");
+        let smoke = Smoke {
+            install: Install::Index { index_url: &url },
+            work: &work,
+            wait: Duration::from_secs(20),
+            ..smoke
+        };
+        let mut notes = Vec::new();
+        let done = run(&smoke, &mut |n| notes.push(n.to_string()));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(done.is_ok(), "{}", done.unwrap_err());
+        assert_eq!(
+            notes[1],
+            format!(
+                "pip install --no-cache-dir --disable-pip-version-check --no-input --index-url {url} tinysmoke==1.0"
+            )
+        );
+        assert_eq!(notes[2], "tinysmoke==1.0 not on the index yet; trying again in 2 s");
+        assert_eq!(notes[3..], ["import tinysmoke", "tinysmoke --help"]);
     }
 }
