@@ -50,7 +50,12 @@ pub fn find(spec: &str, path_var: Option<&OsStr>, pyenv_root: Option<&Path>) -> 
         Some(v) => (format!("python{v}"), Some(v.to_string())),
         None => (spec.to_string(), spec.strip_prefix("python").and_then(minor_spec).map(str::to_string)),
     };
-    let dirs: Vec<PathBuf> = path_var.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in path_var.map(std::env::split_paths).into_iter().flatten() {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
     let mut candidates: Vec<PathBuf> =
         dirs.iter().map(|d| d.join(exe_name(&name))).filter(|p| is_executable(p)).collect();
     let mut looked = vec![format!(
@@ -153,10 +158,14 @@ fn ask_version(python: &Path) -> Result<String, String> {
     let mut cmd = Command::new(python);
     cmd.args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
     let ran = exec(&mut cmd, ASK_TIMEOUT)?;
-    let last = ran.output.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or_default();
+    let mut lines = ran.output.lines().map(str::trim).filter(|l| !l.is_empty());
+    // A failure's first line says why (`pyenv: python3.9: command not found`, `Fatal Python
+    // error: …`); the version is the last line (after any warning).
+    let first = lines.clone().next().unwrap_or_default();
+    let last = lines.next_back().unwrap_or_default();
     match ran.status {
         None => Err(format!("did not say its version within {} s", ASK_TIMEOUT.as_secs())),
-        Some(s) if !s.success() => Err(format!("asking its version failed ({}): {last}", status_text(s))),
+        Some(s) if !s.success() => Err(format!("asking its version failed ({}): {first}", status_text(s))),
         Some(_) if is_version(last) => Ok(last.to_string()),
         Some(_) => Err(format!("answered `{last}` when asked its version")),
     }
@@ -840,9 +849,14 @@ mod tests {
 
     #[cfg(unix)]
     fn fake_python(path: &Path, version: &str) {
+        fake_script(path, &format!("echo {version}"));
+    }
+
+    #[cfg(unix)]
+    fn fake_script(path: &Path, body: &str) {
         use std::os::unix::fs::PermissionsExt;
         fs_err::create_dir_all(path.parent().unwrap()).unwrap();
-        fs_err::write(path, format!("#!/bin/sh\necho {version}\n")).unwrap();
+        fs_err::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
         fs_err::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
@@ -880,6 +894,21 @@ mod tests {
             format!(
                 "no interpreter for Python 3.9: looked for python3.9 on PATH ({w}); {w}/python3.9 is Python 3.11.7",
                 w = wrong.display()
+            )
+        );
+        // A pyenv shim for a version that is not active fails: pyenv's own install is found.
+        let broken = tmp.path().join("shims");
+        fake_script(
+            &broken.join("python3.9"),
+            "echo 'pyenv: python3.9: command not found' >&2; echo >&2; echo 'The python3.9 command exists in these Python versions:' >&2; exit 127",
+        );
+        let twice = std::env::join_paths([&broken, &broken]).unwrap();
+        assert_eq!(find("3.9", Some(&twice), Some(&root)).unwrap().version, "3.9.12");
+        assert_eq!(
+            find("3.9", Some(&twice), None).unwrap_err(),
+            format!(
+                "no interpreter for Python 3.9: looked for python3.9 on PATH ({b}); {b}/python3.9: asking its version failed (exit status 127): pyenv: python3.9: command not found",
+                b = broken.display()
             )
         );
         let err = find("python3.9", Some(wrong.as_os_str()), None).unwrap_err();
