@@ -43,8 +43,10 @@ pub fn find(spec: &str, path_var: Option<&OsStr>, pyenv_root: Option<&Path>) -> 
     }
     let as_path = Path::new(spec);
     if as_path.is_absolute() || spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR) {
-        let version = ask_version(as_path).map_err(|e| format!("interpreter {spec}: {e}"))?;
-        return Ok(Interpreter { path: as_path.to_path_buf(), version });
+        // Absolute: the commands run in another folder.
+        let path = std::path::absolute(as_path).map_err(|e| format!("interpreter {spec}: {e}"))?;
+        let version = ask_version(&path).map_err(|e| format!("interpreter {spec}: {e}"))?;
+        return Ok(Interpreter { path, version });
     }
     let (name, wanted) = match minor_spec(spec) {
         Some(v) => (format!("python{v}"), Some(v.to_string())),
@@ -382,12 +384,18 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+impl Failure {
+    /// A failure with no command run.
+    fn new(stage: &'static str, message: String) -> Self {
+        Self { stage, message, command: String::new(), output: String::new() }
+    }
+}
+
 /// Run one smoke test; `on` receives one-line progress notes ("venv with Python 3.12.4",
 /// "pip install …").
 pub fn run(s: &Smoke, on: &mut dyn FnMut(&str)) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let bare =
-        |stage, message: String| Failure { stage, message, command: String::new(), output: String::new() };
+    let bare = Failure::new;
     let work = std::path::absolute(s.work).map_err(|e| bare("venv", format!("{}: {e}", s.work.display())))?;
     let venv = work.join("venv");
     if venv.exists() {
@@ -411,7 +419,11 @@ pub fn run(s: &Smoke, on: &mut dyn FnMut(&str)) -> Result<Summary, Failure> {
     install(s, &python, &work, &empty, on)?;
 
     let modules = &s.expect.modules;
-    on(&format!("import {}", modules.join(", ")));
+    on(&if modules.is_empty() {
+        "no top-level module to import".to_string()
+    } else {
+        format!("import {}", modules.join(", "))
+    });
     let mut cmd = Command::new(&python);
     cmd.args(["-I", "-c", IMPORT_CODE, &s.expect.name]).args(modules).current_dir(&empty);
     let ran = exec(&mut cmd, RUN_TIMEOUT).map_err(|e| bare("import", e))?;
@@ -459,12 +471,7 @@ fn install(
     cmd.args(["-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check", "--no-input"])
         .current_dir(empty);
     let artifact = |p: &Path| {
-        std::path::absolute(p).map_err(|e| Failure {
-            stage: "install",
-            message: format!("{}: {e}", p.display()),
-            command: String::new(),
-            output: String::new(),
-        })
+        std::path::absolute(p).map_err(|e| Failure::new("install", format!("{}: {e}", p.display())))
     };
     let what = match s.install {
         Install::Wheel(wheel) => {
@@ -475,14 +482,10 @@ fn install(
             cmd.args(s.deps_index.map(|d| ["--index-url", d]).into_iter().flatten());
             if let Some(backend) = backend {
                 let parent = work.join("backend");
-                copy_package(backend, &parent.join("cartwheel")).map_err(|e| Failure {
-                    stage: "install",
-                    message: format!(
-                        "copying the build backend {} for the sdist build: {e}",
-                        backend.display()
-                    ),
-                    command: String::new(),
-                    output: String::new(),
+                copy_package(backend, &parent.join("cartwheel")).map_err(|e| {
+                    let why =
+                        format!("copying the build backend {} for the sdist build: {e}", backend.display());
+                    Failure::new("install", why)
                 })?;
                 // The build runs in this venv, which has no cartwheel: the running one is
                 // lent to it.
