@@ -660,12 +660,12 @@ struct Ran {
 /// Variables removed from every child's environment: the smoke test must install the artifact
 /// being released, from where the release says, into the venv it made. PYTHONPATH/PYTHONHOME
 /// would put other code (a checkout of the project itself) in front of the installed one,
-/// VIRTUAL_ENV names another venv, `__PYVENV_LAUNCHER__` (macOS framework builds) makes a venv's
-/// Python take the launching interpreter's place; pip's own variables would redirect the install to other
-/// files (an index URL or find-links serving another build of NAME==VERSION), refuse it
-/// (PIP_REQUIRE_VIRTUALENV, PIP_NO_INDEX, binary-only), or put it outside the venv (PIP_USER,
-/// PIP_TARGET). pip's network settings (proxy, certificates, timeouts) are the user's and kept.
-/// A fixed list: this crate does not read the environment.
+/// VIRTUAL_ENV names another venv, `__PYVENV_LAUNCHER__` (macOS framework builds) makes a
+/// venv's Python take the launching interpreter's place; pip's own variables would redirect the
+/// install to other files (an index URL or find-links serving another build of NAME==VERSION),
+/// refuse it (PIP_REQUIRE_VIRTUALENV, PIP_NO_INDEX, binary-only), or put it outside the venv
+/// (PIP_USER, PIP_TARGET). pip's network settings (proxy, certificates, timeouts) are the
+/// user's and kept. A fixed list: this crate does not read the environment.
 const REMOVED_ENV: &[&str] = &[
     "PYTHONPATH",
     "PYTHONHOME",
