@@ -25,7 +25,8 @@ const VENV_TIMEOUT: Duration = Duration::from_secs(300);
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(1800);
 /// The import check and each `SCRIPT --help`.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-/// The pause between two installs from an index that does not list the version yet.
+/// The longest pause between two installs from an index that does not list the version yet
+/// (a tenth of the wait when that is shorter: a short wait still gets a few tries).
 const INDEX_PAUSE: Duration = Duration::from_secs(5);
 /// Lines of a child's output kept for a failure.
 const TAIL_LINES: usize = 40;
@@ -42,14 +43,21 @@ pub fn find(spec: &str, path_var: Option<&OsStr>, pyenv_root: Option<&Path>) -> 
     }
     let as_path = Path::new(spec);
     if as_path.is_absolute() || spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR) {
-        let version = ask_version(as_path).map_err(|e| format!("interpreter {spec}: {e}"))?;
-        return Ok(Interpreter { path: as_path.to_path_buf(), version });
+        // Absolute: the commands run in another folder.
+        let path = std::path::absolute(as_path).map_err(|e| format!("interpreter {spec}: {e}"))?;
+        let version = ask_version(&path).map_err(|e| format!("interpreter {spec}: {e}"))?;
+        return Ok(Interpreter { path, version });
     }
     let (name, wanted) = match minor_spec(spec) {
         Some(v) => (format!("python{v}"), Some(v.to_string())),
         None => (spec.to_string(), spec.strip_prefix("python").and_then(minor_spec).map(str::to_string)),
     };
-    let dirs: Vec<PathBuf> = path_var.map(|p| std::env::split_paths(p).collect()).unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in path_var.map(std::env::split_paths).into_iter().flatten() {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
     let mut candidates: Vec<PathBuf> =
         dirs.iter().map(|d| d.join(exe_name(&name))).filter(|p| is_executable(p)).collect();
     let mut looked = vec![format!(
@@ -152,10 +160,14 @@ fn ask_version(python: &Path) -> Result<String, String> {
     let mut cmd = Command::new(python);
     cmd.args(["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"]);
     let ran = exec(&mut cmd, ASK_TIMEOUT)?;
-    let last = ran.output.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or_default();
+    let mut lines = ran.output.lines().map(str::trim).filter(|l| !l.is_empty());
+    // A failure's first line says why (`pyenv: python3.9: command not found`, `Fatal Python
+    // error: …`); the version is the last line (after any warning).
+    let first = lines.clone().next().unwrap_or_default();
+    let last = lines.next_back().unwrap_or_default();
     match ran.status {
         None => Err(format!("did not say its version within {} s", ASK_TIMEOUT.as_secs())),
-        Some(s) if !s.success() => Err(format!("asking its version failed ({}): {last}", status_text(s))),
+        Some(s) if !s.success() => Err(format!("asking its version failed ({}): {first}", status_text(s))),
         Some(_) if is_version(last) => Ok(last.to_string()),
         Some(_) => Err(format!("answered `{last}` when asked its version")),
     }
@@ -372,12 +384,18 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
+impl Failure {
+    /// A failure with no command run.
+    fn new(stage: &'static str, message: String) -> Self {
+        Self { stage, message, command: String::new(), output: String::new() }
+    }
+}
+
 /// Run one smoke test; `on` receives one-line progress notes ("venv with Python 3.12.4",
 /// "pip install …").
 pub fn run(s: &Smoke, on: &mut dyn FnMut(&str)) -> Result<Summary, Failure> {
     let started = Instant::now();
-    let bare =
-        |stage, message: String| Failure { stage, message, command: String::new(), output: String::new() };
+    let bare = Failure::new;
     let work = std::path::absolute(s.work).map_err(|e| bare("venv", format!("{}: {e}", s.work.display())))?;
     let venv = work.join("venv");
     if venv.exists() {
@@ -401,7 +419,11 @@ pub fn run(s: &Smoke, on: &mut dyn FnMut(&str)) -> Result<Summary, Failure> {
     install(s, &python, &work, &empty, on)?;
 
     let modules = &s.expect.modules;
-    on(&format!("import {}", modules.join(", ")));
+    on(&if modules.is_empty() {
+        "no top-level module to import".to_string()
+    } else {
+        format!("import {}", modules.join(", "))
+    });
     let mut cmd = Command::new(&python);
     cmd.args(["-I", "-c", IMPORT_CODE, &s.expect.name]).args(modules).current_dir(&empty);
     let ran = exec(&mut cmd, RUN_TIMEOUT).map_err(|e| bare("import", e))?;
@@ -449,12 +471,7 @@ fn install(
     cmd.args(["-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check", "--no-input"])
         .current_dir(empty);
     let artifact = |p: &Path| {
-        std::path::absolute(p).map_err(|e| Failure {
-            stage: "install",
-            message: format!("{}: {e}", p.display()),
-            command: String::new(),
-            output: String::new(),
-        })
+        std::path::absolute(p).map_err(|e| Failure::new("install", format!("{}: {e}", p.display())))
     };
     let what = match s.install {
         Install::Wheel(wheel) => {
@@ -465,14 +482,10 @@ fn install(
             cmd.args(s.deps_index.map(|d| ["--index-url", d]).into_iter().flatten());
             if let Some(backend) = backend {
                 let parent = work.join("backend");
-                copy_package(backend, &parent.join("cartwheel")).map_err(|e| Failure {
-                    stage: "install",
-                    message: format!(
-                        "copying the build backend {} for the sdist build: {e}",
-                        backend.display()
-                    ),
-                    command: String::new(),
-                    output: String::new(),
+                copy_package(backend, &parent.join("cartwheel")).map_err(|e| {
+                    let why =
+                        format!("copying the build backend {} for the sdist build: {e}", backend.display());
+                    Failure::new("install", why)
                 })?;
                 // The build runs in this venv, which has no cartwheel: the running one is
                 // lent to it.
@@ -508,7 +521,7 @@ fn install(
                         format!("{name}=={version} is not on {index} (pip found no such file there, tried for {waited} s)");
                     return Err(Failure { message, ..f });
                 }
-                let pause = left.min(INDEX_PAUSE);
+                let pause = left.min(INDEX_PAUSE).min(s.wait / 10);
                 on(&format!(
                     "{}=={} not on the index yet; trying again in {} s",
                     s.expect.name,
@@ -647,11 +660,12 @@ struct Ran {
 /// Variables removed from every child's environment: the smoke test must install the artifact
 /// being released, from where the release says, into the venv it made. PYTHONPATH/PYTHONHOME
 /// would put other code (a checkout of the project itself) in front of the installed one,
-/// VIRTUAL_ENV names another venv; pip's own variables would redirect the install to other
-/// files (an index URL or find-links serving another build of NAME==VERSION), refuse it
-/// (PIP_REQUIRE_VIRTUALENV, PIP_NO_INDEX, binary-only), or put it outside the venv (PIP_USER,
-/// PIP_TARGET). pip's network settings (proxy, certificates, timeouts) are the user's and kept.
-/// A fixed list: this crate does not read the environment.
+/// VIRTUAL_ENV names another venv, `__PYVENV_LAUNCHER__` (macOS framework builds) makes a
+/// venv's Python take the launching interpreter's place; pip's own variables would redirect the
+/// install to other files (an index URL or find-links serving another build of NAME==VERSION),
+/// refuse it (PIP_REQUIRE_VIRTUALENV, PIP_NO_INDEX, binary-only), or put it outside the venv
+/// (PIP_USER, PIP_TARGET). pip's network settings (proxy, certificates, timeouts) are the
+/// user's and kept. A fixed list: this crate does not read the environment.
 const REMOVED_ENV: &[&str] = &[
     "PYTHONPATH",
     "PYTHONHOME",
@@ -802,10 +816,14 @@ mod tests {
 
     /// A zip at `path` holding `members` (name, text), as a wheel is.
     fn write_zip(path: &Path, members: &[(&str, &str)]) {
+        write_zip_bytes(path, &members.iter().map(|(n, t)| (*n, t.as_bytes())).collect::<Vec<_>>());
+    }
+
+    fn write_zip_bytes(path: &Path, members: &[(&str, &[u8])]) {
         let mut zip = zip::ZipWriter::new(fs_err::File::create(path).unwrap());
-        for (name, text) in members {
+        for (name, bytes) in members {
             zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
+            zip.write_all(bytes).unwrap();
         }
         zip.finish().unwrap();
     }
@@ -835,9 +853,14 @@ mod tests {
 
     #[cfg(unix)]
     fn fake_python(path: &Path, version: &str) {
+        fake_script(path, &format!("echo {version}"));
+    }
+
+    #[cfg(unix)]
+    fn fake_script(path: &Path, body: &str) {
         use std::os::unix::fs::PermissionsExt;
         fs_err::create_dir_all(path.parent().unwrap()).unwrap();
-        fs_err::write(path, format!("#!/bin/sh\necho {version}\n")).unwrap();
+        fs_err::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
         fs_err::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
@@ -875,6 +898,21 @@ mod tests {
             format!(
                 "no interpreter for Python 3.9: looked for python3.9 on PATH ({w}); {w}/python3.9 is Python 3.11.7",
                 w = wrong.display()
+            )
+        );
+        // A pyenv shim for a version that is not active fails: pyenv's own install is found.
+        let broken = tmp.path().join("shims");
+        fake_script(
+            &broken.join("python3.9"),
+            "echo 'pyenv: python3.9: command not found' >&2; echo >&2; echo 'The python3.9 command exists in these Python versions:' >&2; exit 127",
+        );
+        let twice = std::env::join_paths([&broken, &broken]).unwrap();
+        assert_eq!(find("3.9", Some(&twice), Some(&root)).unwrap().version, "3.9.12");
+        assert_eq!(
+            find("3.9", Some(&twice), None).unwrap_err(),
+            format!(
+                "no interpreter for Python 3.9: looked for python3.9 on PATH ({b}); {b}/python3.9: asking its version failed (exit status 127): pyenv: python3.9: command not found",
+                b = broken.display()
             )
         );
         let err = find("python3.9", Some(wrong.as_os_str()), None).unwrap_err();
@@ -1037,5 +1075,126 @@ mod tests {
             stale.message,
             "tinysmoke.__version__ is \"0.9\", not \"1.0\" (the installed tinysmoke 1.0)"
         );
+    }
+
+    /// A stand-in for the build backend: `build_wheel` hands over the wheel the sdist carries.
+    const BACKEND: &str = r#"
+import os, shutil
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    name = "tinysmoke-1.0-py3-none-any.whl"
+    shutil.copy("prebuilt.whl", os.path.join(wheel_directory, name))
+    return name
+
+def build_sdist(sdist_directory, config_settings=None):
+    raise RuntimeError("not here")
+"#;
+
+    /// A simple index on 127.0.0.1 serving `wheel` for `tinysmoke`; its project page answers 404
+    /// `missing` times first (an index whose pages lag behind an upload).
+    fn index(wheel: Vec<u8>, missing: usize) -> (String, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+        use std::io::{BufRead, BufReader};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/simple/", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            let mut misses = 0;
+            while !stopped.load(Ordering::Relaxed) {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or_default().to_string();
+                let page = "<html><body><a href=\"/files/tinysmoke-1.0-py3-none-any.whl\">tinysmoke-1.0-py3-none-any.whl</a></body></html>";
+                let (status, kind, body): (&str, &str, &[u8]) = match path.as_str() {
+                    "/simple/tinysmoke/" if misses < missing => {
+                        misses += 1;
+                        ("404 Not Found", "text/html", b"not found")
+                    }
+                    "/simple/tinysmoke/" => ("200 OK", "text/html", page.as_bytes()),
+                    "/files/tinysmoke-1.0-py3-none-any.whl" => ("200 OK", "application/octet-stream", &wheel),
+                    _ => ("404 Not Found", "text/html", b"not found"),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+            }
+        });
+        (url, stop)
+    }
+
+    /// pip builds an sdist with the lent backend (no build isolation), and installs from an
+    /// index that lists the version only on the second try.
+    #[test]
+    fn sdist_with_the_lent_backend_and_an_index_catching_up() {
+        let python = find("python3", std::env::var_os("PATH").as_deref(), None).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let wheel = tiny_wheel(tmp.path(), "__version__ = \"1.0\"\n\ndef main():\n    pass\n");
+        let expect = expect_from_wheel(&wheel).unwrap();
+        let wheel_bytes = fs_err::read(&wheel).unwrap();
+
+        let backend = tmp.path().join("site/cartwheel");
+        fs_err::create_dir_all(backend.join("__pycache__")).unwrap();
+        fs_err::write(backend.join("__init__.py"), BACKEND).unwrap();
+        fs_err::write(backend.join("__pycache__/__init__.cpython-311.pyc"), b"stale").unwrap();
+        let sdist = tmp.path().join("tinysmoke-1.0.zip");
+        let pyproject = "[build-system]\nrequires = [\"cartwheel\"]\nbuild-backend = \"cartwheel\"\n\n[project]\nname = \"tinysmoke\"\nversion = \"1.0\"\n";
+        write_zip_bytes(
+            &sdist,
+            &[
+                ("tinysmoke-1.0/pyproject.toml", pyproject.as_bytes()),
+                ("tinysmoke-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: tinysmoke\nVersion: 1.0\n"),
+                ("tinysmoke-1.0/prebuilt.whl", &wheel_bytes),
+            ],
+        );
+        let work = tmp.path().join("sdist");
+        let smoke = Smoke {
+            python: &python,
+            install: Install::Sdist { path: &sdist, backend: Some(&backend) },
+            deps_index: None,
+            expect: &expect,
+            work: &work,
+            wait: Duration::ZERO,
+        };
+        let mut notes = Vec::new();
+        let done = run(&smoke, &mut |n| notes.push(n.to_string()));
+        assert!(done.is_ok(), "{}", done.unwrap_err());
+        assert!(work.join("backend/cartwheel/__init__.py").is_file());
+        assert!(!work.join("backend/cartwheel/__pycache__").exists());
+        assert!(notes[1].contains(" --no-build-isolation "), "{notes:?}");
+
+        let (url, stop) = index(wheel_bytes, 1);
+        let work = tmp.path().join("index");
+        let smoke = Smoke {
+            install: Install::Index { index_url: &url },
+            work: &work,
+            wait: Duration::from_secs(20),
+            ..smoke
+        };
+        let mut notes = Vec::new();
+        let done = run(&smoke, &mut |n| notes.push(n.to_string()));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(done.is_ok(), "{}", done.unwrap_err());
+        assert_eq!(
+            notes[1],
+            format!(
+                "pip install --no-cache-dir --disable-pip-version-check --no-input --index-url {url} tinysmoke==1.0"
+            )
+        );
+        assert_eq!(notes[2], "tinysmoke==1.0 not on the index yet; trying again in 2 s");
+        assert_eq!(notes[3..], ["import tinysmoke", "tinysmoke --help"]);
     }
 }
