@@ -714,6 +714,9 @@ impl Run<'_, '_> {
             indexes.push(format!("{label} {}", target.upload_url));
         }
         let pythons = self.interpreters(&project)?;
+        if let Some(spec) = &project.requires_python {
+            outside_requires_python(&pythons, spec)?;
+        }
         let github_repo = self.github_repo(&top)?;
         let edited: Vec<String> = plan.edits.iter().map(|e| e.rel.clone()).collect();
         let prerelease = plan.new.any_prerelease();
@@ -1274,6 +1277,23 @@ fn file_version(filename: &str) -> Option<String> {
     Some(parsed.to_string())
 }
 
+/// Refuse before anything changes an interpreter the project does not support: its smoke test
+/// would fail after the bump.
+fn outside_requires_python(pythons: &[Interpreter], spec: &str) -> StepResult<()> {
+    let Ok(specifiers) = spec.parse::<pep440_rs::VersionSpecifiers>() else { return Ok(()) };
+    for p in pythons {
+        let Ok(v) = p.version.parse::<pep440_rs::Version>() else { continue };
+        if !specifiers.contains(&v) {
+            return Err(format!(
+                "Python {} ({}) is outside the project's requires-python `{spec}`: name interpreters it supports with --python or [tool.cartwheel.release] python",
+                p.version,
+                p.path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Where people see the version: PyPI's and TestPyPI's project page, else the index's simple
 /// page of the project.
 fn version_page(target: &Target, name: &str, version: &str) -> String {
@@ -1453,6 +1473,16 @@ mod tests {
         assert!(e.starts_with("HEAD moved on since the bump commit"), "{e}");
         assert_eq!(git_in(d, &["log", "-1", "--format=%s"]), "later");
         assert_eq!(git_in(d, &["tag", "--list"]), "v1.1");
+    }
+
+    #[test]
+    fn interpreters_outside_requires_python_are_refused() {
+        let py = |v: &str| Interpreter { path: PathBuf::from(format!("/py/{v}")), version: v.into() };
+        assert!(outside_requires_python(&[py("3.10.2"), py("3.13.0")], ">=3.10").is_ok());
+        assert_eq!(
+            outside_requires_python(&[py("3.13.0"), py("3.9.18")], ">=3.10").unwrap_err(),
+            "Python 3.9.18 (/py/3.9.18) is outside the project's requires-python `>=3.10`: name interpreters it supports with --python or [tool.cartwheel.release] python"
+        );
     }
 
     #[test]
