@@ -467,10 +467,7 @@ impl Run<'_, '_> {
         if ctx.state.phase == Phase::Sent {
             let done =
                 if ctx.state.done.is_empty() { "nothing yet".to_string() } else { ctx.state.done.join(", ") };
-            return format!(
-                "The release is half done (done: {done}; the tag {} and the bump commit stay). Fix the cause, then `cartwheel release --resume` goes on.",
-                ctx.state.tag
-            );
+            return format!("The release is half done (done: {done}). Fix the cause, then `cartwheel release --resume` goes on.");
         }
         if step <= Step::Checks {
             return "Undone: nothing was changed, committed, tagged or sent.".into();
