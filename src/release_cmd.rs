@@ -296,3 +296,41 @@ fn json(o: &Outcome) -> String {
     };
     serde_json::to_string_pretty(&out).expect("serializable")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: ReleaseArgs,
+    }
+
+    #[test]
+    fn flags() {
+        let w = Wrap::try_parse_from([
+            "x",
+            "minor",
+            "proj",
+            "--no-test-index",
+            "--python",
+            "3.9",
+            "--python",
+            "3.13",
+        ])
+        .unwrap();
+        assert_eq!(w.args.part.as_deref(), Some("minor"));
+        assert_eq!(w.args.path, PathBuf::from("proj"));
+        assert!(w.args.no_test_index);
+        assert_eq!(w.args.pythons, ["3.9", "3.13"]);
+        // PART is required unless resuming; --resume and --dry-run, --no-push and --remote,
+        // --no-test-index and a test index do not go together.
+        assert!(Wrap::try_parse_from(["x"]).is_err());
+        assert!(Wrap::try_parse_from(["x", "--resume"]).is_ok());
+        assert!(Wrap::try_parse_from(["x", "--resume", "--dry-run"]).is_err());
+        assert!(Wrap::try_parse_from(["x", "patch", "--no-push", "--remote", "up"]).is_err());
+        assert!(Wrap::try_parse_from(["x", "patch", "--no-test-index", "--test-repository", "t"]).is_err());
+    }
+}
