@@ -89,6 +89,9 @@ enum Command {
     },
     /// Upload wheels and sdists to PyPI or any compatible index, each checked first.
     Publish(crate::publish_cmd::PublishArgs),
+    /// The release checklist as one command: preflight, checks, bump + commit + tag, build
+    /// from a clean clone of the tag, check, smoke tests, test index, index, push, notes.
+    Release(crate::release_cmd::ReleaseArgs),
     /// Switch a setuptools / poetry / hatchling / flit / pdm / uv_build project to cartwheel,
     /// and prove it by building both ways and comparing the artifacts.
     Migrate {
@@ -129,6 +132,27 @@ enum OutputFormat {
     Json,
 }
 
+/// What the Python face knows of the process: the interpreter and cartwheel's package folder.
+#[derive(Debug, Clone, Default)]
+pub struct Host {
+    /// `sys.executable`.
+    pub python: Option<PathBuf>,
+    /// The folder of the `cartwheel` package (the backend of an un-isolated sdist build).
+    pub package: Option<PathBuf>,
+}
+
+static HOST: std::sync::OnceLock<Host> = std::sync::OnceLock::new();
+
+/// Record the host (the PyO3 face, once, before the CLI runs).
+pub fn set_host(host: Host) {
+    let _ = HOST.set(host);
+}
+
+/// The host, as recorded (empty when not run from Python).
+pub fn host() -> Host {
+    HOST.get().cloned().unwrap_or_default()
+}
+
 /// Exit status for a failed command.
 const FAILURE: i32 = 1;
 
@@ -155,6 +179,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
         Command::Version { path, check } => version(&path, check),
         Command::Publish(args) => Ok(crate::publish_cmd::run(args)),
+        Command::Release(args) => Ok(crate::release_cmd::run(args)),
         Command::Bump { part, path, allow_downgrade, dry_run, no_changelog, commit, tag } => {
             match part.parse::<Part>() {
                 Ok(parsed) => {

@@ -8,3 +8,4 @@ pub mod panic;
 pub mod publish_cmd;
 #[cfg(feature = "python")]
 mod python;
+pub mod release_cmd;

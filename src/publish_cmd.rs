@@ -99,11 +99,13 @@ struct JsonFile<'a> {
     url: Option<&'a str>,
 }
 
-fn var(name: &str) -> Option<String> {
+/// An environment variable, when set and not empty.
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-fn secret_var(name: &str) -> Option<Secret> {
+/// An environment variable holding a secret.
+pub(crate) fn secret_var(name: &str) -> Option<Secret> {
     var(name).map(Secret::new)
 }
 
@@ -135,14 +137,7 @@ pub fn run(args: PublishArgs) -> i32 {
         username: args.username.clone(),
         password: args.password.clone(),
         token: args.token.clone(),
-        env: Env {
-            cartwheel_username: var("CARTWHEEL_USERNAME"),
-            cartwheel_password: secret_var("CARTWHEEL_PASSWORD"),
-            cartwheel_token: secret_var("CARTWHEEL_TOKEN"),
-            twine_username: var("TWINE_USERNAME"),
-            twine_password: secret_var("TWINE_PASSWORD"),
-            twine_repository_url: var("TWINE_REPOSITORY_URL"),
-        },
+        env: credentials_env(),
         pypirc,
     };
     let mut target = match target::resolve(&opts) {
@@ -170,23 +165,7 @@ pub fn run(args: PublishArgs) -> i32 {
         return dry_run(&args, &target, &ordered);
     }
     // 3. The client, trusted publishing, the upload.
-    let timeout = Duration::from_secs_f64(args.timeout);
-    let mut ca_bundles = Vec::new();
-    for name in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"] {
-        if let Some(p) = var(name) {
-            ca_bundles.push(PathBuf::from(p));
-        }
-    }
-    let http_opts = http::Options {
-        user_agent: format!("cartwheel/{}", env!("CARGO_PKG_VERSION")),
-        connect_timeout: timeout.min(Duration::from_secs(15)),
-        read_timeout: timeout,
-        ca_bundles,
-        https_proxy: var("HTTPS_PROXY").or_else(|| var("https_proxy")),
-        http_proxy: var("HTTP_PROXY").or_else(|| var("http_proxy")),
-        no_proxy: var("NO_PROXY").or_else(|| var("no_proxy")),
-    };
-    let client = match http::Client::new(http_opts) {
+    let client = match client(Duration::from_secs_f64(args.timeout)) {
         Ok(c) => c,
         Err(e) => {
             say(&format!("error: {e}"));
@@ -194,11 +173,7 @@ pub fn run(args: PublishArgs) -> i32 {
         }
     };
     let mut printer = Printer::new(args.verbose, args.format == Format::Text);
-    let ci = CiEnv {
-        github_request_url: var("ACTIONS_ID_TOKEN_REQUEST_URL"),
-        github_request_token: secret_var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-        gitlab_id_token: secret_var("PYPI_ID_TOKEN"),
-    };
+    let ci = ci_env();
     let mode = match args.trusted_publishing {
         TrustedPublishing::Auto => Mode::Auto,
         TrustedPublishing::Always => Mode::Always,
@@ -247,8 +222,48 @@ pub fn run(args: PublishArgs) -> i32 {
     }
 }
 
+/// The credentials the environment gives (CARTWHEEL_*, TWINE_*).
+pub(crate) fn credentials_env() -> Env {
+    Env {
+        cartwheel_username: var("CARTWHEEL_USERNAME"),
+        cartwheel_password: secret_var("CARTWHEEL_PASSWORD"),
+        cartwheel_token: secret_var("CARTWHEEL_TOKEN"),
+        twine_username: var("TWINE_USERNAME"),
+        twine_password: secret_var("TWINE_PASSWORD"),
+        twine_repository_url: var("TWINE_REPOSITORY_URL"),
+    }
+}
+
+/// What trusted publishing needs from the CI's environment.
+pub(crate) fn ci_env() -> CiEnv {
+    CiEnv {
+        github_request_url: var("ACTIONS_ID_TOKEN_REQUEST_URL"),
+        github_request_token: secret_var("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+        gitlab_id_token: secret_var("PYPI_ID_TOKEN"),
+    }
+}
+
+/// The HTTP client, with the environment's CA bundles and proxies.
+pub(crate) fn client(timeout: Duration) -> cartwheel_publish::Result<http::Client> {
+    let mut ca_bundles = Vec::new();
+    for name in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"] {
+        if let Some(p) = var(name) {
+            ca_bundles.push(PathBuf::from(p));
+        }
+    }
+    http::Client::new(http::Options {
+        user_agent: format!("cartwheel/{}", env!("CARGO_PKG_VERSION")),
+        connect_timeout: timeout.min(Duration::from_secs(15)),
+        read_timeout: timeout,
+        ca_bundles,
+        https_proxy: var("HTTPS_PROXY").or_else(|| var("https_proxy")),
+        http_proxy: var("HTTP_PROXY").or_else(|| var("http_proxy")),
+        no_proxy: var("NO_PROXY").or_else(|| var("no_proxy")),
+    })
+}
+
 /// The .pypirc from $PYPIRC or ~/.pypirc, when there is one.
-fn read_pypirc() -> Result<Option<Pypirc>, String> {
+pub(crate) fn read_pypirc() -> Result<Option<Pypirc>, String> {
     let (path, named) = match var("PYPIRC") {
         Some(p) => (PathBuf::from(p), true),
         None => match var("HOME") {
@@ -302,7 +317,7 @@ fn check_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Dist)>, ()> {
             let dist = if report.failed() {
                 None
             } else {
-                Some(describe(path, text.as_deref().unwrap_or_default()))
+                Some(cartwheel_release::dist_of(path, text.as_deref().unwrap_or_default()))
             };
             (path.clone(), report, dist)
         })
@@ -333,13 +348,6 @@ fn check_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Dist)>, ()> {
         say("error: nothing was uploaded: every file must pass `cartwheel check` first");
         Err(())
     }
-}
-
-fn describe(path: &Path, text: &str) -> Result<Dist, String> {
-    let raw = cartwheel_core::metadata::parse_headers(text)
-        .map_err(|e| format!("{}: {}", path.display(), e.diagnostic().message))?;
-    let headers: Vec<(String, String)> = raw.headers.iter().map(|h| (h.name.clone(), h.value())).collect();
-    Dist::new(path, &headers, raw.body.as_deref()).map_err(|e| e.to_string())
 }
 
 fn dry_run(args: &PublishArgs, target: &Target, dists: &[&(PathBuf, Dist)]) -> i32 {

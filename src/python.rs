@@ -43,14 +43,7 @@ fn run(
     config_settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let check = check_setting(config_settings)?;
-    let request = Request {
-        project_dir: PathBuf::from("."),
-        target,
-        out_dir,
-        metadata_directory,
-        check,
-        dry_run: false,
-    };
+    let request = Request { metadata_directory, check, ..Request::new(".", target, out_dir) };
     let outcome = cartwheel_dist::run(&request);
     print_warnings(&outcome.warnings);
     let written = outcome.result.map_err(raise)?;
@@ -165,6 +158,13 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
     if let Some(first) = args.first_mut() {
         *first = "cartwheel".into();
     }
+    let sys = py.import("sys")?;
+    let python: Option<String> = sys.getattr("executable")?.extract().ok().filter(|s: &String| !s.is_empty());
+    let package: Option<String> = py.import("cartwheel")?.getattr("__file__")?.extract().ok();
+    crate::cli::set_host(crate::cli::Host {
+        python: python.map(std::path::PathBuf::from),
+        package: package.and_then(|f| std::path::Path::new(&f).parent().map(std::path::Path::to_path_buf)),
+    });
     let status = py.detach(|| crate::panic::catch(|| crate::cli::run(args)));
     Ok(status.unwrap_or_else(|report| {
         crate::cli::say(&format!("error: {report}"));

@@ -173,6 +173,27 @@ pub fn release(
     Ok(out)
 }
 
+/// The body of `version`'s section (the release notes): the lines under its heading up to
+/// the next heading of the same or a higher level, trimmed; `None` when no section names it.
+pub fn notes(text: &str, version: &str) -> Option<String> {
+    let all = lines(text);
+    let names_version = |h: &str| {
+        let h = h.trim_start_matches('[').trim_start_matches('v');
+        h.strip_prefix(version).is_some_and(|rest| rest.is_empty() || rest.starts_with([']', ' ', '\t', '(']))
+    };
+    let (i, level) = all.iter().enumerate().find_map(|(i, l)| {
+        l.level.filter(|&n| n >= 2 && names_version(heading_text(text, l))).map(|n| (i, n))
+    })?;
+    let end = all[i + 1..]
+        .iter()
+        .find(|l| l.level.is_some_and(|n| n <= level))
+        .map_or(text.len(), |l| l.range.start);
+    // Link definitions at the end of the file belong to every section, not to the last one.
+    let body: Vec<&str> =
+        text[all[i].end.min(end)..end].lines().filter(|l| !LINK_DEF.is_match(l.trim_start())).collect();
+    Some(body.join("\n").trim().to_string())
+}
+
 /// Where a changelog without sections has its first change: after a leading `# Title` line
 /// and the blank lines around it (the end of the text when nothing follows).
 fn first_change(text: &str, lines: &[Line]) -> usize {
@@ -393,5 +414,15 @@ mod tests {
         // Not a compare link: left alone.
         let text = "## [Unreleased]\n- x\n\n[Unreleased]: https://github.com/o/r/commits/main\n";
         assert!(run(text).0.ends_with("[Unreleased]: https://github.com/o/r/commits/main\n"));
+    }
+
+    #[test]
+    fn notes_of_a_version() {
+        let text = "# Changelog\n\n## [Unreleased]\n\n## [1.5.0] - 2026-12-07\n\n### Added\n- `acme-client ping`\n\n## [1.4.0] - 2026-01-01\n- old\n\n[Unreleased]: https://x/compare/v1.5.0...HEAD\n[1.5.0]: https://x/compare/v1.4.0...v1.5.0\n";
+        assert_eq!(notes(text, "1.5.0").as_deref(), Some("### Added\n- `acme-client ping`"));
+        assert_eq!(notes(text, "1.4.0").as_deref(), Some("- old"));
+        assert_eq!(notes(text, "1.4"), None);
+        assert_eq!(notes(text, "2.0.0"), None);
+        assert_eq!(notes("## v2.0 (2026-12-07)\nfirst\n", "2.0").as_deref(), Some("first"));
     }
 }

@@ -163,6 +163,17 @@ pub struct ToolConfig {
     pub check: CheckLevel,
     /// `[tool.cartwheel.version]`.
     pub version: VersionConfig,
+    /// `[tool.cartwheel.release]`.
+    pub release: ReleaseConfig,
+}
+
+/// `[tool.cartwheel.release]`: read by `cartwheel release` only (a build accepts and ignores it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReleaseConfig {
+    /// Shell commands run in the project root before anything changes; the first failure stops.
+    pub checks: Vec<Located<String>>,
+    /// Interpreters for the smoke tests: versions (`3.9`) or paths.
+    pub python: Vec<Located<String>>,
 }
 
 /// A validated pyproject.toml.

@@ -63,6 +63,9 @@ pub struct Request {
     pub check: Option<CheckLevel>,
     /// List what each artifact would hold instead of writing it (wheel and sdist targets).
     pub dry_run: bool,
+    /// Every entry's time, overriding SOURCE_DATE_EPOCH (`cartwheel release` builds a tag at
+    /// its commit's time without changing the process's environment, which rayon's threads read).
+    pub epoch: Option<u64>,
 }
 
 impl Request {
@@ -76,6 +79,7 @@ impl Request {
             metadata_directory: None,
             check: None,
             dry_run: false,
+            epoch: None,
         }
     }
 }
@@ -111,6 +115,9 @@ fn run_into(request: &Request, warnings: &mut Vec<Diagnostic>) -> Result<Vec<Art
     let mut build = prepare(&request.project_dir, request.target, warnings)?;
     if let Some(level) = request.check {
         build.check = level;
+    }
+    if let Some(mtime) = request.epoch {
+        build.repro.mtime = mtime;
     }
     let out = request.out_dir.as_path();
     let meta = request.metadata_directory.as_deref();

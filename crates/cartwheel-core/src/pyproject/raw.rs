@@ -156,6 +156,18 @@ pub struct ToolCartwheel {
     pub check: Option<SStr>,
     /// `[tool.cartwheel.version]`.
     pub version: Option<Spanned<ToolVersion>>,
+    /// `[tool.cartwheel.release]`.
+    pub release: Option<Spanned<ToolRelease>>,
+}
+
+/// `[tool.cartwheel.release]` (read by `cartwheel release` only).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ToolRelease {
+    /// `checks`: shell commands run before anything changes.
+    pub checks: Option<SList>,
+    /// `python`: interpreters for the smoke tests.
+    pub python: Option<SList>,
 }
 
 /// `[tool.cartwheel.version]`.

@@ -644,3 +644,20 @@ fn a_windows_separator_in_a_glob_is_refused_an_escape_is_not() {
     let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\nexclude = ['\\#notes', 'a\\*b', '\\!keep']\n"));
     assert_eq!(p.tool.exclude.len(), 3);
 }
+
+#[test]
+fn release_table_is_read_and_checked() {
+    let (p, _) = ok(&format!(
+        "{HEAD}[tool.cartwheel.release]\nchecks = [\"python -m pytest\", \"ruff check .\"]\npython = [\"3.9\", \"3.13\"]\n"
+    ));
+    let checks: Vec<&str> = p.tool.release.checks.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(checks, ["python -m pytest", "ruff check ."]);
+    let pythons: Vec<&str> = p.tool.release.python.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(pythons, ["3.9", "3.13"]);
+    assert_eq!(ok(HEAD).0.tool.release, crate::project::ReleaseConfig::default());
+    has(
+        &err("[tool.cartwheel.release]\ncheck = [\"pytest\"]\n"),
+        &["pyproject.toml:5:1: unknown key `check`", "did you mean `checks`?"],
+    );
+    has(&err("[tool.cartwheel.release]\nchecks = [\" \"]\n"), &["pyproject.toml:5:11: empty command"]);
+}

@@ -7,7 +7,7 @@ use toml::Spanned;
 use super::raw::{self, SList, SStr, StringOrList};
 use super::{did_you_mean, inner_span, located, relative_path, Cx, Diag, Res};
 use crate::names::ModuleName;
-use crate::project::{CheckLevel, Located, ToolConfig, VersionConfig, VersionSource};
+use crate::project::{CheckLevel, Located, ReleaseConfig, ToolConfig, VersionConfig, VersionSource};
 
 /// The wheel `.data` schemes a `data` destination may start with.
 use crate::project::DATA_SCHEMES as SCHEMES;
@@ -38,6 +38,24 @@ pub(super) fn tool_config(
         data: data(cx, t.data)?,
         check: t.check.map(|c| check(cx, &c)).transpose()?.unwrap_or_default(),
         version: version_config(cx, t.version, version_dynamic, static_version)?,
+        release: t.release.map(|r| release(cx, r.into_inner())).transpose()?.unwrap_or_default(),
+    })
+}
+
+fn release(cx: &Cx, r: raw::ToolRelease) -> Res<ReleaseConfig> {
+    let list = |key: &str, l: Option<SList>, what: &str| -> Res<Vec<Located<String>>> {
+        let mut out = Vec::new();
+        for s in l.map(Spanned::into_inner).unwrap_or_default() {
+            if s.get_ref().trim().is_empty() {
+                return Err(cx.error(key, s.span(), format!("empty {what}")));
+            }
+            out.push(located(s.get_ref().clone(), s.span()));
+        }
+        Ok(out)
+    };
+    Ok(ReleaseConfig {
+        checks: list("tool.cartwheel.release.checks", r.checks, "command")?,
+        python: list("tool.cartwheel.release.python", r.python, "interpreter")?,
     })
 }
 

@@ -378,7 +378,7 @@ pub fn plan(
 
 /// The changelog to update: `changelog` from the config (which must exist), else
 /// CHANGELOG.md when present.
-fn changelog_path(project: &Project) -> Result<Option<String>, Error> {
+pub fn changelog_path(project: &Project) -> Result<Option<String>, Error> {
     const KEY: &str = "tool.cartwheel.version.changelog";
     match &project.tool.version.changelog {
         Some(c) if project.root.join(&c.value).is_file() => {

@@ -1,0 +1,1491 @@
+//! The steps in order, the undo before the first upload, the state after it, `--resume`.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cartwheel_core::diagnostic::Diagnostic;
+use cartwheel_core::version::bump::{self, Part};
+use cartwheel_publish::dist::Dist;
+use cartwheel_publish::http::Client;
+use cartwheel_publish::target::Target;
+use cartwheel_publish::upload::{self, Status};
+use cartwheel_publish::{simple, Secret};
+
+use crate::git;
+use crate::smoke::{self, Expect, Install, Interpreter, Smoke};
+use crate::state::{FileRecord, Phase, State, Store};
+
+/// The steps, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// Git, credentials, version, indexes, interpreters: everything later steps need.
+    Preflight,
+    /// `[tool.cartwheel.release] checks`.
+    Checks,
+    /// Version source, stamp targets, changelog; commit; annotated tag.
+    Bump,
+    /// Wheel and sdist from a clean clone of the tag.
+    Build,
+    /// `cartwheel check --strict`.
+    Check,
+    /// Fresh venvs: install, import, `__version__`, console scripts.
+    Smoke,
+    /// Upload to the test index.
+    TestUpload,
+    /// The test index serves the built bytes.
+    TestVerify,
+    /// Install from the test index and smoke test.
+    TestInstall,
+    /// Upload to the real index.
+    Upload,
+    /// The real index serves the built bytes.
+    Verify,
+    /// Install from the real index and smoke test.
+    Install,
+    /// Push the branch and the tag.
+    Push,
+    /// The release notes: printed and written to a file, the files copied to `dist/`.
+    Notes,
+    /// The GitHub release.
+    GithubRelease,
+}
+
+impl Step {
+    /// Every step in order.
+    pub const ALL: [Step; 15] = [
+        Step::Preflight,
+        Step::Checks,
+        Step::Bump,
+        Step::Build,
+        Step::Check,
+        Step::Smoke,
+        Step::TestUpload,
+        Step::TestVerify,
+        Step::TestInstall,
+        Step::Upload,
+        Step::Verify,
+        Step::Install,
+        Step::Push,
+        Step::Notes,
+        Step::GithubRelease,
+    ];
+
+    /// The name printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Preflight => "preflight",
+            Step::Checks => "checks",
+            Step::Bump => "bump",
+            Step::Build => "build",
+            Step::Check => "check",
+            Step::Smoke => "smoke",
+            Step::TestUpload => "test-upload",
+            Step::TestVerify => "test-verify",
+            Step::TestInstall => "test-install",
+            Step::Upload => "upload",
+            Step::Verify => "verify",
+            Step::Install => "install",
+            Step::Push => "push",
+            Step::Notes => "notes",
+            Step::GithubRelease => "github-release",
+        }
+    }
+
+    /// The step named `name`.
+    pub fn from_name(name: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// A new release: the part to bump or the version.
+    New(Part),
+    /// Go on with the release the state file describes.
+    Resume,
+}
+
+/// `--github-release`, with the environment's values.
+#[derive(Debug, Clone)]
+pub struct GithubOptions {
+    /// `GITHUB_API_URL` (default `https://api.github.com`).
+    pub api: url::Url,
+    /// `GITHUB_TOKEN`.
+    pub token: Option<Secret>,
+    /// `GITHUB_REPOSITORY` (`owner/name`); else parsed from the remote's URL.
+    pub repository: Option<String>,
+}
+
+/// Everything a release needs, read by the caller from flags and the environment.
+#[derive(Debug)]
+pub struct Options {
+    /// The project folder.
+    pub project_dir: PathBuf,
+    /// New or resume.
+    pub request: Request,
+    /// The test index (`None`: `--no-test-index`).
+    pub test_index: Option<Target>,
+    /// The real index.
+    pub index: Target,
+    /// The remote to push to (`None`: `--no-push`).
+    pub remote: Option<String>,
+    /// `--python` specs; empty: the config's, else `running_python`.
+    pub pythons: Vec<String>,
+    /// The interpreter running cartwheel.
+    pub running_python: PathBuf,
+    /// PATH, for finding `3.9`-style interpreters.
+    pub path_var: Option<OsString>,
+    /// The pyenv root (`PYENV_ROOT`, else `~/.pyenv`).
+    pub pyenv_root: Option<PathBuf>,
+    /// `--github-release`.
+    pub github: Option<GithubOptions>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// The running cartwheel's package folder: the backend of an un-isolated sdist build.
+    pub backend: Option<PathBuf>,
+    /// The HTTP client.
+    pub client: Client,
+    /// How long verify and install keep trying while an index's pages catch up.
+    pub index_wait: Duration,
+    /// Test only: SIGKILL this process right after the named step ends.
+    pub kill_after: Option<String>,
+    /// The CI's identity, for trusted publishing to an index given no credentials (a token is
+    /// minted right before each upload: they live 15 minutes, a release may take longer).
+    pub ci: cartwheel_publish::oidc::CiEnv,
+}
+
+/// What the caller shows as it happens.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A step starts.
+    Start(Step),
+    /// A step ended well.
+    End {
+        /// Which.
+        step: Step,
+        /// Seconds it took.
+        seconds: f64,
+        /// What it found or did, on one line.
+        detail: &'a str,
+    },
+    /// A step is not run.
+    Skipped {
+        /// Which.
+        step: Step,
+        /// Why.
+        why: &'a str,
+    },
+    /// A step failed (the cause is in the outcome).
+    Failed {
+        /// Which.
+        step: Step,
+        /// Seconds it took.
+        seconds: f64,
+    },
+    /// A warning (e.g. an empty Unreleased section).
+    Warning(&'a Diagnostic),
+    /// A line of progress inside a step.
+    Note(&'a str),
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Done.
+    Done,
+    /// Not run.
+    Skipped,
+    /// Failed.
+    Failed,
+}
+
+/// One step's record.
+#[derive(Debug, Clone)]
+pub struct StepRecord {
+    /// Which.
+    pub step: Step,
+    /// How it ended.
+    pub status: StepStatus,
+    /// Seconds.
+    pub seconds: f64,
+    /// What it did, or why it was skipped.
+    pub detail: String,
+}
+
+/// Why a release stopped, and what it left.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The step (`None`: before any step, e.g. a state file that cannot be read).
+    pub step: Option<Step>,
+    /// Why.
+    pub cause: String,
+    /// What is left: undone, or half done and resumable.
+    pub aftermath: Option<String>,
+}
+
+/// What a release did.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Project name.
+    pub name: String,
+    /// The version released.
+    pub version: String,
+    /// Its tag.
+    pub tag: String,
+    /// Every step's record.
+    pub steps: Vec<StepRecord>,
+    /// The built files.
+    pub files: Vec<FileRecord>,
+    /// The release notes.
+    pub notes: Option<String>,
+    /// Where they were written.
+    pub notes_file: Option<PathBuf>,
+    /// The index's page of the version.
+    pub url: Option<String>,
+    /// The GitHub release's page.
+    pub github_url: Option<String>,
+    /// `None`: released (or the dry run passed).
+    pub failure: Option<Failure>,
+    /// It was a dry run.
+    pub dry_run: bool,
+}
+
+/// A step's failure, before it is dressed with the aftermath.
+type StepResult<T> = Result<T, String>;
+
+/// Run a release (or resume one).
+pub fn run(opts: &Options, on: &mut dyn FnMut(Event)) -> Outcome {
+    let mut r = Run { opts, on, out: Outcome { dry_run: opts.dry_run, ..Outcome::default() }, ctx: None };
+    r.go();
+    r.out
+}
+
+/// The repository and project a release works in, found by preflight (or read back on resume).
+struct Ctx {
+    top: PathBuf,
+    store: Store,
+    state: State,
+    project_dir: PathBuf,
+    pythons: Vec<Interpreter>,
+    checks: Vec<String>,
+    changelog: Option<String>,
+    prerelease: bool,
+    part: Option<Part>,
+    /// The bump as planned: `1.4.0 → 1.5.0 (pyproject.toml, CHANGELOG.md)`.
+    planned: String,
+    /// The scratch folder of this run (clone, builds for a dry run, venvs).
+    scratch: tempfile::TempDir,
+    /// The built files (the state folder's, or a dry run's scratch copies).
+    built: Vec<PathBuf>,
+    /// Their form fields, once checked.
+    dists: Vec<Dist>,
+    github_repo: Option<crate::github::Repo>,
+}
+
+impl Ctx {
+    fn wheel(&self) -> StepResult<PathBuf> {
+        self.built
+            .iter()
+            .find(|p| p.extension().is_some_and(|e| e == "whl"))
+            .cloned()
+            .ok_or_else(|| "no wheel was built".into())
+    }
+}
+
+struct Run<'o, 'e> {
+    opts: &'o Options,
+    on: &'e mut dyn FnMut(Event),
+    out: Outcome,
+    ctx: Option<Ctx>,
+}
+
+impl Run<'_, '_> {
+    fn go(&mut self) {
+        let resume = matches!(self.opts.request, Request::Resume);
+        if let Err(cause) = self.recover(resume) {
+            self.out.failure = Some(Failure { step: None, cause, aftermath: None });
+            return;
+        }
+        if resume && self.ctx.is_none() {
+            return;
+        }
+        let first = if resume { Step::TestUpload } else { Step::Preflight };
+        if resume {
+            for s in Step::ALL.into_iter().filter(|s| *s < first) {
+                self.skip(s, "done before (resume)");
+            }
+        }
+        for step in Step::ALL.into_iter().filter(|s| *s >= first) {
+            if let Some(why) = self.skip_reason(step) {
+                self.skip(step, &why);
+                continue;
+            }
+            let started = Instant::now();
+            (self.on)(Event::Start(step));
+            let result = self.step(step);
+            let seconds = started.elapsed().as_secs_f64();
+            match result {
+                Ok(detail) => {
+                    (self.on)(Event::End { step, seconds, detail: &detail });
+                    self.out.steps.push(StepRecord { step, status: StepStatus::Done, seconds, detail });
+                    if let Err(cause) = self.mark_done(step) {
+                        self.fail(step, cause);
+                        return;
+                    }
+                    if self.opts.kill_after.as_deref() == Some(step.name()) {
+                        kill_self();
+                    }
+                }
+                Err(cause) => {
+                    (self.on)(Event::Failed { step, seconds });
+                    self.out.steps.push(StepRecord {
+                        step,
+                        status: StepStatus::Failed,
+                        seconds,
+                        detail: first_line(&cause),
+                    });
+                    self.fail(step, cause);
+                    return;
+                }
+            }
+        }
+        if !self.opts.dry_run {
+            if let Some(ctx) = &self.ctx {
+                if let Err(e) = ctx.store.remove() {
+                    let d = Diagnostic::warning(format!(
+                        "the release is complete, but its state folder stays: {e}"
+                    ));
+                    (self.on)(Event::Warning(&d));
+                }
+            }
+        }
+    }
+
+    fn skip(&mut self, step: Step, why: &str) {
+        (self.on)(Event::Skipped { step, why });
+        self.out.steps.push(StepRecord {
+            step,
+            status: StepStatus::Skipped,
+            seconds: 0.0,
+            detail: why.into(),
+        });
+    }
+
+    fn skip_reason(&self, step: Step) -> Option<String> {
+        let ctx = self.ctx.as_ref();
+        if ctx.is_some_and(|c| c.state.done.iter().any(|d| d == step.name())) {
+            return Some("done before (resume)".into());
+        }
+        let test = matches!(step, Step::TestUpload | Step::TestVerify | Step::TestInstall);
+        if self.opts.dry_run && step >= Step::TestUpload {
+            return Some("dry run".into());
+        }
+        match step {
+            Step::Checks if ctx.is_some_and(|c| c.checks.is_empty()) => {
+                Some("none configured ([tool.cartwheel.release] checks)".into())
+            }
+            _ if test && self.opts.test_index.is_none() => Some("--no-test-index".into()),
+            Step::Push if self.opts.remote.is_none() => Some("--no-push".into()),
+            Step::GithubRelease if self.opts.github.is_none() => Some("no --github-release".into()),
+            _ => None,
+        }
+    }
+
+    fn step(&mut self, step: Step) -> StepResult<String> {
+        match step {
+            Step::Preflight => self.preflight(),
+            Step::Checks => self.checks(),
+            Step::Bump => self.bump(),
+            Step::Build => self.build(),
+            Step::Check => self.check(),
+            Step::Smoke => self.smoke(),
+            Step::TestUpload => {
+                let target = self.opts.test_index.as_ref().expect("skipped without a test index");
+                self.upload(target)
+            }
+            Step::TestVerify => {
+                let target = self.opts.test_index.as_ref().expect("skipped without a test index");
+                self.verify(target)
+            }
+            Step::TestInstall => {
+                let target = self.opts.test_index.as_ref().expect("skipped without a test index");
+                self.install(target, "test-install", Some(&self.opts.index))
+            }
+            Step::Upload => self.upload(&self.opts.index),
+            Step::Verify => {
+                let detail = self.verify(&self.opts.index)?;
+                self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
+                Ok(detail)
+            }
+            Step::Install => self.install(&self.opts.index, "install", None),
+            Step::Push => self.push(),
+            Step::Notes => self.notes(),
+            Step::GithubRelease => self.github(),
+        }
+    }
+
+    fn ctx(&self) -> &Ctx {
+        self.ctx.as_ref().expect("preflight sets the context")
+    }
+
+    fn ctx_mut(&mut self) -> &mut Ctx {
+        self.ctx.as_mut().expect("preflight sets the context")
+    }
+
+    fn save(&self) -> StepResult<()> {
+        if self.opts.dry_run {
+            return Ok(());
+        }
+        let ctx = self.ctx();
+        ctx.store.save(&ctx.state)
+    }
+
+    /// Record a step of the sent phase as done, so a resume skips it.
+    fn mark_done(&mut self, step: Step) -> StepResult<()> {
+        if self.opts.dry_run || step < Step::TestUpload {
+            return Ok(());
+        }
+        self.ctx_mut().state.done.push(step.name().to_string());
+        self.save()
+    }
+
+    fn fail(&mut self, step: Step, cause: String) {
+        let aftermath = self.aftermath(step);
+        self.out.failure = Some(Failure { step: Some(step), cause, aftermath: Some(aftermath) });
+    }
+
+    /// Undo a failure before the first upload; describe a later one.
+    fn aftermath(&mut self, step: Step) -> String {
+        let Some(ctx) = &self.ctx else {
+            return "Undone: nothing was changed, committed, tagged or sent.".into();
+        };
+        if self.opts.dry_run {
+            return "Dry run: nothing was changed, committed, tagged or sent.".into();
+        }
+        if ctx.state.phase == Phase::Sent {
+            let done =
+                if ctx.state.done.is_empty() { "nothing yet".to_string() } else { ctx.state.done.join(", ") };
+            return format!("The release is half done (done: {done}). Fix the cause, then `cartwheel release --resume` goes on.");
+        }
+        if step <= Step::Checks {
+            return "Undone: nothing was changed, committed, tagged or sent.".into();
+        }
+        match undo(&ctx.top, &ctx.project_dir, &ctx.store, &ctx.state) {
+            Ok(()) => format!(
+                "Undone: the bump commit and the tag {} are removed, every file is as it was, nothing was sent.",
+                ctx.state.tag
+            ),
+            Err(e) => format!(
+                "The undo failed: {e}. The state is in {}; `cartwheel release` tries the undo again first.",
+                ctx.store.file().display()
+            ),
+        }
+    }
+
+    /// A state left by an earlier run: undo one killed before its first upload; refuse a new
+    /// release over a half-done one; load it for `--resume`.
+    fn recover(&mut self, resume: bool) -> StepResult<()> {
+        let project_dir = &self.opts.project_dir;
+        let top = git::ok(project_dir, &["rev-parse", "--show-toplevel"])
+            .map_err(|e| format!("`{}` is not in a git work tree: {e}", project_dir.display()))?;
+        let git_dir = git::ok(project_dir, &["rev-parse", "--absolute-git-dir"])?;
+        let store = Store::new(Path::new(&git_dir));
+        let Some(state) = store.load()? else {
+            if resume {
+                return Err("there is no release to resume (no state in .git/cartwheel-release/): start one with `cartwheel release PART|VERSION`".into());
+            }
+            return Ok(());
+        };
+        let top = PathBuf::from(top);
+        if state.phase == Phase::Local {
+            if self.opts.dry_run {
+                return Err(format!(
+                    "a release of {} was interrupted before its first upload; run `cartwheel release` without --dry-run to undo it first",
+                    state.version
+                ));
+            }
+            undo(&top, project_dir, &store, &state)
+                .map_err(|e| format!("undoing the interrupted release of {}: {e}", state.version))?;
+            let note = format!("undid the release of {} interrupted before its first upload", state.version);
+            let d = Diagnostic::new(cartwheel_core::diagnostic::Severity::Note, note);
+            (self.on)(Event::Warning(&d));
+            if resume {
+                return Err(format!(
+                    "nothing to resume: the release of {} had not uploaded anything and is undone; start it again",
+                    state.version
+                ));
+            }
+            return Ok(());
+        }
+        if !resume {
+            return Err(format!(
+                "a release of {} {} is half done (done: {}): `cartwheel release --resume` goes on with it",
+                state.name,
+                state.version,
+                state.done.join(", ")
+            ));
+        }
+        if self.opts.dry_run {
+            return Err("--resume and --dry-run do not go together".into());
+        }
+        self.resume_ctx(top, store, state)
+    }
+
+    fn resume_ctx(&mut self, top: PathBuf, store: Store, state: State) -> StepResult<()> {
+        let test_now = self.opts.test_index.as_ref().map(|t| t.upload_url.to_string());
+        if test_now != state.test_index || self.opts.index.upload_url.as_str() != state.index {
+            let shown = |u: &Option<String>| u.clone().unwrap_or_else(|| "none (--no-test-index)".into());
+            return Err(format!(
+                "--resume must use the indexes of the release it continues: test index {} and index {}, not {} and {}",
+                shown(&state.test_index),
+                state.index,
+                shown(&test_now),
+                self.opts.index.upload_url
+            ));
+        }
+        match (&state.commit, git::commit_of(&top, &format!("refs/tags/{}", state.tag))) {
+            (_, None) => {
+                return Err(format!("the tag {} of the release is gone: it cannot be resumed", state.tag))
+            }
+            (Some(c), Some(t)) if *c != t => {
+                return Err(format!("the tag {} no longer points at the release's commit {c}", state.tag))
+            }
+            _ => {}
+        }
+        self.out.name = state.name.clone();
+        self.out.version = state.version.clone();
+        self.out.tag = state.tag.clone();
+        self.out.files = state.files.clone();
+        let mut dists = Vec::new();
+        let mut built = Vec::new();
+        for f in &state.files {
+            let path = store.dist().join(&f.name);
+            let (size, sha256, _) = cartwheel_publish::dist::digests(&path)
+                .map_err(|e| format!("the built file {} is gone or unreadable: {e}", path.display()))?;
+            if sha256 != f.sha256 || size != f.size {
+                return Err(format!(
+                    "{} is not the file that was built (sha256 {sha256}, built {}): it cannot be resumed",
+                    path.display(),
+                    f.sha256
+                ));
+            }
+            dists.push(describe(&path, false)?);
+            built.push(path);
+        }
+        let project = load_project(&self.opts.project_dir, &mut |d| (self.on)(Event::Warning(d)))?;
+        let pythons = self.interpreters(&project)?;
+        let prerelease = state.version.parse::<pep440_rs::Version>().is_ok_and(|v| v.any_prerelease());
+        let github_repo = self.github_repo(&top)?;
+        self.ctx = Some(Ctx {
+            top,
+            store,
+            changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
+            state,
+            project_dir: self.opts.project_dir.clone(),
+            pythons,
+            checks: Vec::new(),
+            prerelease,
+            part: None,
+            planned: String::new(),
+            scratch: scratch()?,
+            built,
+            dists,
+            github_repo,
+        });
+        let note = format!(
+            "resuming the release of {} (done: {})",
+            self.out.version,
+            self.ctx().state.done.join(", ")
+        );
+        (self.on)(Event::Note(&note));
+        Ok(())
+    }
+
+    fn interpreters(&self, project: &cartwheel_core::project::Project) -> StepResult<Vec<Interpreter>> {
+        let specs: Vec<String> = if !self.opts.pythons.is_empty() {
+            self.opts.pythons.clone()
+        } else {
+            project.tool.release.python.iter().map(|p| p.value.clone()).collect()
+        };
+        if specs.is_empty() {
+            let spec = self.opts.running_python.display().to_string();
+            return Ok(vec![smoke::find(
+                &spec,
+                self.opts.path_var.as_deref(),
+                self.opts.pyenv_root.as_deref(),
+            )?]);
+        }
+        specs
+            .iter()
+            .map(|s| smoke::find(s, self.opts.path_var.as_deref(), self.opts.pyenv_root.as_deref()))
+            .collect()
+    }
+
+    fn github_repo(&self, top: &Path) -> StepResult<Option<crate::github::Repo>> {
+        let Some(gh) = &self.opts.github else { return Ok(None) };
+        if gh.token.as_ref().is_none_or(Secret::is_empty) {
+            return Err("--github-release needs a token in GITHUB_TOKEN".into());
+        }
+        if let Some(r) = &gh.repository {
+            return crate::github::parse_repository(r)
+                .map(Some)
+                .ok_or_else(|| format!("GITHUB_REPOSITORY `{r}` is not `owner/name`"));
+        }
+        let remote = self.opts.remote.as_deref().unwrap_or("origin");
+        let url = git::ok(top, &["remote", "get-url", remote]).map_err(|_| {
+            format!(
+                "--github-release: no GITHUB_REPOSITORY and no remote `{remote}` to read the repository from"
+            )
+        })?;
+        crate::github::parse_repository(&url).map(Some).ok_or_else(|| {
+            format!("--github-release: the remote `{remote}` ({url}) is not a GitHub repository URL; set GITHUB_REPOSITORY=owner/name")
+        })
+    }
+
+    // ------------------------------------------------------------------ 1. preflight
+
+    fn preflight(&mut self) -> StepResult<String> {
+        let Request::New(part) = &self.opts.request else { unreachable!("resume starts later") };
+        let dir = &self.opts.project_dir;
+        let top = PathBuf::from(git::ok(dir, &["rev-parse", "--show-toplevel"])?);
+        let git_dir = git::ok(dir, &["rev-parse", "--absolute-git-dir"])?;
+        let branch = git::test(dir, &["symbolic-ref", "-q", "--short", "HEAD"])
+            .ok_or("HEAD is detached: check out the branch to release from")?;
+        let dirty = git::ok(dir, &["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])?;
+        if !dirty.is_empty() {
+            return Err(format!(
+                "the work tree has changes to tracked files; commit or stash them first (untracked files are fine: they never reach the build):\n{dirty}"
+            ));
+        }
+        if let Some(remote) = &self.opts.remote {
+            git::ok(dir, &["remote", "get-url", remote]).map_err(|_| {
+                format!("there is no remote `{remote}` to push to: add it, name another with --remote, or --no-push")
+            })?;
+        }
+        let before = git::ok(dir, &["rev-parse", "HEAD"])?;
+        let mut warnings: Vec<Diagnostic> = Vec::new();
+        let project = load_project(dir, &mut |d| warnings.push(d.clone()))?;
+        // The bump as `cartwheel bump --commit --tag --dry-run` plans it: the version is valid
+        // and higher, the tag is free, the tree is clean.
+        let bopts = bump::Options {
+            part: part.clone(),
+            allow_downgrade: false,
+            dry_run: true,
+            no_changelog: false,
+            commit: true,
+            tag: true,
+        };
+        let planned = bump::run(dir, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
+        for w in &warnings {
+            (self.on)(Event::Warning(w));
+        }
+        let plan = planned.plan;
+        let version = plan.new.to_string();
+        let tag = plan.tag.clone().unwrap_or_else(|| format!("v{version}"));
+        let name = project.name.value.clone();
+        self.out.name = name.clone();
+        self.out.version = version.clone();
+        self.out.tag = tag.clone();
+        let mut indexes = Vec::new();
+        for (label, target) in self.indexes() {
+            if target.credentials.is_none() && !self.opts.ci.available() {
+                return Err(format!(
+                    "no credentials for the {label} {} (a .pypirc section through --{}repository, CARTWHEEL_TOKEN, CARTWHEEL_USERNAME/CARTWHEEL_PASSWORD, TWINE_USERNAME/TWINE_PASSWORD, or trusted publishing on GitHub Actions / GitLab CI)",
+                    target.upload_url,
+                    if label == "test index" { "test-" } else { "" }
+                ));
+            }
+            let files = simple::files(&self.opts.client, &target.check_url, &name, &mut |_| {})
+                .map_err(|e| format!("the {label} cannot be asked what it holds: {e}"))?
+                .unwrap_or_default();
+            if let Some(f) =
+                files.iter().find(|f| file_version(&f.filename).as_deref() == Some(version.as_str()))
+            {
+                return Err(format!(
+                    "{name} {version} is already on the {label} ({}, e.g. {}): an index never takes a version back; release another version",
+                    target.check_url, f.filename
+                ));
+            }
+            indexes.push(format!("{label} {}", target.upload_url));
+        }
+        let pythons = self.interpreters(&project)?;
+        if let Some(spec) = &project.requires_python {
+            outside_requires_python(&pythons, spec)?;
+        }
+        let github_repo = self.github_repo(&top)?;
+        let edited: Vec<String> = plan.edits.iter().map(|e| e.rel.clone()).collect();
+        let prerelease = plan.new.any_prerelease();
+        self.ctx = Some(Ctx {
+            store: Store::new(Path::new(&git_dir)),
+            state: State {
+                name: name.clone(),
+                version: version.clone(),
+                tag: tag.clone(),
+                branch: branch.clone(),
+                before,
+                commit: None,
+                edited,
+                phase: Phase::Local,
+                files: Vec::new(),
+                done: Vec::new(),
+                test_index: self.opts.test_index.as_ref().map(|t| t.upload_url.to_string()),
+                index: self.opts.index.upload_url.to_string(),
+                remote: self.opts.remote.clone(),
+            },
+            top,
+            project_dir: dir.clone(),
+            checks: project.tool.release.checks.iter().map(|c| c.value.clone()).collect(),
+            changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
+            pythons,
+            prerelease,
+            part: Some(part.clone()),
+            planned: format!(
+                "{} ({})",
+                plan.change(false),
+                if plan.edits.is_empty() {
+                    "no file".to_string()
+                } else {
+                    plan.edits.iter().map(|e| e.rel.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            ),
+            scratch: scratch()?,
+            built: Vec::new(),
+            dists: Vec::new(),
+            github_repo,
+        });
+        let old = plan.old.map_or_else(|| "(none)".to_string(), |v| v.to_string());
+        let pys: Vec<String> = self.ctx().pythons.iter().map(|p| p.version.clone()).collect();
+        let push = match &self.opts.remote {
+            Some(r) => format!("pushes to {r}"),
+            None => "no push".into(),
+        };
+        Ok(format!(
+            "{name} {old} -> {version} (tag {tag}) on branch {branch}; {push}; {}; Python {}",
+            indexes.join(", "),
+            pys.join(", ")
+        ))
+    }
+
+    fn indexes(&self) -> Vec<(&'static str, &Target)> {
+        let mut out = Vec::new();
+        if let Some(t) = &self.opts.test_index {
+            out.push(("test index", t));
+        }
+        out.push(("index", &self.opts.index));
+        out
+    }
+
+    // ------------------------------------------------------------------ 1b. checks
+
+    fn checks(&mut self) -> StepResult<String> {
+        let ctx = self.ctx();
+        let checks = ctx.checks.clone();
+        let dir = ctx.project_dir.clone();
+        for cmd in &checks {
+            let note = format!("$ {cmd}");
+            (self.on)(Event::Note(&note));
+            let out = shell(cmd).current_dir(&dir).stdin(std::process::Stdio::null()).output();
+            let out = out.map_err(|e| format!("the check `{cmd}` cannot be started: {e}"))?;
+            if !out.status.success() {
+                let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+                text.push_str(&String::from_utf8_lossy(&out.stderr));
+                return Err(format!(
+                    "the check `{cmd}` failed ({}); its output:\n{}",
+                    describe_status(&out.status),
+                    indent(&tail(&text, 60))
+                ));
+            }
+        }
+        Ok(format!("{} passed", plural(checks.len(), "check")))
+    }
+
+    // ------------------------------------------------------------------ 2. bump
+
+    fn bump(&mut self) -> StepResult<String> {
+        let ctx = self.ctx();
+        let part = ctx.part.clone().expect("a new release");
+        let bopts = bump::Options {
+            part,
+            allow_downgrade: false,
+            dry_run: false,
+            no_changelog: false,
+            commit: true,
+            tag: true,
+        };
+        if self.opts.dry_run {
+            return Ok(format!(
+                "would be {}, committed and tagged {} (done in a scratch clone, for the build)",
+                ctx.planned, ctx.state.tag
+            ));
+        }
+        // The state is on disk before the first file changes: a kill from here on is undone by
+        // the next run.
+        self.save()?;
+        let dir = ctx.project_dir.clone();
+        let mut warnings = Vec::new();
+        let done = bump::run(&dir, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
+        let head = git::ok(&dir, &["rev-parse", "HEAD"])?;
+        let ctx = self.ctx_mut();
+        if done.committed {
+            ctx.state.commit = Some(head);
+        }
+        let files: Vec<&str> = done.plan.edits.iter().map(|e| e.rel.as_str()).collect();
+        let tag = ctx.state.tag.clone();
+        self.save()?;
+        Ok(format!(
+            "{} ({}); committed; tagged {tag}",
+            done.plan.change(false),
+            if files.is_empty() { "no file".to_string() } else { files.join(", ") }
+        ))
+    }
+
+    // ------------------------------------------------------------------ 3. build
+
+    fn build(&mut self) -> StepResult<String> {
+        let ctx = self.ctx();
+        let clone = ctx.scratch.path().join("src");
+        let top = ctx.top.display().to_string();
+        let clone_s = clone.display().to_string();
+        git::ok(Path::new("."), &["clone", "--quiet", "--shared", "--no-checkout", &top, &clone_s])?;
+        let rev =
+            if self.opts.dry_run { ctx.state.before.clone() } else { format!("refs/tags/{}", ctx.state.tag) };
+        git::ok(&clone, &["checkout", "--quiet", "--detach", &rev])?;
+        let prefix = git::ok(&ctx.project_dir, &["rev-parse", "--show-prefix"])?;
+        let project = clone.join(prefix.trim_end_matches('/'));
+        if self.opts.dry_run {
+            // The bump, committed and tagged in the scratch clone: the build sees what the real
+            // release would build.
+            let bopts = bump::Options {
+                part: ctx.part.clone().expect("a new release"),
+                allow_downgrade: false,
+                dry_run: false,
+                no_changelog: false,
+                commit: true,
+                tag: true,
+            };
+            let mut warnings = Vec::new();
+            bump::run(&project, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
+        }
+        let epoch: u64 = git::ok(&clone, &["log", "-1", "--format=%ct", "HEAD"])?
+            .trim()
+            .parse()
+            .map_err(|_| "git log printed no commit time".to_string())?;
+        let out_dir = if self.opts.dry_run { ctx.scratch.path().join("dist") } else { ctx.store.dist() };
+        if out_dir.exists() {
+            fs_err::remove_dir_all(&out_dir).map_err(|e| e.to_string())?;
+        }
+        let request = cartwheel_dist::Request {
+            epoch: Some(epoch),
+            ..cartwheel_dist::Request::new(&project, cartwheel_dist::Target::Both, &out_dir)
+        };
+        let outcome = cartwheel_dist::run(&request);
+        for w in &outcome.warnings {
+            (self.on)(Event::Warning(w));
+        }
+        let artifacts = outcome.result.map_err(|e| e.to_diagnostic().to_string())?;
+        let mut files = Vec::new();
+        let mut paths = Vec::new();
+        for a in &artifacts {
+            let (size, sha256, _) = cartwheel_publish::dist::digests(&a.path).map_err(|e| e.to_string())?;
+            let name = a.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            files.push(FileRecord { name, sha256, size });
+            paths.push(a.path.clone());
+        }
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        let detail =
+            format!("{} from a clean clone of {rev} (SOURCE_DATE_EPOCH={epoch})", names.join(" and "));
+        self.out.files = files.clone();
+        let ctx = self.ctx_mut();
+        ctx.state.files = files;
+        ctx.built = paths;
+        self.save()?;
+        Ok(detail)
+    }
+
+    // ------------------------------------------------------------------ 4. check
+
+    fn check(&mut self) -> StepResult<String> {
+        let mut dists = Vec::new();
+        for p in &self.ctx().built {
+            dists.push(describe(p, true)?);
+        }
+        let n = dists.len();
+        self.ctx_mut().dists = dists;
+        Ok(format!("{} pass `cartwheel check --strict`", plural(n, "file")))
+    }
+
+    // ------------------------------------------------------------------ 5. smoke
+
+    fn smoke(&mut self) -> StepResult<String> {
+        let ctx = self.ctx.as_ref().expect("preflight sets the context");
+        let wheel = ctx.wheel()?;
+        let sdist = ctx.built.iter().find(|p| p.to_string_lossy().ends_with(".tar.gz")).cloned();
+        let expect = smoke::expect_from_wheel(&wheel)?;
+        let deps = self.opts.index.check_url.to_string();
+        // An isolated build of the sdist gets its backend from the index, as a user's pip
+        // would; when the index has no cartwheel (a private index, a first release), the
+        // running cartwheel builds it, without isolation.
+        let index_has_backend =
+            simple::files(&self.opts.client, &self.opts.index.check_url, "cartwheel", &mut |_| {})
+                .ok()
+                .flatten()
+                .is_some_and(|files| !files.is_empty());
+        let backend = if index_has_backend { None } else { self.opts.backend.as_deref() };
+        let mut done = Vec::new();
+        for (i, python) in ctx.pythons.iter().enumerate() {
+            let mut installs = vec![("wheel", Install::Wheel(&wheel))];
+            if let Some(s) = &sdist {
+                installs.push(("sdist", Install::Sdist { path: s, backend }));
+            }
+            for (what, install) in installs {
+                let work = ctx.scratch.path().join(format!("smoke-{i}-{what}"));
+                let s = Smoke {
+                    python,
+                    install,
+                    deps_index: Some(&deps),
+                    expect: &expect,
+                    work: &work,
+                    wait: Duration::ZERO,
+                };
+                let on = &mut *self.on;
+                let summary = smoke::run(&s, &mut |n| on(Event::Note(n)))
+                    .map_err(|f| format!("the {what} on Python {}: {f}", python.version))?;
+                done.push(format!("{what} on Python {}", summary.python));
+            }
+        }
+        let how = match backend {
+            None => "the sdist built in isolation, its backend from the index",
+            Some(_) => "the sdist built by this cartwheel without isolation (the index has none)",
+        };
+        Ok(format!("{}; {}; {how}", done.join(", "), expect_detail(&expect)))
+    }
+
+    // ------------------------------------------------------------------ 6./7. indexes
+
+    fn upload(&mut self, target: &Target) -> StepResult<String> {
+        if self.ctx().state.phase == Phase::Local {
+            // From the first byte sent on, nothing can be undone: resumable from now.
+            self.ctx_mut().state.phase = Phase::Sent;
+            self.save()?;
+        }
+        let dists = self.ctx().dists.clone();
+        let minted;
+        let target = match &target.credentials {
+            Some(_) => target,
+            None => {
+                let on = &mut *self.on;
+                let credentials = cartwheel_publish::oidc::mint(
+                    &self.opts.client,
+                    &target.upload_url,
+                    &self.opts.ci,
+                    &mut |_| {},
+                )
+                .map_err(|e| e.to_string())?;
+                on(Event::Note(&format!(
+                    "trusted publishing: minted a short-lived upload token at {}",
+                    cartwheel_publish::target::oidc_origin(&target.upload_url)
+                )));
+                minted = Target { credentials: Some(credentials), ..target.clone() };
+                &minted
+            }
+        };
+        let uopts = upload::Options { skip_existing: true, ..upload::Options::default() };
+        let on = &mut *self.on;
+        let outcomes = upload::upload(&self.opts.client, target, &dists, &uopts, &mut |e| {
+            if let upload::Event::Done { outcome } = e {
+                let line = match outcome.status {
+                    Status::Uploaded => format!("uploaded {}: {}", outcome.filename, outcome.answer),
+                    Status::Skipped => format!("skipped {}: {}", outcome.filename, outcome.answer),
+                    Status::Failed => format!("failed {}: {}", outcome.filename, outcome.answer),
+                };
+                on(Event::Note(&line));
+            }
+        });
+        let failed: Vec<String> = outcomes
+            .iter()
+            .filter(|o| o.status == Status::Failed)
+            .map(|o| format!("{}: {}", o.filename, o.answer))
+            .collect();
+        if !failed.is_empty() {
+            return Err(format!("{} refused or unreachable: {}", target.upload_url, failed.join("; ")));
+        }
+        let parts: Vec<String> = outcomes
+            .iter()
+            .map(|o| match o.status {
+                Status::Skipped => format!("{} (already there)", o.filename),
+                _ => o.filename.clone(),
+            })
+            .collect();
+        Ok(format!("{} to {}", parts.join(", "), target.upload_url))
+    }
+
+    fn verify(&mut self, target: &Target) -> StepResult<String> {
+        let ctx = self.ctx();
+        let name = ctx.state.name.clone();
+        let want: Vec<FileRecord> = ctx.state.files.clone();
+        let deadline = Instant::now() + self.opts.index_wait;
+        loop {
+            let listed = simple::files(&self.opts.client, &target.check_url, &name, &mut |_| {})
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
+            let mut missing = Vec::new();
+            for f in &want {
+                match listed.iter().find(|l| l.filename == f.name) {
+                    None => missing.push(f.name.clone()),
+                    Some(l) => match &l.sha256 {
+                        Some(h) if *h == f.sha256 => {}
+                        Some(h) => {
+                            return Err(format!(
+                                "{} serves {} with sha256 {h}, but the file built has {}",
+                                target.check_url, f.name, f.sha256
+                            ))
+                        }
+                        None => {
+                            return Err(format!(
+                                "{} lists {} without a sha256: the bytes served cannot be verified",
+                                target.check_url, f.name
+                            ))
+                        }
+                    },
+                }
+            }
+            if missing.is_empty() {
+                let page = simple::project_url(&target.check_url, &name).map_err(|e| e.to_string())?;
+                return Ok(format!("{page} serves {} with the sha256 built", plural(want.len(), "file")));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "{} does not list {} after {} s",
+                    target.check_url,
+                    missing.join(", "),
+                    self.opts.index_wait.as_secs()
+                ));
+            }
+            let note = format!("{} does not list {} yet; asking again", target.check_url, missing.join(", "));
+            (self.on)(Event::Note(&note));
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    }
+
+    fn install(&mut self, target: &Target, what: &str, deps: Option<&Target>) -> StepResult<String> {
+        let ctx = self.ctx.as_ref().expect("preflight sets the context");
+        let wheel = ctx.wheel()?;
+        let expect = smoke::expect_from_wheel(&wheel)?;
+        let index = target.check_url.to_string();
+        let deps = deps.map(|d| d.check_url.to_string());
+        let mut done = Vec::new();
+        for (i, python) in ctx.pythons.iter().enumerate() {
+            let work = ctx.scratch.path().join(format!("{what}-{i}"));
+            let s = Smoke {
+                python,
+                install: Install::Index { index_url: &index },
+                deps_index: deps.as_deref(),
+                expect: &expect,
+                work: &work,
+                wait: self.opts.index_wait,
+            };
+            let on = &mut *self.on;
+            let summary = smoke::run(&s, &mut |n| on(Event::Note(n))).map_err(|f| {
+                format!(
+                    "installing {}=={} from {index} on Python {}: {f}",
+                    expect.name, expect.version, python.version
+                )
+            })?;
+            done.push(format!("Python {}", summary.python));
+        }
+        Ok(format!(
+            "{}=={} from {index} on {}; {}",
+            expect.name,
+            expect.version,
+            done.join(", "),
+            expect_detail(&expect)
+        ))
+    }
+
+    // ------------------------------------------------------------------ 8. push
+
+    fn push(&mut self) -> StepResult<String> {
+        let ctx = self.ctx();
+        let remote = self.opts.remote.clone().expect("skipped without a remote");
+        let branch = format!("refs/heads/{0}:refs/heads/{0}", ctx.state.branch);
+        let tag = format!("refs/tags/{0}:refs/tags/{0}", ctx.state.tag);
+        // Atomic: the remote gets the branch and the tag together or neither.
+        git::ok(&ctx.top, &["push", "--quiet", "--atomic", &remote, &branch, &tag])
+            .map_err(|e| format!("the push to `{remote}` was refused: {e}"))?;
+        Ok(format!("{} and {} to {remote}", ctx.state.branch, ctx.state.tag))
+    }
+
+    // ------------------------------------------------------------------ 9. notes
+
+    fn notes(&mut self) -> StepResult<String> {
+        let ctx = self.ctx();
+        let version = ctx.state.version.clone();
+        let notes = match &ctx.changelog {
+            Some(rel) => {
+                // The changelog as tagged: the work tree may have moved on before a resume.
+                let spec = format!("refs/tags/{}:./{rel}", ctx.state.tag);
+                let text = git::ok(&ctx.project_dir, &["show", &spec])?;
+                cartwheel_core::changelog::notes(&text, &version)
+            }
+            None => None,
+        };
+        let notes = notes.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("Release {version}."));
+        let dist = ctx.project_dir.join("dist");
+        fs_err::create_dir_all(&dist).map_err(|e| e.to_string())?;
+        for path in &ctx.built {
+            if let Some(name) = path.file_name() {
+                fs_err::copy(path, dist.join(name)).map_err(|e| e.to_string())?;
+            }
+        }
+        let file = dist.join(format!("RELEASE-NOTES-{version}.md"));
+        fs_err::write(&file, format!("{notes}\n")).map_err(|e| e.to_string())?;
+        let shown = Path::new("dist").join(format!("RELEASE-NOTES-{version}.md"));
+        self.out.notes = Some(notes);
+        self.out.notes_file = Some(shown.clone());
+        Ok(format!("{} and the built files in dist/", shown.display()))
+    }
+
+    // ------------------------------------------------------------------ 10. GitHub
+
+    fn github(&mut self) -> StepResult<String> {
+        let gh = self.opts.github.as_ref().expect("skipped without --github-release");
+        let ctx = self.ctx();
+        let repo = ctx.github_repo.as_ref().expect("preflight found the repository");
+        let token = gh.token.as_ref().expect("preflight found the token");
+        let body = match &self.out.notes {
+            Some(n) => n.clone(),
+            None => format!("Release {}.", ctx.state.version),
+        };
+        let files = ctx.built.clone();
+        let name = format!("{} {}", ctx.state.name, ctx.state.version);
+        let release = crate::github::Release {
+            api: &gh.api,
+            repo,
+            token,
+            tag: &ctx.state.tag,
+            name: &name,
+            body: &body,
+            prerelease: ctx.prerelease,
+            files: &files,
+        };
+        let published = crate::github::publish(&self.opts.client, &release, &mut |_| {})?;
+        self.out.github_url = Some(published.html_url.clone());
+        let reused = if published.reused { " (it existed: reused)" } else { "" };
+        Ok(format!(
+            "{}{reused}: {} uploaded, {} already there",
+            published.html_url,
+            published.uploaded.len(),
+            published.skipped.len()
+        ))
+    }
+}
+
+/// Undo a release that did not reach its first upload: the tag, the bump commit, the edited
+/// files, the state folder. Only what this release made is removed.
+fn undo(top: &Path, project_dir: &Path, store: &Store, state: &State) -> Result<(), String> {
+    // A bump killed while writing its files left core's transaction record: settle it first.
+    let mut ignored = Vec::new();
+    cartwheel_core::version::finish_interrupted_bump(project_dir, &mut ignored)
+        .map_err(|e| e.to_diagnostic().to_string())?;
+    let head = git::ok(top, &["rev-parse", "HEAD"])?;
+    let tagged = git::commit_of(top, &format!("refs/tags/{}", state.tag));
+    // The commit this release made: recorded, or (killed before recording it) HEAD when it is
+    // a child of the recorded HEAD with the bump's message.
+    let made = match &state.commit {
+        Some(c) => Some(c.clone()),
+        None if head != state.before
+            && git::commit_of(top, "HEAD^").as_deref() == Some(state.before.as_str())
+            && git::ok(top, &["log", "-1", "--format=%s", "HEAD"])?.starts_with("Bump version: ") =>
+        {
+            Some(head.clone())
+        }
+        None => None,
+    };
+    // Checked before anything is touched: an undo is whole or not at all.
+    if let Some(c) = made.as_ref().filter(|c| head != **c && head != state.before) {
+        return Err(format!(
+            "HEAD moved on since the bump commit {c}; remove it yourself (`git revert` or `git reset`), delete the tag {} and the folder {}",
+            state.tag,
+            store.dir().display()
+        ));
+    }
+    if let Some(t) = &tagged {
+        if Some(t) == made.as_ref() || *t == state.before {
+            git::ok(top, &["tag", "-d", &state.tag])?;
+        }
+    }
+    if made.as_ref() == Some(&head) {
+        git::ok(top, &["reset", "--quiet", "--keep", &state.before])?;
+    }
+    if !state.edited.is_empty() {
+        let mut args = vec!["checkout", state.before.as_str(), "--"];
+        args.extend(state.edited.iter().map(String::as_str));
+        git::ok(project_dir, &args)?;
+    }
+    store.remove()
+}
+
+/// Check a built file strictly and describe it for the upload (its form fields).
+pub fn describe(path: &Path, strict: bool) -> Result<Dist, String> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let options = cartwheel_check::Options { strict, ..cartwheel_check::Options::default() };
+    let (report, text) = cartwheel_check::check_file_for_upload(path, &name, &options);
+    if report.failed() {
+        return Err(format!(
+            "{name} fails `cartwheel check{}`:\n{}",
+            if strict { " --strict" } else { "" },
+            indent(cartwheel_check::report::text(&report).trim_end())
+        ));
+    }
+    dist_of(path, text.as_deref().unwrap_or_default())
+}
+
+/// A checked file's upload form, from the text of its METADATA / PKG-INFO.
+pub fn dist_of(path: &Path, metadata: &str) -> Result<Dist, String> {
+    let raw = cartwheel_core::metadata::parse_headers(metadata)
+        .map_err(|e| format!("{}: {}", path.display(), e.diagnostic().message))?;
+    let headers: Vec<(String, String)> = raw.headers.iter().map(|h| (h.name.clone(), h.value())).collect();
+    Dist::new(path, &headers, raw.body.as_deref()).map_err(|e| e.to_string())
+}
+
+fn load_project(
+    dir: &Path,
+    warn: &mut dyn FnMut(&Diagnostic),
+) -> Result<cartwheel_core::project::Project, String> {
+    let mut warnings = Vec::new();
+    let project = cartwheel_core::pyproject::load(dir, &mut warnings);
+    for w in &warnings {
+        warn(w);
+    }
+    project.map_err(|e| e.to_diagnostic().to_string())
+}
+
+/// The version in a distribution's file name (`name-1.0-py3-none-any.whl`, `name-1.0.tar.gz`).
+fn file_version(filename: &str) -> Option<String> {
+    let v = if let Some(stem) = filename.strip_suffix(".whl") {
+        stem.split('-').nth(1)?.to_string()
+    } else {
+        let stem = filename.strip_suffix(".tar.gz").or_else(|| filename.strip_suffix(".zip"))?;
+        stem.rsplit_once('-')?.1.to_string()
+    };
+    let parsed: pep440_rs::Version = v.parse().ok()?;
+    Some(parsed.to_string())
+}
+
+/// Refuse before anything changes an interpreter the project does not support: its smoke test
+/// would fail after the bump.
+fn outside_requires_python(pythons: &[Interpreter], spec: &str) -> StepResult<()> {
+    let Ok(specifiers) = spec.parse::<pep440_rs::VersionSpecifiers>() else { return Ok(()) };
+    for p in pythons {
+        let Ok(v) = p.version.parse::<pep440_rs::Version>() else { continue };
+        if !specifiers.contains(&v) {
+            return Err(format!(
+                "Python {} ({}) is outside the project's requires-python `{spec}`: name interpreters it supports with --python or [tool.cartwheel.release] python",
+                p.version,
+                p.path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where people see the version: PyPI's and TestPyPI's project page, else the index's simple
+/// page of the project.
+fn version_page(target: &Target, name: &str, version: &str) -> String {
+    let project = simple::normalize(name);
+    match target.upload_url.host_str() {
+        Some("upload.pypi.org") => format!("https://pypi.org/project/{project}/{version}/"),
+        Some("test.pypi.org") => format!("https://test.pypi.org/project/{project}/{version}/"),
+        _ => simple::project_url(&target.check_url, name)
+            .map_or_else(|_| target.check_url.to_string(), |u| u.to_string()),
+    }
+}
+
+fn expect_detail(e: &Expect) -> String {
+    let scripts = if e.scripts.is_empty() {
+        "no console script".to_string()
+    } else {
+        e.scripts.iter().map(|s| format!("{s} --help")).collect::<Vec<_>>().join(", ")
+    };
+    format!("imported {}; {scripts}", e.modules.join(", "))
+}
+
+fn scratch() -> StepResult<tempfile::TempDir> {
+    tempfile::Builder::new()
+        .prefix("cartwheel-release-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a scratch folder: {e}"))
+}
+
+/// The platform's shell running `cmd`.
+fn shell(cmd: &str) -> std::process::Command {
+    if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", cmd]);
+        c
+    } else {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", cmd]);
+        c
+    }
+}
+
+fn describe_status(status: &std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = status.signal() {
+            return format!("killed by signal {sig}");
+        }
+    }
+    match status.code() {
+        Some(c) => format!("exit status {c}"),
+        None => "no exit status".into(),
+    }
+}
+
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let start = lines.len().saturating_sub(n);
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str(&format!("[{start} earlier lines]\n"));
+    }
+    out.push_str(&lines[start..].join("\n"));
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The test knob: die as a power cut would, right after a step's state was saved.
+fn kill_self() {
+    #[cfg(unix)]
+    {
+        let pid = std::process::id().to_string();
+        let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+    }
+    std::process::abort();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_of_file_names() {
+        assert_eq!(file_version("acme_sdk-1.5.0-py3-none-any.whl").as_deref(), Some("1.5.0"));
+        assert_eq!(file_version("acme_sdk-1.5.0.tar.gz").as_deref(), Some("1.5.0"));
+        assert_eq!(file_version("acme-sdk-1.5.tar.gz").as_deref(), Some("1.5"));
+        assert_eq!(file_version("acme_sdk-1.5.0rc1.zip").as_deref(), Some("1.5.0rc1"));
+        assert_eq!(file_version("README"), None);
+    }
+
+    #[test]
+    fn steps_have_names_and_order() {
+        for s in Step::ALL {
+            assert_eq!(Step::from_name(s.name()), Some(s));
+        }
+        assert!(Step::Smoke < Step::TestUpload);
+        assert_eq!(Step::from_name("bogus"), None);
+    }
+
+    fn git_in(dir: &Path, args: &[&str]) -> String {
+        let mut all = vec!["-c", "user.name=T", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        git::ok(dir, &all).unwrap()
+    }
+
+    /// A repository with one commit, then what a bump does: an edit, a commit, a tag.
+    fn bumped_repo(record_commit: bool) -> (tempfile::TempDir, State) {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git_in(d, &["init", "-q", "-b", "main"]);
+        fs_err::write(d.join("pyproject.toml"), "version = \"1.0\"\n").unwrap();
+        git_in(d, &["add", "-A"]);
+        git_in(d, &["commit", "-qm", "init"]);
+        let before = git_in(d, &["rev-parse", "HEAD"]);
+        fs_err::write(d.join("pyproject.toml"), "version = \"1.1\"\n").unwrap();
+        git_in(d, &["commit", "-qam", "Bump version: 1.0 → 1.1"]);
+        git_in(d, &["tag", "-a", "v1.1", "-m", "Release 1.1"]);
+        let commit = git_in(d, &["rev-parse", "HEAD"]);
+        let state = State {
+            name: "p".into(),
+            version: "1.1".into(),
+            tag: "v1.1".into(),
+            branch: "main".into(),
+            before,
+            commit: record_commit.then_some(commit),
+            edited: vec!["pyproject.toml".into()],
+            phase: Phase::Local,
+            files: Vec::new(),
+            done: Vec::new(),
+            test_index: None,
+            index: "http://127.0.0.1:1/".into(),
+            remote: None,
+        };
+        (dir, state)
+    }
+
+    #[test]
+    fn undo_removes_the_commit_and_the_tag_recorded_or_not() {
+        for record_commit in [true, false] {
+            let (dir, state) = bumped_repo(record_commit);
+            let d = dir.path();
+            let store = Store::new(&d.join(".git"));
+            store.save(&state).unwrap();
+            undo(d, d, &store, &state).unwrap();
+            assert_eq!(git_in(d, &["rev-parse", "HEAD"]), state.before);
+            assert_eq!(git_in(d, &["tag", "--list"]), "");
+            assert_eq!(fs_err::read_to_string(d.join("pyproject.toml")).unwrap(), "version = \"1.0\"\n");
+            assert_eq!(git_in(d, &["status", "--porcelain"]), "");
+            assert!(!store.dir().exists());
+        }
+    }
+
+    #[test]
+    fn undo_keeps_a_commit_made_after_the_bump() {
+        let (dir, state) = bumped_repo(true);
+        let d = dir.path();
+        fs_err::write(d.join("later.txt"), "x").unwrap();
+        git_in(d, &["add", "later.txt"]);
+        git_in(d, &["commit", "-qm", "later"]);
+        let store = Store::new(&d.join(".git"));
+        let e = undo(d, d, &store, &state).unwrap_err();
+        assert!(e.starts_with("HEAD moved on since the bump commit"), "{e}");
+        assert_eq!(git_in(d, &["log", "-1", "--format=%s"]), "later");
+        assert_eq!(git_in(d, &["tag", "--list"]), "v1.1");
+    }
+
+    #[test]
+    fn interpreters_outside_requires_python_are_refused() {
+        let py = |v: &str| Interpreter { path: PathBuf::from(format!("/py/{v}")), version: v.into() };
+        assert!(outside_requires_python(&[py("3.10.2"), py("3.13.0")], ">=3.10").is_ok());
+        assert_eq!(
+            outside_requires_python(&[py("3.13.0"), py("3.9.18")], ">=3.10").unwrap_err(),
+            "Python 3.9.18 (/py/3.9.18) is outside the project's requires-python `>=3.10`: name interpreters it supports with --python or [tool.cartwheel.release] python"
+        );
+    }
+
+    #[test]
+    fn tails_and_plurals() {
+        assert_eq!(tail("a\nb\nc\n", 2), "[1 earlier lines]\nb\nc");
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(2, "check"), "2 checks");
+    }
+}
