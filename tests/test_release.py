@@ -334,14 +334,15 @@ def after(step: str) -> list[str]:
     return STEPS[STEPS.index(step) + 1 :]
 
 
-def assert_failed(run_: Run, step: str, cause: str, last: str, version: str = "0.2.0") -> None:
-    """The run stopped at `step`: exit 1, `!! STEP`, the error naming step and cause, then `last`."""
+def assert_failed(run_: Run, step: str, cause: str, last: str, version: str = "0.2.0", stdout: str = "") -> None:
+    """The run stopped at `step`: exit 1, `!! STEP`, the error naming step and cause, then `last`
+    (stdout: nothing, or the JSON report)."""
     assert run_.returncode == 1, run_.stderr
     assert outcomes(run_)[-1] == (step, "failed"), run_.stderr
     error = f"error: release of rel-demo {version} stopped at `{step}`: {cause}"
-    assert error in run_.lines, f"expected {error!r} in:\n{run_.stderr}"
+    assert error in run_.stderr, f"expected {error!r} in:\n{run_.stderr}"
     assert run_.lines[-1] == last, run_.stderr
-    assert run_.stdout == ""
+    assert run_.stdout == stdout
 
 
 def assert_untouched(w: World, before: dict) -> None:
@@ -531,7 +532,11 @@ def test_refused_before_anything_changes(case, world):
     version = "0.2.0"
     if case == DIRTY:
         (w.tree / "README.md").write_text((w.tree / "README.md").read_text() + "\nA line not committed.\n")
-        step, cause = "preflight", "the work tree has a modified tracked file: README.md (commit or stash it)"
+        step = "preflight"
+        cause = (
+            "the work tree has changes to tracked files; commit or stash them first "
+            "(untracked files are fine: they never reach the build):\n M README.md\n"
+        )
     elif case == FAILING_CHECK:
         w.edit(
             "pyproject.toml",
@@ -541,17 +546,22 @@ def test_refused_before_anything_changes(case, world):
             "A lint check",
         )
         step = "checks"
-        cause = "`echo lint: 2 problems; echo bad.py:1:1: E999 SyntaxError >&2; exit 3` failed (exit status 3)"
+        # The check's own output, both streams.
+        cause = (
+            "the check `echo lint: 2 problems; echo bad.py:1:1: E999 SyntaxError >&2; exit 3` failed "
+            "(exit status 3); its output:\n  lint: 2 problems\n  bad.py:1:1: E999 SyntaxError\n"
+        )
     else:
         w.test.files[sdist_name(version)] = ("rel-demo", b"an older upload of 0.2.0")
-        step, cause = "preflight", f"rel-demo 0.2.0 is already on the test index ({w.test.url}/simple/rel-demo/)"
+        step = "preflight"
+        cause = (
+            f"rel-demo 0.2.0 is already on the test index ({w.test.url}/simple/, e.g. rel_demo-0.2.0.tar.gz): "
+            "an index never takes a version back; release another version\n"
+        )
     before = w.where()
     proc = w.release("minor")
     assert outcomes(proc) == done(until(step)) + [(step, "failed")], proc.stderr
     assert_failed(proc, step, cause, UNDONE_EARLY)
-    if case == FAILING_CHECK:
-        # The check's own output, both streams, is shown.
-        assert "lint: 2 problems" in proc.lines and "bad.py:1:1: E999 SyntaxError" in proc.lines
     assert_untouched(w, before)
     if case == ON_THE_INDEX:
         assert w.test_files() == {sdist_name(version): b"an older upload of 0.2.0"}
@@ -583,8 +593,8 @@ def test_a_failure_before_the_uploads_is_undone(case, world):
         w.edit("README.md", "once per test.", "once per test; see [the guide](docs/guide.md).", "README: a link")
         step = "check"
         cause = (
-            f"{wheel_name('0.2.0')}: FAILED due to warnings (--strict): warning[D001] "
-            "relative link or image in a Markdown description: `docs/guide.md` (points nowhere on PyPI)"
+            f"{sdist_name('0.2.0')} fails `cartwheel check --strict`:\n"
+            "    warning[D001] README line 3: relative link `docs/guide.md` points nowhere on PyPI: use an absolute URL\n"
         )
     else:
         w.edit(
@@ -594,13 +604,14 @@ def test_a_failure_before_the_uploads_is_undone(case, world):
             "cli: a crash",
         )
         step = "smoke"
-        cause = f"`rel-demo --help` exited with status 1 (wheel, Python {platform.python_version()})"
+        cause = f"the wheel on Python {platform.python_version()}: `rel-demo --help` (exit status 1)\n  command: "
     before = w.where()
     proc = w.release("minor")
     assert outcomes(proc) == done(until(step)) + [(step, "failed")], proc.stderr
     assert_failed(proc, step, cause, undone_bump("0.2.0"))
     if case == CRASHING_SCRIPT:
-        assert "RuntimeError: the greeting table is missing" in proc.lines
+        # The command's output: the traceback.
+        assert "    RuntimeError: the greeting table is missing" in proc.lines
     # The bump commit and the tag are gone, every file byte for byte as it was.
     assert_untouched(w, before)
 
@@ -630,6 +641,15 @@ def resume_to_the_end(w: World, before: dict, first_not_done: str, *args: str) -
     return proc
 
 
+def unreachable(url: str) -> str:
+    """The cause of an upload to an index whose port is closed."""
+    return (
+        f"{url} refused or unreachable: {wheel_name('0.2.0')}: {url}: Connection Failed: Connect error: "
+        f"Connection refused (os error 111) (after 3 tries); {sdist_name('0.2.0')}: not sent: "
+        f"{wheel_name('0.2.0')} failed\n"
+    )
+
+
 def test_test_index_down(world):
     w = world
     before = w.where()
@@ -641,8 +661,8 @@ def test_test_index_down(world):
 
     proc = w.release("minor", on_line=take_down)
     assert outcomes(proc) == done(until("test-upload")) + [("test-upload", "failed")], proc.stderr
-    cause = f"{wheel_name('0.2.0')}: cannot reach {w.test.upload_url}: connection refused"
-    assert_failed(proc, "test-upload", cause, half_done([]))
+    cause = unreachable(w.test.upload_url)
+    assert_failed(proc, "test-upload", cause, half_done(["nothing yet"]))
     assert_half_done(w, before)
     assert w.real_files() == {} and w.github.requests == []
 
@@ -655,8 +675,8 @@ def test_test_index_refuses_the_sdist_then_resume_skips_the_wheel(world):
     before = w.where()
     w.test.faults = [None, 400]  # the wheel goes through, the sdist is refused
     proc = w.release("minor")
-    cause = f"{sdist_name('0.2.0')}: the index answered 400 Injected fault"
-    assert_failed(proc, "test-upload", cause, half_done([]))
+    cause = f"{w.test.upload_url} refused or unreachable: {sdist_name('0.2.0')}: 400 Injected fault\n"
+    assert_failed(proc, "test-upload", cause, half_done(["nothing yet"]))
     assert_half_done(w, before)
     assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 400)]
     assert sorted(w.test_files()) == [wheel_name("0.2.0")]
@@ -680,7 +700,7 @@ def test_real_index_down(world):
     w.real.stop()
     proc = w.release("--resume")
     assert outcomes(proc) == resumed("upload")[: STEPS.index("upload")] + [("upload", "failed")], proc.stderr
-    cause = f"{wheel_name('0.2.0')}: cannot reach {w.real.url}/: connection refused"
+    cause = unreachable(f"{w.real.url}/")
     assert_failed(proc, "upload", cause, half_done(STEPS[UPLOADS_FROM : STEPS.index("upload")]))
     assert_half_done(w, before)
 
@@ -696,13 +716,20 @@ def test_push_rejected_then_resume_with_json(world):
     before = w.where()
     proc = w.release("minor", "--format", "json")
     assert outcomes(proc) == done(until("push")) + [("push", "failed")], proc.stderr
-    assert "remote: pushes are closed for the freeze" in proc.stderr
-    assert proc.returncode == 1
     half = half_done(STEPS[UPLOADS_FROM : STEPS.index("push")])
-    assert proc.lines[-1] == half
+    # git's own account of the refusal, the hook's message in it.
+    cause = (
+        "the push to `origin` was refused: `git push --quiet --atomic origin refs/heads/main:refs/heads/main "
+        "refs/tags/v0.2.0:refs/tags/v0.2.0` failed: remote: pushes are closed for the freeze\n"
+        f"  To {w.remote}\n"
+        "   ! [remote rejected] main -> main (pre-receive hook declined)\n"
+        "   ! [remote rejected] v0.2.0 -> v0.2.0 (pre-receive hook declined)\n"
+        f"  error: failed to push some refs to '{w.remote}'"
+    )
+    assert_failed(proc, "push", cause + "\n", half, stdout=proc.stdout)
     report = json.loads(proc.stdout)
     assert_json_report(w, report, "failed", "push")
-    assert report["error"].startswith("`git push` to origin was rejected")
+    assert (report["error"], report["aftermath"]) == (cause, half)
     assert_half_done(w, before)
     assert sorted(w.real_files()) == sorted([wheel_name("0.2.0"), sdist_name("0.2.0")])
 
@@ -713,7 +740,7 @@ def test_push_rejected_then_resume_with_json(world):
     assert again.lines[-1] == (
         "error: a release of rel-demo 0.2.0 is half done (done: "
         + ", ".join(STEPS[UPLOADS_FROM : STEPS.index("push")])
-        + "); `cartwheel release --resume` goes on with it"
+        + "): `cartwheel release --resume` goes on with it"
     )
     assert w.where() == state
 
@@ -726,8 +753,10 @@ def test_push_rejected_then_resume_with_json(world):
 
 def assert_json_report(w: World, report: dict, status: str, failed_step: str | None) -> None:
     kept = w.state_dir() / "dist" if w.state_dir().exists() else w.tree / "dist"
+    # The contract's keys, and two more: github_url and aftermath (the line after the error).
     assert sorted(report) == sorted(
         ["name", "version", "tag", "status", "failed_step", "steps", "files", "notes_file", "url", "error"]
+        + ["github_url", "aftermath"]
     )
     assert (report["name"], report["version"], report["tag"]) == ("rel-demo", "0.2.0", "v0.2.0")
     assert (report["status"], report["failed_step"]) == (status, failed_step)
