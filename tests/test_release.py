@@ -231,7 +231,8 @@ class World:
         return {p.name: p.read_bytes() for p in sorted(self.real.packages.iterdir())}
 
     def test_uploads(self) -> list[tuple[str, int]]:
-        return [(r.fields[-1][1] if r.fields else "?", r.answer) for r in self.test.uploads()]
+        # An injected fault answers before the form is read: no file name.
+        return [(r.fields[-1][1] if r.fields else "(unread)", r.answer) for r in self.test.uploads()]
 
 
 PYPIRC = """\
@@ -393,12 +394,20 @@ def assert_released(w: World, run_: Run, before: dict, version: str = "0.2.0", o
     remote = w.remote_refs()
     assert remote["refs/heads/main"] == git(w.tree, "rev-parse", "HEAD")
     assert remote[f"refs/tags/{tag}"] == git(w.tree, "rev-parse", tag)
-    # The files.
-    assert f'\nversion = "{version}"\n' in (w.tree / "pyproject.toml").read_text()
-    assert f'\n__version__ = "{version}"\n' in (w.tree / "src/rel_demo/__init__.py").read_text()
-    changelog = (w.tree / "CHANGELOG.md").read_text()
-    assert f"## [Unreleased]\n\n## [{version}] - {today()}\n\n### Added\n" in changelog
-    assert f"[Unreleased]: https://example.org/rel-demo/compare/{tag}...HEAD\n" in changelog
+    # The three files the bump edits, whole.
+    assert git(w.tree, "show", "HEAD~1:pyproject.toml").replace(f'version = "{old}"', f'version = "{version}"', 1) == (
+        (w.tree / "pyproject.toml").read_text().rstrip("\n")
+    )
+    assert (w.tree / "src/rel_demo/__init__.py").read_text() == (
+        f'"""rel-demo: released by the tests of `cartwheel release`."""\n\n__version__ = "{version}"\n'
+    )
+    assert (w.tree / "CHANGELOG.md").read_text() == (FIXTURES / "release" / "CHANGELOG.md").read_text().replace(
+        "## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {today()}\n"
+    ).replace(
+        "[Unreleased]: https://example.org/rel-demo/compare/v0.1.0...HEAD\n",
+        f"[Unreleased]: https://example.org/rel-demo/compare/{tag}...HEAD\n"
+        f"[{version}]: https://example.org/rel-demo/compare/v0.1.0...{tag}\n",
+    )
     # dist/: the built files and the notes; the notes are the CHANGELOG section.
     dist = {p.name: p.read_bytes() for p in (w.tree / "dist").iterdir()}
     assert sorted(dist) == sorted([wheel, sdist, notes])
@@ -509,10 +518,16 @@ def test_a_whole_release(world):
 def test_dry_run_changes_nothing_anywhere(world):
     w = world
     before = w.where()
-    proc = w.release("minor", "--dry-run")
+    proc = w.release("minor", "--dry-run", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert outcomes(proc) == done(until("test-upload")) + skipped(STEPS[UPLOADS_FROM:], "dry run"), proc.stderr
     assert proc.lines[-1] == "Dry run: every check passed; nothing was committed, tagged, sent or pushed"
+    report = json.loads(proc.stdout)
+    assert (report["status"], report["failed_step"], report["error"]) == ("dry-run", None, None)
+    assert [(s["step"], s["status"]) for s in report["steps"]] == [
+        (step, "done" if i < UPLOADS_FROM else "skipped") for i, step in enumerate(STEPS)
+    ]
+    assert sorted(f["name"] for f in report["files"]) == [wheel_name("0.2.0"), sdist_name("0.2.0")]
     assert_untouched(w, before)
     # The indexes were asked (is the version there yet?) but nothing was sent to them.
     assert all(r.method == "GET" for r in w.test.requests)
@@ -594,6 +609,7 @@ def test_a_failure_before_the_uploads_is_undone(case, world):
         step = "check"
         cause = (
             f"{sdist_name('0.2.0')} fails `cartwheel check --strict`:\n"
+            f"  Checking {sdist_name('0.2.0')}: FAILED due to warnings\n"
             "    warning[D001] README line 3: relative link `docs/guide.md` points nowhere on PyPI: use an absolute URL\n"
         )
     else:
@@ -678,14 +694,14 @@ def test_test_index_refuses_the_sdist_then_resume_skips_the_wheel(world):
     cause = f"{w.test.upload_url} refused or unreachable: {sdist_name('0.2.0')}: 400 Injected fault\n"
     assert_failed(proc, "test-upload", cause, half_done(["nothing yet"]))
     assert_half_done(w, before)
-    assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 400)]
+    assert w.test_uploads() == [(wheel_name("0.2.0"), 200), ("(unread)", 400)]
     assert sorted(w.test_files()) == [wheel_name("0.2.0")]
 
     proc = w.release("--resume")
     assert outcomes(proc) == resumed("test-upload"), proc.stderr
     assert_released(w, proc, before)
     # The wheel the index already had byte for byte was not sent again.
-    assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 400), (sdist_name("0.2.0"), 200)]
+    assert w.test_uploads() == [(wheel_name("0.2.0"), 200), ("(unread)", 400), (sdist_name("0.2.0"), 200)]
 
 
 def test_real_index_down(world):
@@ -801,10 +817,20 @@ def test_killed_after_a_step(step, world):
     else:
         assert remote["refs/tags/v0.2.0"] == git(w.tree, "rev-parse", "v0.2.0")
 
+    if step == "smoke":
+        # Nothing was sent: `--resume` undoes it, and says there is nothing to resume.
+        proc = w.release("--resume")
+        assert proc.returncode == 1
+        assert proc.lines == [
+            "note: undid the release of 0.2.0 interrupted before its first upload",
+            "error: nothing to resume: the release of 0.2.0 had not uploaded anything and is undone; start it again",
+        ]
+        assert w.where() == before
     if STEPS.index(step) < UPLOADS_FROM:
         # Before the first upload: the next release undoes it first, then releases.
         proc = w.release("minor")
-        assert proc.lines[0] == "note: undid the release of 0.2.0 interrupted before its first upload", proc.stderr
+        if step != "smoke":  # (there `--resume` undid it)
+            assert proc.lines[0] == "note: undid the release of 0.2.0 interrupted before its first upload", proc.stderr
         assert outcomes(proc) == done(STEPS), proc.stderr
         assert_released(w, proc, before)
         assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 200)]
