@@ -82,6 +82,8 @@ fn project(root: &Path, name: &str) -> Project {
         scripts: IndexMap::new(),
         gui_scripts: IndexMap::new(),
         entry_points: IndexMap::new(),
+        import_names: None,
+        import_namespaces: Vec::new(),
         dynamic: vec![],
         tool: ToolConfig::default(),
     }
