@@ -221,9 +221,9 @@ pub struct Project {
     pub entry_points: IndexMap<String, IndexMap<String, String>>,
     /// `project.import-names` (PEP 794) as `Import-Name` values (`name` or `name; private`);
     /// `None` when not written, `Some([])` when the project provides no import names.
-    pub import_names: Option<Vec<String>>,
+    pub import_names: Option<Vec<Located<String>>>,
     /// `project.import-namespaces` (PEP 794) as `Import-Namespace` values.
-    pub import_namespaces: Vec<String>,
+    pub import_namespaces: Vec<Located<String>>,
     /// `project.dynamic`, as written (lower-case field names).
     pub dynamic: Vec<String>,
     /// `[tool.cartwheel]`.

@@ -9,7 +9,7 @@ use pep440_rs::Version;
 
 use crate::diagnostic::Diagnostic;
 use crate::names::{is_valid_name, normalize_extra};
-use crate::project::{License, Project};
+use crate::project::{License, Located, Project};
 
 mod parse;
 mod render;
@@ -275,12 +275,13 @@ impl Metadata {
         }
 
         // Validated when pyproject.toml was read; `import-names = []` is one empty field.
+        let values = |names: &[Located<String>]| names.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
         m.import_names = match &project.import_names {
             Some(names) if names.is_empty() => vec![String::new()],
-            Some(names) => names.clone(),
+            Some(names) => values(names),
             None => Vec::new(),
         };
-        m.import_namespaces = project.import_namespaces.clone();
+        m.import_namespaces = values(&project.import_namespaces);
 
         // Every field is computed from files the sdist carries (the version is frozen into it),
         // so a wheel built from the sdist gets the same values: nothing is Dynamic.
@@ -438,6 +439,10 @@ mod tests {
         }
     }
 
+    fn at(value: &str) -> Located<String> {
+        Located::new(value.to_string(), None)
+    }
+
     fn contact(name: Option<&str>, email: Option<&str>) -> Contact {
         Contact { name: name.map(String::from), email: email.map(String::from) }
     }
@@ -498,8 +503,8 @@ mod tests {
     #[test]
     fn renders_import_names_as_metadata_2_5() {
         let mut p = full_project();
-        p.import_names = Some(vec!["acme.sdk".into(), "_acme_speedups; private".into()]);
-        p.import_namespaces = vec!["acme".into()];
+        p.import_names = Some(vec![at("acme.sdk"), at("_acme_speedups; private")]);
+        p.import_namespaces = vec![at("acme")];
         let m = Metadata::from_project(&p, &v("1.4.0"), &["LICENSE".into()]).unwrap();
         let text = m.render(false);
         insta::assert_snapshot!("metadata_2_5", text);
@@ -515,7 +520,7 @@ mod tests {
         assert_eq!(Metadata::parse(&text).unwrap(), m);
         // Only namespaces: still 2.5, no Import-Name.
         let mut ns = project("a");
-        ns.import_namespaces = vec!["acme".into()];
+        ns.import_namespaces = vec![at("acme")];
         let text = Metadata::from_project(&ns, &v("1"), &[]).unwrap().render(true);
         assert_eq!(text, "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Namespace: acme\n");
         // Without either key nothing changes: the full project stays 2.4.

@@ -9,9 +9,9 @@ use crate::names::split_import_name;
 /// `Import-Name` / `Import-Namespace` fields carry them (`name` or `name; private`).
 pub(super) struct ImportNames {
     /// `None` when `import-names` is not written; `Some([])` for "no import names at all".
-    pub names: Option<Vec<String>>,
+    pub names: Option<Vec<Located<String>>>,
     /// `import-namespaces`.
-    pub namespaces: Vec<String>,
+    pub namespaces: Vec<Located<String>>,
 }
 
 const NAMES: &str = "project.import-names";
@@ -51,7 +51,8 @@ pub(super) fn import_names(cx: &mut Cx, names: Option<SList>, namespaces: Option
                 return Err(cx.error(key, entry.span(), message).help(help));
             }
             seen.push((key, name.to_string(), entry.span()));
-            written.push(if private { format!("{name}; private") } else { name.to_string() });
+            let value = if private { format!("{name}; private") } else { name.to_string() };
+            written.push(located(value, entry.span()));
         }
         if key == NAMES {
             out.names = Some(written);

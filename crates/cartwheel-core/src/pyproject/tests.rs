@@ -668,11 +668,14 @@ fn import_names_pep_794() {
         "{HEAD}import-names = [\"acme.sdk\", \"_acme_c ;private\", \"acme_cli;   private\"]\nimport-namespaces = [\"acme\"]\n"
     ));
     assert!(w.is_empty(), "{w:?}");
+    let values = |names: &[Located<String>]| names.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
     assert_eq!(
-        p.import_names.as_deref(),
-        Some(&["acme.sdk", "_acme_c; private", "acme_cli; private"].map(String::from)[..])
+        values(p.import_names.as_deref().unwrap()),
+        ["acme.sdk", "_acme_c; private", "acme_cli; private"]
     );
-    assert_eq!(p.import_namespaces, ["acme"]);
+    assert_eq!(values(&p.import_namespaces), ["acme"]);
+    // Each keeps the span of its entry, for the wheel's check that the names are in it.
+    assert_eq!(&p.source.text[p.import_namespaces[0].span.clone().unwrap()], "\"acme\"");
     // Not written, written empty, and the spec's lone empty name (the same as empty).
     assert_eq!(ok(HEAD).0.import_names, None);
     assert_eq!(ok(&format!("{HEAD}import-names = []\n")).0.import_names, Some(vec![]));
@@ -738,7 +741,7 @@ fn import_names_pep_794() {
     );
     // PEP 808: a list both written and dynamic is accepted; cartwheel appends nothing to it.
     let (p, _) = ok(&format!("{HEAD}import-names = [\"acme\"]\ndynamic = [\"import-names\"]\n"));
-    assert_eq!(p.import_names, Some(vec!["acme".to_string()]));
+    assert_eq!(p.import_names.unwrap()[0].value, "acme");
 
     // The spec's SHOULD: the parents of a dotted name are listed too. One warning per parent.
     let (r, w, dir) = load_with(&format!("{HEAD}import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n"), &[]);
