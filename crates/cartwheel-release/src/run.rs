@@ -352,6 +352,8 @@ impl Run<'_, '_> {
             }
         }
         if !self.opts.dry_run {
+            // Also after a resume that began past `verify`.
+            self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
             if let Some(ctx) = &self.ctx {
                 if let Err(e) = ctx.store.remove() {
                     let d = Diagnostic::warning(format!(
@@ -414,11 +416,7 @@ impl Run<'_, '_> {
                 self.install(target, "test-install", Some(&self.opts.index))
             }
             Step::Upload => self.upload(&self.opts.index),
-            Step::Verify => {
-                let detail = self.verify(&self.opts.index)?;
-                self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
-                Ok(detail)
-            }
+            Step::Verify => self.verify(&self.opts.index),
             Step::Install => self.install(&self.opts.index, "install", None),
             Step::Push => self.push(),
             Step::Notes => self.notes(),
