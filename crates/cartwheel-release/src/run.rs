@@ -670,14 +670,7 @@ impl Run<'_, '_> {
         let project = load_project(dir, &mut |d| warnings.push(d.clone()))?;
         // The bump as `cartwheel bump --commit --tag --dry-run` plans it: the version is valid
         // and higher, the tag is free, the tree is clean.
-        let bopts = bump::Options {
-            part: part.clone(),
-            allow_downgrade: false,
-            dry_run: true,
-            no_changelog: false,
-            commit: true,
-            tag: true,
-        };
+        let bopts = bump_options(part.clone(), true);
         let planned = bump::run(dir, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
         for w in &warnings {
             (self.on)(Event::Warning(w));
@@ -810,14 +803,7 @@ impl Run<'_, '_> {
     fn bump(&mut self) -> StepResult<String> {
         let ctx = self.ctx();
         let part = ctx.part.clone().expect("a new release");
-        let bopts = bump::Options {
-            part,
-            allow_downgrade: false,
-            dry_run: false,
-            no_changelog: false,
-            commit: true,
-            tag: true,
-        };
+        let bopts = bump_options(part, false);
         if self.opts.dry_run {
             return Ok(format!(
                 "would be {}, committed and tagged {} (done in a scratch clone, for the build)",
@@ -861,14 +847,7 @@ impl Run<'_, '_> {
         if self.opts.dry_run {
             // The bump, committed and tagged in the scratch clone: the build sees what the real
             // release would build.
-            let bopts = bump::Options {
-                part: ctx.part.clone().expect("a new release"),
-                allow_downgrade: false,
-                dry_run: false,
-                no_changelog: false,
-                commit: true,
-                tag: true,
-            };
+            let bopts = bump_options(ctx.part.clone().expect("a new release"), false);
             let mut warnings = Vec::new();
             bump::run(&project, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
         }
@@ -1184,6 +1163,11 @@ impl Run<'_, '_> {
             published.skipped.len()
         ))
     }
+}
+
+/// `cartwheel bump --commit --tag` (with `--dry-run` when `dry_run`).
+fn bump_options(part: Part, dry_run: bool) -> bump::Options {
+    bump::Options { part, allow_downgrade: false, dry_run, no_changelog: false, commit: true, tag: true }
 }
 
 /// Undo a release that did not reach its first upload: the tag, the bump commit, the edited
