@@ -372,6 +372,15 @@ FIXTURE_LIST = [
         hatch='[tool.hatch.build.targets.wheel]\npackages = ["src/acme"]\n',
     ),
     Fx(
+        "import_names",
+        "acme-widgets",
+        "0.6.0",
+        "acme.widgets",
+        "acme/widgets/__init__.py",
+        _fs("acme/widgets/__init__.py", "acme/widgets/_speedups.py"),
+        hatch='[tool.hatch.build.targets.wheel]\npackages = ["src/acme"]\n',
+    ),
+    Fx(
         "package_data",
         "package-data",
         "1.0.0",

@@ -119,7 +119,9 @@ def test_metadata_validates(name, built):
         meta = Metadata.from_email(raw, validate=True)
         assert canonicalize_name(meta.name) == canonicalize_name(fx.name), label
         assert str(meta.version) == fx.version, label
-        assert meta.metadata_version in {"2.1", "2.2", "2.3", "2.4"}, (label, meta.metadata_version)
+        assert meta.metadata_version in {"2.1", "2.2", "2.3", "2.4", "2.5"}, (label, meta.metadata_version)
+        # 2.5 only for the PEP 794 keys: every other project keeps the version it had.
+        assert (meta.metadata_version == "2.5") == (name == "import_names"), (label, meta.metadata_version)
         body = _headers(raw).get_payload()
         assert body.strip(), f"{label}: the README must be in the message body"
         assert meta.description_content_type is not None
@@ -154,6 +156,24 @@ def test_pkg_info_matches_wheel_metadata(name, built):
     for key in sorted(keys - dynamic - {"metadata-version", "dynamic"}):
         assert wheel_msg.get_all(key) == pkg_msg.get_all(key), key
     assert wheel_msg.get_payload() == pkg_msg.get_payload()
+
+
+def test_import_names_pep_794(built, cw_venv):
+    """`import-names` / `import-namespaces` become Import-Name / Import-Namespace (Metadata 2.5)
+    in both artifacts, `; private` written in its one spelling, read back by packaging; cartwheel
+    check passes them at both levels, as twine does (`test_twine_check_strict`)."""
+    b = built("import_names")
+    for label, raw in (("METADATA", Wheel(b.wheel).meta("METADATA")), ("PKG-INFO", Sdist(b.sdist).read("PKG-INFO"))):
+        msg = _headers(raw)
+        assert msg["Metadata-Version"] == "2.5", label
+        assert msg.get_all("Import-Name") == ["acme.widgets", "acme.widgets._speedups; private"], label
+        assert msg.get_all("Import-Namespace") == ["acme"], label
+        meta = Metadata.from_email(raw, validate=True)
+        assert meta.import_names == ["acme.widgets", "acme.widgets._speedups; private"], label
+        assert meta.import_namespaces == ["acme"], label
+    for level in ((), ("--compat", "twine")):
+        proc = run([cw_venv.python, "-m", "cartwheel", "check", "--strict", *level, b.wheel, b.sdist], check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @per_fixture

@@ -246,6 +246,19 @@ CASES = [
         metadata=meta({"Metadata-Version": "2.4"}, extra=(("License-Expression", "MIT"), ("License-File", "LICENSE"))),
         files={"demo/__init__.py": b"x = 1\n", "demo-1.0.dist-info/licenses/LICENSE": b"MIT\n"},
     ),
+    # PEP 794 (Metadata 2.5): import names, private ones, an empty Import-Name ("none at all").
+    W(
+        "clean-2.5-import-names",
+        metadata=meta(
+            {"Metadata-Version": "2.5"},
+            extra=(("Import-Name", "demo"), ("Import-Name", "demo._c ; private"), ("Import-Namespace", "acme")),
+        ),
+    ),
+    W("clean-2.5-no-import-names", metadata=meta({"Metadata-Version": "2.5"}, extra=(("Import-Name", ""),))),
+    S(
+        "clean-sdist-2.5-import-names",
+        info=pkg_info({"Metadata-Version": "2.5"}, extra=(("Import-Name", "demo"), ("Import-Namespace", "acme"))),
+    ),
     W("clean-markdown-broken-syntax", metadata=meta(body="# t\n\n```\nunclosed fence *a _b [c](\n")),
     # twine's two warnings.
     W("no-content-type", codes=["T004"], metadata=meta({"Description-Content-Type": None}, body="Plain words.\n")),
@@ -279,6 +292,23 @@ CASES = [
     W("metadata-version-not-a-version", codes=["T007"], metadata=meta({"Metadata-Version": "x"})),
     W("metadata-version-trailing-space", codes=["T003"], metadata=meta({"Metadata-Version": "2.1 "})),
     W("field-too-new", codes=["T003"], metadata=meta(extra=(("License-Expression", "MIT"),))),
+    W("import-name-too-new", codes=["T003"], metadata=meta({"Metadata-Version": "2.4"}, extra=(("Import-Name", "a"),))),
+    W(
+        "import-name-keyword",
+        codes=["T003"],
+        metadata=meta({"Metadata-Version": "2.5"}, extra=(("Import-Name", "a.if"),)),
+    ),
+    W(
+        "import-name-not-private",
+        codes=["T003"],
+        metadata=meta({"Metadata-Version": "2.5"}, extra=(("Import-Name", "demo; public"),)),
+    ),
+    W(
+        "import-namespace-empty",
+        codes=["T003"],
+        metadata=meta({"Metadata-Version": "2.5"}, extra=(("Import-Namespace", ""),)),
+    ),
+
     W(
         "classifier-under-1.0",
         codes=["T003"],

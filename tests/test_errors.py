@@ -59,6 +59,20 @@ CASES = [
     ),
     Case("module_not_found", '"nothere"', r"tool\.cartwheel\.module", (r"nothere", r"not found|cannot find|no ")),
     Case("symlink_escape", None, None, (r"leak\.txt", r"symlink|link|outside|escape")),
+    # PEP 794: a listed name must be importable from the wheel; no name in both lists.
+    Case(
+        "import_name_not_in_wheel",
+        '"broken_import_name_not_in_whee"',
+        r"project\.import-names",
+        (r"broken_import_name_not_in_whee", r"not in the wheel"),
+        anywhere=r"the wheel ships `broken_import_name_not_in_wheel`",
+    ),
+    Case(
+        "import_names_ambiguous",
+        'import-namespaces = ["broken_import_names_ambiguous"]',
+        r"project\.import-namespaces",
+        (r"in both `import-names` and `import-namespaces`",),
+    ),
 ]
 IDS = [c.name for c in CASES]
 

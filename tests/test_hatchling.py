@@ -19,7 +19,7 @@ from _support import FIXTURE_IDS, FIXTURES_BY_DIR, Wheel, prepare_fixture, run
 HATCH_BUILD = "import sys, hatchling.build as h; print(h.build_wheel(sys.argv[1]))"
 
 # Raw metadata keys that legitimately differ (packaging.metadata raw names):
-#  - metadata_version: hatchling always writes its newest (2.4); cartwheel writes the lowest
+#  - metadata_version: hatchling always writes its newest (2.5); cartwheel writes the lowest
 #    version that covers the fields used (DESIGN.md), e.g. 2.1 for a wheel without license fields.
 #  - dynamic: only meaningful in an sdist's PKG-INFO.
 IGNORED_KEYS = {"metadata_version", "dynamic"}
@@ -119,3 +119,21 @@ def test_metadata_version_not_above_hatchling(name, built, hatch_wheel):
     assert key(ours["metadata_version"]) <= key(theirs["metadata_version"])
     uses_pep639 = "license_expression" in ours or "license_files" in ours
     assert (ours["metadata_version"] == "2.4") == uses_pep639
+
+
+def test_import_names_same_as_hatchling(built, hatch_wheel):
+    """PEP 794: the pinned hatchling writes Metadata 2.5 with the same Import-Name /
+    Import-Namespace lines (`test_same_metadata_as_hatchling` compares them parsed)."""
+    ours = Wheel(built("import_names").wheel).meta("METADATA").decode()
+    theirs = hatch_wheel("import_names").meta("METADATA").decode()
+
+    def lines(text: str) -> list[str]:
+        head = text.split("\n\n", 1)[0]
+        return [line for line in head.splitlines() if line.startswith(("Import-Name", "Import-Namespace"))]
+
+    assert lines(ours) == lines(theirs) == [
+        "Import-Name: acme.widgets",
+        "Import-Name: acme.widgets._speedups; private",
+        "Import-Namespace: acme",
+    ]
+    assert theirs.startswith("Metadata-Version: 2.5\n") and ours.startswith("Metadata-Version: 2.5\n")

@@ -149,9 +149,10 @@ ENV = {"CARTWHEEL_PASSWORD": PASSWORD}
 def metadata_text(path: Path) -> str:
     if path.name.endswith(".whl"):
         with zipfile.ZipFile(path) as zf:
-            return zf.read("pub_demo-1.0.dist-info/METADATA").decode()
+            return zf.read(next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))).decode()
     with tarfile.open(path) as tf:
-        return tf.extractfile("pub_demo-1.0/PKG-INFO").read().decode()
+        top = path.name.removesuffix(".tar.gz")
+        return tf.extractfile(f"{top}/PKG-INFO").read().decode()
 
 
 def assert_twine_fields(sent: list[tuple[str, str]], path: Path) -> None:
@@ -163,6 +164,10 @@ def assert_twine_fields(sent: list[tuple[str, str]], path: Path) -> None:
 
     package = PackageFile.from_filename(str(path), comment=None)
     twine = Repository._convert_metadata_to_list_of_tuples(package.metadata_dictionary())
+    msg = email.parser.Parser().parsestr(metadata_text(path))
+    # Past twine 7: PEP 794's fields, under the names warehouse's forklift reads.
+    for field in ("Import-Name", "Import-Namespace"):
+        twine += [(field.lower().replace("-", "_"), v) for v in msg.get_all(field) or []]
     twine += [(":action", "file_upload"), ("protocol_version", "1"), ("content", path.name)]
     tail = ["pyversion", "filetype", "sha256_digest", "blake2_256_digest", ":action", "protocol_version", "content"]
     n = len(sent) - len(tail)
@@ -170,7 +175,6 @@ def assert_twine_fields(sent: list[tuple[str, str]], path: Path) -> None:
     assert sent[n:] == [kv for kv in twine if kv[0] in tail]
     assert sorted(sent[:n]) == sorted(kv for kv in twine if kv[0] not in tail)
     # Metadata order: each field where it first appears in the file, the body last.
-    msg = email.parser.Parser().parsestr(metadata_text(path))
     plural = {"classifier": "classifiers", "project-url": "project_urls", "license-file": "license_file"}
     order = list(dict.fromkeys(plural.get(k.lower(), k.lower().replace("-", "_")) for k in msg))
     assert list(dict.fromkeys(k for k, _ in sent[:n])) == [*order, "description"]
@@ -205,6 +209,25 @@ def test_upload_wire_format(cw_venv, work, cartwheel_wheel):
             WHEEL: sha(wheel),
             SDIST: sha(sdist),
         }
+
+
+def test_upload_sends_import_names(cw_venv, built, tmp_path):
+    """A Metadata 2.5 distribution (PEP 794) uploads with `import_name` / `import_namespace`."""
+    b = built("import_names")
+    (tmp_path / "dist").mkdir()
+    for path in (b.wheel, b.sdist):
+        shutil.copy(path, tmp_path / "dist" / path.name)
+    with Index({"alice": PASSWORD}) as index:
+        proc = publish(cw_venv, *creds(index), cwd=tmp_path, env=ENV)
+        assert proc.returncode == 0, proc.stderr
+        ups = index.uploads()
+        assert [r.fields[-1][1] for r in ups] == [b.wheel.name, b.sdist.name]
+        for rec, path in zip(ups, (b.wheel, b.sdist)):
+            assert_twine_fields(rec.fields, path)
+            assert ("metadata_version", "2.5") in rec.fields
+            names = [v for k, v in rec.fields if k == "import_name"]
+            assert names == ["acme.widgets", "acme.widgets._speedups; private"]
+            assert [v for k, v in rec.fields if k == "import_namespace"] == ["acme"]
 
 
 def test_verbose_shows_requests_without_secrets(cw_venv, work):

@@ -27,6 +27,35 @@ pub fn is_dotted_identifier(s: &str) -> bool {
     s.split('.').all(is_identifier)
 }
 
+/// Python's hard keywords (`keyword.kwlist`): never an import name.
+const PYTHON_KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// A PEP 794 import name (`Import-Name` / `Import-Namespace` value, `import-names` entry) split
+/// into the dotted name and whether `; private` follows, by packaging's rule: dotted
+/// identifiers, no keyword, whitespace only around the `;`, and only `private` after it.
+pub fn split_import_name(value: &str) -> Result<(&str, bool), String> {
+    let (name, private) = match value.split_once(';') {
+        Some((name, private)) => (name.trim_end(), Some(private)),
+        None => (value, None),
+    };
+    for part in name.split('.') {
+        if !is_identifier(part) {
+            return Err(format!("`{part}` is not an identifier"));
+        }
+        if PYTHON_KEYWORDS.contains(&part) {
+            return Err(format!("`{part}` is a keyword"));
+        }
+    }
+    match private {
+        Some(p) if p.trim_start() != "private" => Err("only `private` may follow the `;`".into()),
+        p => Ok((name, p.is_some())),
+    }
+}
+
 /// An importable module name (dotted identifier), or a PEP 561 stub-only package
 /// `<dotted identifier>-stubs`.
 pub fn is_module_name(name: &str) -> bool {

@@ -219,6 +219,11 @@ pub struct Project {
     pub gui_scripts: IndexMap<String, String>,
     /// `project.entry-points`: group → (name → object reference).
     pub entry_points: IndexMap<String, IndexMap<String, String>>,
+    /// `project.import-names` (PEP 794) as `Import-Name` values (`name` or `name; private`);
+    /// `None` when not written, `Some([])` when the project provides no import names.
+    pub import_names: Option<Vec<Located<String>>>,
+    /// `project.import-namespaces` (PEP 794) as `Import-Namespace` values.
+    pub import_namespaces: Vec<Located<String>>,
     /// `project.dynamic`, as written (lower-case field names).
     pub dynamic: Vec<String>,
     /// `[tool.cartwheel]`.

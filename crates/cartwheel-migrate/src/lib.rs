@@ -317,18 +317,12 @@ fn detect(py: Option<&TomlSrc>, input: &Input<'_>) -> Result<Backend, Error> {
     })
 }
 
-/// `[project]` keys of PEP 794 (import names), which cartwheel does not take yet: not another
-/// backend's leftovers to repair.
-const PEP_794_KEYS: &[&str] = &["import-names", "import-namespaces"];
-
 /// Keys other backends let through in `[project]` that PEP 621 does not define: a URL under
 /// such a key becomes a `[project.urls]` entry; anything else is left for the user.
 fn repair_project(py: &TomlSrc, t: &mut Target) {
     let Some(project) = py.table(&["project"]) else { return };
     for (key, item) in project.entries() {
-        if cartwheel_core::pyproject::PROJECT_FIELDS.contains(&key.as_str())
-            || PEP_794_KEYS.contains(&key.as_str())
-        {
+        if cartwheel_core::pyproject::PROJECT_FIELDS.contains(&key.as_str()) {
             continue;
         }
         let at = py.get(&["project", key.as_str()]);

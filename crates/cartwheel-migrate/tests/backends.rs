@@ -649,3 +649,28 @@ fn what_has_no_cartwheel_form_is_located() {
         "untranslatable: pyproject.toml:8:7: `project.foo`: `foo` is not a `[project]` key (PEP 621); cartwheel refuses unknown keys"
     );
 }
+
+#[test]
+fn pep_794_import_names_are_kept() {
+    // hatchling and setuptools both copy `[project]` as written: the keys must stay, unreported.
+    let project = "[project]\nname = \"acme\"\nversion = \"1.0\"\nimport-names = [\"acme.sdk\", \"_acme_c ; private\"]\nimport-namespaces = [\"acme\"]\n";
+    for backend in ["hatchling.build", "setuptools.build_meta"] {
+        let requires = backend.split('.').next().unwrap();
+        let py = format!(
+            "[build-system]\nrequires = [\"{requires}\"]\nbuild-backend = \"{backend}\"\n\n{project}"
+        );
+        let files = MemTree::new(&[
+            ("pyproject.toml", py.as_str()),
+            ("acme/sdk/__init__.py", ""),
+            ("_acme_c.py", ""),
+        ]);
+        let (out, findings) = run(&files, None, false);
+        assert!(
+            out.contains(
+                "import-names = [\"acme.sdk\", \"_acme_c ; private\"]\nimport-namespaces = [\"acme\"]\n"
+            ),
+            "{backend}: {out}"
+        );
+        assert!(!findings.contains("import-name"), "{backend}: {findings}");
+    }
+}

@@ -124,7 +124,12 @@ fn wheel_python_tag(filename: &str) -> Option<String> {
 }
 
 /// The form name of a core-metadata field (lower case, `-` → `_`, warehouse's plurals), or
-/// `None` for a field twine does not send (`Import-Name`, unknown fields).
+/// `None` for an unknown field.
+///
+/// `Import-Name` / `Import-Namespace` (Metadata 2.5) go under the names warehouse's forklift
+/// reads (`import_name`, `import_namespace`) and validates with packaging; twine 7.0 sends
+/// neither, and warehouse stores neither (they live in the file's METADATA), so the upload
+/// is the same to PyPI either way, but a bad value is refused by the index as in the file.
 pub fn form_name(field: &str) -> Option<&'static str> {
     Some(match field.to_ascii_lowercase().as_str() {
         "metadata-version" => "metadata_version",
@@ -157,6 +162,8 @@ pub fn form_name(field: &str) -> Option<&'static str> {
         "dynamic" => "dynamic",
         "license-expression" => "license_expression",
         "license-file" => "license_file",
+        "import-name" => "import_name",
+        "import-namespace" => "import_namespace",
         _ => return None,
     })
 }
@@ -164,7 +171,8 @@ pub fn form_name(field: &str) -> Option<&'static str> {
 /// The metadata form fields of `headers` and `body`, as twine builds them from packaging's
 /// parse: known fields only, each field's values together at its first occurrence, the body as
 /// `description` (after the headers), `name` as pkg_resources' safe name, `keywords` re-joined
-/// with `, `, `project_urls` as `Label, URL`.
+/// with `, `, `project_urls` as `Label, URL`; and, past twine, the PEP 794 fields
+/// ([`form_name`]).
 pub fn form_fields(headers: &[(String, String)], body: Option<&str>) -> Vec<(String, String)> {
     let mut grouped: Vec<(&'static str, Vec<String>)> = Vec::new();
     for (k, v) in headers {
@@ -242,7 +250,9 @@ mod tests {
         assert_eq!(form_name("Supported-Platform"), Some("supported_platform"));
         assert_eq!(form_name("License-File"), Some("license_file"));
         assert_eq!(form_name("Description-Content-Type"), Some("description_content_type"));
-        assert_eq!(form_name("Import-Name"), None);
+        assert_eq!(form_name("Import-Name"), Some("import_name"));
+        assert_eq!(form_name("Import-Namespace"), Some("import_namespace"));
+        assert_eq!(form_name("X-Unknown"), None);
         assert_eq!(safe_name("pub_demo"), "pub-demo");
         assert_eq!(safe_name("zope.interface__x"), "zope.interface-x");
         assert_eq!(wheel_python_tag("a-1.0-py3-none-any.whl").as_deref(), Some("py3"));
@@ -258,6 +268,8 @@ mod tests {
             h("Keywords", "a,b"),
             h("Classifier", "Y"),
             h("Import-Name", "a"),
+            h("X-Unknown", "z"),
+            h("Import-Name", "_a; private"),
         ];
         let got = form_fields(&headers, Some("body"));
         let want = [
@@ -265,6 +277,8 @@ mod tests {
             ("classifiers", "X"),
             ("classifiers", "Y"),
             ("keywords", "a, b"),
+            ("import_name", "a"),
+            ("import_name", "_a; private"),
             ("description", "body"),
         ];
         assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));

@@ -352,6 +352,8 @@ impl Run<'_, '_> {
             }
         }
         if !self.opts.dry_run {
+            // Also after a resume that began past `verify`.
+            self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
             if let Some(ctx) = &self.ctx {
                 if let Err(e) = ctx.store.remove() {
                     let d = Diagnostic::warning(format!(
@@ -414,11 +416,7 @@ impl Run<'_, '_> {
                 self.install(target, "test-install", Some(&self.opts.index))
             }
             Step::Upload => self.upload(&self.opts.index),
-            Step::Verify => {
-                let detail = self.verify(&self.opts.index)?;
-                self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
-                Ok(detail)
-            }
+            Step::Verify => self.verify(&self.opts.index),
             Step::Install => self.install(&self.opts.index, "install", None),
             Step::Push => self.push(),
             Step::Notes => self.notes(),
@@ -659,6 +657,9 @@ impl Run<'_, '_> {
                 "the work tree has changes to tracked files; commit or stash them first (untracked files are fine: they never reach the build):\n{dirty}"
             ));
         }
+        if git::test(dir, &["var", "GIT_COMMITTER_IDENT"]).is_none() {
+            return Err("git knows no committer to make the bump commit and the tag as: set `git config user.name` and `user.email`".into());
+        }
         if let Some(remote) = &self.opts.remote {
             git::ok(dir, &["remote", "get-url", remote]).map_err(|_| {
                 format!("there is no remote `{remote}` to push to: add it, name another with --remote, or --no-push")
@@ -669,14 +670,7 @@ impl Run<'_, '_> {
         let project = load_project(dir, &mut |d| warnings.push(d.clone()))?;
         // The bump as `cartwheel bump --commit --tag --dry-run` plans it: the version is valid
         // and higher, the tag is free, the tree is clean.
-        let bopts = bump::Options {
-            part: part.clone(),
-            allow_downgrade: false,
-            dry_run: true,
-            no_changelog: false,
-            commit: true,
-            tag: true,
-        };
+        let bopts = bump_options(part.clone(), true);
         let planned = bump::run(dir, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
         for w in &warnings {
             (self.on)(Event::Warning(w));
@@ -709,6 +703,9 @@ impl Run<'_, '_> {
                 ));
             }
             indexes.push(format!("{label} {}", target.upload_url));
+        }
+        if let Some(remote) = &self.opts.remote {
+            remote_accepts(dir, remote, &branch, &tag)?;
         }
         let pythons = self.interpreters(&project)?;
         if let Some(spec) = &project.requires_python {
@@ -806,14 +803,7 @@ impl Run<'_, '_> {
     fn bump(&mut self) -> StepResult<String> {
         let ctx = self.ctx();
         let part = ctx.part.clone().expect("a new release");
-        let bopts = bump::Options {
-            part,
-            allow_downgrade: false,
-            dry_run: false,
-            no_changelog: false,
-            commit: true,
-            tag: true,
-        };
+        let bopts = bump_options(part, false);
         if self.opts.dry_run {
             return Ok(format!(
                 "would be {}, committed and tagged {} (done in a scratch clone, for the build)",
@@ -857,14 +847,7 @@ impl Run<'_, '_> {
         if self.opts.dry_run {
             // The bump, committed and tagged in the scratch clone: the build sees what the real
             // release would build.
-            let bopts = bump::Options {
-                part: ctx.part.clone().expect("a new release"),
-                allow_downgrade: false,
-                dry_run: false,
-                no_changelog: false,
-                commit: true,
-                tag: true,
-            };
+            let bopts = bump_options(ctx.part.clone().expect("a new release"), false);
             let mut warnings = Vec::new();
             bump::run(&project, &bopts, &mut warnings).map_err(|e| e.to_diagnostic().to_string())?;
         }
@@ -1182,6 +1165,11 @@ impl Run<'_, '_> {
     }
 }
 
+/// `cartwheel bump --commit --tag` (with `--dry-run` when `dry_run`).
+fn bump_options(part: Part, dry_run: bool) -> bump::Options {
+    bump::Options { part, allow_downgrade: false, dry_run, no_changelog: false, commit: true, tag: true }
+}
+
 /// Undo a release that did not reach its first upload: the tag, the bump commit, the edited
 /// files, the state folder. Only what this release made is removed.
 fn undo(top: &Path, project_dir: &Path, store: &Store, state: &State) -> Result<(), String> {
@@ -1272,6 +1260,29 @@ fn file_version(filename: &str) -> Option<String> {
     };
     let parsed: pep440_rs::Version = v.parse().ok()?;
     Some(parsed.to_string())
+}
+
+/// The push at the end would be refused when the remote's branch has commits this one lacks,
+/// or the remote has the tag already: known now, it must not wait until after the uploads.
+/// Asked with `ls-remote` (read only: nothing is fetched).
+fn remote_accepts(dir: &Path, remote: &str, branch: &str, tag: &str) -> StepResult<()> {
+    let heads = format!("refs/heads/{branch}");
+    let tags = format!("refs/tags/{tag}");
+    let listed = git::ok(dir, &["ls-remote", remote, &heads, &tags])
+        .map_err(|e| format!("the remote `{remote}` cannot be reached: {e}"))?;
+    for line in listed.lines() {
+        let Some((oid, name)) = line.split_once('\t') else { continue };
+        if name == tags {
+            return Err(format!("the remote `{remote}` already has a tag {tag}: release another version"));
+        }
+        if name == heads && git::test(dir, &["merge-base", "--is-ancestor", oid, "HEAD"]).is_none() {
+            return Err(format!(
+                "`{remote}/{branch}` has commits this branch lacks (it is at {}): pull them first, or the push would be refused after the uploads",
+                &oid[..12.min(oid.len())]
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuse before anything changes an interpreter the project does not support: its smoke test
@@ -1470,6 +1481,35 @@ mod tests {
         assert!(e.starts_with("HEAD moved on since the bump commit"), "{e}");
         assert_eq!(git_in(d, &["log", "-1", "--format=%s"]), "later");
         assert_eq!(git_in(d, &["tag", "--list"]), "v1.1");
+    }
+
+    #[test]
+    fn a_push_the_remote_would_refuse_is_known_at_preflight() {
+        let (dir, _) = bumped_repo(true);
+        let d = dir.path();
+        let remote = tempfile::tempdir().unwrap();
+        let r = remote.path().display().to_string();
+        git_in(remote.path(), &["init", "-q", "--bare"]);
+        git_in(d, &["remote", "add", "origin", &r]);
+        git_in(d, &["push", "-q", "origin", "main"]);
+        assert_eq!(remote_accepts(d, "origin", "main", "v1.2"), Ok(()));
+        git_in(d, &["push", "-q", "origin", "v1.1"]);
+        assert_eq!(
+            remote_accepts(d, "origin", "main", "v1.1").unwrap_err(),
+            "the remote `origin` already has a tag v1.1: release another version"
+        );
+        // Someone else pushed: this clone lacks the commit.
+        let other = tempfile::tempdir().unwrap();
+        git_in(other.path(), &["clone", "-q", "-b", "main", &r, "."]);
+        fs_err::write(other.path().join("x.txt"), "x").unwrap();
+        git_in(other.path(), &["add", "x.txt"]);
+        git_in(other.path(), &["commit", "-qm", "x"]);
+        git_in(other.path(), &["push", "-q", "origin", "main"]);
+        let e = remote_accepts(d, "origin", "main", "v1.2").unwrap_err();
+        assert!(e.starts_with("`origin/main` has commits this branch lacks"), "{e}");
+        assert!(remote_accepts(d, "nowhere", "main", "v1.2")
+            .unwrap_err()
+            .starts_with("the remote `nowhere` cannot be reached"));
     }
 
     #[test]

@@ -614,7 +614,8 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
                 continue;
             }
             let explained = (k == "classifier" && x.starts_with("License ::"))
-                .then_some("License classifiers are superseded by License-Expression (PEP 639)");
+                .then_some("License classifiers are superseded by License-Expression (PEP 639)")
+                .or_else(|| hatch_private(k, x, &vb));
             diffs.push(diff("metadata", format!("{k}: `{x}` only in the original"), explained));
         }
         for x in vb.difference(&va) {
@@ -630,9 +631,11 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
                 diffs.push(diff("metadata", format!("{k}: `{x}` only in cartwheel's"), Some(POETRY_PYTHONS)));
                 continue;
             }
-            let explained = (cx.poetry && (k == "author" || k == "maintainer")).then_some(
-                "poetry-core writes only the first author and maintainer; cartwheel writes them all",
-            );
+            let explained = (cx.poetry && (k == "author" || k == "maintainer"))
+                .then_some(
+                    "poetry-core writes only the first author and maintainer; cartwheel writes them all",
+                )
+                .or_else(|| hatch_private(k, x, &va));
             diffs.push(diff("metadata", format!("{k}: `{x}` only in cartwheel's"), explained));
         }
     }
@@ -640,6 +643,16 @@ fn compare_metadata(a: &str, b: &str, cx: &Context, diffs: &mut Vec<Diff>) {
     if norm_body(&ba) != norm_body(&bb) {
         diffs.push(diff("metadata", "the description (long description) differs".into(), None));
     }
+}
+
+/// hatchling writes `; private` after every import name starting with `_` (PEP 794 leaves
+/// privacy to the project): `x` differs from an entry of `other` only by that annotation.
+fn hatch_private(field: &str, x: &str, other: &BTreeSet<&String>) -> Option<&'static str> {
+    let bare = |s: &str| s.split(';').next().unwrap_or_default().trim().to_string();
+    let name = bare(x);
+    let twin = other.iter().any(|o| bare(o) == name);
+    (matches!(field, "import-name" | "import-namespace") && name.starts_with('_') && twin)
+        .then_some("hatchling marks every import name starting with `_` private; cartwheel writes what pyproject.toml says")
 }
 
 /// Author / Author-email (and maintainer) as one set of names and emails: `Author: A` +
@@ -726,6 +739,26 @@ mod tests {
         let mut d = Vec::new();
         compare_metadata(a, &b.replace("<3.0", "<4.0"), &Context::default(), &mut d);
         assert_eq!(d.iter().filter(|x| x.explained.is_none()).count(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn hatchlings_implicit_private_import_names_are_explained() {
+        let a = "Metadata-Version: 2.5\nName: acme\nVersion: 1.0\nImport-Name: acme\nImport-Name: _acme_c; private\n\n";
+        let b =
+            "Metadata-Version: 2.5\nName: acme\nVersion: 1.0\nImport-Name: acme\nImport-Name: _acme_c\n\n";
+        let mut d = Vec::new();
+        compare_metadata(a, b, &Context::default(), &mut d);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d.iter().all(|x| x.explained.as_deref().is_some_and(|e| e.starts_with("hatchling marks"))),
+            "{d:?}"
+        );
+        // Another name, or a public name losing its annotation, is a difference.
+        for other in ["Import-Name: _acme_d\n", "Import-Name: acme; private\n"] {
+            let mut d = Vec::new();
+            compare_metadata(a, &b.replace("Import-Name: _acme_c\n", other), &Context::default(), &mut d);
+            assert!(d.iter().any(|x| x.explained.is_none()), "{other}: {d:?}");
+        }
     }
 
     #[test]

@@ -198,6 +198,10 @@ pub fn select_scoped(
     }
     let data = select_data(project, &mut ctx, &pool, &rules.wheel_exclude, warnings)?;
     let license_files = select_licenses(project, &mut ctx, &pool, &rules.exclude, origin)?;
+    let installed = wheel.keys().map(String::as_str).chain(data.iter().filter_map(|e| {
+        e.archive_path.strip_prefix("purelib/").or_else(|| e.archive_path.strip_prefix("platlib/"))
+    }));
+    check_import_names(project, &found.modules, installed)?;
 
     let mut sdist_pool = sdist_pool(&pool, &sdist_included, &rules);
     // Each artifact is refused on its own secrets, when it is written: a `.env` test fixture
@@ -479,6 +483,51 @@ fn check_sdist_builds_the_wheel<'e>(
             .key("tool.cartwheel.sdist-exclude")
             .help("the wheel built from the sdist would lack them; drop the pattern or add the files to `wheel-exclude` too"),
     ))
+}
+
+/// PEP 794: the names in `Import-Name` / `Import-Namespace` "MUST be importable when the
+/// project is installed"; a pure-Python wheel is the same on every platform, so each must be
+/// a module, a package or a folder of the installed files (`installed`: site-packages paths).
+fn check_import_names<'p>(
+    project: &Project,
+    modules: &[Module],
+    installed: impl Iterator<Item = &'p str>,
+) -> Result<(), Error> {
+    let names = project.import_names.as_deref().unwrap_or_default();
+    if names.is_empty() && project.import_namespaces.is_empty() {
+        return Ok(());
+    }
+    let installed: Vec<&str> = installed.collect();
+    let keyed = names
+        .iter()
+        .map(|n| ("project.import-names", n))
+        .chain(project.import_namespaces.iter().map(|n| ("project.import-namespaces", n)));
+    for (key, entry) in keyed {
+        let name = entry.value.split(';').next().unwrap_or_default().trim_end();
+        let base = name.replace('.', "/");
+        let provided = installed.iter().any(|path| match path.strip_prefix(base.as_str()) {
+            Some(rest) => rest.starts_with('/') || rest.strip_prefix('.').is_some_and(is_module_suffix),
+            None => false,
+        });
+        if !provided {
+            let shipped: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
+            return Err(invalid(
+                project
+                    .error_in(key, entry, format!("`{name}` is not in the wheel, so it cannot be imported once installed"))
+                    .help(format!(
+                        "the wheel ships {}; correct the name, or select the module with `tool.cartwheel.module`",
+                        name_list(&shipped, 10)
+                    )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What importlib's default finders load, after the module's name and a dot: source,
+/// bytecode, extension modules (`so` / `pyd`, with or without an ABI tag).
+fn is_module_suffix(suffix: &str) -> bool {
+    matches!(suffix, "py" | "pyc" | "so" | "pyd") || suffix.ends_with(".so") || suffix.ends_with(".pyd")
 }
 
 /// Warn about git submodules that are not checked out where files are selected: under a

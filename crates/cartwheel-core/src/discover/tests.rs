@@ -82,6 +82,8 @@ fn project(root: &Path, name: &str) -> Project {
         scripts: IndexMap::new(),
         gui_scripts: IndexMap::new(),
         entry_points: IndexMap::new(),
+        import_names: None,
+        import_namespaces: Vec::new(),
         dynamic: vec![],
         tool: ToolConfig::default(),
     }
@@ -1113,4 +1115,37 @@ fn a_named_folder_without_init_is_a_namespace_root_shipped_whole() {
     let t = tree(&["acme/sub/__init__.py"]);
     let e = run_err(&project(t.path(), "acme")).to_string();
     assert!(e.contains("`acme/` exists but has no `__init__.py`: add one, or name it in `module`"), "{e}");
+}
+
+#[test]
+fn import_names_must_be_in_the_wheel() {
+    let head = "[project]\nname = \"acme-widgets\"\nversion = \"1.0\"\n";
+    let files: &[(&str, &str)] = &[
+        ("src/acme/widgets/__init__.py", ""),
+        ("src/acme/widgets/_c.cpython-312-x86_64-linux-gnu.so", ""),
+        ("src/acme/widgets/_win.cp312-win_amd64.pyd", ""),
+        ("extra/purelib_only.py", ""),
+        ("notes.py", ""),
+    ];
+    let select_with = |names: &str| {
+        let toml = format!(
+            "{head}import-namespaces = [\"acme\"]\nimport-names = [{names}]\n\n[tool.cartwheel]\nmodule = \"acme.widgets\"\ndata = {{ \"extra/purelib_only.py\" = \"purelib/purelib_only.py\" }}\n"
+        );
+        let dir = crate::testing::tree(&toml, files);
+        let mut warnings = Vec::new();
+        let project = crate::pyproject::load(dir.path(), &mut warnings).unwrap();
+        select(&project, &mut warnings)
+            .map(|_| ())
+            .map_err(|e| e.diagnostic().to_string().replace(&dir.path().display().to_string(), "<project>"))
+    };
+    // A package, private extension modules (Linux, Windows), a module installed through `.data/purelib`.
+    select_with("\"acme.widgets\", \"acme.widgets._c ; private\", \"acme.widgets._win\", \"purelib_only\"")
+        .unwrap();
+    // In the tree, but not in the wheel: not importable once installed.
+    assert_eq!(
+        select_with("\"acme.widgets\", \"notes\"").unwrap_err(),
+        "error: <project>/pyproject.toml:5:33: `notes` is not in the wheel, so it cannot be imported once installed (key `project.import-names`)\n  |\n5 | import-names = [\"acme.widgets\", \"notes\"]\n  |                                 ^^^^^^^\n  = help: the wheel ships `acme.widgets`; correct the name, or select the module with `tool.cartwheel.module`"
+    );
+    // A name is not a prefix of a file name.
+    assert!(select_with("\"acme.widget\"").unwrap_err().contains("`acme.widget` is not in the wheel"));
 }

@@ -1,4 +1,4 @@
-//! Core metadata (2.1-2.4) from a `Project`: rendering METADATA / PKG-INFO and parsing it back.
+//! Core metadata (2.1-2.5) from a `Project`: rendering METADATA / PKG-INFO and parsing it back.
 //!
 //! `Metadata` holds every core-metadata field as data; `render` writes the email-header text
 //! that `packaging.metadata` and `twine check` read, `parse` reads such text back (ours or any
@@ -9,7 +9,7 @@ use pep440_rs::Version;
 
 use crate::diagnostic::Diagnostic;
 use crate::names::{is_valid_name, normalize_extra};
-use crate::project::{License, Project};
+use crate::project::{License, Located, Project};
 
 mod parse;
 mod render;
@@ -88,9 +88,10 @@ pub struct Metadata {
     pub provides: Vec<String>,
     /// `Obsoletes` (Metadata 1.1, deprecated).
     pub obsoletes: Vec<String>,
-    /// `Import-Name` (Metadata 2.5; never produced by `from_project`).
+    /// `Import-Name` (Metadata 2.5, PEP 794): `name` or `name; private`; one empty value says
+    /// the project provides no import names.
     pub import_names: Vec<String>,
-    /// `Import-Namespace` (Metadata 2.5; never produced by `from_project`).
+    /// `Import-Namespace` (Metadata 2.5, PEP 794).
     pub import_namespaces: Vec<String>,
 }
 
@@ -273,6 +274,15 @@ impl Metadata {
             m.project_urls.insert(label.trim().to_string(), url.trim().to_string());
         }
 
+        // Validated when pyproject.toml was read; `import-names = []` is one empty field.
+        let values = |names: &[Located<String>]| names.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
+        m.import_names = match &project.import_names {
+            Some(names) if names.is_empty() => vec![String::new()],
+            Some(names) => values(names),
+            None => Vec::new(),
+        };
+        m.import_namespaces = values(&project.import_namespaces);
+
         // Every field is computed from files the sdist carries (the version is frozen into it),
         // so a wheel built from the sdist gets the same values: nothing is Dynamic.
         m.dynamic = Vec::new();
@@ -422,9 +432,15 @@ mod tests {
             scripts: IndexMap::new(),
             gui_scripts: IndexMap::new(),
             entry_points: IndexMap::new(),
+            import_names: None,
+            import_namespaces: Vec::new(),
             dynamic: Vec::new(),
             tool: ToolConfig::default(),
         }
+    }
+
+    fn at(value: &str) -> Located<String> {
+        Located::new(value.to_string(), None)
     }
 
     fn contact(name: Option<&str>, email: Option<&str>) -> Contact {
@@ -482,6 +498,33 @@ mod tests {
             Some(Located::new(License::Text("Copyright (c) Acme\n\nAll rights reserved.\n".into()), None));
         let m = Metadata::from_project(&p, &v("2.0rc1"), &[]).unwrap();
         insta::assert_snapshot!("pkg_info_legacy_license", m.render(true));
+    }
+
+    #[test]
+    fn renders_import_names_as_metadata_2_5() {
+        let mut p = full_project();
+        p.import_names = Some(vec![at("acme.sdk"), at("_acme_speedups; private")]);
+        p.import_namespaces = vec![at("acme")];
+        let m = Metadata::from_project(&p, &v("1.4.0"), &["LICENSE".into()]).unwrap();
+        let text = m.render(false);
+        insta::assert_snapshot!("metadata_2_5", text);
+        assert_eq!(Metadata::parse(&text).unwrap(), m);
+        assert_eq!(Metadata::parse(&m.render(true)).unwrap().import_namespaces, ["acme"]);
+
+        // `import-names = []`: one empty field says "no import names"; it reads back as such.
+        let mut none = project("a");
+        none.import_names = Some(vec![]);
+        let m = Metadata::from_project(&none, &v("1"), &[]).unwrap();
+        let text = m.render(false);
+        assert_eq!(text, "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name: \n");
+        assert_eq!(Metadata::parse(&text).unwrap(), m);
+        // Only namespaces: still 2.5, no Import-Name.
+        let mut ns = project("a");
+        ns.import_namespaces = vec![at("acme")];
+        let text = Metadata::from_project(&ns, &v("1"), &[]).unwrap().render(true);
+        assert_eq!(text, "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Namespace: acme\n");
+        // Without either key nothing changes: the full project stays 2.4.
+        assert!(full_metadata().render(false).starts_with("Metadata-Version: 2.4\n"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 
 use super::{metadata_version_tuple, Error, Metadata, KNOWN_METADATA_VERSIONS};
 use crate::diagnostic::Diagnostic;
-use crate::names::is_valid_name;
+use crate::names::{is_valid_name, split_import_name};
 
 /// One header as written: its name, its value lines (first line, then continuation lines
 /// verbatim) and the 1-based line it starts on.
@@ -243,11 +243,9 @@ impl Metadata {
         m.requires = take("requires");
         m.provides = take("provides");
         m.obsoletes = take("obsoletes");
-        // One empty Import-Name says "no import names" (PEP 794).
+        // Kept as written: a lone empty value says "no import names" (PEP 794), which is not
+        // the same as giving none.
         m.import_names = take("import-name");
-        if m.import_names == [""] {
-            m.import_names.clear();
-        }
         m.import_namespaces = take("import-namespace");
         let project_urls = take("project-url");
 
@@ -357,41 +355,12 @@ fn validate(m: &Metadata, problems: &mut Vec<String>) {
             problems.push(format!("`License-File: {path}` must be a relative `/` path without `..` or `*`"));
         }
     }
-    for name in m.import_names.iter().chain(&m.import_namespaces) {
-        if let Err(why) = check_import_name(name) {
+    // One empty Import-Name says "no import names" (PEP 794); packaging reads it as `[]`.
+    let import_names = if m.import_names == [""] { &[][..] } else { &m.import_names[..] };
+    for name in import_names.iter().chain(&m.import_namespaces) {
+        if let Err(why) = split_import_name(name) {
             problems.push(format!("`{name}` is not a valid import name: {why}"));
         }
-    }
-}
-
-/// Python's hard keywords (`keyword.kwlist`): never an import name.
-const PYTHON_KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-];
-
-/// packaging's Import-Name / Import-Namespace rule: dotted identifiers, no keyword, and only
-/// `; private` after a semicolon.
-fn check_import_name(value: &str) -> Result<(), String> {
-    let (name, private) = match value.split_once(';') {
-        Some((name, private)) => (name, Some(private)),
-        None => (value, None),
-    };
-    for part in name.trim_end().split('.') {
-        let mut c = part.chars();
-        let ident = c.next().is_some_and(|f| f == '_' || f.is_alphabetic())
-            && c.all(|c| c == '_' || c.is_alphanumeric());
-        if !ident {
-            return Err(format!("`{part}` is not an identifier"));
-        }
-        if PYTHON_KEYWORDS.contains(&part) {
-            return Err(format!("`{part}` is a keyword"));
-        }
-    }
-    match private {
-        Some(p) if p.trim_start() != "private" => Err("the only option is `private`".into()),
-        _ => Ok(()),
     }
 }
 

@@ -132,6 +132,7 @@ pub(super) fn build(cx: &mut Cx, raw: raw::PyProject) -> Res<Project> {
     let gui = scripts(cx, "project.gui-scripts", p.gui_scripts)?;
     check_script_clash(cx, &console, &gui)?;
     let entry_points = entry_points(cx, p.entry_points)?;
+    let imports = import_names(cx, p.import_names, p.import_namespaces)?;
 
     let tool = tool::tool_config(
         cx,
@@ -161,6 +162,8 @@ pub(super) fn build(cx: &mut Cx, raw: raw::PyProject) -> Res<Project> {
         scripts: console.into_iter().map(|(k, v)| (k.value, v)).collect(),
         gui_scripts: gui.into_iter().map(|(k, v)| (k.value, v)).collect(),
         entry_points,
+        import_names: imports.names,
+        import_namespaces: imports.namespaces,
         dynamic: dynamic.into_iter().map(|(f, _)| f).collect(),
         tool,
     })
@@ -193,6 +196,8 @@ pub(super) fn static_fields(p: &raw::Project) -> Vec<(&'static str, Range<usize>
         ("scripts", s(&p.scripts)),
         ("gui-scripts", s(&p.gui_scripts)),
         ("entry-points", s(&p.entry_points)),
+        ("import-names", s(&p.import_names)),
+        ("import-namespaces", s(&p.import_namespaces)),
     ];
     all.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect()
 }

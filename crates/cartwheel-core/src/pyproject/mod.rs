@@ -7,6 +7,7 @@
 mod dependencies;
 mod entry_points;
 mod fields;
+mod import_names;
 mod raw;
 /// Every key `[project]` accepts.
 pub use raw::PROJECT_FIELDS;
@@ -19,6 +20,7 @@ mod tool;
 use dependencies::*;
 use entry_points::*;
 use fields::*;
+use import_names::*;
 use readme_license::*;
 use toml_errors::*;
 

@@ -72,6 +72,10 @@ pub struct Project {
     pub gui_scripts: Option<Spanned<Entries<SStr>>>,
     /// `entry-points`.
     pub entry_points: Option<Spanned<Entries<Spanned<Entries<SStr>>>>>,
+    /// `import-names` (PEP 794).
+    pub import_names: Option<SList>,
+    /// `import-namespaces` (PEP 794).
+    pub import_namespaces: Option<SList>,
     /// `dynamic`.
     pub dynamic: Option<SList>,
 }
@@ -95,6 +99,8 @@ pub const PROJECT_FIELDS: &[&str] = &[
     "scripts",
     "gui-scripts",
     "entry-points",
+    "import-names",
+    "import-namespaces",
     "dynamic",
 ];
 

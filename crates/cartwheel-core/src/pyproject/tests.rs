@@ -661,3 +661,99 @@ fn release_table_is_read_and_checked() {
     );
     has(&err("[tool.cartwheel.release]\nchecks = [\" \"]\n"), &["pyproject.toml:5:11: empty command"]);
 }
+
+#[test]
+fn import_names_pep_794() {
+    let (p, w) = ok(&format!(
+        "{HEAD}import-names = [\"acme.sdk\", \"_acme_c ;private\", \"acme_cli;   private\"]\nimport-namespaces = [\"acme\"]\n"
+    ));
+    assert!(w.is_empty(), "{w:?}");
+    let values = |names: &[Located<String>]| names.iter().map(|n| n.value.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        values(p.import_names.as_deref().unwrap()),
+        ["acme.sdk", "_acme_c; private", "acme_cli; private"]
+    );
+    assert_eq!(values(&p.import_namespaces), ["acme"]);
+    // Each keeps the span of its entry, for the wheel's check that the names are in it.
+    assert_eq!(&p.source.text[p.import_namespaces[0].span.clone().unwrap()], "\"acme\"");
+    // Not written, written empty, and the spec's lone empty name (the same as empty).
+    assert_eq!(ok(HEAD).0.import_names, None);
+    assert_eq!(ok(&format!("{HEAD}import-names = []\n")).0.import_names, Some(vec![]));
+    assert_eq!(ok(&format!("{HEAD}import-names = [\"\"]\n")).0.import_names, Some(vec![]));
+    // Soft keywords are names.
+    assert_eq!(ok(&format!("{HEAD}import-names = [\"match\", \"type\"]\n")).0.import_names.unwrap().len(), 2);
+
+    let cases: &[(&str, &str)] = &[
+        (
+            "import-names = [\"acme\", \"acme-sdk\"]\n",
+            "pyproject.toml:4:25: `acme-sdk` is not an import name: `acme-sdk` is not an identifier (key `project.import-names`)",
+        ),
+        (
+            "import-names = [\"acme.class\"]\n",
+            "pyproject.toml:4:17: `acme.class` is not an import name: `class` is a keyword (key `project.import-names`)",
+        ),
+        (
+            "import-namespaces = [\"acme; public\"]\n",
+            "pyproject.toml:4:22: `acme; public` is not an import name: only `private` may follow the `;` (key `project.import-namespaces`)",
+        ),
+        (
+            "import-names = [\"acme; private \"]\n",
+            "pyproject.toml:4:17: `acme; private ` is not an import name: only `private` may follow the `;` (key `project.import-names`)",
+        ),
+        (
+            "import-names = [\" acme\"]\n",
+            "pyproject.toml:4:17: ` acme` is not an import name: ` acme` is not an identifier (key `project.import-names`)",
+        ),
+        (
+            "import-names = [\"acme\", \"\"]\n",
+            "pyproject.toml:4:25: empty entry in `import-names` (key `project.import-names`)",
+        ),
+        (
+            "import-namespaces = []\n",
+            "pyproject.toml:4:21: `import-namespaces` cannot be an empty array (key `project.import-namespaces`)",
+        ),
+        (
+            "import-names = [\"acme\", \"acme ; private\"]\n",
+            "pyproject.toml:4:25: `acme` is listed twice in `import-names` (key `project.import-names`)",
+        ),
+        (
+            "import-names = [\"acme.sdk\", \"acme\"]\nimport-namespaces = [\"acme\"]\n",
+            "pyproject.toml:5:22: `acme` is in both `import-names` and `import-namespaces` (key `project.import-namespaces`)",
+        ),
+        (
+            "import-names = [\"acme\"]\ndynamic = [\"import-namespaces\"]\n",
+            "pyproject.toml:5:12: cartwheel cannot compute a dynamic `import-namespaces` (key `project.dynamic`)",
+        ),
+        ("import-names = \"acme\"\n", "pyproject.toml:4:16: expected an array, found a string (key `project.import-names`)"),
+    ];
+    for (extra, want) in cases {
+        has(&err(extra), &[want]);
+    }
+    has(&err("import-name = [\"acme\"]\n"), &["unknown key `import-name`", "did you mean `import-names`?"]);
+    has(&err("dynamic = [\"import-name\"]\n"), &["did you mean `import-names`?"]);
+    has(
+        &err("import-names = [\"acme\", \"\"]\n"),
+        &["help: an empty entry alone means \"no import names\"; write `import-names = []` for that, or remove it"],
+    );
+    has(
+        &err("import-names = [\"acme\"]\nimport-namespaces = [\"acme\"]\n"),
+        &["help: keep it in `import-namespaces` if other projects also install modules under it, else in `import-names`"],
+    );
+    // PEP 808: a list both written and dynamic is accepted; cartwheel appends nothing to it.
+    let (p, _) = ok(&format!("{HEAD}import-names = [\"acme\"]\ndynamic = [\"import-names\"]\n"));
+    assert_eq!(p.import_names.unwrap()[0].value, "acme");
+
+    // The spec's SHOULD: the parents of a dotted name are listed too. One warning per parent.
+    let (r, w, dir) = load_with(&format!("{HEAD}import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n"), &[]);
+    assert!(r.is_ok());
+    let shown = dir.path().display().to_string();
+    let w: Vec<String> = w.iter().map(|w| w.to_string().replace(&shown, "<project>")).collect();
+    assert_eq!(
+        w,
+        [
+            "warning: <project>/pyproject.toml:4:17: `acme`, a parent of `acme.sdk.io`, is in neither `import-names` nor `import-namespaces` (key `project.import-names`)\n  |\n4 | import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n  |                 ^^^^^^^^^^^^^\n  = help: add \"acme\" to `import-namespaces` if other projects also install modules under it, else to `import-names`",
+            "warning: <project>/pyproject.toml:4:17: `acme.sdk`, a parent of `acme.sdk.io`, is in neither `import-names` nor `import-namespaces` (key `project.import-names`)\n  |\n4 | import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n  |                 ^^^^^^^^^^^^^\n  = help: add \"acme.sdk\" to `import-namespaces` if other projects also install modules under it, else to `import-names`",
+        ]
+    );
+    assert!(warnings("import-names = [\"acme.sdk\"]\nimport-namespaces = [\"acme\"]\n").is_empty());
+}
