@@ -836,3 +836,40 @@ def test_killed_after_a_step(step, world):
         assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 200)]
     else:
         resume_to_the_end(w, before, after(step)[0])
+
+
+# --------------------------------------------------------------------------- fewer steps
+
+
+def test_no_test_index_no_push_index_by_url(world):
+    """`--no-test-index --no-push`, the real index by URL with the credentials of `cartwheel
+    publish` (TWINE_*), no GitHub: those steps are skipped and say why; TWINE_REPOSITORY_URL,
+    which would make both indexes one, is not read."""
+    w = world
+    before = w.where()
+    env = {"TWINE_USERNAME": "bob", "TWINE_PASSWORD": REAL_PASSWORD, "TWINE_REPOSITORY_URL": w.test.upload_url}
+    args = ["patch", "--no-test-index", "--no-push", "--repository-url", f"{w.real.url}/"]
+    proc = w.release(*args, env=env, default_args=False)
+    assert proc.returncode == 0, proc.stderr
+    assert outcomes(proc) == (
+        done(until("test-upload"))
+        + skipped(["test-upload", "test-verify", "test-install"], "--no-test-index")
+        + done(["upload", "verify", "install"])
+        + skipped(["push"], "--no-push")
+        + done(["notes"])
+        + skipped(["github-release"], "no --github-release")
+    ), proc.stderr
+    assert proc.lines[-2:] == [
+        f"Released rel-demo 0.1.1 (tag v0.1.1): {w.real.url}/simple/rel-demo/",
+        "Release notes: dist/RELEASE-NOTES-0.1.1.md",
+    ]
+    assert proc.stdout.strip("\n") == NOTES.strip("\n")
+    # Committed and tagged here only; the test index and GitHub never asked.
+    assert git(w.tree, "rev-parse", "HEAD~1") == before["head"]
+    assert git(w.tree, "describe", "--exact-match") == "v0.1.1"
+    assert w.remote_refs() == before["remote"]
+    assert w.test.requests == [] and w.github.requests == []
+    dist = {p.name: p.read_bytes() for p in (w.tree / "dist").iterdir()}
+    assert sorted(dist) == sorted([wheel_name("0.1.1"), sdist_name("0.1.1"), "RELEASE-NOTES-0.1.1.md"])
+    assert w.real_files() == {n: dist[n] for n in (wheel_name("0.1.1"), sdist_name("0.1.1"))}
+    assert not w.state_dir().exists()
