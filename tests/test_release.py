@@ -653,6 +653,8 @@ def resume_to_the_end(w: World, before: dict, first_not_done: str, *args: str) -
     proc = w.release("--resume", *args)
     assert outcomes(proc) == resumed(first_not_done), proc.stderr
     assert_released(w, proc, before)
+    if "json" not in args:
+        assert proc.stdout.strip("\n") == NOTES.strip("\n")
     assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 200)]
     return proc
 
@@ -873,3 +875,32 @@ def test_no_test_index_no_push_index_by_url(world):
     assert sorted(dist) == sorted([wheel_name("0.1.1"), sdist_name("0.1.1"), "RELEASE-NOTES-0.1.1.md"])
     assert w.real_files() == {n: dist[n] for n in (wheel_name("0.1.1"), sdist_name("0.1.1"))}
     assert not w.state_dir().exists()
+
+
+def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
+    """GitHub refuses the second file: half done; `--resume` finds the release of the tag
+    (422 already_exists, then GET by tag), leaves the asset it has and sends the other."""
+    w = world
+    before = w.where()
+    w.github.faults = [None, None, 403]  # the release, the first file, then a refusal
+    proc = w.release("minor")
+    assert outcomes(proc) == done(until("github-release")) + [("github-release", "failed")], proc.stderr
+    assert proc.returncode == 1 and proc.lines[-1] == half_done(STEPS[UPLOADS_FROM : STEPS.index("github-release")])
+    first = next(c for c in w.github.requests if c.path.startswith("/uploads/"))
+    name = first.path.rsplit("=", 1)[1]
+    assert sorted(w.github.release("ada", "rel-demo", "v0.2.0").assets) == [name]
+    assert w.state_dir().exists()
+
+    proc = w.release("--resume")
+    assert [(c.method, c.path.split("?")[0], c.answer) for c in w.github.requests] == [
+        ("POST", f"/repos/{OWNER_REPO}/releases", 201),
+        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 201),
+        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 403),
+        ("POST", f"/repos/{OWNER_REPO}/releases", 422),
+        ("GET", f"/repos/{OWNER_REPO}/releases/tags/v0.2.0", 200),
+        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 201),
+    ]
+    assert w.github.requests[-1].path.endswith(f"?name={({wheel_name('0.2.0'), sdist_name('0.2.0')} - {name}).pop()}")
+    assert outcomes(proc) == resumed("github-release"), proc.stderr
+    assert_released(w, proc, before)
+    assert proc.stdout.strip("\n") == NOTES.strip("\n")
