@@ -647,6 +647,15 @@ impl Run<'_, '_> {
     fn preflight(&mut self) -> StepResult<String> {
         let Request::New(part) = &self.opts.request else { unreachable!("resume starts later") };
         let dir = &self.opts.project_dir;
+        // The project and the version first (read only), so that every refusal names them.
+        let mut warnings: Vec<Diagnostic> = Vec::new();
+        let project = load_project(dir, &mut |d| warnings.push(d.clone()))?;
+        self.out.name = project.name.value.clone();
+        let version_only = bump_options(part.clone(), true);
+        let version_only = bump::Options { commit: false, tag: false, ..version_only };
+        let new =
+            bump::run(dir, &version_only, &mut Vec::new()).map_err(|e| e.to_diagnostic().to_string())?;
+        self.out.version = new.plan.new.to_string();
         let top = PathBuf::from(git::ok(dir, &["rev-parse", "--show-toplevel"])?);
         let git_dir = git::ok(dir, &["rev-parse", "--absolute-git-dir"])?;
         let branch = git::test(dir, &["symbolic-ref", "-q", "--short", "HEAD"])
@@ -666,8 +675,6 @@ impl Run<'_, '_> {
             })?;
         }
         let before = git::ok(dir, &["rev-parse", "HEAD"])?;
-        let mut warnings: Vec<Diagnostic> = Vec::new();
-        let project = load_project(dir, &mut |d| warnings.push(d.clone()))?;
         // The bump as `cartwheel bump --commit --tag --dry-run` plans it: the version is valid
         // and higher, the tag is free, the tree is clean.
         let bopts = bump_options(part.clone(), true);
