@@ -352,8 +352,18 @@ impl Run<'_, '_> {
             }
         }
         if !self.opts.dry_run {
-            // Also after a resume that began past `verify`.
+            // Also after a resume that began past `verify` or `notes`.
             self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
+            if self.out.notes.is_none() && self.ctx.is_some() {
+                match self.release_notes() {
+                    Ok(n) => self.out.notes = Some(n),
+                    Err(e) => {
+                        let d = Diagnostic::warning(format!("the release notes cannot be read again: {e}"));
+                        (self.on)(Event::Warning(&d));
+                    }
+                }
+                self.out.notes_file = Some(self.notes_file());
+            }
             if let Some(ctx) = &self.ctx {
                 if let Err(e) = ctx.store.remove() {
                     let d = Diagnostic::warning(format!(
@@ -1109,19 +1119,31 @@ impl Run<'_, '_> {
 
     // ------------------------------------------------------------------ 9. notes
 
-    fn notes(&mut self) -> StepResult<String> {
+    /// The release notes: the version's section of the changelog as tagged (the work tree may
+    /// have moved on before a resume).
+    fn release_notes(&self) -> StepResult<String> {
         let ctx = self.ctx();
-        let version = ctx.state.version.clone();
+        let version = &ctx.state.version;
         let notes = match &ctx.changelog {
             Some(rel) => {
-                // The changelog as tagged: the work tree may have moved on before a resume.
                 let spec = format!("refs/tags/{}:./{rel}", ctx.state.tag);
                 let text = git::ok(&ctx.project_dir, &["show", &spec])?;
-                cartwheel_core::changelog::notes(&text, &version)
+                cartwheel_core::changelog::notes(&text, version)
             }
             None => None,
         };
-        let notes = notes.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("Release {version}."));
+        Ok(notes.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("Release {version}.")))
+    }
+
+    /// Where the notes step writes them, as shown.
+    fn notes_file(&self) -> PathBuf {
+        Path::new("dist").join(format!("RELEASE-NOTES-{}.md", self.ctx().state.version))
+    }
+
+    fn notes(&mut self) -> StepResult<String> {
+        let notes = self.release_notes()?;
+        let ctx = self.ctx();
+        let version = ctx.state.version.clone();
         let dist = ctx.project_dir.join("dist");
         fs_err::create_dir_all(&dist).map_err(|e| e.to_string())?;
         for path in &ctx.built {
@@ -1131,7 +1153,7 @@ impl Run<'_, '_> {
         }
         let file = dist.join(format!("RELEASE-NOTES-{version}.md"));
         fs_err::write(&file, format!("{notes}\n")).map_err(|e| e.to_string())?;
-        let shown = Path::new("dist").join(format!("RELEASE-NOTES-{version}.md"));
+        let shown = self.notes_file();
         self.out.notes = Some(notes);
         self.out.notes_file = Some(shown.clone());
         Ok(format!("{} and the built files in dist/", shown.display()))
@@ -1146,7 +1168,8 @@ impl Run<'_, '_> {
         let token = gh.token.as_ref().expect("preflight found the token");
         let body = match &self.out.notes {
             Some(n) => n.clone(),
-            None => format!("Release {}.", ctx.state.version),
+            // The notes step ran before a resume.
+            None => self.release_notes()?,
         };
         let files = ctx.built.clone();
         let name = format!("{} {}", ctx.state.name, ctx.state.version);
