@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import platform
 import re
 import signal
 import subprocess
 import tarfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -132,6 +134,7 @@ class World:
     real: PyPIServer
     github: GitHub
     env: dict[str, str] = field(default_factory=dict)
+    pid: int = 0  # the running release's
 
     # ---------------------------------------------------------------- running
 
@@ -158,7 +161,10 @@ class World:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Its own process group, as a terminal's foreground job: Ctrl-C reaches it all.
+            start_new_session=True,
         )
+        self.pid = proc.pid
         out: list[str] = []
         reader = threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)
         reader.start()
@@ -904,3 +910,35 @@ def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
     assert outcomes(proc) == resumed("github-release"), proc.stderr
     assert_released(w, proc, before)
     assert proc.stdout.strip("\n") == NOTES.strip("\n")
+
+
+def test_ctrl_c_in_the_smoke_test(world):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) while the smoke test runs:
+    the release stops soon, leaving either everything as it was or a state the next release
+    undoes; then it goes through."""
+    w = world
+    before = w.where()
+
+    def interrupt(line: str) -> None:
+        if line == "   import rel_demo":  # the first venv is made: the smoke test is under way
+            os.killpg(w.pid, signal.SIGINT)
+
+    started = time.monotonic()
+    proc = w.release("minor", on_line=interrupt)
+    assert time.monotonic() - started < 120
+    # What the user reads ends with what is left, not with a Python traceback.
+    assert "Traceback" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr, proc.stderr
+    assert proc.returncode != 0, proc.stderr
+    assert outcomes(proc)[-1:] in ([("smoke", "failed")], [("check", "done")]), proc.stderr
+    assert w.test.uploads() == [] and w.real_files() == {} and w.github.requests == []
+    assert w.remote_refs() == before["remote"]
+    left = w.where()
+    if left["state"]:  # stopped without undoing: the next release does
+        proc = w.release("minor")
+        assert proc.lines[0] == "note: undid the release of 0.2.0 interrupted before its first upload", proc.stderr
+    else:
+        assert left == before
+        assert proc.lines[-1] == undone_bump("0.2.0"), proc.stderr
+        proc = w.release("minor")
+    assert outcomes(proc) == done(STEPS), proc.stderr
+    assert_released(w, proc, before)
