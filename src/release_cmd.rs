@@ -2,6 +2,8 @@
 //! (crates/cartwheel-release), one line per step as it starts and ends, a summary.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cartwheel_core::version::bump::Part;
@@ -112,8 +114,21 @@ pub fn run(args: ReleaseArgs) -> i32 {
             return USAGE;
         }
     };
+    let ids = watch_signals(&opts.interrupted);
     let outcome = cartwheel_release::run(&opts, &mut |e| show(&e));
+    for id in ids {
+        signal_hook::low_level::unregister(id);
+    }
     report(&outcome, args.format)
+}
+
+/// Ctrl-C and SIGTERM set `flag` (the release stops before its next step) and still reach
+/// the handler that was there (Python's raises KeyboardInterrupt once the command returns).
+fn watch_signals(flag: &Arc<AtomicBool>) -> Vec<signal_hook::SigId> {
+    [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM]
+        .into_iter()
+        .filter_map(|sig| signal_hook::flag::register(sig, Arc::clone(flag)).ok())
+        .collect()
 }
 
 fn options(args: &ReleaseArgs, request: Request) -> Result<Options, String> {
@@ -171,6 +186,7 @@ fn options(args: &ReleaseArgs, request: Request) -> Result<Options, String> {
         client: client(Duration::from_secs(60)).map_err(|e| e.to_string())?,
         index_wait: Duration::from_secs(args.index_wait),
         kill_after: var(KILL_AFTER),
+        interrupted: Arc::new(AtomicBool::new(false)),
         ci: ci_env(),
     })
 }

@@ -151,6 +151,9 @@ pub struct Options {
     pub index_wait: Duration,
     /// Test only: SIGKILL this process right after the named step ends.
     pub kill_after: Option<String>,
+    /// Set (by the caller's signal handler) on Ctrl-C or SIGTERM: the release stops before the
+    /// next step, undone or resumable as any failure there.
+    pub interrupted: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The CI's identity, for trusted publishing to an index given no credentials (a token is
     /// minted right before each upload: they live 15 minutes, a release may take longer).
     pub ci: cartwheel_publish::oidc::CiEnv,
@@ -252,6 +255,9 @@ pub struct Outcome {
     pub dry_run: bool,
 }
 
+/// The cause of a release stopped by a signal.
+const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM)";
+
 /// A step's failure, before it is dressed with the aftermath.
 type StepResult<T> = Result<T, String>;
 
@@ -318,6 +324,17 @@ impl Run<'_, '_> {
             }
         }
         for step in Step::ALL.into_iter().filter(|s| *s >= first) {
+            if self.interrupted() {
+                (self.on)(Event::Failed { step, seconds: 0.0 });
+                self.out.steps.push(StepRecord {
+                    step,
+                    status: StepStatus::Failed,
+                    seconds: 0.0,
+                    detail: INTERRUPTED.into(),
+                });
+                self.fail(step, format!("{INTERRUPTED}, before it started"));
+                return;
+            }
             if let Some(why) = self.skip_reason(step) {
                 self.skip(step, &why);
                 continue;
@@ -339,6 +356,8 @@ impl Run<'_, '_> {
                     }
                 }
                 Err(cause) => {
+                    // A child killed by the terminal's Ctrl-C fails its step: say why first.
+                    let cause = if self.interrupted() { format!("{INTERRUPTED}: {cause}") } else { cause };
                     (self.on)(Event::Failed { step, seconds });
                     self.out.steps.push(StepRecord {
                         step,
@@ -373,6 +392,10 @@ impl Run<'_, '_> {
                 }
             }
         }
+    }
+
+    fn interrupted(&self) -> bool {
+        self.opts.interrupted.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn skip(&mut self, step: Step, why: &str) {
