@@ -916,23 +916,9 @@ def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
     ("whom", "when"),
     [
         # A terminal's Ctrl-C: the whole process group, the smoke test's import check included.
-        pytest.param(
-            "group",
-            "   import rel_demo",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="undone, but a KeyboardInterrupt traceback follows (/work/notes/rtests-findings.md, 4)",
-            ),
-        ),
+        ("group", "   import rel_demo"),
         # `kill -INT PID`, or Ctrl-C landing while no child runs: cartwheel alone, in `check`.
-        pytest.param(
-            "process",
-            "-> check",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="SIGINT is seen only when the whole release has run, uploads included (findings, 5)",
-            ),
-        ),
+        ("process", "-> check"),
     ],
 )
 def test_ctrl_c(whom, when, world):
