@@ -421,10 +421,16 @@ fn basic_auth(c: &Credentials) -> Secret {
 
 /// Where a file can be found once the index has it.
 pub fn file_url(target: &Target, dist: &Dist) -> String {
+    version_url(target, &dist.name, &dist.version)
+}
+
+/// The page of a version: PyPI's and TestPyPI's project page, else the index's simple page of
+/// the project.
+pub fn version_url(target: &Target, name: &str, version: &str) -> String {
     match target.upload_url.host_str() {
-        Some("upload.pypi.org") => format!("https://pypi.org/project/{}/{}/", dist.name, dist.version),
-        Some("test.pypi.org") => format!("https://test.pypi.org/project/{}/{}/", dist.name, dist.version),
-        _ => simple::project_url(&target.check_url, &dist.name).map(|u| u.to_string()).unwrap_or_default(),
+        Some("upload.pypi.org") => format!("https://pypi.org/project/{name}/{version}/"),
+        Some("test.pypi.org") => format!("https://test.pypi.org/project/{name}/{version}/"),
+        _ => simple::project_url(&target.check_url, name).map(|u| u.to_string()).unwrap_or_default(),
     }
 }
 

@@ -372,7 +372,7 @@ impl Run<'_, '_> {
         }
         if !self.opts.dry_run {
             // Also after a resume that began past `verify` or `notes`.
-            self.out.url = Some(version_page(&self.opts.index, &self.out.name, &self.out.version));
+            self.out.url = Some(upload::version_url(&self.opts.index, &self.out.name, &self.out.version));
             if self.out.notes.is_none() && self.ctx.is_some() {
                 match self.release_notes() {
                     Ok(n) => self.out.notes = Some(n),
@@ -1353,18 +1353,6 @@ fn outside_requires_python(pythons: &[Interpreter], spec: &str) -> StepResult<()
         }
     }
     Ok(())
-}
-
-/// Where people see the version: PyPI's and TestPyPI's project page, else the index's simple
-/// page of the project.
-fn version_page(target: &Target, name: &str, version: &str) -> String {
-    let project = simple::normalize(name);
-    match target.upload_url.host_str() {
-        Some("upload.pypi.org") => format!("https://pypi.org/project/{project}/{version}/"),
-        Some("test.pypi.org") => format!("https://test.pypi.org/project/{project}/{version}/"),
-        _ => simple::project_url(&target.check_url, name)
-            .map_or_else(|_| target.check_url.to_string(), |u| u.to_string()),
-    }
 }
 
 fn expect_detail(e: &Expect) -> String {
