@@ -830,7 +830,7 @@ impl Run<'_, '_> {
                 text.push_str(&String::from_utf8_lossy(&out.stderr));
                 return Err(format!(
                     "the check `{cmd}` failed ({}); its output:\n{}",
-                    describe_status(&out.status),
+                    smoke::status_text(out.status),
                     indent(&tail(&text, 60))
                 ));
             }
@@ -1381,20 +1381,6 @@ fn shell(cmd: &str) -> std::process::Command {
         let mut c = std::process::Command::new("sh");
         c.args(["-c", cmd]);
         c
-    }
-}
-
-fn describe_status(status: &std::process::ExitStatus) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = status.signal() {
-            return format!("killed by signal {sig}");
-        }
-    }
-    match status.code() {
-        Some(c) => format!("exit status {c}"),
-        None => "no exit status".into(),
     }
 }
 

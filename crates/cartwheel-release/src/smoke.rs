@@ -767,7 +767,8 @@ fn checked(stage: &'static str, what: &str, cmd: &mut Command, timeout: Duration
     Err(Failure { stage, message: format!("{what} ({why})"), command, output: tail(&ran.output, TAIL_LINES) })
 }
 
-fn status_text(s: ExitStatus) -> String {
+/// How a child ended: its exit status, or the signal that ended it.
+pub(crate) fn status_text(s: ExitStatus) -> String {
     match s.code() {
         Some(code) => format!("exit status {code}"),
         None => format!("ended by {s}"),
