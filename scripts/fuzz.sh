@@ -7,6 +7,7 @@
 # Environment knobs:
 #   CARTWHEEL_FUZZ_SECONDS  seconds per target (default 60; 0 skips fuzzing)
 #   CARTWHEEL_FUZZ_TARGETS  space-separated targets (default: all of FUZZ_TARGETS below)
+#   CARTWHEEL_FUZZ_JOBS     targets fuzzed at once (default: the number of cores)
 #   CARTWHEEL_FUZZ_TARGET_DIR  build folder (default ~/.cache/cartwheel-fuzz/target)
 #   CARTWHEEL_FUZZ_TOOLCHAIN   `stable`: use stable + RUSTC_BOOTSTRAP=1 even where nightly exists
 set -euo pipefail
@@ -50,22 +51,56 @@ cargo "${TOOLCHAIN[@]}" fuzz build "${BUILD_FLAGS[@]}"
 
 # The checks inflate members on a rayon pool: one thread keeps a run on one core.
 export RAYON_NUM_THREADS=1
+# As many targets at once as there are cores (CARTWHEEL_FUZZ_JOBS): each still gets its full
+# SECONDS_EACH on a core of its own, and the step takes a core's share of the wall time.
+JOBS="${CARTWHEEL_FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}"
 failed=()
 # Findings of this run only (artifacts/ may hold older ones from runs by hand).
 started="$(mktemp)"
-trap 'rm -f "$started"' EXIT
-for t in $TARGETS; do
-    printf '\n--> fuzz %s for %ss\n' "$t" "$SECONDS_EACH"
+logs="$(mktemp -d)"
+trap 'rm -rf "$started" "$logs"' EXIT
+
+fuzz_one() {
+    local t="$1" dict=()
     mkdir -p "$FUZZ/new-corpus/$t" "$FUZZ/artifacts/$t"
-    dict=()
     if [ -f "$FUZZ/dict/$t.dict" ]; then
         dict=(-dict="$FUZZ/dict/$t.dict")
     fi
-    # New inputs go to new-corpus/ (ignored); the committed seeds are read only.
-    if ! cargo "${TOOLCHAIN[@]}" fuzz run "${BUILD_FLAGS[@]}" "$t" "$FUZZ/new-corpus/$t" "$FUZZ/corpus/$t" -- \
-        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}"; then
+    # New inputs go to new-corpus/ (ignored); the committed seeds are read only. libFuzzer
+    # writes a crash's input into the working directory's artifact prefix: one per target.
+    cargo "${TOOLCHAIN[@]}" fuzz run "${BUILD_FLAGS[@]}" "$t" "$FUZZ/new-corpus/$t" "$FUZZ/corpus/$t" -- \
+        -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}"
+}
+
+# Each target's output is printed whole when it ends (never interleaved), with its verdict.
+report() {
+    local t="$1" status="$2"
+    printf '\n--> fuzz %s for %ss\n' "$t" "$SECONDS_EACH"
+    cat "$logs/$t.log"
+    if [ "$status" != 0 ]; then
         failed+=("$t")
     fi
+}
+
+declare -A pid_of=()
+running=()
+for t in $TARGETS; do
+    fuzz_one "$t" >"$logs/$t.log" 2>&1 &
+    pid_of[$t]=$!
+    running+=("$t")
+    # Keep at most JOBS running: wait for the oldest (reports come out in the targets' order).
+    if [ ${#running[@]} -ge "$JOBS" ]; then
+        oldest="${running[0]}"
+        running=("${running[@]:1}")
+        status=0
+        wait "${pid_of[$oldest]}" || status=$?
+        report "$oldest" "$status"
+    fi
+done
+for t in "${running[@]}"; do
+    status=0
+    wait "${pid_of[$t]}" || status=$?
+    report "$t" "$status"
 done
 
 if [ ${#failed[@]} -gt 0 ]; then
