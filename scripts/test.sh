@@ -7,6 +7,7 @@
 #   CARTWHEEL_WHEELHOUSE  reuse a folder that already holds cartwheel's wheel (skips the
 #                         release build; tests/test_release_wheel.py then builds its own)
 #   PYTEST_ADDOPTS        extra pytest arguments (e.g. "-k hatchling -x")
+#   CARTWHEEL_TEST_JOBS   pytest workers (default: one per core; 0 runs the suite in this process)
 #   CARTWHEEL_FUZZ_SECONDS seconds per fuzz target (default 60; 0 skips; see scripts/fuzz.sh)
 set -euo pipefail
 
@@ -51,8 +52,12 @@ fi
 export CARTWHEEL_WHEELHOUSE
 
 step "pytest"
-# -p no:cacheprovider: no .pytest_cache written into the clone.
-"$VENV/bin/python" -m pytest tests -p no:cacheprovider -rfE --durations=10
+# -p no:cacheprovider: no .pytest_cache written into the clone. One worker per core
+# (pytest-xdist), a test file to a worker: the file's module fixtures are built once, and most of
+# the suite waits on child processes (pip, venvs, frontends), so two cores take 10 minutes where
+# one took 17.
+"$VENV/bin/python" -m pytest tests -p no:cacheprovider -rfE --durations=10 \
+    -n "${CARTWHEEL_TEST_JOBS:-auto}" --dist loadfile
 
 step "fuzz: every cargo-fuzz target for ${CARTWHEEL_FUZZ_SECONDS:-60}s"
 bash scripts/fuzz.sh
