@@ -555,6 +555,15 @@ CASES = [
         beyond=True,
         metadata=meta({"Metadata-Version": "2.4"}, extra=(("License-Expression", "MIT"), ("License-File", "LICENSE"))),
     ),
+    W(
+        # hatchling 1.33's METADATA for `import-names = []`: a bare `Import-Name` line ends the
+        # headers for every email parser, so twine passes it with Summary and Requires-Dist lost.
+        "header-line-without-colon",
+        codes=["M012"],
+        beyond=True,
+        metadata="Metadata-Version: 2.5\nName: demo\nVersion: 1.0\nImport-Name\nSummary: A demo\n"
+        "Requires-Dist: attrs\nDescription-Content-Type: text/markdown\n\n# demo\n",
+    ),
     W("markdown-relative-image", codes=["D001"], beyond=True, metadata=meta(body="# demo\n\n![logo](docs/logo.png)\n")),
     # Beyond twine: check-wheel-contents.
     W(

@@ -32,6 +32,22 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Diagnos
             .at_field("Metadata-Version"),
         );
     }
+    if let Some(b) = &parsed.header_break {
+        out.push(
+            problem::error(
+                "M012",
+                format!(
+                    "line {} `{}` is not a `Name: value` header: email parsers (twine, pip, PyPI) end the headers there and read {} as description text ({} lost)",
+                    b.line,
+                    b.text,
+                    b.lost.join(", "),
+                    if b.lost.len() == 1 { "that field is" } else { "those fields are" }
+                ),
+            )
+            .at_member(&parsed.member)
+            .help("every header line must hold a colon (hatchling 1.33 writes a bare `Import-Name` for `import-names = []`): fix the backend's output and build again"),
+        );
+    }
     names_agree(m, archive.format, file_name, &mut out);
     if !m.version.local().is_empty() {
         out.push(

@@ -16,6 +16,20 @@ pub struct Parsed {
     pub metadata: Metadata,
     /// The member it came from.
     pub member: String,
+    /// Where a line that is not a header ended the header block early, losing fields.
+    pub header_break: Option<HeaderBreak>,
+}
+
+/// A line inside the header block that is not `Name: value`: Python's email parser (twine,
+/// pip, PyPI's readers) starts the description there, so the fields after it are lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderBreak {
+    /// 1-based line of the metadata file.
+    pub line: usize,
+    /// The line as written.
+    pub text: String,
+    /// The known fields below it that are read as description text, in order.
+    pub lost: Vec<String>,
 }
 
 /// twine's findings, and the metadata when it could be read and validated.
@@ -52,9 +66,10 @@ pub fn check(archive: &Archive) -> Outcome {
             return out;
         }
     };
+    let broken = header_break(text);
     let text = email_compat(text);
     out.problems.extend(description(&metadata, &rendered_description(&text)));
-    out.metadata = Some(Parsed { metadata, member: member.to_string() });
+    out.metadata = Some(Parsed { metadata, member: member.to_string(), header_break: broken });
     out
 }
 
@@ -208,6 +223,45 @@ fn email_compat(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// The first line of the header block that is neither a header nor a continuation (where
+/// `email_compat` starts the body), when known fields follow it before the first blank line.
+fn header_break(text: &str) -> Option<HeaderBreak> {
+    // Lines as the email parser splits them: `\n`, `\r\n` or a lone `\r` ends one.
+    let mut rest = text;
+    let mut lines = std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = &rest[..end];
+        let skip = if rest[end..].starts_with("\r\n") { 2 } else { usize::from(end < rest.len()) };
+        rest = &rest[end + skip..];
+        Some(line)
+    })
+    .enumerate()
+    .map(|(i, line)| (i + 1, line));
+    let field_name = |line: &str| -> Option<String> {
+        let (name, _) = line.split_once(':')?;
+        (!name.is_empty() && name.bytes().all(|b| (b'!'..=b'~').contains(&b))).then(|| name.to_string())
+    };
+    let (at, shown) = lines.find(|(_, line)| {
+        line.is_empty()
+            || !(line.starts_with([' ', '\t', ':'])
+                || field_name(line).is_some()
+                || line.starts_with("From "))
+    })?;
+    if shown.is_empty() {
+        return None;
+    }
+    let lost: Vec<String> = lines
+        .map(|(_, line)| line)
+        .take_while(|line| !line.is_empty())
+        .filter_map(field_name)
+        .filter(|name| cartwheel_core::metadata::is_known_field(name))
+        .collect();
+    (!lost.is_empty()).then(|| HeaderBreak { line: at, text: shown.to_string(), lost })
+}
+
 /// The description as twine hands it to the renderer: packaging keeps a `Description` header's
 /// continuation lines verbatim, indent included (so docutils sees them indented), or the body.
 fn rendered_description(text: &str) -> String {
@@ -303,6 +357,24 @@ mod tests {
         let parsed = cartwheel_core::metadata::parse_headers(&email_compat(t)).unwrap();
         assert_eq!(parsed.headers.len(), 2);
         assert_eq!(parsed.body.as_deref(), Some("b\rName: x\r"));
+    }
+
+    #[test]
+    fn header_break_names_the_fields_it_loses() {
+        // hatchling 1.33's METADATA for `import-names = []`.
+        let t = "Metadata-Version: 2.5\nName: a\nVersion: 1\nImport-Name\nSummary: s\nRequires-Dist: b\nx: y\n\nbody\n";
+        let b = header_break(t).unwrap();
+        assert_eq!((b.line, b.text.as_str()), (4, "Import-Name"));
+        assert_eq!(b.lost, ["Summary", "Requires-Dist"]);
+        // CRLF and lone CR line endings count lines as the email parser does.
+        let b = header_break(&t.replace('\n', "\r\n")).unwrap();
+        assert_eq!((b.line, b.lost.len()), (4, 2));
+        assert_eq!(header_break(&t.replace('\n', "\r")).unwrap().line, 4);
+        // No field after the break (a description without its blank line), a dropped `:x`
+        // line, a `From ` line, a clean file: nothing lost.
+        assert_eq!(header_break("Metadata-Version: 2.1\nName: a\nJust prose.\nSummary is here\n"), None);
+        assert_eq!(header_break("Metadata-Version: 2.1\n:odd\nFrom x\nName: a\n\nSummary: b\n"), None);
+        assert_eq!(header_break(GOOD), None);
     }
 
     fn wheel(members: &[(&str, &str)]) -> Archive {

@@ -15,7 +15,7 @@ mod parse;
 mod render;
 mod strict;
 
-pub use parse::{check_content_type, parse_headers, RawHeader, RawHeaders};
+pub use parse::{check_content_type, is_known_field, parse_headers, RawHeader, RawHeaders};
 pub use render::{entry_points_txt, format_address, format_requirement};
 
 /// Every stage fails with the one error type.

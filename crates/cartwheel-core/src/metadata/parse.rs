@@ -113,6 +113,11 @@ fn err(message: impl Into<String>) -> Error {
     Diagnostic::error(message).into()
 }
 
+/// Whether `name` is a core-metadata field of some Metadata-Version (any case).
+pub fn is_known_field(name: &str) -> bool {
+    field_info(&name.to_ascii_lowercase()).is_some()
+}
+
 /// Whether a field may appear once only, and the Metadata-Version that introduced it.
 fn field_info(lower: &str) -> Option<(bool, (u32, u32))> {
     let single = |v| Some((true, v));
