@@ -807,9 +807,16 @@ fn quote(s: &OsStr) -> String {
 }
 
 /// The last `n` lines of `text`.
-fn tail(text: &str, n: usize) -> String {
+/// The last `n` lines of a child's output, after a line saying how many came before.
+pub(crate) fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.trim_end().lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
+    let start = lines.len().saturating_sub(n);
+    let kept = lines[start..].join("\n");
+    match start {
+        0 => kept,
+        1 => format!("[1 earlier line]\n{kept}"),
+        _ => format!("[{start} earlier lines]\n{kept}"),
+    }
 }
 
 #[cfg(test)]
@@ -1008,7 +1015,9 @@ mod tests {
         );
         assert!(not_on_index("ERROR: No matching distribution found for tinysmoke==1.0"));
         assert!(!not_on_index("ERROR: THESE PACKAGES DO NOT MATCH THE HASHES"));
-        assert_eq!(tail("1\n2\n3\n", 2), "2\n3");
+        assert_eq!(tail("1\n2\n3\n", 2), "[1 earlier line]\n2\n3");
+        assert_eq!(tail("1\n2\n3\n4\n", 2), "[2 earlier lines]\n3\n4");
+        assert_eq!(tail("1\n2\n", 2), "1\n2");
     }
 
     /// The real thing: venvs made with this machine's python3, hand-written wheels installed.
