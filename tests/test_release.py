@@ -538,6 +538,25 @@ def test_dry_run_changes_nothing_anywhere(world):
     # The indexes were asked (is the version there yet?) but nothing was sent to them.
     assert all(r.method == "GET" for r in w.test.requests)
 
+    # No credentials for the real index (trusted publishing on CI is the only way in): the dry
+    # run says a release would stop there and goes on; the release itself stops in preflight.
+    pypirc = Path(w.env["PYPIRC"])
+    pypirc.write_text(re.sub(r"(\[production\]\nrepository = .*\n)username = bob\npassword = .*\n", r"\1", pypirc.read_text()))
+    missing = (
+        f"no credentials for the index {w.real.url}/ (a .pypirc section through --repository, CARTWHEEL_TOKEN, "
+        "CARTWHEEL_USERNAME/CARTWHEEL_PASSWORD, TWINE_USERNAME/TWINE_PASSWORD, or trusted publishing on "
+        "GitHub Actions / GitLab CI)"
+    )
+    proc = w.release("minor", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: {missing}: a release would stop here; the dry run goes on" in proc.lines, proc.stderr
+    assert proc.lines[-1] == "Dry run: every check passed; nothing was committed, tagged, sent or pushed"
+    assert_untouched(w, before)
+    proc = w.release("minor")
+    assert_failed(proc, "preflight", missing + "\n", UNDONE_EARLY)
+    assert_untouched(w, before)
+    assert REAL_PASSWORD not in proc.stderr + proc.stdout
+
 
 # --------------------------------------------------------------------------- preflight and checks
 
@@ -843,7 +862,35 @@ def test_killed_after_a_step(step, world):
         assert_released(w, proc, before)
         assert w.test_uploads() == [(wheel_name("0.2.0"), 200), (sdist_name("0.2.0"), 200)]
     else:
+        if step == "upload":
+            refuses_to_resume_what_was_changed(w)
         resume_to_the_end(w, before, after(step)[0])
+
+
+def refuses_to_resume_what_was_changed(w: World) -> None:
+    """After uploads, `--resume` goes on only with what was released: a built file whose bytes
+    changed, a tag that moved or is gone are refused, touching nothing; put back, it resumes."""
+    tag_object = git(w.tree, "rev-parse", "refs/tags/v0.2.0")
+    commit = git(w.tree, "rev-parse", "v0.2.0^{commit}")
+    wheel = w.state_dir() / "dist" / wheel_name("0.2.0")
+    built = wheel.read_bytes()
+    state, files = w.state(), (w.test_files(), w.real_files())
+
+    def refused(error: str) -> None:
+        proc = w.release("--resume")
+        assert proc.returncode == 1, proc.stderr
+        assert proc.lines[-1] == f"error: {error}", proc.stderr
+        assert (w.state(), (w.test_files(), w.real_files())) == (state, files)
+
+    changed = built + b"\0"
+    wheel.write_bytes(changed)
+    refused(f"{wheel} is not the file that was built (sha256 {sha(changed)}, built {sha(built)}): it cannot be resumed")
+    wheel.write_bytes(built)
+    git(w.tree, "tag", "-f", "-a", "v0.2.0", "-m", "moved", "HEAD~1")
+    refused(f"the tag v0.2.0 no longer points at the release's commit {commit}")
+    git(w.tree, "tag", "-d", "v0.2.0")
+    refused("the tag v0.2.0 of the release is gone: it cannot be resumed")
+    git(w.tree, "update-ref", "refs/tags/v0.2.0", tag_object)
 
 
 # --------------------------------------------------------------------------- fewer steps

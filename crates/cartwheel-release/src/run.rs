@@ -723,13 +723,22 @@ impl Run<'_, '_> {
         self.out.version = version.clone();
         self.out.tag = tag.clone();
         let mut indexes = Vec::new();
+        let mut uncredentialed = Vec::new();
         for (label, target) in self.indexes() {
             if target.credentials.is_none() && !self.opts.ci.available() {
-                return Err(format!(
+                let missing = format!(
                     "no credentials for the {label} {} (a .pypirc section through --{}repository, CARTWHEEL_TOKEN, CARTWHEEL_USERNAME/CARTWHEEL_PASSWORD, TWINE_USERNAME/TWINE_PASSWORD, or trusted publishing on GitHub Actions / GitLab CI)",
                     target.upload_url,
                     if label == "test index" { "test-" } else { "" }
-                ));
+                );
+                // A dry run sends nothing: where trusted publishing on CI is the only way in, a
+                // rehearsal on the maintainer's machine must still get through every other check.
+                if !self.opts.dry_run {
+                    return Err(missing);
+                }
+                uncredentialed.push(Diagnostic::warning(format!(
+                    "{missing}: a release would stop here; the dry run goes on"
+                )));
             }
             let files = simple::files(&self.opts.client, &target.check_url, &name, &mut |_| {})
                 .map_err(|e| format!("the {label} cannot be asked what it holds: {e}"))?
@@ -743,6 +752,9 @@ impl Run<'_, '_> {
                 ));
             }
             indexes.push(format!("{label} {}", target.upload_url));
+        }
+        for d in &uncredentialed {
+            (self.on)(Event::Warning(d));
         }
         if let Some(remote) = &self.opts.remote {
             remote_accepts(dir, remote, &branch, &tag)?;
@@ -799,7 +811,7 @@ impl Run<'_, '_> {
             None => "no push".into(),
         };
         Ok(format!(
-            "{name} {old} -> {version} (tag {tag}) on branch {branch}; {push}; {}; Python {}",
+            "{name} {old} → {version} (tag {tag}) on branch {branch}; {push}; {}; Python {}",
             indexes.join(", "),
             pys.join(", ")
         ))
@@ -831,7 +843,7 @@ impl Run<'_, '_> {
                 return Err(format!(
                     "the check `{cmd}` failed ({}); its output:\n{}",
                     smoke::status_text(out.status),
-                    indent(&tail(&text, 60))
+                    indent(&smoke::tail(&text, 60))
                 ));
             }
         }
@@ -1384,17 +1396,6 @@ fn shell(cmd: &str) -> std::process::Command {
     }
 }
 
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.trim_end().lines().collect();
-    let start = lines.len().saturating_sub(n);
-    let mut out = String::new();
-    if start > 0 {
-        out.push_str(&format!("[{start} earlier lines]\n"));
-    }
-    out.push_str(&lines[start..].join("\n"));
-    out
-}
-
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
@@ -1550,8 +1551,7 @@ mod tests {
     }
 
     #[test]
-    fn tails_and_plurals() {
-        assert_eq!(tail("a\nb\nc\n", 2), "[1 earlier lines]\nb\nc");
+    fn plurals() {
         assert_eq!(plural(1, "file"), "1 file");
         assert_eq!(plural(2, "check"), "2 checks");
     }
