@@ -230,6 +230,40 @@ pub struct Project {
     pub tool: ToolConfig,
 }
 
+#[cfg(test)]
+impl Project {
+    /// A project with a name and nothing else (no version, no table but `[project]`): what
+    /// unit tests start from, setting the fields they are about.
+    pub(crate) fn named(root: PathBuf, source: SourceFile, name: Located<String>) -> Project {
+        Project {
+            root,
+            source,
+            normalized_name: PackageName::new(&name.value).unwrap(),
+            name,
+            version: None,
+            description: None,
+            readme: None,
+            requires_python: None,
+            license: None,
+            license_files: None,
+            authors: Vec::new(),
+            maintainers: Vec::new(),
+            keywords: Vec::new(),
+            classifiers: Vec::new(),
+            urls: IndexMap::new(),
+            dependencies: Vec::new(),
+            optional_dependencies: IndexMap::new(),
+            scripts: IndexMap::new(),
+            gui_scripts: IndexMap::new(),
+            entry_points: IndexMap::new(),
+            import_names: None,
+            import_namespaces: Vec::new(),
+            dynamic: Vec::new(),
+            tool: ToolConfig::default(),
+        }
+    }
+}
+
 impl Project {
     /// An error pointing at a span of pyproject.toml.
     pub fn error_at(&self, message: impl Into<String>, span: Option<Range<usize>>) -> Diagnostic {

@@ -1,13 +1,12 @@
 use std::path::Path;
 use std::process::Command;
 
-use indexmap::IndexMap;
 use tempfile::TempDir;
 
 use super::*;
 use crate::diagnostic::Severity;
-use crate::names::{ModuleName, PackageName};
-use crate::project::{Readme, ToolConfig};
+use crate::names::ModuleName;
+use crate::project::Readme;
 
 const TOML: &str = r#"[project]
 name = "acme"
@@ -61,32 +60,7 @@ fn project(root: &Path, name: &str) -> Project {
         Some(_) => loc(name),
         None => Located::new(name.to_string(), None),
     };
-    Project {
-        root: root.to_path_buf(),
-        source: SourceFile::new("pyproject.toml", TOML),
-        name: name_loc,
-        normalized_name: PackageName::new(name).unwrap(),
-        version: None,
-        description: None,
-        readme: None,
-        requires_python: None,
-        license: None,
-        license_files: None,
-        authors: vec![],
-        maintainers: vec![],
-        keywords: vec![],
-        classifiers: vec![],
-        urls: IndexMap::new(),
-        dependencies: vec![],
-        optional_dependencies: IndexMap::new(),
-        scripts: IndexMap::new(),
-        gui_scripts: IndexMap::new(),
-        entry_points: IndexMap::new(),
-        import_names: None,
-        import_namespaces: Vec::new(),
-        dynamic: vec![],
-        tool: ToolConfig::default(),
-    }
+    Project::named(root.to_path_buf(), SourceFile::new("pyproject.toml", TOML), name_loc)
 }
 
 fn git(root: &Path, args: &[&str]) {

@@ -403,8 +403,7 @@ mod tests {
 
     use super::*;
     use crate::diagnostic::SourceFile;
-    use crate::names::PackageName;
-    use crate::project::{Contact, Located, Readme, ToolConfig};
+    use crate::project::{Contact, Located, Readme};
 
     fn v(s: &str) -> Version {
         Version::from_str(s).unwrap()
@@ -412,30 +411,12 @@ mod tests {
 
     fn project(name: &str) -> Project {
         Project {
-            root: PathBuf::from("/tmp/x"),
-            source: SourceFile::new("pyproject.toml", ""),
-            name: Located::new(name.to_string(), None),
-            normalized_name: PackageName::new(name).unwrap(),
             version: Some(Located::new(v("1.0"), None)),
-            description: None,
-            readme: None,
-            requires_python: None,
-            license: None,
-            license_files: None,
-            authors: Vec::new(),
-            maintainers: Vec::new(),
-            keywords: Vec::new(),
-            classifiers: Vec::new(),
-            urls: IndexMap::new(),
-            dependencies: Vec::new(),
-            optional_dependencies: IndexMap::new(),
-            scripts: IndexMap::new(),
-            gui_scripts: IndexMap::new(),
-            entry_points: IndexMap::new(),
-            import_names: None,
-            import_namespaces: Vec::new(),
-            dynamic: Vec::new(),
-            tool: ToolConfig::default(),
+            ..Project::named(
+                PathBuf::from("/tmp/x"),
+                SourceFile::new("pyproject.toml", ""),
+                Located::new(name.to_string(), None),
+            )
         }
     }
 
