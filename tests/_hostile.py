@@ -10,17 +10,9 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from _support import parse_record
+from _support import BUILD_SYSTEM, parse_record
 
-PYPROJECT = """\
-[build-system]
-requires = ["cartwheel"]
-build-backend = "cartwheel"
-
-[project]
-name = "{name}"
-version = "1.0"
-"""
+PYPROJECT = BUILD_SYSTEM + '[project]\nname = "{name}"\nversion = "1.0"\n'
 
 CHUNK = 1 << 20
 

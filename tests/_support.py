@@ -33,6 +33,8 @@ FIXTURES = TESTS / "fixtures"
 BROKEN = FIXTURES / "broken"
 # A `source = "git"` project template, not in FIXTURE_LIST: the tests make it a repository.
 GIT_VERSION = FIXTURES / "git_version"
+# The table every generated test project starts with.
+BUILD_SYSTEM = '[build-system]\nrequires = ["cartwheel"]\nbuild-backend = "cartwheel"\n\n'
 
 
 # --------------------------------------------------------------------------- processes

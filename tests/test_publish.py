@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from _index import Index
-from _support import PyPIServer, Venv, free_port, make_venv, run, wait_for
+from _support import BUILD_SYSTEM, PyPIServer, Venv, free_port, make_venv, run, wait_for
 
 PASSWORD = "s3cr3t-Pa55word-for-tests"
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdoLXRlc3QtdG9rZW4"
@@ -66,11 +66,7 @@ def lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-PYPROJECT = """\
-[build-system]
-requires = ["cartwheel"]
-build-backend = "cartwheel"
-
+PYPROJECT = BUILD_SYSTEM + """\
 [project]
 name = "pub_demo"
 version = "{version}"
