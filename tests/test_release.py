@@ -930,6 +930,16 @@ def test_no_test_index_no_push_index_by_url(world):
     assert not w.state_dir().exists()
 
 
+def github_calls(w: World) -> list[str]:
+    """GitHub's requests as `METHOD WHAT STATUS`: the release, an asset, the release by tag."""
+    what = {
+        f"/repos/{OWNER_REPO}/releases": "release",
+        f"/uploads/repos/{OWNER_REPO}/releases/1/assets": "asset",
+        f"/repos/{OWNER_REPO}/releases/tags/v0.2.0": "tag",
+    }
+    return [f"{c.method} {what.get(c.path.split('?')[0], c.path)} {c.answer}" for c in w.github.requests]
+
+
 def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
     """GitHub refuses the second file: half done; `--resume` finds the release of the tag
     (422 already_exists, then GET by tag), leaves the asset it has and sends the other."""
@@ -945,18 +955,28 @@ def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
     assert w.state_dir().exists()
 
     proc = w.release("--resume")
-    assert [(c.method, c.path.split("?")[0], c.answer) for c in w.github.requests] == [
-        ("POST", f"/repos/{OWNER_REPO}/releases", 201),
-        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 201),
-        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 403),
-        ("POST", f"/repos/{OWNER_REPO}/releases", 422),
-        ("GET", f"/repos/{OWNER_REPO}/releases/tags/v0.2.0", 200),
-        ("POST", f"/uploads/repos/{OWNER_REPO}/releases/1/assets", 201),
+    assert github_calls(w) == [
+        "POST release 201", "POST asset 201", "POST asset 403", "POST release 422", "GET tag 200", "POST asset 201"
     ]
     assert w.github.requests[-1].path.endswith(f"?name={({wheel_name('0.2.0'), sdist_name('0.2.0')} - {name}).pop()}")
     assert outcomes(proc) == resumed("github-release"), proc.stderr
     assert_released(w, proc, before)
     assert proc.stdout.strip("\n") == NOTES.strip("\n")
+
+
+def test_github_5xx_on_an_asset_is_retried(world):
+    """GitHub answers 502 to the second file once: the release asks what the release holds,
+    sends the file again and finishes, saying so; no resume needed."""
+    w = world
+    before = w.where()
+    w.github.faults = [None, None, 502]
+    proc = w.release("minor")
+    assert outcomes(proc) == done(STEPS), proc.stderr
+    assert_released(w, proc, before)
+    assert github_calls(w) == ["POST release 201", "POST asset 201", "POST asset 502", "GET tag 200", "POST asset 201"]
+    retry = [ln for ln in proc.lines if "; try 2 in " in ln]
+    assert len(retry) == 1 and retry[0].startswith("   POST http://127.0.0.1:"), proc.stderr
+    assert "502 Bad Gateway: Server Error; try 2 in " in retry[0], proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use cartwheel_publish::http::Client;
-use cartwheel_publish::upload::{exchange, Answer, Event, Sent};
+use cartwheel_publish::upload::{exchange, Answer, Event, Retry, Sent};
 use cartwheel_publish::Secret;
 use url::Url;
 
@@ -76,6 +76,8 @@ pub struct Release<'a> {
     pub prerelease: bool,
     /// The files attached as assets.
     pub files: &'a [PathBuf],
+    /// How often a request is tried when GitHub does not answer or answers 5xx.
+    pub retry: Retry,
 }
 
 /// What [`publish`] did.
@@ -93,6 +95,8 @@ pub struct Published {
 
 /// An asset the release has.
 struct Asset {
+    /// For deleting an upload that broke off.
+    id: u64,
     name: String,
     size: u64,
     /// `uploaded`, or `starter` for an upload that broke off (absent in older answers).
@@ -119,12 +123,13 @@ pub fn publish(client: &Client, r: &Release, on: &mut dyn FnMut(Event)) -> Resul
         "draft": false,
         "prerelease": r.prerelease,
     });
-    let created = request(client, r, "POST", &releases, Sent::Json(body.to_string()), on)?;
+    let created =
+        retried(r, on, |on| request(client, r, "POST", &releases, Sent::Json(body.to_string()), on))?;
     let (release, reused) = match created.status {
         201 => (json(&created, "POST", &releases)?, false),
         422 if already_exists(&created) => {
             let by_tag = repo_url(&["releases", "tags", r.tag])?;
-            let found = request(client, r, "GET", &by_tag, Sent::Empty, on)?;
+            let found = retried(r, on, |on| request(client, r, "GET", &by_tag, Sent::Empty, on))?;
             if found.status != 200 {
                 return Err(refused(r, "GET", &by_tag, &found));
             }
@@ -142,18 +147,7 @@ pub fn publish(client: &Client, r: &Release, on: &mut dyn FnMut(Event)) -> Resul
     let upload_url = strip_template(&field("upload_url")?);
     let upload_url = Url::parse(&upload_url)
         .map_err(|e| format!("GitHub release {}: upload_url `{upload_url}`: {e}", r.tag))?;
-    let assets: Vec<Asset> = release["assets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| {
-            Some(Asset {
-                name: a["name"].as_str()?.to_string(),
-                size: a["size"].as_u64()?,
-                state: a["state"].as_str().map(str::to_string),
-            })
-        })
-        .collect();
+    let assets = assets_of(&release);
 
     // Every file is checked against what the release has before anything is sent: a clash
     // found half way would leave a release with part of the files.
@@ -184,18 +178,93 @@ pub fn publish(client: &Client, r: &Release, on: &mut dyn FnMut(Event)) -> Resul
         }
     }
     let mut uploaded = Vec::new();
+    let by_tag = repo_url(&["releases", "tags", r.tag])?;
     for (path, name, size) in send {
         let mut url = upload_url.clone();
         url.query_pairs_mut().clear().append_pair("name", &name);
-        let file = fs_err::File::open(path).map_err(|e| e.to_string())?;
-        let body = Sent::Stream(Box::new(std::io::Read::take(file, size)), size);
-        let answer = request(client, r, "POST", &url, body, on)?;
-        if answer.status != 201 {
-            return Err(refused(r, "POST", &url, &answer));
+        let mut attempt = 1;
+        loop {
+            let file = fs_err::File::open(path).map_err(|e| e.to_string())?;
+            let body = Sent::Stream(Box::new(std::io::Read::take(file, size)), size);
+            let sent = request(client, r, "POST", &url, body, on);
+            let why = match &sent {
+                Ok(a) if a.status == 201 => break,
+                Ok(a) if a.status < 500 => return Err(refused(r, "POST", &url, a)),
+                Ok(a) => refused(r, "POST", &url, a),
+                Err(e) => e.clone(),
+            };
+            if attempt >= r.retry.tries {
+                return Err(why);
+            }
+            attempt += 1;
+            let wait = r.retry.wait(attempt);
+            on(Event::Retry { attempt, wait, why: &why });
+            std::thread::sleep(wait);
+            // A broken-off upload may have landed whole, or left an asset in state `starter`
+            // that takes the name until it is deleted: ask before sending again.
+            let found = retried(r, on, |on| request(client, r, "GET", &by_tag, Sent::Empty, on))?;
+            if found.status != 200 {
+                return Err(refused(r, "GET", &by_tag, &found));
+            }
+            match assets_of(&json(&found, "GET", &by_tag)?).into_iter().find(|a| a.name == name) {
+                None => {}
+                Some(a) if a.state.as_deref().is_none_or(|s| s == "uploaded") && a.size == size => break,
+                Some(a) => {
+                    let asset_url = repo_url(&["releases", "assets", &a.id.to_string()])?;
+                    let gone =
+                        retried(r, on, |on| request(client, r, "DELETE", &asset_url, Sent::Empty, on))?;
+                    if !matches!(gone.status, 204 | 404) {
+                        return Err(refused(r, "DELETE", &asset_url, &gone));
+                    }
+                }
+            }
         }
         uploaded.push(name);
     }
     Ok(Published { html_url, uploaded, skipped, reused })
+}
+
+/// The assets a release answer lists.
+fn assets_of(release: &serde_json::Value) -> Vec<Asset> {
+    release["assets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            Some(Asset {
+                id: a["id"].as_u64().unwrap_or_default(),
+                name: a["name"].as_str()?.to_string(),
+                size: a["size"].as_u64()?,
+                state: a["state"].as_str().map(str::to_string),
+            })
+        })
+        .collect()
+}
+
+/// `send` again (after the policy's wait) while GitHub does not answer or answers 5xx; the
+/// last answer or error otherwise. Only for requests that are safe to repeat: a release created
+/// twice is refused as `already_exists`, which the caller settles.
+fn retried(
+    r: &Release,
+    on: &mut dyn FnMut(Event),
+    mut send: impl FnMut(&mut dyn FnMut(Event)) -> Result<Answer, String>,
+) -> Result<Answer, String> {
+    let mut attempt = 1;
+    loop {
+        let result = send(on);
+        let why = match &result {
+            Ok(a) if a.status >= 500 => a.summary_hiding(&[r.token.expose()]),
+            Err(e) => e.clone(),
+            Ok(_) => return result,
+        };
+        if attempt >= r.retry.tries {
+            return result;
+        }
+        attempt += 1;
+        let wait = r.retry.wait(attempt);
+        on(Event::Retry { attempt, wait, why: &why });
+        std::thread::sleep(wait);
+    }
 }
 
 /// `…/assets{?name,label}` → `…/assets`: the URI template GitHub answers with.
@@ -422,6 +491,11 @@ mod tests {
             body: "## Added\n- things",
             prerelease: false,
             files: &files,
+            retry: Retry {
+                tries: 3,
+                base: std::time::Duration::from_millis(1),
+                max: std::time::Duration::from_millis(5),
+            },
         };
         let client = Client::new(Default::default()).unwrap();
         let mut events = Vec::new();
@@ -480,6 +554,55 @@ mod tests {
         // The events list every request, the token never.
         assert_eq!(events.iter().filter(|e| e.starts_with("Request")).count(), 3);
         assert!(events.iter().all(|e| !e.contains(TOKEN)), "{events:?}");
+    }
+
+    #[test]
+    fn a_broken_off_upload_is_asked_about_then_sent_again() {
+        let asset = |name: &str, size: u64| {
+            (201, format!(r#"{{"name": "{name}", "size": {size}, "browser_download_url": "x"}}"#))
+        };
+        let error = (502, r#"{"message": "Server Error"}"#.to_string());
+        let listed = |assets: &str| (200, release_json(assets));
+        let (result, got, events) = publish_against(
+            vec![
+                error.clone(),
+                (201, release_json("")),
+                // The wheel's upload breaks off and leaves a `starter` asset: deleted, sent again.
+                error.clone(),
+                listed(r#"{"id": 70, "name": "demo-1.2.0-py3-none-any.whl", "size": 1, "state": "starter"}"#),
+                (204, String::new()),
+                asset("demo-1.2.0-py3-none-any.whl", 3),
+                // The sdist's answer is lost, but the upload landed whole: not sent again.
+                (503, r#"{"message": "Unavailable"}"#.to_string()),
+                listed(r#"{"id": 71, "name": "demo-1.2.0+local.tar.gz", "size": 5, "state": "uploaded"}"#),
+            ],
+            TOKEN,
+        );
+        assert_eq!(result.unwrap().uploaded, ["demo-1.2.0-py3-none-any.whl", "demo-1.2.0+local.tar.gz"]);
+        assert_eq!(
+            lines(&got),
+            [
+                "POST /api/v3/repos/o/r/releases",
+                "POST /api/v3/repos/o/r/releases",
+                "POST /uploads/repos/o/r/releases/7/assets?name=demo-1.2.0-py3-none-any.whl",
+                "GET /api/v3/repos/o/r/releases/tags/v1.2.0",
+                "DELETE /api/v3/repos/o/r/releases/assets/70",
+                "POST /uploads/repos/o/r/releases/7/assets?name=demo-1.2.0-py3-none-any.whl",
+                "POST /uploads/repos/o/r/releases/7/assets?name=demo-1.2.0%2Blocal.tar.gz",
+                "GET /api/v3/repos/o/r/releases/tags/v1.2.0",
+            ]
+        );
+        assert_eq!(events.iter().filter(|e| e.starts_with("Retry")).count(), 3, "{events:?}");
+        assert!(events.iter().all(|e| !e.contains(TOKEN)), "{events:?}");
+    }
+
+    #[test]
+    fn a_5xx_after_the_last_try_fails_naming_it() {
+        let error = (500, r#"{"message": "Server Error"}"#.to_string());
+        let (result, got, _) = publish_against(vec![error.clone(), error.clone(), error], TOKEN);
+        let message = result.unwrap_err();
+        assert!(message.starts_with("POST {base}/api/v3/repos/o/r/releases: 500"), "{message}");
+        assert_eq!(got.len(), 3);
     }
 
     #[test]
@@ -559,6 +682,7 @@ mod tests {
             body: "",
             prerelease: true,
             files: &[],
+            retry: Retry { tries: 2, base: std::time::Duration::ZERO, max: std::time::Duration::ZERO },
         };
         let err = publish(&Client::new(Default::default()).unwrap(), &r, &mut |_| {}).unwrap_err();
         assert!(err.starts_with(&format!("POST {api}repos/o/r/releases: ")), "{err}");

@@ -1029,6 +1029,9 @@ impl Run<'_, '_> {
         let uopts = upload::Options { skip_existing: true, ..upload::Options::default() };
         let on = &mut *self.on;
         let outcomes = upload::upload(&self.opts.client, target, &dists, &uopts, &mut |e| {
+            if let Some(line) = retry_note(&e) {
+                on(Event::Note(&line));
+            }
             if let upload::Event::Done { outcome } = e {
                 let line = match outcome.status {
                     Status::Uploaded => format!("uploaded {}: {}", outcome.filename, outcome.answer),
@@ -1198,7 +1201,8 @@ impl Run<'_, '_> {
 
     fn github(&mut self) -> StepResult<String> {
         let gh = self.opts.github.as_ref().expect("skipped without --github-release");
-        let ctx = self.ctx();
+        // The field, not `self.ctx()`: `self.on` is borrowed beside it below.
+        let ctx = self.ctx.as_ref().expect("preflight sets the context");
         let repo = ctx.github_repo.as_ref().expect("preflight found the repository");
         let token = gh.token.as_ref().expect("preflight found the token");
         let body = match &self.out.notes {
@@ -1217,8 +1221,14 @@ impl Run<'_, '_> {
             body: &body,
             prerelease: ctx.prerelease,
             files: &files,
+            retry: upload::Retry::default(),
         };
-        let published = crate::github::publish(&self.opts.client, &release, &mut |_| {})?;
+        let on = &mut *self.on;
+        let published = crate::github::publish(&self.opts.client, &release, &mut |e| {
+            if let Some(line) = retry_note(&e) {
+                on(Event::Note(&line));
+            }
+        })?;
         self.out.github_url = Some(published.html_url.clone());
         let reused = if published.reused { " (it existed: reused)" } else { "" };
         Ok(format!(
@@ -1227,6 +1237,16 @@ impl Run<'_, '_> {
             published.uploaded.len(),
             published.skipped.len()
         ))
+    }
+}
+
+/// A retry as a progress line: an index or GitHub that did not answer, or answered 5xx.
+fn retry_note(e: &upload::Event) -> Option<String> {
+    match e {
+        upload::Event::Retry { attempt, wait, why } => {
+            Some(format!("{why}; try {attempt} in {:.1} s", wait.as_secs_f64()))
+        }
+        _ => None,
     }
 }
 
