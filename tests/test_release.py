@@ -283,8 +283,12 @@ def world(tmp_path, cw_venv):
             PYPIRC.format(test=test.upload_url, test_password=TEST_PASSWORD, real=real.url, real_password=REAL_PASSWORD)
         )
         w = World(tmp_path, cw_venv, tree, remote, test, real, github)
+        # The scratch folders (venvs, clones) of the releases that a test kills stay in the
+        # test's own folder, not in the machine's temporary one.
+        (tmp_path / "tmp").mkdir()
         w.env = {
             **GIT_ENV,
+            "TMPDIR": str(tmp_path / "tmp"),
             "HOME": str(home),
             "PYPIRC": str(pypirc),
             "GITHUB_TOKEN": GITHUB_TOKEN,
