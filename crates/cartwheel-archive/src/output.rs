@@ -80,38 +80,13 @@ const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Remove the temporary files of `name` left in `dir` by builds that were killed: those whose
-/// process no longer runs, untouched for [`STALE_AGE`]. Best effort: a file that cannot be
-/// removed is left alone.
+/// process no longer runs, untouched for [`STALE_AGE`].
 fn remove_stale(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
-        let Some(pid) = rest.strip_suffix(".part").and_then(|r| r.split('.').next()) else { continue };
-        let Ok(pid) = pid.parse::<u32>() else { continue };
-        if pid != std::process::id() && is_old(&entry) && is_gone(pid) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Whether `entry` was last written over [`STALE_AGE`] ago.
-fn is_old(entry: &std::fs::DirEntry) -> bool {
-    let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-    age.is_some_and(|a| a > STALE_AGE)
-}
-
-/// Whether process `pid` has ended.
-#[cfg(target_os = "linux")]
-fn is_gone(pid: u32) -> bool {
-    !Path::new(&format!("/proc/{pid}")).exists()
-}
-
-/// Without a process table to read, only the age tells.
-#[cfg(not(target_os = "linux"))]
-fn is_gone(_pid: u32) -> bool {
-    true
+    cartwheel_core::leftover::sweep(dir, STALE_AGE, |file_name| {
+        let rest = file_name.strip_prefix(&prefix)?.strip_suffix(".part")?;
+        rest.split('.').next()?.parse().ok()
+    });
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod discover;
 pub mod error;
 pub mod fault;
 pub mod git;
+pub mod leftover;
 pub mod metadata;
 pub mod names;
 pub mod pattern;

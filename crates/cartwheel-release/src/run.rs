@@ -1396,12 +1396,23 @@ fn expect_detail(e: &Expect) -> String {
     format!("imported {}; {scripts}", e.modules.join(", "))
 }
 
+/// A folder for this run's venvs, clones and builds, in the system's temporary folder.
 fn scratch() -> StepResult<tempfile::TempDir> {
+    let tmp = std::env::temp_dir();
+    // A release killed (SIGKILL, a power cut) left its folder: gone after a day, when its
+    // process is too. A day, not minutes: a live release may leave the folder alone for the
+    // length of a test suite, and in another container its pid means nothing here.
+    cartwheel_core::leftover::sweep(&tmp, Duration::from_secs(24 * 3600), |name| {
+        name.strip_prefix(SCRATCH)?.split_once('-')?.0.parse().ok()
+    });
     tempfile::Builder::new()
-        .prefix("cartwheel-release-")
-        .tempdir()
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
+        .tempdir_in(&tmp)
         .map_err(|e| format!("cannot make a scratch folder: {e}"))
 }
+
+/// The scratch folders' names: this, the pid, a dash and a random part.
+const SCRATCH: &str = "cartwheel-release-";
 
 /// The platform's shell running `cmd`.
 fn shell(cmd: &str) -> std::process::Command {
@@ -1568,6 +1579,13 @@ mod tests {
             outside_requires_python(&[py("3.13.0"), py("3.9.18")], ">=3.10").unwrap_err(),
             "Python 3.9.18 (/py/3.9.18) is outside the project's requires-python `>=3.10`: name interpreters it supports with --python or [tool.cartwheel.release] python"
         );
+    }
+
+    #[test]
+    fn scratch_is_named_with_the_pid() {
+        let dir = scratch().unwrap();
+        let name = dir.path().file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with(&format!("cartwheel-release-{}-", std::process::id())), "{name}");
     }
 
     #[test]
