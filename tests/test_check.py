@@ -968,6 +968,23 @@ def test_text_names_each_problem_once_and_exit_status(cw_venv, outcomes):
     assert strict.returncode == 1 and "FAILED due to warnings" in strict.stdout, strict.stdout
 
 
+def test_a_header_line_without_colon_names_what_it_loses(cw_venv, outcomes):
+    """hatchling 1.33's METADATA for `import-names = []`: twine passes it (with Summary and
+    Requires-Dist read as the description); cartwheel says which fields are lost, and where."""
+    path = outcomes["header-line-without-colon"].path
+    proc = run([cw_venv.python, "-m", "cartwheel", "check", path], check=False)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines()[:3] == [
+        f"Checking {path}: FAILED",
+        "  warning[T004] Description-Content-Type: `long_description_content_type` missing. defaulting to `text/x-rst`.",
+        (
+            "  error[M012] demo-1.0.dist-info/METADATA: line 4 `Import-Name` is not a `Name: value` header: email "
+            "parsers (twine, pip, PyPI) end the headers there, so Summary, Requires-Dist, Description-Content-Type "
+            "are read as description text and lost"
+        ),
+    ]
+
+
 def test_rst_problem_names_the_readme_line(outcomes):
     # Plain words without a content type are valid reST: only twine's T004 warning.
     assert codes(outcomes["no-content-type"].compat) == ["T004"]

@@ -37,11 +37,11 @@ pub fn check(parsed: &Parsed, archive: &Archive, file_name: &str) -> Vec<Diagnos
             problem::error(
                 "M012",
                 format!(
-                    "line {} `{}` is not a `Name: value` header: email parsers (twine, pip, PyPI) end the headers there and read {} as description text ({} lost)",
+                    "line {} `{}` is not a `Name: value` header: email parsers (twine, pip, PyPI) end the headers there, so {} {} read as description text and lost",
                     b.line,
                     b.text,
                     b.lost.join(", "),
-                    if b.lost.len() == 1 { "that field is" } else { "those fields are" }
+                    if b.lost.len() == 1 { "is" } else { "are" }
                 ),
             )
             .at_member(&parsed.member)

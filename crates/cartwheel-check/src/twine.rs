@@ -223,6 +223,9 @@ fn email_compat(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// How much of a line a finding quotes.
+const SHOWN_MAX: usize = 80;
+
 /// The first line of the header block that is neither a header nor a continuation (where
 /// `email_compat` starts the body), when known fields follow it before the first blank line.
 fn header_break(text: &str) -> Option<HeaderBreak> {
@@ -259,7 +262,12 @@ fn header_break(text: &str) -> Option<HeaderBreak> {
         .filter_map(field_name)
         .filter(|name| cartwheel_core::metadata::is_known_field(name))
         .collect();
-    (!lost.is_empty()).then(|| HeaderBreak { line: at, text: shown.to_string(), lost })
+    // The line is quoted in the finding: a long one is cut (it is untrusted text).
+    let text = match shown.char_indices().nth(SHOWN_MAX) {
+        Some((cut, _)) => format!("{}...", &shown[..cut]),
+        None => shown.to_string(),
+    };
+    (!lost.is_empty()).then_some(HeaderBreak { line: at, text, lost })
 }
 
 /// The description as twine hands it to the renderer: packaging keeps a `Description` header's
@@ -375,6 +383,9 @@ mod tests {
         assert_eq!(header_break("Metadata-Version: 2.1\nName: a\nJust prose.\nSummary is here\n"), None);
         assert_eq!(header_break("Metadata-Version: 2.1\n:odd\nFrom x\nName: a\n\nSummary: b\n"), None);
         assert_eq!(header_break(GOOD), None);
+        // A long line is quoted cut.
+        let long = format!("Name: a\n{}\nSummary: s\n", "x".repeat(200));
+        assert_eq!(header_break(&long).unwrap().text, format!("{}...", "x".repeat(80)));
     }
 
     fn wheel(members: &[(&str, &str)]) -> Archive {
