@@ -32,6 +32,21 @@ cargo fmt --all -- --check
 step "cargo clippy --workspace --all-targets --all-features -- -D warnings"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+step "cargo clippy for Windows and macOS (scripts/check-targets.sh)"
+# The release workflow's other platforms, linted from here on every run, for each target
+# rustup already has (adding one needs its download server, which a CI machine may not reach).
+targets=()
+for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
+    if rustup target list --installed 2>/dev/null | grep -qx "$t"; then
+        targets+=("$t")
+    else
+        echo "skipped $t: not installed (rustup target add $t)"
+    fi
+done
+if [ ${#targets[@]} -gt 0 ]; then
+    CARTWHEEL_TEST_VENV="$VENV" bash scripts/check-targets.sh "${targets[@]}"
+fi
+
 step "cargo test --workspace --no-fail-fast"
 # Every crate's tests run and report, even after one crate fails.
 cargo test --workspace --no-fail-fast
