@@ -42,7 +42,9 @@ esac
 pins() { grep -E "^($1)==" "$ROOT/requirements-test.txt"; }
 
 linux_glibc=""
-if [ "$(uname -s)" = Linux ] && ldd --version 2>&1 | grep -qiE 'glibc|gnu libc'; then
+# The output is read whole before grep: `ldd ... | grep -q` under pipefail fails at random when
+# grep stops reading first and ldd dies of SIGPIPE (a CI run built a manylinux_2_34 wheel so).
+if [ "$(uname -s)" = Linux ] && grep -qiE 'glibc|gnu libc' <<<"$(ldd --version 2>&1 || true)"; then
     linux_glibc=1
 fi
 

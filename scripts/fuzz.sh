@@ -31,13 +31,15 @@ if [ "$SECONDS_EACH" = 0 ]; then
     exit 0
 fi
 
-if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+# Outputs are read whole before grep (as in build-release.sh: a pipe into `grep -q` under
+# pipefail can fail when the writer gets SIGPIPE).
+if ! grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION" <<<"$(cargo fuzz --version 2>/dev/null || true)"; then
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
 fi
 
 # libFuzzer's instrumentation needs unstable rustc flags.
 TOOLCHAIN=()
-if [ "${CARTWHEEL_FUZZ_TOOLCHAIN:-}" != stable ] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if [ "${CARTWHEEL_FUZZ_TOOLCHAIN:-}" != stable ] && grep -q '^nightly' <<<"$(rustup toolchain list 2>/dev/null || true)"; then
     TOOLCHAIN=(+nightly)
 else
     export RUSTC_BOOTSTRAP=1

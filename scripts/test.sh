@@ -36,8 +36,9 @@ step "cargo clippy for Windows and macOS (scripts/check-targets.sh)"
 # The release workflow's other platforms, linted from here on every run, for each target
 # rustup already has (adding one needs its download server, which a CI machine may not reach).
 targets=()
+installed="$(rustup target list --installed 2>/dev/null || true)"
 for t in x86_64-pc-windows-gnu aarch64-apple-darwin; do
-    if rustup target list --installed 2>/dev/null | grep -qx "$t"; then
+    if grep -qx "$t" <<<"$installed"; then
         targets+=("$t")
     else
         echo "skipped $t: not installed (rustup target add $t)"
