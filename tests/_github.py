@@ -11,11 +11,14 @@ the `/uploads` prefix, which is where the `upload_url` it hands out points):
 - `POST /uploads/repos/{owner}/{repo}/releases/{id}/assets?name=FILE` with the file's bytes:
   201 with the asset (`name`, `size`, `browser_download_url`, ...); 422 `already_exists` for a
   name the release already has;
+- `DELETE /repos/{owner}/{repo}/releases/assets/{id}`: 204, the asset gone; or 404;
 - `GET /{owner}/{repo}/releases/download/{tag}/{name}`: the asset's bytes.
 
 Faults for the tests: `faults` is a list consumed by successive requests (any of the above): an
 int (answer with that status and `{"message":"Server Error"}`), "drop" (close the connection
-without answering), or None (no fault). Every request is recorded in `requests`: method, path
+without answering), "partial" (an asset upload that breaks off as GitHub's do: half the bytes kept
+as an asset in state `starter`, which holds the name until it is deleted, and a 502), or None
+(no fault). Every request is recorded in `requests`: method, path
 (with its query), headers and body (JSON bodies parsed into `json`).
 """
 
@@ -43,6 +46,7 @@ class Call:
     body: bytes = b""
     answer: int = 0
     json: Any = None
+    fault: str | None = None  # a fault the route acts out ("partial")
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
@@ -59,6 +63,7 @@ class Release:
     draft: bool
     prerelease: bool
     assets: dict[str, bytes] = field(default_factory=dict)  # name -> bytes, in upload order
+    starters: set[str] = field(default_factory=set)  # names whose upload broke off
 
 
 class GitHub(Served):
@@ -105,7 +110,7 @@ class GitHub(Served):
             "name": name,
             "label": "",
             "content_type": "application/octet-stream",
-            "state": "uploaded",
+            "state": "starter" if name in r.starters else "uploaded",
             "size": len(r.assets[name]),
             "browser_download_url": f"{self.api_url}/{r.owner}/{r.repo}/releases/download/{r.tag_name}/{name}",
         }
@@ -146,6 +151,7 @@ class GitHub(Served):
                 if isinstance(fault, int):
                     self._send(call, fault, {"message": "Server Error"})
                     return None
+                call.fault = fault
                 return call
 
             def _authorized(self, call: Call) -> bool:
@@ -228,6 +234,9 @@ class GitHub(Served):
                             pass
                         elif name in r.assets:
                             name = None  # taken
+                        elif call.fault == "partial":
+                            r.assets[name] = call.body[: len(call.body) // 2]
+                            r.starters.add(name)
                         else:
                             r.assets[name] = call.body
                     if r is None:
@@ -237,7 +246,36 @@ class GitHub(Served):
                     if not name:
                         errors = [{"resource": "ReleaseAsset", "code": "missing_field", "field": "name"}]
                         return self._send(call, 422, {"message": "Validation Failed", "errors": errors})
+                    if call.fault == "partial":
+                        return self._send(call, 502, {"message": "Server Error"})
                     return self._send(call, 201, gh.asset_json(r, name, list(r.assets).index(name)))
                 return self._not_found(call)
+
+            def do_DELETE(self) -> None:
+                call = self._receive()
+                if call is None:
+                    return
+                m = re.fullmatch(r"/repos/([^/]+)/([^/]+)/releases/assets/(\d+)", urlsplit(self.path).path)
+                if m and not self._authorized(call):
+                    return
+                with gh.lock:
+                    found = None
+                    if m:
+                        asset_id = int(m.group(3))
+                        for r in gh.releases.values():
+                            if (r.owner, r.repo) == m.groups()[:2] and r.id == asset_id // 1000:
+                                names = list(r.assets)
+                                i = asset_id % 1000
+                                if i < len(names):
+                                    found = (r, names[i])
+                    if found:
+                        r, name = found
+                        del r.assets[name]
+                        r.starters.discard(name)
+                if not found:
+                    return self._not_found(call)
+                call.answer = 204
+                self.send_response(204)
+                self.end_headers()
 
         return Handler

@@ -935,13 +935,19 @@ def test_no_test_index_no_push_index_by_url(world):
 
 
 def github_calls(w: World) -> list[str]:
-    """GitHub's requests as `METHOD WHAT STATUS`: the release, an asset, the release by tag."""
+    """GitHub's requests as `METHOD WHAT STATUS`: the release, an asset, the release by tag, a
+    starter asset deleted."""
     what = {
         f"/repos/{OWNER_REPO}/releases": "release",
         f"/uploads/repos/{OWNER_REPO}/releases/1/assets": "asset",
         f"/repos/{OWNER_REPO}/releases/tags/v0.2.0": "tag",
     }
-    return [f"{c.method} {what.get(c.path.split('?')[0], c.path)} {c.answer}" for c in w.github.requests]
+    out = []
+    for c in w.github.requests:
+        path = c.path.split("?")[0]
+        starter = re.fullmatch(rf"/repos/{OWNER_REPO}/releases/assets/\d+", path)
+        out.append(f"{c.method} {'starter' if starter else what.get(path, c.path)} {c.answer}")
+    return out
 
 
 def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
@@ -968,16 +974,24 @@ def test_github_refuses_an_asset_then_resume_reuses_the_release(world):
     assert proc.stdout.strip("\n") == NOTES.strip("\n")
 
 
-def test_github_5xx_on_an_asset_is_retried(world):
-    """GitHub answers 502 to the second file once: the release asks what the release holds,
-    sends the file again and finishes, saying so; no resume needed."""
+@pytest.mark.parametrize("fault", [502, "partial"])
+def test_github_5xx_on_an_asset_is_retried(fault, world):
+    """GitHub answers 502 to the second file once, having kept nothing or (`partial`) half of it
+    as a `starter` asset that holds the name: the release asks what the release holds, deletes a
+    starter, sends the file again and finishes, saying so; no resume needed."""
     w = world
     before = w.where()
-    w.github.faults = [None, None, 502]
+    w.github.faults = [None, None, fault]
     proc = w.release("minor")
     assert outcomes(proc) == done(STEPS), proc.stderr
     assert_released(w, proc, before)
-    assert github_calls(w) == ["POST release 201", "POST asset 201", "POST asset 502", "GET tag 200", "POST asset 201"]
+    again = ["GET tag 200"] + (["DELETE starter 204"] if fault == "partial" else []) + ["POST asset 201"]
+    assert github_calls(w) == ["POST release 201", "POST asset 201", "POST asset 502", *again]
+    # Both assets whole, as built.
+    release = w.github.release("ada", "rel-demo", "v0.2.0")
+    built = w.tree / "dist"
+    assert release.starters == set()
+    assert release.assets == {n: (built / n).read_bytes() for n in (wheel_name("0.2.0"), sdist_name("0.2.0"))}
     retry = [ln for ln in proc.lines if "; try 2 in " in ln]
     assert len(retry) == 1 and retry[0].startswith("   POST http://127.0.0.1:"), proc.stderr
     assert "502 Bad Gateway: Server Error; try 2 in " in retry[0], proc.stderr
