@@ -32,13 +32,13 @@ fn untouched_for(entry: &std::fs::DirEntry, age: Duration) -> bool {
 
 /// Whether process `pid` has ended (Linux's process table).
 #[cfg(target_os = "linux")]
-pub fn process_gone(pid: u32) -> bool {
+fn process_gone(pid: u32) -> bool {
     !Path::new(&format!("/proc/{pid}")).exists()
 }
 
 /// Without a process table to read, only the age tells: callers give a longer `min_age`.
 #[cfg(not(target_os = "linux"))]
-pub fn process_gone(_pid: u32) -> bool {
+fn process_gone(_pid: u32) -> bool {
     true
 }
 

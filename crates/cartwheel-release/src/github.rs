@@ -193,13 +193,9 @@ pub fn publish(client: &Client, r: &Release, on: &mut dyn FnMut(Event)) -> Resul
                 Ok(a) => refused(r, "POST", &url, a),
                 Err(e) => e.clone(),
             };
-            if attempt >= r.retry.tries {
+            if !pause(r, on, &mut attempt, &why) {
                 return Err(why);
             }
-            attempt += 1;
-            let wait = r.retry.wait(attempt);
-            on(Event::Retry { attempt, wait, why: &why });
-            std::thread::sleep(wait);
             // A broken-off upload may have landed whole, or left an asset in state `starter`
             // that takes the name until it is deleted: ask before sending again.
             let found = retried(r, on, |on| request(client, r, "GET", &by_tag, Sent::Empty, on))?;
@@ -257,14 +253,23 @@ fn retried(
             Err(e) => e.clone(),
             Ok(_) => return result,
         };
-        if attempt >= r.retry.tries {
+        if !pause(r, on, &mut attempt, &why) {
             return result;
         }
-        attempt += 1;
-        let wait = r.retry.wait(attempt);
-        on(Event::Retry { attempt, wait, why: &why });
-        std::thread::sleep(wait);
     }
+}
+
+/// Before the next try: false when the policy's tries are spent, else the policy's wait (said
+/// as a `Retry` event) and `attempt` counted up.
+fn pause(r: &Release, on: &mut dyn FnMut(Event), attempt: &mut u32, why: &str) -> bool {
+    if *attempt >= r.retry.tries {
+        return false;
+    }
+    *attempt += 1;
+    let wait = r.retry.wait(*attempt);
+    on(Event::Retry { attempt: *attempt, wait, why });
+    std::thread::sleep(wait);
+    true
 }
 
 /// `…/assets{?name,label}` → `…/assets`: the URI template GitHub answers with.
