@@ -179,6 +179,33 @@ fn metadata_version_crash(text: &str) -> Option<Diagnostic> {
     }
 }
 
+/// What a non-empty line of the header block is to Python's email parser (compat32).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// `Name: value`.
+    Header,
+    /// Indented: part of the header above (dropped before any header).
+    Continuation,
+    /// `: value` (an empty name) or a `From ` line: skipped.
+    Dropped,
+    /// Anything else: the headers end and the body starts here.
+    Break,
+}
+
+/// The kind of a non-empty `line`.
+fn line_kind(line: &str) -> Line {
+    let header = line.find(':').is_some_and(|i| line[..i].bytes().all(|b| (b'!'..=b'~').contains(&b)));
+    if line.starts_with([' ', '\t']) {
+        Line::Continuation
+    } else if header && !line.starts_with(':') {
+        Line::Header
+    } else if header || line.starts_with("From ") {
+        Line::Dropped
+    } else {
+        Line::Break
+    }
+}
+
 /// The header block as Python's email parser (compat32) sees it: a line that is not a header
 /// ends the headers and starts the body; a leading continuation line or an empty field name
 /// is dropped.
@@ -195,24 +222,20 @@ fn email_compat(text: &str) -> Cow<'_, str> {
             out.push_str(rest);
             return if changed { Cow::Owned(out) } else { Cow::Borrowed(text) };
         }
-        let header = line.find(':').is_some_and(|i| line[..i].bytes().all(|b| (b'!'..=b'~').contains(&b)));
-        if line.starts_with([' ', '\t']) {
-            if seen_header {
+        match line_kind(line) {
+            Line::Continuation if seen_header => out.push_str(&rest[..end + skip]),
+            Line::Continuation | Line::Dropped => changed = true,
+            Line::Header => {
+                seen_header = true;
                 out.push_str(&rest[..end + skip]);
-            } else {
-                changed = true;
             }
-        } else if header && !line.starts_with(':') {
-            seen_header = true;
-            out.push_str(&rest[..end + skip]);
-        } else if header || line.starts_with("From ") {
-            changed = true;
-        } else {
-            // The blank line that starts the body; after a lone `\r` a `\n` alone would merge
-            // with it into one `\r\n` line ending and the body would be lost.
-            out.push_str(if out.ends_with('\r') { "\n\n" } else { "\n" });
-            out.push_str(rest);
-            return Cow::Owned(out);
+            Line::Break => {
+                // The blank line that starts the body; after a lone `\r` a `\n` alone would merge
+                // with it into one `\r\n` line ending and the body would be lost.
+                out.push_str(if out.ends_with('\r') { "\n\n" } else { "\n" });
+                out.push_str(rest);
+                return Cow::Owned(out);
+            }
         }
         rest = &rest[end + skip..];
     }
@@ -243,23 +266,15 @@ fn header_break(text: &str) -> Option<HeaderBreak> {
     })
     .enumerate()
     .map(|(i, line)| (i + 1, line));
-    let field_name = |line: &str| -> Option<String> {
-        let (name, _) = line.split_once(':')?;
-        (!name.is_empty() && name.bytes().all(|b| (b'!'..=b'~').contains(&b))).then(|| name.to_string())
-    };
-    let (at, shown) = lines.find(|(_, line)| {
-        line.is_empty()
-            || !(line.starts_with([' ', '\t', ':'])
-                || field_name(line).is_some()
-                || line.starts_with("From "))
-    })?;
+    let (at, shown) = lines.find(|(_, line)| line.is_empty() || line_kind(line) == Line::Break)?;
     if shown.is_empty() {
         return None;
     }
     let lost: Vec<String> = lines
         .map(|(_, line)| line)
         .take_while(|line| !line.is_empty())
-        .filter_map(field_name)
+        .filter(|line| line_kind(line) == Line::Header)
+        .filter_map(|line| line.split_once(':').map(|(name, _)| name.to_string()))
         .filter(|name| cartwheel_core::metadata::is_known_field(name))
         .collect();
     // The line is quoted in the finding: a long one is cut (it is untrusted text).
