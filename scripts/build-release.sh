@@ -73,6 +73,9 @@ if [ -n "$linux_glibc" ]; then
     if [ "$(uname -m)" = x86_64 ]; then
         export CFLAGS_x86_64_unknown_linux_gnu="${CFLAGS_x86_64_unknown_linux_gnu:-} -mevex512"
     fi
+    # Panics abort (Cargo.toml), so nothing unwinds through cartwheel's code and its unwind
+    # tables would only add weight. Linux only: Windows and macOS targets require them.
+    export RUSTFLAGS="${RUSTFLAGS:-} -C force-unwind-tables=no"
     # `python -m ziglang` is found by maturin in the venv it runs from.
     PATH="$BIN:$PATH" "$PY" -m maturin build --release --zig --compatibility manylinux2014 \
         --compression-level 9 --interpreter "$PY" --out "$OUT"

@@ -16,6 +16,8 @@ use super::Error;
 pub struct AtomicOutput {
     temp: NamedTempFile,
     target: PathBuf,
+    /// Lists the temporary file for a process that ends without unwinding (a panic).
+    _unfinished: cartwheel_core::leftover::Unfinished,
 }
 
 impl AtomicOutput {
@@ -31,7 +33,8 @@ impl AtomicOutput {
                     format!("cannot create a temporary file in `{}`: {e}", dir.display()),
                 )
             })?;
-        Ok(Self { temp, target: dir.join(name) })
+        let _unfinished = cartwheel_core::leftover::Unfinished::new(temp.path());
+        Ok(Self { temp, target: dir.join(name), _unfinished })
     }
 
     /// The open file to write into.

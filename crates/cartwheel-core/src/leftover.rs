@@ -1,9 +1,56 @@
 //! What killed processes leave behind: temporary files and folders named with the pid of the
 //! process that made them (a build's `.part` files, a release's scratch folder). A process that
 //! is killed cannot remove its own; the next one removes those whose process is gone.
+//!
+//! A process that ends at once on its own (a panic: release builds abort instead of unwinding)
+//! removes what it is still writing first: each such file or folder is an [`Unfinished`] while
+//! it is written, and [`remove_unfinished`] removes them all.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// The temporary files and folders this process is writing (see [`Unfinished`]).
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary file or folder being written: listed for [`remove_unfinished`] until dropped.
+#[must_use = "the path is listed only while this lives"]
+pub struct Unfinished(PathBuf);
+
+impl Unfinished {
+    /// List `path` until the returned value is dropped.
+    pub fn new(path: &Path) -> Self {
+        unfinished().push(path.to_path_buf());
+        Self(path.to_path_buf())
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        let mut list = unfinished();
+        if let Some(i) = list.iter().rposition(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
+/// The list, also after a panic on a thread that held it (the process is ending then).
+fn unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Remove every file and folder still being written (best effort), for a process about to
+/// end without running destructors.
+pub fn remove_unfinished() {
+    for path in std::mem::take(&mut *unfinished()) {
+        // Not following links: a temporary entry is ours, never what a link points to.
+        let _ = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path),
+            Ok(_) => std::fs::remove_file(&path),
+            Err(_) => Ok(()),
+        };
+    }
+}
 
 /// Remove the entries of `dir` that `pid_of` names a process for (others are not ours), when
 /// that process is not this one, is gone, and the entry is untouched for `min_age`: the age
@@ -70,5 +117,21 @@ mod tests {
         assert!(recent.exists(), "a recent one may belong to a process elsewhere");
         assert!(ours.exists() && not_ours.exists());
         assert!(!process_gone(std::process::id()));
+    }
+
+    #[test]
+    fn unfinished_entries_are_removed_until_they_are_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, folder, done) =
+            (dir.path().join("a.part"), dir.path().join("b.part"), dir.path().join("c"));
+        std::fs::write(&file, "x").unwrap();
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("inside"), "x").unwrap();
+        std::fs::write(&done, "x").unwrap();
+        let _writing = (Unfinished::new(&file), Unfinished::new(&folder));
+        drop(Unfinished::new(&done));
+        remove_unfinished();
+        assert!(!file.exists() && !folder.exists(), "what is still written goes");
+        assert!(done.exists(), "a finished entry stays");
     }
 }

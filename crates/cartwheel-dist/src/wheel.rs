@@ -115,6 +115,7 @@ impl Build {
             .suffix(".part")
             .tempdir_in(metadata_directory)
             .map_err(io)?;
+        let _unfinished = cartwheel_core::leftover::Unfinished::new(temp.path());
         // The blobs' paths start with the folder's name: the temporary folder stands in for
         // `metadata_directory` until the rename.
         write_members(DirWriter::new(temp.path()), &self.dist_info(&name))?;
