@@ -186,7 +186,12 @@ impl Answer {
         let reason = hide(self.reason.trim());
         let reason = reason.trim();
         let standard = standard_reason(self.status);
-        let detail = self.detail_hiding(&hide);
+        // A body that only repeats the reason (GitHub's `{"message": "Not Found"}` on a 404)
+        // adds nothing: `404 Not Found`, not `404 Not Found: Not Found`.
+        let detail = self.detail_hiding(&hide).filter(|d| {
+            let d = d.trim_end_matches('.');
+            !(d.eq_ignore_ascii_case(reason) || standard.is_some_and(|s| s.eq_ignore_ascii_case(d)))
+        });
         let generic = reason.is_empty() || standard.is_some_and(|s| s.eq_ignore_ascii_case(reason));
         match (generic, detail) {
             (true, Some(d)) if !reason.is_empty() => format!("{} {reason}: {d}", self.status),
@@ -694,6 +699,10 @@ mod tests {
             "422 no publisher"
         );
         assert_eq!(answer(200, "OK", "", "").summary(), "200 OK");
+        // A body repeating the reason (GitHub's 404s), with and without a reason phrase (HTTP/2).
+        let not_found = r#"{"message": "Not Found"}"#;
+        assert_eq!(answer(404, "Not Found", "application/json", not_found).summary(), "404 Not Found");
+        assert_eq!(answer(404, "", "application/json", not_found).summary(), "404 Not Found");
         assert!(answer(400, "File already exists.", "", "").is_conflict());
         assert!(!answer(400, "Invalid", "", "").is_conflict());
     }

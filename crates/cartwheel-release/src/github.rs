@@ -602,6 +602,48 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_off_upload_whose_release_cannot_be_looked_up_fails_naming_the_lookup() {
+        let error = (502, r#"{"message": "Server Error"}"#.to_string());
+        let (result, got, _) = publish_against(
+            vec![
+                (201, release_json("")),
+                error,
+                (
+                    404,
+                    r#"{"message": "Not Found", "documentation_url": "https://docs.github.com"}"#.to_string(),
+                ),
+            ],
+            TOKEN,
+        );
+        assert_eq!(
+            result.unwrap_err(),
+            "GET {base}/api/v3/repos/o/r/releases/tags/v1.2.0: 404 Not Found (can the token write the repository's contents? GitHub answers 404 where it may not see it)"
+        );
+        assert_eq!(lines(&got)[2], "GET /api/v3/repos/o/r/releases/tags/v1.2.0");
+    }
+
+    #[test]
+    fn a_starter_asset_that_cannot_be_deleted_fails_naming_the_delete() {
+        let error = (502, r#"{"message": "Server Error"}"#.to_string());
+        let starter = r#"{"id": 70, "name": "demo-1.2.0-py3-none-any.whl", "size": 1, "state": "starter"}"#;
+        let (result, got, events) = publish_against(
+            vec![
+                (201, release_json("")),
+                error,
+                (200, release_json(starter)),
+                (403, format!(r#"{{"message": "Resource not accessible by token {TOKEN}"}}"#)),
+            ],
+            TOKEN,
+        );
+        assert_eq!(
+            result.unwrap_err(),
+            "DELETE {base}/api/v3/repos/o/r/releases/assets/70: 403 Forbidden: Resource not accessible by token *** (can the token write the repository's contents? GitHub answers 404 where it may not see it)"
+        );
+        assert_eq!(lines(&got)[3], "DELETE /api/v3/repos/o/r/releases/assets/70");
+        assert!(events.iter().all(|e| !e.contains(TOKEN)), "{events:?}");
+    }
+
+    #[test]
     fn a_5xx_after_the_last_try_fails_naming_it() {
         let error = (500, r#"{"message": "Server Error"}"#.to_string());
         let (result, got, _) = publish_against(vec![error.clone(), error.clone(), error], TOKEN);
