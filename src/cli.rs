@@ -46,6 +46,9 @@ enum Command {
         /// Warnings fail too.
         #[arg(long)]
         strict: bool,
+        /// Drop these warnings (codes, comma-separated or repeated: `--ignore W002,D001`).
+        #[arg(long, value_name = "CODE", value_delimiter = ',', value_parser = ignorable)]
+        ignore: Vec<String>,
         /// Give exactly another tool's verdict instead of cartwheel's fuller one.
         #[arg(long, value_enum)]
         compat: Option<Compat>,
@@ -176,7 +179,9 @@ pub fn run(args: Vec<String>) -> i32 {
             let (wheel, sdist) = if wheel || sdist { (wheel, sdist) } else { (true, true) };
             build(&path, &out_dir, wheel, sdist, dry_run).map(|()| 0)
         }
-        Command::Check { dists, strict, compat, format } => Ok(check(&dists, strict, compat, format)),
+        Command::Check { dists, strict, ignore, compat, format } => {
+            Ok(check(&dists, strict, ignore, compat, format))
+        }
         Command::Version { path, check } => version(&path, check),
         Command::Publish(args) => Ok(crate::publish_cmd::run(args)),
         Command::Release(args) => Ok(crate::release_cmd::run(args)),
@@ -243,7 +248,24 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool, dry_run: bool) -
     Ok(())
 }
 
-fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputFormat) -> i32 {
+/// A code `--ignore` takes: a warning of `cartwheel check`.
+fn ignorable(code: &str) -> Result<String, String> {
+    match cartwheel_core::project::unignorable(code) {
+        None => Ok(code.to_string()),
+        Some((message, help)) => Err(match help {
+            Some(help) => format!("{message} ({help})"),
+            None => message,
+        }),
+    }
+}
+
+fn check(
+    dists: &[String],
+    strict: bool,
+    ignore: Vec<String>,
+    compat: Option<Compat>,
+    format: OutputFormat,
+) -> i32 {
     use cartwheel_check::{self as check, Level, Options};
     let files = match check::inputs::expand(dists) {
         Ok(files) => files,
@@ -257,7 +279,7 @@ fn check(dists: &[String], strict: bool, compat: Option<Compat>, format: OutputF
         say("warning: no files to check");
     }
     let level = if compat == Some(Compat::Twine) { Level::Twine } else { Level::Full };
-    let options = Options { level, strict, ..Options::default() };
+    let options = Options { level, strict, ignore, ..Options::default() };
     let mut reports = Vec::new();
     for path in &files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

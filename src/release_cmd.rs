@@ -202,6 +202,7 @@ fn show(e: &Event) {
         Event::Failed { step, seconds } => say(&format!("!! {} ({seconds:.2} s)", step.name())),
         Event::Warning(d) => say(&d.to_string()),
         Event::Note(text) => say(&format!("   {text}")),
+        Event::Output(text) => say(&format!("     {text}")),
     }
 }
 

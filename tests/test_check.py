@@ -1105,3 +1105,62 @@ def test_local_version_builds_quietly_and_fails_the_upload_check(cw_venv, tmp_pa
     assert wheel.is_file()
     checked = run([cw_venv.python, "-m", "cartwheel", "check", wheel], check=False)
     assert checked.returncode == 1 and "error[M004]" in checked.stdout, checked.stdout
+
+
+def _zones_tree(tmp_path: Path, tool: str = "") -> Path:
+    """tzdata's shape: zone aliases are byte-identical data files (check-wheel-contents' W002)."""
+    tree = tmp_path / "proj"
+    (tree / "zones").mkdir(parents=True)
+    (tree / "zones" / "__init__.py").write_text('"""Zones."""\n')
+    for alias in ("UTC", "Zulu"):
+        (tree / "zones" / alias).write_bytes(b"TZif2 zone data\n")
+    (tree / "README.md").write_text("# zones\n")
+    (tree / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["cartwheel"]\nbuild-backend = "cartwheel"\n\n'
+        '[project]\nname = "zones"\nversion = "1.0"\nreadme = "README.md"\n' + (f"\n[tool.cartwheel]\n{tool}\n" if tool else "")
+    )
+    return tree
+
+
+def test_check_ignore_drops_those_warnings_from_builds_and_checks(cw_venv, tmp_path):
+    """A project whose identical data files are deliberate says so once: no W002 on every build,
+    and `cartwheel check --strict` (what `cartwheel release` runs) passes with `--ignore W002`."""
+    noisy = _zones_tree(tmp_path / "noisy")
+    proc = run([cw_venv.python, "-m", "cartwheel", "build", noisy, "-o", tmp_path / "out1"])
+    assert (
+        "warning: zones-1.0-py3-none-any.whl: [W002] zones/UTC, zones/Zulu: Wheel contains duplicate files\n"
+        in proc.stderr
+    ), proc.stderr
+    quiet = _zones_tree(tmp_path / "quiet", 'check-ignore = ["W002"]')
+    proc = run([cw_venv.python, "-m", "cartwheel", "build", quiet, "-o", tmp_path / "out2"])
+    assert "W002" not in proc.stderr and "warning" not in proc.stderr, proc.stderr
+    wheel = tmp_path / "out2" / "zones-1.0-py3-none-any.whl"
+    strict = run([cw_venv.python, "-m", "cartwheel", "check", "--strict", wheel], check=False)
+    assert strict.returncode == 1, strict.stdout
+    assert strict.stdout == (
+        f"Checking {wheel}: FAILED due to warnings\n"
+        "  warning[W002] zones/UTC, zones/Zulu: Wheel contains duplicate files\n"
+    )
+    ignored = run([cw_venv.python, "-m", "cartwheel", "check", "--strict", "--ignore", "D001,W002", wheel])
+    assert ignored.stdout == f"Checking {wheel}: PASSED\n"
+
+
+def test_check_ignore_names_warnings_only(cw_venv, tmp_path):
+    bad = _zones_tree(tmp_path, 'check-ignore = ["W002", "M004"]')
+    proc = run([cw_venv.python, "-m", "cartwheel", "build", bad, "-o", tmp_path / "out"], check=False)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"error: {bad / 'pyproject.toml'}:11:25: `M004` is not a warning of `cartwheel check`: only warnings can "
+        "be ignored (key `tool.cartwheel.check-ignore`)\n"
+        "   |\n"
+        '11 | check-ignore = ["W002", "M004"]\n'
+        "   |                         ^^^^^^\n"
+        '   = help: errors are what PyPI, pip or twine refuse; `check = "warn"` builds anyway\n'
+    )
+    assert not (tmp_path / "out").exists()
+    cli = run([cw_venv.python, "-m", "cartwheel", "check", "--ignore", "w002", tmp_path], check=False)
+    assert cli.returncode == 2
+    assert cli.stderr.startswith(
+        "error: invalid value 'w002' for '--ignore <CODE>': `w002` is not a code of `cartwheel check` "
+        '(did you mean "W002"?)\n'
+    ), cli.stderr

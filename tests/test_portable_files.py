@@ -118,7 +118,7 @@ def test_crlf_project(cw_venv: Venv, tmp_path: Path):
             "   |\n"
             '11 | license-files = ["licenses\\\\LICENSE"]\n'
             "   |                  ^^^^^^^^^^^^^^^^^^^\n"
-            "  = help: use `/` as the separator: `licenses/LICENSE`\n",
+            "   = help: use `/` as the separator: `licenses/LICENSE`\n",
             id="license-files",
         ),
         pytest.param(

@@ -606,6 +606,17 @@ def test_refused_before_anything_changes(case, world):
     proc = w.release("minor")
     assert outcomes(proc) == done(until(step)) + [(step, "failed")], proc.stderr
     assert_failed(proc, step, cause, UNDONE_EARLY)
+    if case == FAILING_CHECK:
+        # Each check's output is shown as it comes, both streams in the order printed.
+        shown = (
+            "-> checks\n"
+            "   $ grep -q 'MIT License' LICENSE\n"
+            "   $ echo lint: 2 problems; echo bad.py:1:1: E999 SyntaxError >&2; exit 3\n"
+            "     lint: 2 problems\n"
+            "     bad.py:1:1: E999 SyntaxError\n"
+            "!! checks ("
+        )
+        assert shown in proc.stderr, proc.stderr
     assert_untouched(w, before)
     if case == ON_THE_INDEX:
         assert w.test_files() == {sdist_name(version): b"an older upload of 0.2.0"}

@@ -114,6 +114,9 @@ pub struct Options {
     pub limits: Limits,
     /// Where a tar.gz's gzip stream restarts, when its writer says so (a hint, verified).
     pub restarts: Vec<cartwheel_archive::gzip::Restart>,
+    /// Warning codes to drop (`--ignore`, `[tool.cartwheel] check-ignore`); an error with one
+    /// of these codes still counts (A004 is either).
+    pub ignore: Vec<String>,
 }
 
 /// Check the distribution at `path`; its kind comes from `name` (the file name it is or will
@@ -154,6 +157,10 @@ fn check_with(
             Ok(archive) => check_archive(&archive, name, options),
         },
     };
+    let ignored = |p: &Diagnostic| {
+        p.severity == Severity::Warning && p.code.is_some_and(|c| options.ignore.iter().any(|i| i == c))
+    };
+    let problems = problems.into_iter().filter(|p| !ignored(p)).collect();
     Report::new(name, problems, options.strict)
 }
 
@@ -197,3 +204,53 @@ fn check_archive(archive: &read::Archive, name: &str, options: &Options) -> Vec<
 
 /// Archives with more members than this have their metadata and contents checked in parallel.
 const PARALLEL_CHECK_MEMBERS: usize = 256;
+
+#[cfg(test)]
+mod tests {
+    use cartwheel_core::project::IGNORABLE_CHECKS;
+
+    /// The codes docs/check.md gives as warnings: a row whose severity says `warning`
+    /// (A004's "error (warning for …)" too), and every check-wheel-contents row.
+    fn documented_warnings() -> Vec<String> {
+        let doc = include_str!("../../../docs/check.md");
+        let mut codes: Vec<String> = doc
+            .lines()
+            .filter_map(|l| {
+                let mut cells = l.strip_prefix("| `")?.splitn(3, '|');
+                let code = cells.next()?.trim().trim_end_matches('`');
+                let second = cells.next()?.trim();
+                (second.contains("warning") || code.starts_with('W')).then(|| code.to_string())
+            })
+            .collect();
+        codes.sort();
+        codes
+    }
+
+    #[test]
+    fn the_ignorable_codes_are_the_documented_warnings() {
+        let mut ignorable: Vec<String> = IGNORABLE_CHECKS.iter().map(|c| c.to_string()).collect();
+        ignorable.sort();
+        assert_eq!(ignorable, documented_warnings());
+    }
+
+    #[test]
+    fn every_warning_the_rules_write_is_ignorable() {
+        // `problem::warning("X000", …)` and check-wheel-contents' `warn("W000", …)` in the rules.
+        let sources = [
+            include_str!("metadata.rs"),
+            include_str!("markdown.rs"),
+            include_str!("sdist.rs"),
+            include_str!("twine.rs"),
+            include_str!("wheel.rs"),
+            include_str!("read.rs"),
+            include_str!("report.rs"),
+        ];
+        for src in sources {
+            for (at, _) in src.match_indices("warning(\"").chain(src.match_indices("warn(\"")) {
+                let rest = &src[at..];
+                let code = &rest[rest.find('"').unwrap() + 1..][..4];
+                assert!(IGNORABLE_CHECKS.contains(&code), "{code} is written as a warning");
+            }
+        }
+    }
+}

@@ -249,18 +249,26 @@ impl fmt::Display for Diagnostic {
         if let Some(key) = &self.key {
             write!(f, " (key `{key}`)")?;
         }
+        // `= help` lines up with the snippet's `|` (rustc's layout): one column further in for
+        // a line number of two digits.
+        let mut gutter = 1;
         if let Some(Location::Source { file, span: Some(span) }) = self.location.as_deref() {
-            render_snippet(f, file, span.clone())?;
+            gutter = render_snippet(f, file, span.clone())?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n{:gutter$} = help: {help}", "")?;
         }
         Ok(())
     }
 }
 
-/// The offending line with a caret run under the span (first line of the span only).
-fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usize>) -> fmt::Result {
+/// The offending line with a caret run under the span (first line of the span only); returns
+/// the width of the line-number gutter.
+fn render_snippet(
+    f: &mut fmt::Formatter<'_>,
+    file: &SourceFile,
+    span: Range<usize>,
+) -> Result<usize, fmt::Error> {
     let text = &*file.text;
     let start = floor_char_boundary(text, span.start.min(text.len()));
     let (line, col) = file.line_col(start);
@@ -291,7 +299,8 @@ fn render_snippet(f: &mut fmt::Formatter<'_>, file: &SourceFile, span: Range<usi
         "\n{blank:gutter$} |\n{line} | {line_text}\n{blank:gutter$} | {pad}{carets}",
         blank = "",
         carets = "^".repeat(width),
-    )
+    )?;
+    Ok(gutter)
 }
 
 /// Text from an untrusted archive with its control characters escaped: a newline faking a line

@@ -108,6 +108,39 @@ impl CheckLevel {
     }
 }
 
+/// The `cartwheel check` codes that are warnings (docs/check.md): what `[tool.cartwheel]
+/// check-ignore` and `cartwheel check --ignore` may name. Errors are never waved through: they
+/// are what PyPI, pip or twine refuse. cartwheel-check's tests keep this list and docs/check.md
+/// equal.
+pub const IGNORABLE_CHECKS: [&str; 18] = [
+    "A004", "D001", "D002", "M008", "S004", "S005", "T004", "T005", "W001", "W002", "W003", "W004", "W005",
+    "W006", "W007", "W008", "W009", "W010",
+];
+
+/// Why `code` cannot be ignored (`None`: it can), with a did-you-mean when it is not a code.
+pub fn unignorable(code: &str) -> Option<(String, Option<String>)> {
+    if IGNORABLE_CHECKS.contains(&code) {
+        return None;
+    }
+    let is_code = code.len() == 4
+        && code.as_bytes()[0].is_ascii_uppercase()
+        && code.as_bytes()[1..].iter().all(u8::is_ascii_digit);
+    if is_code {
+        let help = "errors are what PyPI, pip or twine refuse; `check = \"warn\"` builds anyway".to_string();
+        return Some((
+            format!("`{code}` is not a warning of `cartwheel check`: only warnings can be ignored"),
+            Some(help),
+        ));
+    }
+    let upper = code.to_ascii_uppercase();
+    let help = if IGNORABLE_CHECKS.contains(&upper.as_str()) {
+        Some(format!("did you mean \"{upper}\"?"))
+    } else {
+        Some(format!("the warnings' codes: {}", IGNORABLE_CHECKS.join(", ")))
+    };
+    Some((format!("`{code}` is not a code of `cartwheel check`"), help))
+}
+
 /// The `.data/` schemes of a wheel (the first segment of a `[tool.cartwheel] data`
 /// destination).
 pub const DATA_SCHEMES: &[&str] = &["scripts", "data", "headers", "purelib", "platlib"];
@@ -161,6 +194,8 @@ pub struct ToolConfig {
     pub data: Vec<(Located<String>, Located<String>)>,
     /// Build-time check level.
     pub check: CheckLevel,
+    /// `check-ignore`: warning codes the build-time check and `cartwheel release` drop.
+    pub check_ignore: Vec<Located<String>>,
     /// `[tool.cartwheel.version]`.
     pub version: VersionConfig,
     /// `[tool.cartwheel.release]`.

@@ -83,19 +83,15 @@ impl Staged {
         self
     }
 
-    /// Run `cartwheel check` on the written temporary file, under its final name: warnings
-    /// go to `warnings` (also when the check fails); errors fail the build under
-    /// `check = "error"` and are warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
-    /// Description problems are located in `readme` (the README's lines are the
-    /// description's lines). The sdist's gzip restart points let it be read back in
+    /// Run `cartwheel check` on the written temporary file, under its final name, at
+    /// `build`'s level and without its `check-ignore` warnings: warnings go to `warnings`
+    /// (also when the check fails); errors fail the build under `check = "error"` and are
+    /// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
+    /// Description problems are located in the README (its lines are the description's lines). The sdist's gzip restart points let it be read back in
     /// parallel; the read verifies them and falls back to one serial pass.
-    pub fn check(
-        &self,
-        level: CheckLevel,
-        readme: Option<&str>,
-        warnings: &mut Vec<Diagnostic>,
-    ) -> Result<()> {
+    pub fn check(&self, build: &Build, warnings: &mut Vec<Diagnostic>) -> Result<()> {
         use cartwheel_check::{check_file, Limits, Options, Severity};
+        let (level, readme) = (build.check, build.readme_path());
         if level == CheckLevel::Off {
             return Ok(());
         }
@@ -111,7 +107,12 @@ impl Staged {
             members: usize::MAX,
             ..Limits::default()
         };
-        let options = Options { limits: own, restarts: self.restarts.clone(), ..Options::default() };
+        let options = Options {
+            limits: own,
+            restarts: self.restarts.clone(),
+            ignore: build.project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
+            ..Options::default()
+        };
         let report = check_file(self.out.path(), &name, &options);
         // A local version (`1.2.4.dev2+g5ab5313` from git between tags) is fine to build and
         // install, on every commit of a git-versioned project; only an upload refuses it, and
@@ -483,7 +484,7 @@ impl Build {
     /// Check a staged artifact, then give it its final name: nothing failing the check lands.
     /// The check's warnings go to `warnings`.
     pub fn persist(&self, staged: Staged, warnings: &mut Vec<Diagnostic>) -> Result<Artifact> {
-        staged.check(self.check, self.readme_path(), warnings)?;
+        staged.check(self, warnings)?;
         staged.persist()
     }
 

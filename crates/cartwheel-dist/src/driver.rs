@@ -166,7 +166,7 @@ fn both(build: &Build, out_dir: &Path, warnings: &mut Vec<Diagnostic>) -> Result
     // failure are reported in the artifacts' order, whichever thread finishes first.
     let check = |s: &Staged| {
         let mut found = Vec::new();
-        let result = s.check(build.check, build.readme_path(), &mut found);
+        let result = s.check(build, &mut found);
         (found, result)
     };
     let results: Vec<(Vec<Diagnostic>, Result<()>)> = std::thread::scope(|scope| {

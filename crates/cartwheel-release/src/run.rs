@@ -191,6 +191,8 @@ pub enum Event<'a> {
     Warning(&'a Diagnostic),
     /// A line of progress inside a step.
     Note(&'a str),
+    /// A line a check printed (stdout and stderr as one stream), as it comes.
+    Output(&'a str),
 }
 
 /// How a step ended.
@@ -276,6 +278,8 @@ struct Ctx {
     project_dir: PathBuf,
     pythons: Vec<Interpreter>,
     checks: Vec<String>,
+    /// `[tool.cartwheel] check-ignore`: the warnings the strict check of the built files drops.
+    check_ignore: Vec<String>,
     changelog: Option<String>,
     prerelease: bool,
     part: Option<Part>,
@@ -602,7 +606,7 @@ impl Run<'_, '_> {
                     f.sha256
                 ));
             }
-            dists.push(describe(&path, false)?);
+            dists.push(describe(&path, false, &[])?);
             built.push(path);
         }
         let project = load_project(&self.opts.project_dir, &mut |d| (self.on)(Event::Warning(d)))?;
@@ -617,6 +621,7 @@ impl Run<'_, '_> {
             project_dir: self.opts.project_dir.clone(),
             pythons,
             checks: Vec::new(),
+            check_ignore: project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
             prerelease,
             part: None,
             planned: String::new(),
@@ -786,6 +791,7 @@ impl Run<'_, '_> {
             top,
             project_dir: dir.clone(),
             checks: project.tool.release.checks.iter().map(|c| c.value.clone()).collect(),
+            check_ignore: project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
             changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
             pythons,
             prerelease,
@@ -835,14 +841,12 @@ impl Run<'_, '_> {
         for cmd in &checks {
             let note = format!("$ {cmd}");
             (self.on)(Event::Note(&note));
-            let out = shell(cmd).current_dir(&dir).stdin(std::process::Stdio::null()).output();
-            let out = out.map_err(|e| format!("the check `{cmd}` cannot be started: {e}"))?;
-            if !out.status.success() {
-                let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-                text.push_str(&String::from_utf8_lossy(&out.stderr));
+            let (status, text) = run_shown(cmd, &dir, &mut |line| (self.on)(Event::Output(line)))
+                .map_err(|e| format!("the check `{cmd}` cannot be started: {e}"))?;
+            if !status.success() {
                 return Err(format!(
                     "the check `{cmd}` failed ({}); its output:\n{}",
-                    smoke::status_text(out.status),
+                    smoke::status_text(status),
                     indent(&smoke::tail(&text, 60))
                 ));
             }
@@ -943,8 +947,9 @@ impl Run<'_, '_> {
 
     fn check(&mut self) -> StepResult<String> {
         let mut dists = Vec::new();
-        for p in &self.ctx().built {
-            dists.push(describe(p, true)?);
+        let ctx = self.ctx();
+        for p in &ctx.built {
+            dists.push(describe(p, true, &ctx.check_ignore)?);
         }
         let n = dists.len();
         self.ctx_mut().dists = dists;
@@ -1300,10 +1305,12 @@ fn undo(top: &Path, project_dir: &Path, store: &Store, state: &State) -> Result<
     store.remove()
 }
 
-/// Check a built file strictly and describe it for the upload (its form fields).
-pub fn describe(path: &Path, strict: bool) -> Result<Dist, String> {
+/// Check a built file (`strict`: warnings fail, but for the `ignore`d codes) and describe it
+/// for the upload (its form fields).
+pub fn describe(path: &Path, strict: bool, ignore: &[String]) -> Result<Dist, String> {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let options = cartwheel_check::Options { strict, ..cartwheel_check::Options::default() };
+    let options =
+        cartwheel_check::Options { strict, ignore: ignore.to_vec(), ..cartwheel_check::Options::default() };
     let (report, text) = cartwheel_check::check_file_for_upload(path, &name, &options);
     if report.failed() {
         return Err(format!(
@@ -1413,6 +1420,44 @@ fn scratch() -> StepResult<tempfile::TempDir> {
 
 /// The scratch folders' names: this, the pid, a dash and a random part.
 const SCRATCH: &str = "cartwheel-release-";
+
+/// Run `cmd` through the shell in `dir`, its stdout and stderr one stream (as `2>&1` makes
+/// them: a test suite's progress and its errors in the order printed), each line given to
+/// `line` as it comes (a check may run for minutes); the exit status and the whole output.
+fn run_shown(
+    cmd: &str,
+    dir: &Path,
+    line: &mut dyn FnMut(&str),
+) -> std::io::Result<(std::process::ExitStatus, String)> {
+    use std::io::BufRead;
+    let (reader, writer) = std::io::pipe()?;
+    let mut command = shell(cmd);
+    command.current_dir(dir).stdin(std::process::Stdio::null()).stdout(writer.try_clone()?).stderr(writer);
+    let mut child = command.spawn()?;
+    // The pipe ends at the check's exit only once no copy of its writing end is left here.
+    drop(command);
+    let mut text = String::new();
+    let mut reader = std::io::BufReader::new(reader);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {
+                let got = String::from_utf8_lossy(&buf);
+                line(got.trim_end_matches(['\n', '\r']));
+                text.push_str(&got);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        }
+    }
+    Ok((child.wait()?, text))
+}
 
 /// The platform's shell running `cmd`.
 fn shell(cmd: &str) -> std::process::Command {
@@ -1586,6 +1631,48 @@ mod tests {
         let dir = scratch().unwrap();
         let name = dir.path().file_name().unwrap().to_string_lossy().into_owned();
         assert!(name.starts_with(&format!("cartwheel-release-{}-", std::process::id())), "{name}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_check_is_shown_line_by_line_both_streams_in_the_order_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seen = Vec::new();
+        let cmd = "echo one; echo two >&2; printf 'three\\r\\n\\377\\n'; printf 'no end'; exit 3";
+        let (status, text) = run_shown(cmd, dir.path(), &mut |l| seen.push(l.to_string())).unwrap();
+        assert_eq!(status.code(), Some(3));
+        assert_eq!(seen, ["one", "two", "three", "\u{fffd}", "no end"]);
+        assert_eq!(text, "one\ntwo\nthree\r\n\u{fffd}\nno end");
+        // A silent check shows nothing.
+        let (status, text) = run_shown("exit 0", dir.path(), &mut |_| {}).unwrap();
+        assert!(status.success() && text.is_empty());
+    }
+
+    #[test]
+    fn the_strict_check_drops_the_ignored_warnings_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("proj");
+        fs_err::create_dir_all(root.join("zones")).unwrap();
+        fs_err::write(root.join("zones/__init__.py"), "").unwrap();
+        for alias in ["UTC", "Zulu"] {
+            fs_err::write(root.join("zones").join(alias), "TZif2 zone data\n").unwrap();
+        }
+        fs_err::write(root.join("README.md"), "# zones\n").unwrap();
+        fs_err::write(
+            root.join("pyproject.toml"),
+            "[project]\nname = \"zones\"\nversion = \"1.0\"\nreadme = \"README.md\"\n",
+        )
+        .unwrap();
+        let request = cartwheel_dist::Request::new(&root, cartwheel_dist::Target::Wheel, dir.path());
+        let built = cartwheel_dist::run(&request).result.unwrap();
+        let wheel = &built[0].path;
+        let refused = describe(wheel, true, &[]).unwrap_err();
+        assert!(
+            refused.contains("warning[W002] zones/UTC, zones/Zulu: Wheel contains duplicate files"),
+            "{refused}"
+        );
+        let dist = describe(wheel, true, &["W002".to_string()]).unwrap();
+        assert_eq!(dist.filename, "zones-1.0-py3-none-any.whl");
     }
 
     #[test]

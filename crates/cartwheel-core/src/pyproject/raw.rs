@@ -160,6 +160,8 @@ pub struct ToolCartwheel {
     pub data: Option<Spanned<Entries<SStr>>>,
     /// `check`.
     pub check: Option<SStr>,
+    /// `check-ignore`: warning codes.
+    pub check_ignore: Option<SList>,
     /// `[tool.cartwheel.version]`.
     pub version: Option<Spanned<ToolVersion>>,
     /// `[tool.cartwheel.release]`.

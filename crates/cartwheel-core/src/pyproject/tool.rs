@@ -37,6 +37,7 @@ pub(super) fn tool_config(
         sdist_exclude: globs(cx, "tool.cartwheel.sdist-exclude", t.sdist_exclude)?,
         data: data(cx, t.data)?,
         check: t.check.map(|c| check(cx, &c)).transpose()?.unwrap_or_default(),
+        check_ignore: check_ignore(cx, t.check_ignore)?,
         version: version_config(cx, t.version, version_dynamic, static_version)?,
         release: t.release.map(|r| release(cx, r.into_inner())).transpose()?.unwrap_or_default(),
     })
@@ -185,6 +186,25 @@ fn check(cx: &Cx, c: &SStr) -> Res<CheckLevel> {
     let text = c.get_ref().as_str();
     CheckLevel::parse(text)
         .ok_or_else(|| unknown_choice(cx, "tool.cartwheel.check", c, text, &CheckLevel::CHOICES))
+}
+
+fn check_ignore(cx: &Cx, l: Option<SList>) -> Res<Vec<Located<String>>> {
+    const KEY: &str = "tool.cartwheel.check-ignore";
+    let mut out: Vec<Located<String>> = Vec::new();
+    for s in l.map(Spanned::into_inner).unwrap_or_default() {
+        let code = s.get_ref().as_str();
+        if let Some((message, help)) = crate::project::unignorable(code) {
+            let d = cx.error(KEY, s.span(), message);
+            return Err(match help {
+                Some(h) => d.help(h),
+                None => d,
+            });
+        }
+        if !out.iter().any(|c| c.value == code) {
+            out.push(located(code.to_string(), s.span()));
+        }
+    }
+    Ok(out)
 }
 
 fn unknown_choice(cx: &Cx, key: &str, s: &SStr, value: &str, choices: &[&str]) -> Diag {
@@ -441,6 +461,32 @@ mod tests {
         );
         let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\ncheck = \"off\"\n"));
         assert_eq!(p.tool.check, CheckLevel::Off);
+    }
+
+    #[test]
+    fn check_ignore_names_warnings_only() {
+        let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\ncheck-ignore = [\"W002\", \"D001\", \"W002\"]\n"));
+        let codes: Vec<&str> = p.tool.check_ignore.iter().map(|c| c.value.as_str()).collect();
+        assert_eq!(codes, ["W002", "D001"]);
+        let out = err("[tool.cartwheel]\ncheck-ignore = [\"W002\", \"M004\"]\n");
+        let at = out.find("pyproject.toml:").unwrap();
+        assert_eq!(
+            &out[at..],
+            r#"pyproject.toml:5:25: `M004` is not a warning of `cartwheel check`: only warnings can be ignored (key `tool.cartwheel.check-ignore`)
+  |
+5 | check-ignore = ["W002", "M004"]
+  |                         ^^^^^^
+  = help: errors are what PyPI, pip or twine refuse; `check = "warn"` builds anyway"#
+        );
+        let out = err("[tool.cartwheel]\ncheck-ignore = [\"w002\"]\n");
+        has(
+            &out,
+            &["pyproject.toml:5:17: `w002` is not a code of `cartwheel check`", "did you mean \"W002\"?"],
+        );
+        let out = err("[tool.cartwheel]\ncheck-ignore = [\"duplicates\"]\n");
+        has(&out, &["the warnings' codes: A004, D001, D002, M008, S004, S005, T004, T005, W001,"]);
+        let out = err("[tool.cartwheel]\ncheck-ignore = \"W002\"\n");
+        has(&out, &["pyproject.toml:5:16:", "check-ignore"]);
     }
 
     #[test]
