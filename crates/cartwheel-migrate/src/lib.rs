@@ -290,6 +290,7 @@ pub fn migrate(input: &Input<'_>, options: &Options) -> Result<Outcome, Error> {
     }
     if let Some(py) = &py {
         repair_project(py, &mut target);
+        carry_check_wheel_contents(py, &mut target);
     }
     // The document already read (and checked by `toml`), to edit in place.
     let doc = py.map_or_else(toml_edit::DocumentMut::new, |p| p.doc.into_mut());
@@ -315,6 +316,28 @@ fn detect(py: Option<&TomlSrc>, input: &Input<'_>) -> Result<Backend, Error> {
         None if input.setup_py.is_some() || input.setup_cfg.is_some() => Backend::Setuptools,
         None => return Err(Error::NoProject("no pyproject.toml build backend, setup.py or setup.cfg".into())),
     })
+}
+
+/// check-wheel-contents' `ignore` (a list, or one comma-separated string as its CLI takes)
+/// becomes `check-ignore`: every build now runs its W0xx checks, and the project already said
+/// which warnings it expects. Codes of checks cartwheel does not run (W1xx, W2xx) are left
+/// out; the table stays for check-wheel-contents itself.
+fn carry_check_wheel_contents(py: &TomlSrc, t: &mut Target) {
+    let path = ["tool", "check-wheel-contents", "ignore"];
+    let Some(item) = py.get(&path) else { return };
+    let codes = match item.as_str() {
+        Some(text) => text.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),
+        None => src::strings(item).unwrap_or_default(),
+    };
+    let kept: Vec<String> = codes
+        .into_iter()
+        .filter(|c| cartwheel_core::project::IGNORABLE_CHECKS.contains(&c.as_str()))
+        .collect();
+    if kept.is_empty() {
+        return;
+    }
+    // One short line, as a user writes it (emit::array breaks lists over lines).
+    t.tool("check-ignore", toml_edit::Item::Value(toml_edit::Value::Array(kept.iter().collect())));
 }
 
 /// Keys other backends let through in `[project]` that PEP 621 does not define: a URL under

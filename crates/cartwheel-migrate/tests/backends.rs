@@ -343,6 +343,27 @@ fn flit_version_re_exported_from_a_sibling() {
 }
 
 #[test]
+fn check_wheel_contents_ignores_become_check_ignore() {
+    for (ignore, expected) in [
+        (r#"["W002", "W201", "W004"]"#, r#"check-ignore = ["W002", "W004"]"#),
+        (r#""W002, W101""#, r#"check-ignore = ["W002"]"#),
+    ] {
+        let py = format!("[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[tool.check-wheel-contents]\nignore = {ignore}\n");
+        let files = MemTree::new(&[("pyproject.toml", py.as_str()), ("acme/__init__.py", "")]);
+        let (out, findings) = run(&files, None, false);
+        assert_eq!(
+            out,
+            format!("[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"cartwheel>=0.1\"]\nbuild-backend = \"cartwheel\"\n\n[tool.check-wheel-contents]\nignore = {ignore}\n\n[tool.cartwheel]\n{expected}\n")
+        );
+        assert_eq!(findings, "");
+    }
+    // Only checks cartwheel does not run: nothing to carry.
+    let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[tool.check-wheel-contents]\nignore = [\"W201\"]\n";
+    let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
+    assert!(!run(&files, None, false).0.contains("check-ignore"));
+}
+
+#[test]
 fn undefined_project_url_key_is_repaired() {
     let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\nrepository = \"https://github.com/acme/acme\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n";
     let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
