@@ -155,7 +155,14 @@ pub fn run(args: PublishArgs) -> i32 {
             return FAILED;
         }
     };
-    let dists = match check_all(&files) {
+    let ignore = match project_check_ignore(Path::new(".")) {
+        Ok(codes) => codes,
+        Err(e) => {
+            say(&e);
+            return USAGE;
+        }
+    };
+    let dists = match check_all(&files, ignore) {
         Ok(d) => d,
         Err(()) => return FAILED,
     };
@@ -304,10 +311,28 @@ fn expand(args: &[String]) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// `cartwheel check` (default level) on every file, in parallel; the form fields of each.
-fn check_all(files: &[PathBuf]) -> Result<Vec<(PathBuf, Dist)>, ()> {
+/// The warnings a cartwheel project in `dir` asks every check of its files to drop
+/// (`[tool.cartwheel] check-ignore`): published files are checked as their build checked them.
+/// Other projects (and folders without pyproject.toml) ignore nothing; a cartwheel project whose
+/// pyproject.toml is invalid is the rendered error.
+fn project_check_ignore(dir: &Path) -> Result<Vec<String>, String> {
+    let Ok(text) = std::fs::read_to_string(dir.join("pyproject.toml")) else { return Ok(Vec::new()) };
+    let doc = text.parse::<toml_edit::DocumentMut>().ok();
+    let backend =
+        doc.as_ref().and_then(|d| d.get("build-system")?.get("build-backend")?.as_str().map(str::to_string));
+    if backend.as_deref() != Some("cartwheel") {
+        return Ok(Vec::new());
+    }
+    let project =
+        cartwheel_core::pyproject::load(dir, &mut Vec::new()).map_err(|e| e.to_diagnostic().to_string())?;
+    Ok(project.tool.check_ignore.into_iter().map(|c| c.value).collect())
+}
+
+/// `cartwheel check` (default level, less the `ignore`d warnings) on every file, in parallel;
+/// the form fields of each.
+fn check_all(files: &[PathBuf], ignore: Vec<String>) -> Result<Vec<(PathBuf, Dist)>, ()> {
     use rayon::prelude::*;
-    let options = cartwheel_check::Options::default();
+    let options = cartwheel_check::Options { ignore, ..cartwheel_check::Options::default() };
     let checked: Vec<_> = files
         .par_iter()
         .map(|path| {

@@ -289,6 +289,29 @@ def test_dry_run_sends_nothing(cw_venv, work):
         ]
 
 
+def test_the_projects_check_ignore_applies_to_what_it_publishes(cw_venv, tmp_path):
+    """Run from a cartwheel project, publish checks its files as the build did: the warnings
+    `[tool.cartwheel] check-ignore` names are dropped (and only in that project)."""
+    tree = make_project(tmp_path / "pub_demo")
+    for alias in ("UTC", "Zulu"):
+        (tree / "src" / "pub_demo" / alias).write_text("zone data\n")
+    build(cw_venv, tree)
+    warning = f"warning: {Path('dist') / WHEEL}: [W002] pub_demo/UTC, pub_demo/Zulu: Wheel contains duplicate files"
+    with Index({"alice": PASSWORD}) as index:
+        noisy = publish(cw_venv, *creds(index), "--dry-run", cwd=tree, env=ENV)
+        assert noisy.returncode == 0, noisy.stderr
+        assert lines(noisy.stderr)[0] == warning
+        with (tree / "pyproject.toml").open("a") as f:
+            f.write('\n[tool.cartwheel]\ncheck-ignore = ["W002"]\n')
+        quiet = publish(cw_venv, *creds(index), "--dry-run", cwd=tree, env=ENV)
+        assert quiet.returncode == 0, quiet.stderr
+        assert "W002" not in quiet.stderr and lines(quiet.stderr)[-1] == "Dry run: nothing was sent"
+        # Elsewhere (no cartwheel project in the working folder) the same files warn again.
+        elsewhere = publish(cw_venv, *creds(index), "--dry-run", str(tree / "dist"), cwd=tmp_path, env=ENV)
+        assert "[W002] pub_demo/UTC, pub_demo/Zulu" in elsewhere.stderr, elsewhere.stderr
+        assert index.requests == []
+
+
 # --------------------------------------------------------------------------- answers by meaning
 
 
