@@ -1424,40 +1424,72 @@ const SCRATCH: &str = "cartwheel-release-";
 /// Run `cmd` through the shell in `dir`, its stdout and stderr one stream (as `2>&1` makes
 /// them: a test suite's progress and its errors in the order printed), each line given to
 /// `line` as it comes (a check may run for minutes); the exit status and the whole output.
+///
+/// The pipe is read on a thread of its own: a check that leaves a process behind holding its
+/// output (a server started with `&`) would otherwise keep the release waiting for that
+/// process. Once the check has exited, what its leftovers print within [`LEFTOVER_GRACE`] is
+/// still shown; then the release goes on.
 fn run_shown(
     cmd: &str,
     dir: &Path,
     line: &mut dyn FnMut(&str),
 ) -> std::io::Result<(std::process::ExitStatus, String)> {
     use std::io::BufRead;
+    use std::sync::mpsc::RecvTimeoutError;
     let (reader, writer) = std::io::pipe()?;
     let mut command = shell(cmd);
     command.current_dir(dir).stdin(std::process::Stdio::null()).stdout(writer.try_clone()?).stderr(writer);
     let mut child = command.spawn()?;
     // The pipe ends at the check's exit only once no copy of its writing end is left here.
     drop(command);
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(reader);
+        loop {
+            let mut buf = Vec::new();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(_) if tx.send(buf).is_err() => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+    });
     let mut text = String::new();
-    let mut reader = std::io::BufReader::new(reader);
-    let mut buf = Vec::new();
+    let mut status = None;
+    let mut until = None;
     loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(buf) => {
                 let got = String::from_utf8_lossy(&buf);
                 line(got.trim_end_matches(['\n', '\r']));
                 text.push_str(&got);
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(e);
+            // Every writing end is closed: all the output is in.
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if status.is_none() {
+            status = child.try_wait()?;
+            if status.is_some() {
+                until = Some(Instant::now() + LEFTOVER_GRACE);
             }
         }
+        if until.is_some_and(|u| Instant::now() >= u) {
+            break;
+        }
     }
-    Ok((child.wait()?, text))
+    let status = match status {
+        Some(s) => s,
+        None => child.wait()?,
+    };
+    Ok((status, text))
 }
+
+/// How long a check's leftover processes may go on printing after it exited.
+const LEFTOVER_GRACE: Duration = Duration::from_secs(1);
 
 /// The platform's shell running `cmd`.
 fn shell(cmd: &str) -> std::process::Command {
@@ -1646,6 +1678,19 @@ mod tests {
         // A silent check shows nothing.
         let (status, text) = run_shown("exit 0", dir.path(), &mut |_| {}).unwrap();
         assert!(status.success() && text.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_process_a_check_leaves_behind_does_not_hold_the_release() {
+        let dir = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let cmd = "(sleep 5; echo too late; sleep 20) & echo checked";
+        let (status, text) = run_shown(cmd, dir.path(), &mut |_| {}).unwrap();
+        assert!(status.success());
+        // Not the leftover's 25 seconds.
+        assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+        assert_eq!(text, "checked\n");
     }
 
     #[test]
