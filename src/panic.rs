@@ -1,9 +1,9 @@
 //! Panics are bugs: they never reach the user as a bare abort or a traceback, but as one
 //! "internal error" naming where the panic happened, with a request to report it.
 //!
-//! Built extensions do not unwind (`panic = "abort"` in Cargo.toml): without landing pads and
-//! unwind tables the extension that every isolated build downloads is a sixth smaller, at the
-//! same speed (bench/RESULTS.md), as uv_build's. There the panic hook installed by
+//! Built extensions do not unwind (`panic = "abort"` in Cargo.toml), as uv_build's do not:
+//! without landing pads and unwind tables the wheel every isolated build downloads is a tenth
+//! smaller, at the same speed (bench/RESULTS.md). There the panic hook installed by
 //! [`install_hook`] prints the report on stderr, removes what the process was still writing
 //! ([`cartwheel_core::leftover::remove_unfinished`]: no `.part` file stays behind), and ends the
 //! process with the CLI's internal-error status. Frontends run every hook in a process of their
