@@ -252,10 +252,7 @@ fn build(path: &Path, out_dir: &Path, wheel: bool, sdist: bool, dry_run: bool) -
 fn ignorable(code: &str) -> Result<String, String> {
     match cartwheel_core::project::unignorable(code) {
         None => Ok(code.to_string()),
-        Some((message, help)) => Err(match help {
-            Some(help) => format!("{message} ({help})"),
-            None => message,
-        }),
+        Some((message, help)) => Err(format!("{message} ({help})")),
     }
 }
 

@@ -325,7 +325,7 @@ fn project_check_ignore(dir: &Path) -> Result<Vec<String>, String> {
     }
     let project =
         cartwheel_core::pyproject::load(dir, &mut Vec::new()).map_err(|e| e.to_diagnostic().to_string())?;
-    Ok(project.tool.check_ignore.into_iter().map(|c| c.value).collect())
+    Ok(project.tool.check_ignore_codes())
 }
 
 /// `cartwheel check` (default level, less the `ignore`d warnings) on every file, in parallel;

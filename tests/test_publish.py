@@ -312,6 +312,22 @@ def test_the_projects_check_ignore_applies_to_what_it_publishes(cw_venv, tmp_pat
         assert index.requests == []
 
 
+def test_an_invalid_check_ignore_stops_the_upload_located(cw_venv, tmp_path):
+    tree = make_project(tmp_path / "pub_demo")
+    build(cw_venv, tree)
+    with (tree / "pyproject.toml").open("a") as f:
+        f.write('\n[tool.cartwheel]\ncheck-ignore = ["M004"]\n')
+    line = (tree / "pyproject.toml").read_text().splitlines().index('check-ignore = ["M004"]') + 1
+    with Index({"alice": PASSWORD}) as index:
+        proc = publish(cw_venv, *creds(index), cwd=tree, env=ENV)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.startswith(
+            f"error: pyproject.toml:{line}:17: `M004` is not a warning of `cartwheel check`: only warnings "
+            "can be ignored (key `tool.cartwheel.check-ignore`)\n"
+        ), proc.stderr
+        assert index.requests == []
+
+
 # --------------------------------------------------------------------------- answers by meaning
 
 

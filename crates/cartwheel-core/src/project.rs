@@ -117,8 +117,8 @@ pub const IGNORABLE_CHECKS: [&str; 18] = [
     "W006", "W007", "W008", "W009", "W010",
 ];
 
-/// Why `code` cannot be ignored (`None`: it can), with a did-you-mean when it is not a code.
-pub fn unignorable(code: &str) -> Option<(String, Option<String>)> {
+/// Why `code` cannot be ignored and what to do instead (`None`: it can be).
+pub fn unignorable(code: &str) -> Option<(String, String)> {
     if IGNORABLE_CHECKS.contains(&code) {
         return None;
     }
@@ -126,17 +126,16 @@ pub fn unignorable(code: &str) -> Option<(String, Option<String>)> {
         && code.as_bytes()[0].is_ascii_uppercase()
         && code.as_bytes()[1..].iter().all(u8::is_ascii_digit);
     if is_code {
-        let help = "errors are what PyPI, pip or twine refuse; `check = \"warn\"` builds anyway".to_string();
         return Some((
             format!("`{code}` is not a warning of `cartwheel check`: only warnings can be ignored"),
-            Some(help),
+            "errors are what PyPI, pip or twine refuse; `check = \"warn\"` builds anyway".to_string(),
         ));
     }
     let upper = code.to_ascii_uppercase();
     let help = if IGNORABLE_CHECKS.contains(&upper.as_str()) {
-        Some(format!("did you mean \"{upper}\"?"))
+        format!("did you mean \"{upper}\"?")
     } else {
-        Some(format!("the warnings' codes: {}", IGNORABLE_CHECKS.join(", ")))
+        format!("the warnings' codes: {}", IGNORABLE_CHECKS.join(", "))
     };
     Some((format!("`{code}` is not a code of `cartwheel check`"), help))
 }
@@ -200,6 +199,13 @@ pub struct ToolConfig {
     pub version: VersionConfig,
     /// `[tool.cartwheel.release]`.
     pub release: ReleaseConfig,
+}
+
+impl ToolConfig {
+    /// The `check-ignore` codes, as `cartwheel check`'s options take them.
+    pub fn check_ignore_codes(&self) -> Vec<String> {
+        self.check_ignore.iter().map(|c| c.value.clone()).collect()
+    }
 }
 
 /// `[tool.cartwheel.release]`: read by `cartwheel release` only (a build accepts and ignores it).

@@ -87,8 +87,9 @@ impl Staged {
     /// `build`'s level and without its `check-ignore` warnings: warnings go to `warnings`
     /// (also when the check fails); errors fail the build under `check = "error"` and are
     /// warnings under `"warn"`. Notes are for `cartwheel check`, not for every build.
-    /// Description problems are located in the README (its lines are the description's lines). The sdist's gzip restart points let it be read back in
-    /// parallel; the read verifies them and falls back to one serial pass.
+    /// Description problems are located in the README (its lines are the description's
+    /// lines). The sdist's gzip restart points let it be read back in parallel; the read
+    /// verifies them and falls back to one serial pass.
     pub fn check(&self, build: &Build, warnings: &mut Vec<Diagnostic>) -> Result<()> {
         use cartwheel_check::{check_file, Limits, Options, Severity};
         let (level, readme) = (build.check, build.readme_path());
@@ -110,7 +111,7 @@ impl Staged {
         let options = Options {
             limits: own,
             restarts: self.restarts.clone(),
-            ignore: build.project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
+            ignore: build.project.tool.check_ignore_codes(),
             ..Options::default()
         };
         let report = check_file(self.out.path(), &name, &options);

@@ -621,7 +621,7 @@ impl Run<'_, '_> {
             project_dir: self.opts.project_dir.clone(),
             pythons,
             checks: Vec::new(),
-            check_ignore: project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
+            check_ignore: project.tool.check_ignore_codes(),
             prerelease,
             part: None,
             planned: String::new(),
@@ -791,7 +791,7 @@ impl Run<'_, '_> {
             top,
             project_dir: dir.clone(),
             checks: project.tool.release.checks.iter().map(|c| c.value.clone()).collect(),
-            check_ignore: project.tool.check_ignore.iter().map(|c| c.value.clone()).collect(),
+            check_ignore: project.tool.check_ignore_codes(),
             changelog: bump::changelog_path(&project).map_err(|e| e.to_diagnostic().to_string())?,
             pythons,
             prerelease,
@@ -1465,12 +1465,12 @@ fn run_shown(
                 let got = String::from_utf8_lossy(&buf);
                 line(got.trim_end_matches(['\n', '\r']));
                 text.push_str(&got);
-                continue;
             }
             // Every writing end is closed: all the output is in.
             Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {}
         }
+        // Also between lines: a leftover that never stops printing must not hold the release.
         if status.is_none() {
             status = child.try_wait()?;
             if status.is_some() {
@@ -1691,6 +1691,13 @@ mod tests {
         // Not the leftover's 25 seconds.
         assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
         assert_eq!(text, "checked\n");
+        // One that prints without pause: the grace still ends.
+        let started = Instant::now();
+        let cmd = "(i=0; while [ $i -lt 3000 ]; do echo tick; sleep 0.01; i=$((i+1)); done) & echo checked";
+        let (status, text) = run_shown(cmd, dir.path(), &mut |_| {}).unwrap();
+        assert!(status.success());
+        assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+        assert!(text.lines().any(|l| l == "checked") && text.lines().all(|l| l == "checked" || l == "tick"));
     }
 
     #[test]

@@ -194,11 +194,7 @@ fn check_ignore(cx: &Cx, l: Option<SList>) -> Res<Vec<Located<String>>> {
     for s in l.map(Spanned::into_inner).unwrap_or_default() {
         let code = s.get_ref().as_str();
         if let Some((message, help)) = crate::project::unignorable(code) {
-            let d = cx.error(KEY, s.span(), message);
-            return Err(match help {
-                Some(h) => d.help(h),
-                None => d,
-            });
+            return Err(cx.error(KEY, s.span(), message).help(help));
         }
         if !out.iter().any(|c| c.value == code) {
             out.push(located(code.to_string(), s.span()));
