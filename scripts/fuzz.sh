@@ -19,7 +19,9 @@ FUZZ_TARGETS="pyproject metadata markdown wheel sdist rst pypirc index migrate"
 TARGETS="${CARTWHEEL_FUZZ_TARGETS:-$FUZZ_TARGETS}"
 SECONDS_EACH="${CARTWHEEL_FUZZ_SECONDS:-60}"
 # Optimised, with debug assertions and overflow checks (sizes read from archives are untrusted).
-# No sanitizer: cartwheel is safe Rust (memory errors would be in dependencies' unsafe code),
+# No sanitizer: memory errors could only be in C or unsafe code, and cartwheel's own is two
+# calls into C given slices' pointers and lengths (crates/cartwheel-archive: zlib's Z_BLOCK
+# inflate, libdeflate's inflate);
 # ASan's runtime would be one more thing a stable-only machine must provide, and an ASan build
 # cost as much as this one and found nothing this one does not.
 BUILD_FLAGS=(-O --debug-assertions --sanitizer none)

@@ -7,6 +7,7 @@
 pub mod deflate;
 mod dir;
 pub mod gzip;
+pub mod inflate;
 mod list;
 mod output;
 mod tar;

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
 
-use flate2::{Decompress, FlushDecompress, Status};
+use cartwheel_archive::inflate::Inflater;
 use rayon::prelude::*;
 
 use super::read::Inflated;
@@ -159,20 +159,23 @@ impl Inflated for Segmented<'_> {
 /// ends in it only when it is the last.
 fn inflate_piece(file: &File, p: Piece) -> io::Result<(Vec<u8>, crc32fast::Hasher)> {
     let bad = |what: &str| io::Error::other(format!("piece at {}: {what}", p.start));
-    let mut input = vec![0u8; (p.end - p.start) as usize];
-    read_exact_at(file, &mut input, p.start)?;
-    let cap = p.len.unwrap_or(PIECE_MAX) as usize;
-    let mut out = Vec::with_capacity(cap);
-    let mut d = Decompress::new(false);
-    let status =
-        d.decompress_vec(&input, &mut out, FlushDecompress::None).map_err(|e| bad(&e.to_string()))?;
-    let ended = status == Status::StreamEnd;
-    if d.total_in() != input.len() as u64 || ended != p.len.is_none() {
+    let n = (p.end - p.start) as usize;
+    // A piece more of the stream follows has no final block (it ends in a sync flush); an
+    // empty final block after it (fixed Huffman, end-of-block only) makes it a stream of its
+    // own, which must then use exactly its bytes and those two.
+    let closing: &[u8] = if p.len.is_some() { &[0x03, 0x00] } else { &[] };
+    let mut input = vec![0u8; n + closing.len()];
+    read_exact_at(file, &mut input[..n], p.start)?;
+    input[n..].copy_from_slice(closing);
+    let mut out = vec![0u8; p.len.unwrap_or(PIECE_MAX) as usize];
+    let (used, wrote) = Inflater::new().inflate(&input, &mut out).map_err(|e| bad(&format!("{e:?}")))?;
+    if used != input.len() {
         return Err(bad("does not end where the index says"));
     }
-    if p.len.is_some_and(|n| n != out.len() as u64) {
+    if p.len.is_some_and(|n| n != wrote as u64) {
         return Err(bad("inflates to another length than the index says"));
     }
+    out.truncate(wrote);
     let mut crc = crc32fast::Hasher::new();
     crc.update(&out);
     Ok((out, crc))
@@ -202,6 +205,7 @@ mod tests {
     use super::*;
     use crate::read::{read, Format, Limits};
     use cartwheel_archive::{ArchiveWriter, Reproducible, TarGzWriter};
+    use flate2::{Decompress, FlushDecompress, Status};
 
     /// Text-like members, 5 MiB in all: several restart points.
     fn members() -> Vec<(String, Vec<u8>)> {
@@ -318,6 +322,30 @@ mod tests {
         d.set_dictionary(&half).unwrap();
         assert_eq!(d.decompress_vec(second, &mut out, FlushDecompress::None).unwrap(), Status::StreamEnd);
         assert_eq!(out, half);
+    }
+
+    #[test]
+    fn a_piece_still_marked_final_ends_the_stream_and_is_caught() {
+        // The writer's join clears each piece's final-block bit; had it not, a serial reader
+        // (tarfile, pip) would stop after the first piece. Lengths, restarts and the trailer
+        // all agree with the data here: only where the stream ends tells.
+        let data: Vec<u8> = members().into_iter().take(2).flat_map(|(_, d)| d).collect();
+        let (a, b) = data.split_at(data.len() / 2);
+        let first = cartwheel_archive::deflate::whole(a).unwrap();
+        let mut file = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+        file.extend_from_slice(&first);
+        file.extend_from_slice(&cartwheel_archive::deflate::whole(b).unwrap());
+        file.extend_from_slice(&crc32fast::hash(&data).to_le_bytes());
+        file.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.tar.gz");
+        std::fs::write(&path, &file).unwrap();
+        let hint = [Restart { compressed: HEADER_LEN + first.len() as u64, uncompressed: a.len() as u64 }];
+        let (r, abandoned) = inflate_all(&path, &hint);
+        assert!(r.unwrap_err().to_string().contains("does not end where the index says"));
+        assert!(abandoned);
+        let mut serial = Vec::new();
+        assert!(flate2::read::GzDecoder::new(File::open(&path).unwrap()).read_to_end(&mut serial).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use cartwheel_archive::inflate::Inflater;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -249,24 +250,100 @@ fn read_zip(file: std::fs::File, format: Format, limits: &Limits) -> Result<Arch
 
 /// A zip in memory: members inflated and hashed in parallel.
 fn read_zip_in_memory(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Diagnostic> {
+    read_zip_members(bytes, format, limits, true)
+}
+
+/// [`read_zip_in_memory`]; `whole`: try [`read_whole`] first (off only in the test that shows
+/// it changes nothing).
+fn read_zip_members(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+    whole: bool,
+) -> Result<Archive, Diagnostic> {
     let hash = format == Format::Wheel;
     let (mut archive, zip, listed) = zip_listing(io::Cursor::new(bytes), format, limits)?;
+    let read = |z: &mut zip::ZipArchive<io::Cursor<&[u8]>>, s: &mut Scratch, l: &Listing| {
+        whole
+            .then(|| read_whole(bytes, z, l, limits, hash, s))
+            .flatten()
+            .unwrap_or_else(|| read_zip_member(z, l, limits, hash, &mut s.chunk))
+    };
     // A small wheel is read on this thread: starting the thread pool costs more than a small
     // project's whole check.
     let results: Vec<_> = if (bytes.len() as u64) < SMALL_ZIP {
-        let (mut z, mut buf) = (zip, vec![0u8; CHUNK]);
-        listed.iter().map(|m| read_zip_member(&mut z, m, limits, hash, &mut buf)).collect()
+        let (mut z, mut s) = (zip, Scratch::default());
+        listed.iter().map(|l| read(&mut z, &mut s, l)).collect()
     } else {
-        listed
-            .par_iter()
-            .map_init(
-                || (zip.clone(), vec![0u8; CHUNK]),
-                |(z, buf), m| read_zip_member(z, m, limits, hash, buf),
-            )
-            .collect()
+        listed.par_iter().map_init(|| (zip.clone(), Scratch::default()), |(z, s), l| read(z, s, l)).collect()
     };
     finish_zip(&mut archive, listed, results);
     Ok(archive)
+}
+
+/// Members up to this size are inflated whole (libdeflate, about 1.5x zlib-rs's streaming
+/// inflate) into a buffer each thread keeps; larger ones stream through a chunk.
+const WHOLE_MEMBER: u64 = 16 << 20;
+
+/// What one thread reuses from member to member.
+struct Scratch {
+    chunk: Vec<u8>,
+    out: Vec<u8>,
+    inflater: Inflater,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Self { chunk: vec![0u8; CHUNK], out: Vec::new(), inflater: Inflater::new() }
+    }
+}
+
+/// A stored or deflated member of a zip in memory, read whole: `None` unless it is exactly
+/// what the central directory says (its size and CRC-32). Anything else is left to
+/// [`read_zip_member`], whose reading decides, so this changes no verdict and no message.
+fn read_whole(
+    bytes: &[u8],
+    zip: &mut zip::ZipArchive<io::Cursor<&[u8]>>,
+    l: &Listing,
+    limits: &Limits,
+    hash: bool,
+    s: &mut Scratch,
+) -> Option<Content> {
+    if l.member.kind != Kind::File || l.member.size > WHOLE_MEMBER {
+        return None;
+    }
+    let f = zip.by_index_raw(l.index).ok()?;
+    if f.encrypted() {
+        return None;
+    }
+    let (start, len, crc, method) = (f.data_start(), f.compressed_size(), f.crc32(), f.compression());
+    drop(f);
+    let input = bytes.get(usize::try_from(start).ok()?..usize::try_from(start.checked_add(len)?).ok()?)?;
+    let size = usize::try_from(l.member.size).ok()?;
+    let data = match method {
+        zip::CompressionMethod::Stored if input.len() == size => input,
+        zip::CompressionMethod::Deflated => {
+            if s.out.len() < size {
+                s.out.resize(size, 0);
+            }
+            let (_, wrote) = s.inflater.inflate(input, &mut s.out[..size]).ok()?;
+            if wrote != size {
+                return None;
+            }
+            &s.out[..size]
+        }
+        _ => return None,
+    };
+    if crc32fast::hash(data) != crc {
+        return None;
+    }
+    use base64::Engine;
+    let hash = hash.then(|| {
+        let digest = Sha256::digest(data);
+        format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest))
+    });
+    let keep = wanted(&l.member.name) && l.member.size <= limits.kept_bytes;
+    Some(Some(Ok((size as u64, hash, keep.then(|| data.to_vec())))))
 }
 
 /// One zip member from the central directory, before its content is read.
@@ -805,6 +882,43 @@ mod tests {
             Some(&b"Metadata-Version: 2.1\n"[..])
         );
         assert!(a.problems.is_empty(), "{:?}", a.problems);
+    }
+
+    #[test]
+    fn reading_members_whole_changes_no_result() {
+        // Bytes of small wheels flipped in turn (sizes and CRCs among them): whatever the
+        // streaming reader makes of it, reading members whole first gives the same.
+        let text: Vec<u8> = (0..40_000u32).flat_map(|i| format!("line {} ", i % 977).into_bytes()).collect();
+        let stored = zip_bytes_with(&[("demo/b.txt", b"stored bytes")], zip::CompressionMethod::Stored);
+        let deflated = zip_bytes(&[("demo/a.py", &text), ("demo-1.0.dist-info/METADATA", b"Name: demo\n")]);
+        let show = |r: Result<Archive, Diagnostic>| match r {
+            Ok(a) => format!(
+                "{:?} {:?}",
+                a.members.iter().map(|m| (&m.name, m.size, &m.hash, &m.data)).collect::<Vec<_>>(),
+                a.problems
+            ),
+            Err(d) => format!("{d:?}"),
+        };
+        let limits = Limits::default();
+        for zip in [stored, deflated] {
+            let mut flips: Vec<usize> = (0..zip.len().min(400)).collect();
+            flips.extend((400..zip.len()).step_by(97));
+            // The central directory and its end record, every byte.
+            flips.extend(zip.len().saturating_sub(300).max(400)..zip.len());
+            for at in flips {
+                let mut bad = zip.clone();
+                bad[at] ^= 0x41;
+                assert_eq!(
+                    show(read_zip_members(&bad, Format::Wheel, &limits, true)),
+                    show(read_zip_members(&bad, Format::Wheel, &limits, false)),
+                    "byte {at}"
+                );
+            }
+            assert_eq!(
+                show(read_zip_members(&zip, Format::Wheel, &limits, true)),
+                show(read_zip_members(&zip, Format::Wheel, &limits, false))
+            );
+        }
     }
 
     #[test]
