@@ -56,6 +56,42 @@ pub(super) fn has(out: &str, parts: &[&str]) {
     }
 }
 
+/// `text` with the temporary folder `dir` written `<project>`, as no two runs share it.
+fn anonymised(text: &str, dir: &Path) -> String {
+    text.replace(&dir.display().to_string(), "<project>")
+}
+
+/// What loading `toml` beside `files` prints: the error, else the warnings.
+fn printed(toml: &str, files: &[(&str, &[u8])]) -> String {
+    let (r, w, dir) = load_with(toml, files);
+    let text = match r {
+        Err(e) => e.diagnostic().to_string(),
+        Ok(_) if w.is_empty() => "(loads, no warning)".to_string(),
+        Ok(_) => w.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+    };
+    anonymised(&text, dir.path())
+}
+
+/// Each input under a `---` line quoting it, over what `print` makes of it.
+fn each(inputs: &[&str], print: impl Fn(&str) -> String) -> String {
+    inputs.iter().map(|i| format!("--- {i:?}\n{}", print(i))).collect::<Vec<_>>().join("\n\n")
+}
+
+/// Each `extra` (after `HEAD`) with all it prints, for one snapshot per rule family.
+fn printed_each(extras: &[&str]) -> String {
+    printed_each_beside(&[], extras)
+}
+
+/// Each `extra` (after `HEAD`, beside `files`) with all it prints.
+fn printed_each_beside(files: &[(&str, &[u8])], extras: &[&str]) -> String {
+    each(extras, |extra| printed(&format!("{HEAD}{extra}"), files))
+}
+
+/// Each whole file with all it prints.
+fn printed_each_full(tomls: &[&str]) -> String {
+    each(tomls, |toml| printed(toml, &[]))
+}
+
 const FULL: &str = r#"
 [build-system]
 requires = ["cartwheel>=0.1"]
@@ -124,43 +160,38 @@ fn fuzz_regressions_are_errors_not_panics() {
 #[test]
 fn deeply_nested_marker_is_an_error_not_a_crash() {
     let deep = format!("a ; {}python_version > '3'{}", "(".repeat(3000), ")".repeat(3000));
-    let out = err(&format!("dependencies = [\"{deep}\"]\n"));
-    has(&out, &["pyproject.toml:4:17: invalid requirement: parentheses nested 3000 deep"]);
+    // No `---` line: it would quote the 6 KB input.
+    insta::assert_snapshot!(printed(&format!("{HEAD}dependencies = [\"{deep}\"]\n"), &[]));
 }
 
 #[test]
 fn name_ending_in_a_separator_is_an_error_not_a_crash() {
-    let out = err("dependencies = [\"foo-==1\"]\n");
-    has(&out, &["pyproject.toml:4:17: invalid requirement: the name `foo-` must end with a letter or digit"]);
+    insta::assert_snapshot!(printed_each(&["dependencies = [\"foo-==1\"]\n"]));
 }
 
 #[test]
 fn bom_and_duplicate_tables_are_explained() {
-    let out = err_full("\u{feff}[project]\nname = \"a\"\nversion = \"1\"\n");
-    has(&out, &["pyproject.toml:1:1: pyproject.toml starts with a UTF-8 byte-order mark"]);
-    let out = err_full("[project]\nname = \"a\"\nversion = \"1\"\n[project]\n");
-    has(&out, &["pyproject.toml:4:1: invalid TOML: invalid table header: duplicate key `\"project\"`"]);
+    insta::assert_snapshot!(printed_each_full(&[
+        "\u{feff}[project]\nname = \"a\"\nversion = \"1\"\n",
+        "[project]\nname = \"a\"\nversion = \"1\"\n[project]\n",
+    ]));
 }
 
 #[test]
 fn non_utf8_file_is_located() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("pyproject.toml"), b"[project]\nname = \"caf\xe9\"\n").unwrap();
-    let e = load(dir.path(), &mut Vec::new()).unwrap_err().diagnostic().to_string();
-    assert!(e.contains("pyproject.toml:2:12: pyproject.toml is not valid UTF-8"), "{e}");
+    let e = load(dir.path(), &mut Vec::new()).unwrap_err();
+    insta::assert_snapshot!(anonymised(&e.diagnostic().to_string(), dir.path()));
 }
 
 #[test]
 fn toml_11_syntax_is_refused() {
-    let e = err_full(
+    insta::assert_snapshot!(printed_each_full(&[
         "[project]\nname = \"a\"\nversion = \"1\"\nauthors = [{name = \"A\",\n  email = \"a@b.co\",}]\n",
-    );
-    assert!(e.contains("invalid TOML 1.0"), "{e}");
-    assert!(e.contains("pyproject.toml:4:"), "{e}");
-    let e = err_full("[project]\nname = \"a\"\nversion = \"1\"\ndescription = \"\\e[1m\"\n");
-    assert!(e.contains("invalid TOML 1.0") && e.contains("pyproject.toml:4:"), "{e}");
-    let e = err_full("[project\n");
-    assert!(e.contains("invalid TOML: ") && e.contains("pyproject.toml:1:"), "{e}");
+        "[project]\nname = \"a\"\nversion = \"1\"\ndescription = \"\\e[1m\"\n",
+        "[project\n",
+    ]));
 }
 
 #[test]
@@ -252,84 +283,72 @@ fn shown_path_drops_dot() {
 fn missing_file() {
     let dir = tempfile::tempdir().unwrap();
     let e = load(dir.path(), &mut Vec::new()).unwrap_err();
-    let out = e.diagnostic().to_string();
-    has(&out, &["pyproject.toml` not found", &dir.path().display().to_string()]);
+    insta::assert_snapshot!(anonymised(&e.diagnostic().to_string(), dir.path()));
 }
 
 #[test]
 fn syntax_error_is_located() {
-    let out = err_full("[project]\nname = \"x\nversion = \"1\"\n");
-    has(&out, &["pyproject.toml:2:10: invalid TOML"]);
+    insta::assert_snapshot!(printed_each_full(&["[project]\nname = \"x\nversion = \"1\"\n"]));
 }
 
 #[test]
 fn missing_project_name_version() {
-    let out = err_full("[build-system]\nrequires = []\n");
-    has(&out, &["no `[project]` table", "(key `project`)"]);
-    let out = err_full("[tool.poetry]\nname = \"x\"\n");
-    has(&out, &["not `[tool.poetry]`"]);
-    let out = err_full("\n[project]\nversion = \"1\"\n");
-    has(&out, &["pyproject.toml:2:1: `project.name` is missing"]);
-    let out = err_full("[project]\nname = \"x\"\n");
-    has(&out, &["pyproject.toml:1:1: `project.version` is missing", "dynamic"]);
+    insta::assert_snapshot!(printed_each_full(&[
+        "[build-system]\nrequires = []\n",
+        "[tool.poetry]\nname = \"x\"\n",
+        "\n[project]\nversion = \"1\"\n",
+        "[project]\nname = \"x\"\n",
+    ]));
 }
 
 #[test]
 fn unknown_keys_suggest() {
-    let out = err("nmae = \"x\"\n");
-    has(
-        &out,
-        &[
-            "pyproject.toml:4:1: unknown key `nmae` in `[project]` (key `project.nmae`)",
-            "help: did you mean `name`?",
-        ],
-    );
-    let out = err("[tool.cartwheel]\nmodules = \"x\"\n");
-    has(&out, &["pyproject.toml:5:1: unknown key `modules`", "did you mean `module`?"]);
-    let out = err("[tool.cartwheel.version]\nsorce = \"git\"\n");
-    has(&out, &["pyproject.toml:5:1", "(key `tool.cartwheel.version.sorce`)", "`source`"]);
-    let out = err("authors = [{ name = \"a\", mail = \"x\" }]\n");
-    has(&out, &["pyproject.toml:4:26: unknown key `mail`", "did you mean `email`?"]);
+    insta::assert_snapshot!(printed_each(&[
+        "nmae = \"x\"\n",
+        "[tool.cartwheel]\nmodules = \"x\"\n",
+        "[tool.cartwheel.version]\nsorce = \"git\"\n",
+        "authors = [{ name = \"a\", mail = \"x\" }]\n",
+    ]));
     // Other tools' tables are not ours to judge.
     ok(&format!("{HEAD}[tool.black]\nwhatever = 1\n[build-system]\nx = 1\n"));
 }
 
 #[test]
 fn wrong_types_are_located() {
-    let out = err("description = 3\n");
-    has(&out, &["pyproject.toml:4:15: expected a string, found an integer (key `project.description`)"]);
-    let out = err("keywords = \"a\"\n");
-    has(&out, &["pyproject.toml:4:12: expected an array, found a string"]);
-    let out = err("readme = 2\n");
-    has(&out, &["expected a string or a table, found an integer"]);
-    let out = err("readme = { file = 2, content-type = \"text/plain\" }\n");
-    has(&out, &["pyproject.toml:4:19: expected a string", "(key `project.readme.file`)"]);
-    let out = err("[tool.cartwheel]\nmodule = [\"a\", 1]\n");
-    has(&out, &["pyproject.toml:5:16: expected a string, found an integer"]);
-    let out = err_full("[project]\nname = \"x\"\nversion = 1979-05-27\n");
-    has(&out, &["pyproject.toml:3:11: expected a string, found a date-time"]);
+    insta::assert_snapshot!([
+        printed_each(&[
+            "description = 3\n",
+            "keywords = \"a\"\n",
+            "readme = 2\n",
+            "readme = { file = 2, content-type = \"text/plain\" }\n",
+            "[tool.cartwheel]\nmodule = [\"a\", 1]\n",
+        ]),
+        printed_each_full(&["[project]\nname = \"x\"\nversion = 1979-05-27\n"]),
+    ]
+    .join("\n\n"));
 }
 
 #[test]
 fn name_rules() {
-    let out = err_full("[project]\nname = \"-bad\"\nversion = \"1\"\n");
-    has(&out, &["pyproject.toml:2:8: `-bad` is not a valid name", "(key `project.name`)"]);
-    let out = err("dynamic = [\"name\"]\n");
-    has(&out, &["pyproject.toml:4:12: `name` may not be dynamic"]);
+    insta::assert_snapshot!([
+        printed_each_full(&["[project]\nname = \"-bad\"\nversion = \"1\"\n"]),
+        printed_each(&["dynamic = [\"name\"]\n"]),
+    ]
+    .join("\n\n"));
 }
 
 #[test]
 fn version_rules() {
-    let out = err_full("[project]\nname = \"x\"\nversion = \"1.0.x\"\n");
-    has(&out, &["pyproject.toml:3:11: invalid version `1.0.x`", "(key `project.version`)"]);
-    let (p, w) = ok("[project]\nname = \"x\"\nversion = \"1.0.0-rc.1\"\n");
+    let (p, _) = ok("[project]\nname = \"x\"\nversion = \"1.0.0-rc.1\"\n");
     assert_eq!(p.version.unwrap().value.to_string(), "1.0.0rc1");
-    has(
-        &w[0].to_string(),
-        &["warning: ", "pyproject.toml:3:11: version `1.0.0-rc.1` is normalised to `1.0.0rc1`"],
-    );
-    let out = err("dynamic = [\"version\"]\n");
-    has(&out, &["pyproject.toml:4:12: `version` is both set in `[project]` and listed as dynamic"]);
+    insta::assert_snapshot!([
+        printed_each_full(&[
+            "[project]\nname = \"x\"\nversion = \"1.0.x\"\n",
+            "[project]\nname = \"x\"\nversion = \"1.0.0-rc.1\"\n",
+        ]),
+        printed_each(&["dynamic = [\"version\"]\n"]),
+    ]
+    .join("\n\n"));
     let (p, _) = ok("[project]\nname = \"x\"\ndynamic = [\"version\"]\n");
     assert_eq!(p.version, None);
     assert_eq!(p.dynamic, ["version"]);
@@ -338,54 +357,41 @@ fn version_rules() {
 
 #[test]
 fn dynamic_rules() {
-    let out = err("dynamic = [\"requires_python\"]\n");
-    has(
-        &out,
-        &[
-            "pyproject.toml:4:12: `requires_python` is not a `[project]` field",
-            "did you mean `requires-python`?",
-        ],
-    );
-    let out = err("description = \"d\"\ndynamic = [\"description\"]\n");
-    has(&out, &["pyproject.toml:5:12: `description` is both set"]);
+    insta::assert_snapshot!(printed_each(&[
+        "dynamic = [\"requires_python\"]\n",
+        "description = \"d\"\ndynamic = [\"description\"]\n",
+        "dynamic = [\"dependencies\"]\n",
+    ]));
     // PEP 808: list and table fields may be static and dynamic at once.
     let (p, _) = ok(&format!("{HEAD}dependencies = [\"a\"]\ndynamic = [\"dependencies\"]\n"));
     assert_eq!(p.dynamic, ["dependencies"]);
-    let out = err("dynamic = [\"dependencies\"]\n");
-    has(&out, &["pyproject.toml:4:12: cartwheel cannot compute a dynamic `dependencies`"]);
 }
 
 #[test]
 fn description_and_urls_as_pypi_wants_them() {
     let long = "x".repeat(513);
-    let out = err(&format!("description = \"{long}\"\n"));
-    has(&out, &["pyproject.toml:4:15: the description has 513 characters"]);
-    let out = err("[project.urls]\nHomepage = \"example.com\"\n");
-    has(&out, &["pyproject.toml:5:12: `example.com` is not an absolute URL", "https://example.com"]);
-    let out = err("[project.urls]\nHomepage = \"ftp://example.com\"\n");
-    has(&out, &["is not an http or https URL"]);
+    insta::assert_snapshot!(printed_each(&[
+        &format!("description = \"{long}\"\n"),
+        "[project.urls]\nHomepage = \"example.com\"\n",
+        "[project.urls]\nHomepage = \"ftp://example.com\"\n",
+    ]));
 }
 
 #[test]
 fn metadata_field_rules_are_located() {
-    let out = err("keywords = [\"a,b\"]\n");
-    has(&out, &["pyproject.toml:4:13: keyword contains a comma (key `project.keywords`)"]);
-    let out = err("classifiers = [\"a\\nb\"]\n");
-    has(&out, &["pyproject.toml:4:16: \"a\\nb\" holds a line break"]);
-    let out = err("[project.urls]\n\"a,b\" = \"https://x.org\"\n");
-    has(&out, &["pyproject.toml:5:1: URL label `a,b` contains a comma"]);
-    let out = err("readme = {text = \"hi\", content-type = \"text/html\"}\n");
-    has(&out, &["pyproject.toml:4:39: PyPI does not accept the content type `text/html`"]);
-    let out = err("readme = {text = \"hi\", content-type = \"text/markdown\", charset = \"latin-1\"}\n");
-    has(&out, &["pyproject.toml:4:66: invalid readme content type", "charset"]);
-    let out = err("readme = {text = \"hi\", content-type = \"text/markdown; variant=Bogus\"}\n");
-    has(&out, &["pyproject.toml:4:39: invalid readme content type", "variant"]);
+    insta::assert_snapshot!(printed_each(&[
+        "keywords = [\"a,b\"]\n",
+        "classifiers = [\"a\\nb\"]\n",
+        "[project.urls]\n\"a,b\" = \"https://x.org\"\n",
+        "readme = {text = \"hi\", content-type = \"text/html\"}\n",
+        "readme = {text = \"hi\", content-type = \"text/markdown\", charset = \"latin-1\"}\n",
+        "readme = {text = \"hi\", content-type = \"text/markdown; variant=Bogus\"}\n",
+    ]));
 }
 
 #[test]
 fn description_one_line() {
-    let out = err("description = \"\"\"two\nlines\"\"\"\n");
-    has(&out, &["pyproject.toml:4:15: the description must be one line"]);
+    insta::assert_snapshot!(printed_each(&["description = \"\"\"two\nlines\"\"\"\n"]));
 }
 
 #[test]
@@ -417,35 +423,26 @@ fn readme_forms() {
 
 #[test]
 fn readme_errors() {
-    let toml = format!("{HEAD}readme = \"README.txt\"\n");
-    let (r, _, _d) = load_with(&toml, &[("README.txt", b"x")]);
-    let out = r.unwrap_err().diagnostic().to_string();
-    has(&out, &["pyproject.toml:4:10: cannot tell the content type of `README.txt`", "content-type"]);
-
-    let out = err("readme = \"MISSING.md\"\n");
-    has(&out, &["pyproject.toml:4:10: readme file `MISSING.md` not found"]);
-
-    let out = err("readme = { file = \"R.md\", text = \"x\", content-type = \"text/markdown\" }\n");
-    has(&out, &["pyproject.toml:4:34: `readme` has both `file` and `text`"]);
-
-    let out = err("readme = { text = \"x\" }\n");
-    has(&out, &["pyproject.toml:4:10: the `readme` table needs `content-type`"]);
-
-    let out = err("readme = \"../README.md\"\n");
-    has(&out, &["readme path leaves the project"]);
-
-    let toml = format!("{HEAD}readme = \"README.md\"\n");
-    let (r, _, _d) = load_with(&toml, &[("README.md", b"caf\xe9")]);
-    let out = r.unwrap_err().diagnostic().to_string();
-    has(&out, &["pyproject.toml:4:10: readme file `README.md` is not valid UTF-8 (byte 3)"]);
+    // A readme of no known type, and one in Latin-1.
+    let files: &[(&str, &[u8])] = &[("README.txt", b"x"), ("README.md", b"caf\xe9")];
+    insta::assert_snapshot!(printed_each_beside(
+        files,
+        &[
+            "readme = \"README.txt\"\n",
+            "readme = \"MISSING.md\"\n",
+            "readme = { file = \"R.md\", text = \"x\", content-type = \"text/markdown\" }\n",
+            "readme = { text = \"x\" }\n",
+            "readme = \"../README.md\"\n",
+            "readme = \"README.md\"\n",
+        ]
+    ));
 }
 
 #[test]
 fn requires_python_normalised_and_located() {
     let (p, _) = ok(&format!("{HEAD}requires-python = \">= 3.9\"\n"));
     assert_eq!(p.requires_python.as_deref(), Some(">=3.9"));
-    let out = err("requires-python = \">=3.8, =>4\"\n");
-    has(&out, &["pyproject.toml:4:27: invalid version specifier", "(key `project.requires-python`)"]);
+    insta::assert_snapshot!(printed_each(&["requires-python = \">=3.8, =>4\"\n"]));
 }
 
 #[test]
@@ -466,59 +463,56 @@ fn license_expressions() {
     assert_eq!(lic("LicenseRef-Acme-1.0 OR MIT").0, "LicenseRef-Acme-1.0 OR MIT");
     let (s, w) = lic("GPL-2.0");
     assert_eq!(s, "GPL-2.0");
-    has(&w[0].to_string(), &["deprecated SPDX identifier", "GPL-2.0-only"]);
+    assert_eq!(w.len(), 1);
 
-    let out = err("license = \"MIT OR Apache2\"\n");
-    has(
-        &out,
-        &["pyproject.toml:4:19: unknown SPDX license identifier `Apache2`", "did you mean `Apache-2.0`?"],
-    );
-    let out = err("license = \"MIT OR\"\n");
-    has(&out, &["pyproject.toml:4:11: invalid license expression"]);
-    let out = err("license = \"LicenseRef-my_license\"\n");
-    has(&out, &["invalid license reference"]);
+    insta::assert_snapshot!(printed_each(&[
+        "license = \"GPL-2.0\"\n",
+        "license = \"MIT OR Apache2\"\n",
+        "license = \"MIT OR\"\n",
+        "license = \"LicenseRef-my_license\"\n",
+    ]));
 }
 
 #[test]
 fn license_tables() {
+    let files: &[(&str, &[u8])] = &[("LICENSE", b"Permission is granted")];
     let toml = format!("{HEAD}license = {{ file = \"LICENSE\" }}\n");
-    let (r, w, _d) = load_with(&toml, &[("LICENSE", b"Permission is granted")]);
+    let (r, w, _d) = load_with(&toml, files);
     assert_eq!(r.unwrap().license.unwrap().value, License::Text("Permission is granted".into()));
-    has(&w[0].to_string(), &["deprecated (PEP 639)"]);
+    assert_eq!(w.len(), 1);
     let (p, _) = ok(&format!("{HEAD}license = {{ text = \"MIT\" }}\n"));
     assert_eq!(p.license.unwrap().value, License::Text("MIT".into()));
 
-    let out = err("license = { file = \"L\", text = \"x\" }\n");
-    has(&out, &["pyproject.toml:4:32: `license` has both `file` and `text`"]);
-    let out = err("license = { file = \"NOPE\" }\n");
-    has(&out, &["pyproject.toml:4:20: license file `NOPE` not found"]);
-    let out = err("license = { text = \"x\" }\nlicense-files = []\n");
-    has(&out, &["pyproject.toml:5:17: `license-files` cannot be used with the legacy"]);
+    insta::assert_snapshot!(printed_each_beside(
+        files,
+        &[
+            "license = { file = \"LICENSE\" }\n",
+            "license = { file = \"L\", text = \"x\" }\n",
+            "license = { file = \"NOPE\" }\n",
+            "license = { text = \"x\" }\nlicense-files = []\n",
+        ]
+    ));
 }
 
 #[test]
 fn license_classifier_is_a_warning() {
-    let w = warnings("license = \"MIT\"\nclassifiers = [\"License :: OSI Approved :: MIT License\"]\n");
-    assert_eq!(w.len(), 1);
-    has(&w[0], &["warning: ", "pyproject.toml:5:16: `License ::` classifier"]);
+    let extra = "license = \"MIT\"\nclassifiers = [\"License :: OSI Approved :: MIT License\"]\n";
+    assert_eq!(warnings(extra).len(), 1);
+    insta::assert_snapshot!(printed_each(&[extra]));
 }
 
 #[test]
 fn license_file_globs() {
     let (p, _) = ok(&format!("{HEAD}license-files = []\n"));
     assert_eq!(p.license_files, Some(vec![]));
-    for (glob, col, msg) in [
-        ("/LICENSE", 19, "no leading `/`"),
-        ("../LICENSE", 19, "`..` is not allowed"),
-        ("a/../b", 21, "`..` is not allowed"),
-        ("LICENSE{,.txt}", 26, "`{` is not allowed"),
-        ("[ab", 19, "unclosed `[`"),
-    ] {
-        let out = err(&format!("license-files = [\"{glob}\"]\n"));
-        has(&out, &[&format!("pyproject.toml:4:{col}: "), msg, "(key `project.license-files`)"]);
-    }
-    let out = err("license-files = ['a\\b']\n");
-    has(&out, &["`\\` is not allowed"]);
+    insta::assert_snapshot!(printed_each(&[
+        "license-files = [\"/LICENSE\"]\n",
+        "license-files = [\"../LICENSE\"]\n",
+        "license-files = [\"a/../b\"]\n",
+        "license-files = [\"LICENSE{,.txt}\"]\n",
+        "license-files = [\"[ab\"]\n",
+        "license-files = ['a\\b']\n",
+    ]));
 }
 
 #[test]
@@ -535,65 +529,50 @@ fn contacts_rules() {
             "the name `Doe, Jane` contains a comma: it is written as is in `Author`, where readers split names at commas",
         ]
     );
-    let out = err("authors = [{ email = \"jane.example.org\" }]\n");
-    has(&out, &["pyproject.toml:4:22: `jane.example.org` is not an e-mail address"]);
-    let out = err("maintainers = [{ email = \"Jane <j@x.org>\" }]\n");
-    has(&out, &["is not a bare e-mail address", "(key `project.maintainers.email`)"]);
-    let out = err("authors = [{}]\n");
-    has(&out, &["pyproject.toml:4:12: an entry needs `name` or `email`"]);
+    insta::assert_snapshot!(printed_each(&[
+        "authors = [{ email = \"jane.example.org\" }]\n",
+        "maintainers = [{ email = \"Jane <j@x.org>\" }]\n",
+        "authors = [{}]\n",
+    ]));
 }
 
 #[test]
 fn urls_rules() {
     let label = "x".repeat(33);
-    let out = err(&format!("[project.urls]\n{label} = \"https://x\"\n"));
-    has(&out, &["pyproject.toml:5:1: URL labels must be 1 to 32 characters"]);
-    let out = err("[project.urls]\nHome = \"\"\n");
-    has(&out, &["pyproject.toml:5:8: the URL is empty"]);
+    insta::assert_snapshot!(printed_each(&[
+        &format!("[project.urls]\n{label} = \"https://x\"\n"),
+        "[project.urls]\nHome = \"\"\n",
+    ]));
 }
 
 #[test]
 fn dependencies_rules() {
-    let out = err("dependencies = [\"requests >>= 2\"]\n");
-    has(&out, &["pyproject.toml:4:", "invalid requirement", "(key `project.dependencies`)"]);
-    let out = err("[project.optional-dependencies]\ntest = [\"pytest\", \"bad name\"]\n");
-    has(&out, &["pyproject.toml:5:", "invalid requirement", "optional-dependencies.test"]);
-    let out = err("[project.optional-dependencies]\nTest = []\nTEST = []\n");
-    has(&out, &["pyproject.toml:6:1: extras `Test` and `TEST` are the same name"]);
-    let out = err("[project.optional-dependencies]\nTest = []\n\"te_st\" = []\ntest = []\n");
-    has(&out, &["pyproject.toml:7:1: extras `Test` and `test`", "line 5:1"]);
-    let out = err("[project.optional-dependencies]\n\"-x\" = []\n");
-    has(&out, &["pyproject.toml:5:1: invalid extra name"]);
+    insta::assert_snapshot!(printed_each(&[
+        "dependencies = [\"requests >>= 2\"]\n",
+        "[project.optional-dependencies]\ntest = [\"pytest\", \"bad name\"]\n",
+        "[project.optional-dependencies]\nTest = []\nTEST = []\n",
+        "[project.optional-dependencies]\nTest = []\n\"te_st\" = []\ntest = []\n",
+        "[project.optional-dependencies]\n\"-x\" = []\n",
+    ]));
 }
 
 #[test]
 fn entry_point_rules() {
-    let out = err("[project.scripts]\n\"my tool\" = \"a:b\"\n");
-    has(&out, &["pyproject.toml:5:1: invalid script name `my tool`"]);
-    let out = err("[project.scripts]\ntool = \"acme.cli\"\n");
-    has(&out, &["pyproject.toml:5:8: invalid object reference `acme.cli`: the function is missing"]);
-    let out = err("[project.scripts]\ntool = \"acme-cli:main\"\n");
-    has(&out, &["not a dotted module name"]);
-    let out = err("[project.gui-scripts]\ntool = \"a:1b\"\n");
-    has(&out, &["`1b` is not a dotted attribute name"]);
-    let out = err("[project.entry-points.console_scripts]\nx = \"a:b\"\n");
-    has(&out, &["pyproject.toml:4:23: `console_scripts` may not be given", "[project.scripts]"]);
-    let out = err("[project.entry-points.gui_scripts]\nx = \"a:b\"\n");
-    has(&out, &["[project.gui-scripts]"]);
-    let out = err("[project.entry-points.\"bad-group\"]\nx = \"a:b\"\n");
-    has(&out, &["invalid entry-point group `bad-group`"]);
-    let out = err("[project.entry-points.g]\n\"[x\" = \"a:b\"\n");
-    has(&out, &["invalid entry-point name \"[x\""]);
-    let out = err("[project.entry-points.g]\n\"new\\nline\" = \"a:b\"\n");
-    has(&out, &["pyproject.toml:5:1: invalid entry-point name \"new\\nline\""]);
-    let out = err("[project.entry-points.g]\n\"#hash\" = \"a:b\"\n");
-    has(&out, &["invalid entry-point name \"#hash\""]);
-    let w = warnings("[project.entry-points.g]\n\"a b\" = \"a:b\"\n");
-    has(&w[0], &["outside `[\\w.-]`"]);
-    let out = err("[project.scripts]\nx = \"a:b\"\n[project.gui-scripts]\nx = \"a:c\"\n");
-    has(&out, &["pyproject.toml:7:1: `x` is both a script and a GUI script"]);
-    let w = warnings("[project.entry-points.g]\nx = \"a:b [extra]\"\n");
-    has(&w[0], &["extras in an entry point are deprecated"]);
+    insta::assert_snapshot!(printed_each(&[
+        "[project.scripts]\n\"my tool\" = \"a:b\"\n",
+        "[project.scripts]\ntool = \"acme.cli\"\n",
+        "[project.scripts]\ntool = \"acme-cli:main\"\n",
+        "[project.gui-scripts]\ntool = \"a:1b\"\n",
+        "[project.entry-points.console_scripts]\nx = \"a:b\"\n",
+        "[project.entry-points.gui_scripts]\nx = \"a:b\"\n",
+        "[project.entry-points.\"bad-group\"]\nx = \"a:b\"\n",
+        "[project.entry-points.g]\n\"[x\" = \"a:b\"\n",
+        "[project.entry-points.g]\n\"new\\nline\" = \"a:b\"\n",
+        "[project.entry-points.g]\n\"#hash\" = \"a:b\"\n",
+        "[project.entry-points.g]\n\"a b\" = \"a:b\"\n",
+        "[project.scripts]\nx = \"a:b\"\n[project.gui-scripts]\nx = \"a:c\"\n",
+        "[project.entry-points.g]\nx = \"a:b [extra]\"\n",
+    ]));
 }
 
 /// The full text of each family's errors (position, source line, caret, key, help): the
@@ -631,15 +610,12 @@ fn errors_render_exactly() {
 
 #[test]
 fn a_windows_separator_in_a_glob_is_refused_an_escape_is_not() {
-    // `exclude = ["src\\acme\\secret.py"]` would match nothing: the file would ship.
-    let out = err("[tool.cartwheel]\nexclude = ['src\\acme\\secret.py']\n");
-    assert_eq!(
-        out.lines().next().unwrap().split_once("pyproject.toml:").unwrap().1,
-        "5:16: glob `src\\acme\\secret.py` uses `\\` as a path separator; globs use `/` (key `tool.cartwheel.exclude`)"
-    );
-    has(&out, &["= help: write `src/acme/secret.py` (a `\\` only escapes the character after it)"]);
-    // In a basic string the escapes move the offsets: the whole value is pointed at.
-    has(&err("[tool.cartwheel]\ninclude = [\"a\\\\b.txt\"]\n"), &["5:12: glob `a\\b.txt` uses `\\`"]);
+    insta::assert_snapshot!(printed_each(&[
+        // `exclude = ["src\\acme\\secret.py"]` would match nothing: the file would ship.
+        "[tool.cartwheel]\nexclude = ['src\\acme\\secret.py']\n",
+        // In a basic string the escapes move the offsets: the whole value is pointed at.
+        "[tool.cartwheel]\ninclude = [\"a\\\\b.txt\"]\n",
+    ]));
     // Escaping a character that means something in a glob is what `\` is for.
     let (p, _) = ok(&format!("{HEAD}[tool.cartwheel]\nexclude = ['\\#notes', 'a\\*b', '\\!keep']\n"));
     assert_eq!(p.tool.exclude.len(), 3);
@@ -655,11 +631,10 @@ fn release_table_is_read_and_checked() {
     let pythons: Vec<&str> = p.tool.release.python.iter().map(|c| c.value.as_str()).collect();
     assert_eq!(pythons, ["3.9", "3.13"]);
     assert_eq!(ok(HEAD).0.tool.release, crate::project::ReleaseConfig::default());
-    has(
-        &err("[tool.cartwheel.release]\ncheck = [\"pytest\"]\n"),
-        &["pyproject.toml:5:1: unknown key `check`", "did you mean `checks`?"],
-    );
-    has(&err("[tool.cartwheel.release]\nchecks = [\" \"]\n"), &["pyproject.toml:5:11: empty command"]);
+    insta::assert_snapshot!(printed_each(&[
+        "[tool.cartwheel.release]\ncheck = [\"pytest\"]\n",
+        "[tool.cartwheel.release]\nchecks = [\" \"]\n",
+    ]));
 }
 
 #[test]
@@ -683,77 +658,27 @@ fn import_names_pep_794() {
     // Soft keywords are names.
     assert_eq!(ok(&format!("{HEAD}import-names = [\"match\", \"type\"]\n")).0.import_names.unwrap().len(), 2);
 
-    let cases: &[(&str, &str)] = &[
-        (
-            "import-names = [\"acme\", \"acme-sdk\"]\n",
-            "pyproject.toml:4:25: `acme-sdk` is not an import name: `acme-sdk` is not an identifier (key `project.import-names`)",
-        ),
-        (
-            "import-names = [\"acme.class\"]\n",
-            "pyproject.toml:4:17: `acme.class` is not an import name: `class` is a keyword (key `project.import-names`)",
-        ),
-        (
-            "import-namespaces = [\"acme; public\"]\n",
-            "pyproject.toml:4:22: `acme; public` is not an import name: only `private` may follow the `;` (key `project.import-namespaces`)",
-        ),
-        (
-            "import-names = [\"acme; private \"]\n",
-            "pyproject.toml:4:17: `acme; private ` is not an import name: only `private` may follow the `;` (key `project.import-names`)",
-        ),
-        (
-            "import-names = [\" acme\"]\n",
-            "pyproject.toml:4:17: ` acme` is not an import name: ` acme` is not an identifier (key `project.import-names`)",
-        ),
-        (
-            "import-names = [\"acme\", \"\"]\n",
-            "pyproject.toml:4:25: empty entry in `import-names` (key `project.import-names`)",
-        ),
-        (
-            "import-namespaces = []\n",
-            "pyproject.toml:4:21: `import-namespaces` cannot be an empty array (key `project.import-namespaces`)",
-        ),
-        (
-            "import-names = [\"acme\", \"acme ; private\"]\n",
-            "pyproject.toml:4:25: `acme` is listed twice in `import-names` (key `project.import-names`)",
-        ),
-        (
-            "import-names = [\"acme.sdk\", \"acme\"]\nimport-namespaces = [\"acme\"]\n",
-            "pyproject.toml:5:22: `acme` is in both `import-names` and `import-namespaces` (key `project.import-namespaces`)",
-        ),
-        (
-            "import-names = [\"acme\"]\ndynamic = [\"import-namespaces\"]\n",
-            "pyproject.toml:5:12: cartwheel cannot compute a dynamic `import-namespaces` (key `project.dynamic`)",
-        ),
-        ("import-names = \"acme\"\n", "pyproject.toml:4:16: expected an array, found a string (key `project.import-names`)"),
-    ];
-    for (extra, want) in cases {
-        has(&err(extra), &[want]);
-    }
-    has(&err("import-name = [\"acme\"]\n"), &["unknown key `import-name`", "did you mean `import-names`?"]);
-    has(&err("dynamic = [\"import-name\"]\n"), &["did you mean `import-names`?"]);
-    has(
-        &err("import-names = [\"acme\", \"\"]\n"),
-        &["help: an empty entry alone means \"no import names\"; write `import-names = []` for that, or remove it"],
-    );
-    has(
-        &err("import-names = [\"acme\"]\nimport-namespaces = [\"acme\"]\n"),
-        &["help: keep it in `import-namespaces` if other projects also install modules under it, else in `import-names`"],
-    );
+    insta::assert_snapshot!(printed_each(&[
+        "import-names = [\"acme\", \"acme-sdk\"]\n",
+        "import-names = [\"acme.class\"]\n",
+        "import-namespaces = [\"acme; public\"]\n",
+        "import-names = [\"acme; private \"]\n",
+        "import-names = [\" acme\"]\n",
+        "import-names = [\"acme\", \"\"]\n",
+        "import-namespaces = []\n",
+        "import-names = [\"acme\", \"acme ; private\"]\n",
+        "import-names = [\"acme.sdk\", \"acme\"]\nimport-namespaces = [\"acme\"]\n",
+        "import-names = [\"acme\"]\ndynamic = [\"import-namespaces\"]\n",
+        "import-names = \"acme\"\n",
+        "import-name = [\"acme\"]\n",
+        "dynamic = [\"import-name\"]\n",
+        "import-names = [\"acme\"]\nimport-namespaces = [\"acme\"]\n",
+        // The spec's SHOULD: the parents of a dotted name are listed too. One warning per parent.
+        "import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n",
+    ]));
     // PEP 808: a list both written and dynamic is accepted; cartwheel appends nothing to it.
     let (p, _) = ok(&format!("{HEAD}import-names = [\"acme\"]\ndynamic = [\"import-names\"]\n"));
     assert_eq!(p.import_names.unwrap()[0].value, "acme");
 
-    // The spec's SHOULD: the parents of a dotted name are listed too. One warning per parent.
-    let (r, w, dir) = load_with(&format!("{HEAD}import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n"), &[]);
-    assert!(r.is_ok());
-    let shown = dir.path().display().to_string();
-    let w: Vec<String> = w.iter().map(|w| w.to_string().replace(&shown, "<project>")).collect();
-    assert_eq!(
-        w,
-        [
-            "warning: <project>/pyproject.toml:4:17: `acme`, a parent of `acme.sdk.io`, is in neither `import-names` nor `import-namespaces` (key `project.import-names`)\n  |\n4 | import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n  |                 ^^^^^^^^^^^^^\n  = help: add \"acme\" to `import-namespaces` if other projects also install modules under it, else to `import-names`",
-            "warning: <project>/pyproject.toml:4:17: `acme.sdk`, a parent of `acme.sdk.io`, is in neither `import-names` nor `import-namespaces` (key `project.import-names`)\n  |\n4 | import-names = [\"acme.sdk.io\", \"acme.sdk.db\"]\n  |                 ^^^^^^^^^^^^^\n  = help: add \"acme.sdk\" to `import-namespaces` if other projects also install modules under it, else to `import-names`",
-        ]
-    );
     assert!(warnings("import-names = [\"acme.sdk\"]\nimport-namespaces = [\"acme\"]\n").is_empty());
 }
