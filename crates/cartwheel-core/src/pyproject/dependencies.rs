@@ -32,7 +32,7 @@ pub(super) fn extras(
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
     let mut seen: Vec<(String, SStr)> = Vec::new();
     for (extra, reqs) in table.map(|t| t.into_inner().0).unwrap_or_default() {
-        let key = format!("project.optional-dependencies.{}", extra.get_ref());
+        let key = format!("project.optional-dependencies.{}", key_part(extra.get_ref()));
         let normalized = normalize_extra(extra.get_ref())
             .map_err(|e| cx.error(&key, extra.span(), format!("invalid extra name: {e}")))?;
         if let Some((_, first)) = seen.iter().find(|(n, _)| *n == normalized) {

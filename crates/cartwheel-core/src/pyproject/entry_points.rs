@@ -42,7 +42,7 @@ pub(super) fn scripts(cx: &mut Cx, key: &str, table: Option<Spanned<raw::Entries
     let mut out = Vec::new();
     for (name, value) in table.map(|t| t.into_inner().0).unwrap_or_default() {
         let n = name.get_ref();
-        let k = format!("{key}.{n}");
+        let k = format!("{key}.{}", key_part(n));
         if n.is_empty() || !n.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) {
             return Err(cx
                 .error(&k, name.span(), format!("invalid script name `{n}`"))
@@ -83,7 +83,7 @@ pub(super) fn check_script_clash(cx: &Cx, scripts: &Named, gui: &Named) -> Res<(
             let (line, col) = first.span.clone().map_or((0, 0), |s| cx.source.line_col(s.start));
             return Err(cx
                 .error(
-                    &format!("project.gui-scripts.{}", name.value),
+                    &format!("project.gui-scripts.{}", key_part(&name.value)),
                     name.span.clone().unwrap_or_default(),
                     format!("`{}` is both a script and a GUI script", name.value),
                 )
@@ -102,7 +102,7 @@ pub(super) fn entry_points(
     let mut out = IndexMap::new();
     for (group, entries) in table.map(|t| t.into_inner().0).unwrap_or_default() {
         let g = group.get_ref();
-        let key = format!("project.entry-points.{g}");
+        let key = format!("project.entry-points.{}", key_part(g));
         match g.as_str() {
             "console_scripts" | "gui_scripts" => {
                 let field = if g == "console_scripts" { "scripts" } else { "gui-scripts" };
@@ -123,7 +123,7 @@ pub(super) fn entry_points(
         let mut items = IndexMap::new();
         for (name, value) in entries.into_inner().0 {
             let n = name.get_ref();
-            let k = format!("{key}.{n}");
+            let k = format!("{key}.{}", key_part(n));
             if n.is_empty()
                 || n.contains('=')
                 || n.starts_with(['[', '#', ';'])

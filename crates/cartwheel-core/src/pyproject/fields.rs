@@ -428,7 +428,7 @@ pub(super) fn urls(
 ) -> Res<Vec<(Located<String>, String)>> {
     let mut out = Vec::new();
     for (label, url) in urls.map(|u| u.into_inner().0).unwrap_or_default() {
-        let key = format!("project.urls.{}", label.get_ref());
+        let key = format!("project.urls.{}", key_part(label.get_ref()));
         let n = label.get_ref().chars().count();
         if n == 0 || n > 32 {
             return Err(cx

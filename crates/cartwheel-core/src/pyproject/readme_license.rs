@@ -154,8 +154,12 @@ pub(super) fn readme_content_type(cx: &mut Cx, ct: &SStr, charset: Option<&SStr>
         match crate::metadata::check_content_type(&full) {
             Ok(()) => Ok(full),
             Err(why) => {
-                let span = charset.filter(|_| why.contains("charset")).map_or(ct.span(), |c| c.span());
-                Err(cx.error(KEY, span, format!("invalid readme content type `{full}`: {why}")))
+                // Shown as written: the `; charset=UTF-8` cartwheel adds would read as the user's.
+                let from_key = charset.filter(|_| why.contains("charset"));
+                let span = from_key.map_or(ct.span(), |c| c.span());
+                let shown =
+                    from_key.map_or(value.to_string(), |c| format!("{value}; charset={}", c.get_ref()));
+                Err(cx.error(KEY, span, format!("invalid readme content type `{shown}`: {why}")))
             }
         }
     })

@@ -57,6 +57,12 @@ pub(super) fn error_keys(e: &toml::de::Error) -> Option<String> {
     Some(line.trim_end_matches('`').to_string())
 }
 
+/// `segment` as a part of a dotted key: bare when TOML allows it, else quoted and escaped
+/// (`project.scripts."my tool"`), so a key path shows what to write and stays on one line.
+pub(super) fn key_part(segment: &str) -> String {
+    toml_edit::Key::new(segment).display_repr().into_owned()
+}
+
 pub(super) fn join_key(table: &str, key: &str) -> String {
     if table.is_empty() {
         key.to_string()
