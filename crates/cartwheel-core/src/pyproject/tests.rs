@@ -23,19 +23,6 @@ pub(super) fn ok(toml: &str) -> (Project, Vec<Diagnostic>) {
     }
 }
 
-/// The rendered error for `[project]` + name + version + `extra`.
-pub(super) fn err(extra: &str) -> String {
-    err_full(&format!("{HEAD}{extra}"))
-}
-
-pub(super) fn err_full(toml: &str) -> String {
-    let (r, _, _dir) = load_with(toml, &[]);
-    match r {
-        Ok(_) => panic!("expected an error for:\n{toml}"),
-        Err(e) => e.diagnostic().to_string(),
-    }
-}
-
 pub(super) fn warnings(extra: &str) -> Vec<String> {
     ok(&format!("{HEAD}{extra}"))
         .1
@@ -49,12 +36,6 @@ pub(super) fn warnings(extra: &str) -> Vec<String> {
 
 /// Three lines, so a tested key written next sits on line 4.
 pub(super) const HEAD: &str = "[project]\nname = \"acme-sdk\"\nversion = \"1.0\"\n";
-
-pub(super) fn has(out: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(out.contains(p), "missing {p:?} in:\n{out}");
-    }
-}
 
 /// `text` with the temporary folder `dir` written `<project>`, as no two runs share it.
 fn anonymised(text: &str, dir: &Path) -> String {
@@ -78,7 +59,7 @@ fn each(inputs: &[&str], print: impl Fn(&str) -> String) -> String {
 }
 
 /// Each `extra` (after `HEAD`) with all it prints, for one snapshot per rule family.
-fn printed_each(extras: &[&str]) -> String {
+pub(super) fn printed_each(extras: &[&str]) -> String {
     printed_each_beside(&[], extras)
 }
 
@@ -88,7 +69,7 @@ fn printed_each_beside(files: &[(&str, &[u8])], extras: &[&str]) -> String {
 }
 
 /// Each whole file with all it prints.
-fn printed_each_full(tomls: &[&str]) -> String {
+pub(super) fn printed_each_full(tomls: &[&str]) -> String {
     each(tomls, |toml| printed(toml, &[]))
 }
 
