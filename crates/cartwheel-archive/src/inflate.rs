@@ -21,17 +21,6 @@ pub enum InflateError {
     NoRoom,
 }
 
-/// The signature libdeflate's `_ex` decompression functions share.
-type Decompress = unsafe extern "C" fn(
-    *mut sys::libdeflate_decompressor,
-    *const std::ffi::c_void,
-    usize,
-    *mut std::ffi::c_void,
-    usize,
-    *mut usize,
-    *mut usize,
-) -> sys::libdeflate_result;
-
 /// A libdeflate decompressor (its Huffman tables, ~10 KiB); one per thread, reused.
 pub struct Inflater(NonNull<sys::libdeflate_decompressor>);
 
@@ -50,22 +39,12 @@ impl Inflater {
     /// Inflate the raw deflate stream that starts `input` into `out`: how many bytes of
     /// `input` the stream used (up to the end of its final block) and how many it wrote.
     pub fn inflate(&mut self, input: &[u8], out: &mut [u8]) -> Result<(usize, usize), InflateError> {
-        self.call(sys::libdeflate_deflate_decompress_ex, input, out)
-    }
-
-    /// Inflate the gzip member that starts `input` into `out`, its CRC-32 and length checked
-    /// against its trailer: how many bytes of `input` the member used and how many it wrote.
-    pub fn gunzip(&mut self, input: &[u8], out: &mut [u8]) -> Result<(usize, usize), InflateError> {
-        self.call(sys::libdeflate_gzip_decompress_ex, input, out)
-    }
-
-    fn call(&mut self, f: Decompress, input: &[u8], out: &mut [u8]) -> Result<(usize, usize), InflateError> {
         let (mut used, mut wrote) = (0usize, 0usize);
-        // SAFETY: `f` is one of libdeflate's `_ex` functions; the pointers and lengths are
-        // those of `input` and `out`, valid for the call; libdeflate reads at most
-        // `input.len()` bytes, writes at most `out.len()`, and sets both counts on success.
+        // SAFETY: the pointers and lengths are those of `input` and `out`, valid for the call;
+        // libdeflate reads at most `input.len()` bytes, writes at most `out.len()`, and sets
+        // both counts on success.
         let result = unsafe {
-            f(
+            sys::libdeflate_deflate_decompress_ex(
                 self.0.as_ptr(),
                 input.as_ptr().cast(),
                 input.len(),
@@ -129,24 +108,6 @@ mod tests {
         assert_eq!(i.inflate(&[0xff; 64], &mut out), Err(InflateError::BadData));
         // The decompressor is reusable after a failure.
         assert_eq!(i.inflate(&stream, &mut out), Ok((stream.len(), data.len())));
-    }
-
-    #[test]
-    fn gunzip_checks_the_trailer_and_says_what_it_used() {
-        let data = text(200_000);
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-        std::io::Write::write_all(&mut gz, &data).unwrap();
-        let mut file = gz.finish().unwrap();
-        let len = file.len();
-        let mut out = vec![0u8; data.len()];
-        let mut i = Inflater::new();
-        assert_eq!(i.gunzip(&file, &mut out), Ok((len, data.len())));
-        assert_eq!(out, data);
-        // A second member after the first is not read; a wrong CRC is bad data.
-        file.extend_from_slice(&file.clone());
-        assert_eq!(i.gunzip(&file, &mut out), Ok((len, data.len())));
-        file[len - 8] ^= 1;
-        assert_eq!(i.gunzip(&file[..len], &mut out), Err(InflateError::BadData));
     }
 
     #[test]

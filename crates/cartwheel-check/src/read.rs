@@ -157,13 +157,6 @@ pub fn read(
             match indexed {
                 Some(archive) => archive?,
                 // Positioned reads above: the file is still at its start.
-                None if len <= WHOLE_TAR_FILE => {
-                    let mut bytes = Vec::with_capacity(len as usize);
-                    BufReader::new(file)
-                        .read_to_end(&mut bytes)
-                        .map_err(|e| problem::error("A001", format!("cannot read the file: {e}")))?;
-                    read_tar_bytes(&bytes, limits, true)?
-                }
                 None => read_tar(&file, len, limits)?,
             }
         }
@@ -176,7 +169,7 @@ pub fn read(
 pub fn read_bytes(bytes: &[u8], format: Format, limits: &Limits) -> Result<Archive, Diagnostic> {
     let mut archive = match format {
         Format::Wheel | Format::ZipSdist => read_zip_in_memory(bytes, format, limits)?,
-        Format::TarGz => read_tar_bytes(bytes, limits, true)?,
+        Format::TarGz => read_tar(bytes, bytes.len() as u64, limits)?,
     };
     name_problems(&mut archive);
     Ok(archive)
@@ -595,43 +588,6 @@ fn too_large_to_parse(name: &str, size: u64, limits: &Limits) -> Option<Diagnost
 /// Buffer on either side of the tar.gz inflater.
 const TAR_BUFFER: usize = 256 * 1024;
 
-/// Tar.gz files up to this size are read into memory and inflated whole (libdeflate) when
-/// their trailer says the tar fits in [`WHOLE_TAR`] bytes and the bounds.
-const WHOLE_TAR_FILE: u64 = 64 << 20;
-
-/// The largest tar inflated whole; a larger one streams.
-const WHOLE_TAR: u64 = 256 << 20;
-
-/// A tar.gz in memory; `whole`: try [`read_tar_whole`] first (off only in the test that shows
-/// it changes nothing).
-fn read_tar_bytes(bytes: &[u8], limits: &Limits, whole: bool) -> Result<Archive, Diagnostic> {
-    let compressed = bytes.len() as u64;
-    whole
-        .then(|| read_tar_whole(bytes, tar_limit(compressed, limits), limits))
-        .flatten()
-        .unwrap_or_else(|| read_tar(bytes, compressed, limits))
-}
-
-/// A tar.gz of one gzip member inflated in one call (libdeflate, about 1.5x zlib-rs's
-/// streaming inflate), then parsed as the stream would be: `None` unless the member is all
-/// of the file and inflates to exactly the length its trailer says, with its CRC-32. Anything
-/// else is left to [`read_tar`], whose reading decides, so this changes no verdict and no
-/// message. The trailer's length is only believed within the bounds: a lie costs a failed
-/// call, never memory beyond `limit`.
-fn read_tar_whole(bytes: &[u8], limit: u64, limits: &Limits) -> Option<Result<Archive, Diagnostic>> {
-    let trailer: [u8; 4] = bytes.len().checked_sub(4).map(|at| bytes[at..].try_into().expect("4 bytes"))?;
-    let size = u64::from(u32::from_le_bytes(trailer));
-    if size > limit.min(WHOLE_TAR) {
-        return None;
-    }
-    let mut out = vec![0u8; size as usize];
-    let (used, wrote) = Inflater::new().gunzip(bytes, &mut out).ok()?;
-    if used != bytes.len() || wrote != out.len() {
-        return None;
-    }
-    parse_tar(Plain(out.as_slice()), limit, limits)
-}
-
 /// A tar.gz read as a stream; `compressed` is its size, for the ratio bound.
 /// The most a tar.gz of `compressed` bytes may expand to: the total bound, which also enforces
 /// the ratio (a small file may not expand past ratio:1).
@@ -962,57 +918,7 @@ mod tests {
                 show(read_zip_members(&zip, Format::Wheel, &limits, true)),
                 show(read_zip_members(&zip, Format::Wheel, &limits, false))
             );
-            let (_, mut z, listed) = zip_listing(io::Cursor::new(&zip[..]), Format::Wheel, &limits).unwrap();
-            let mut s = Scratch::default();
-            assert!(listed.iter().all(|l| read_whole(&zip, &mut z, l, &limits, true, &mut s).is_some()));
         }
-    }
-
-    #[test]
-    fn reading_a_tar_gz_whole_changes_no_result() {
-        // Bytes of a small sdist flipped in turn (headers, data, the trailer's CRC and
-        // length), then cut at several lengths: the streaming reader's result every time.
-        let mut tar = tar::Builder::new(Vec::new());
-        for (name, data) in [
-            ("demo-1.0/PKG-INFO", &b"Metadata-Version: 2.4\nName: demo\n"[..]),
-            ("demo-1.0/a.py", &[b'x'; 3000]),
-        ] {
-            let mut h = tar::Header::new_gnu();
-            h.set_size(data.len() as u64);
-            h.set_mode(0o644);
-            h.set_cksum();
-            tar.append_data(&mut h, name, data).unwrap();
-        }
-        let sdist = gz(&tar.into_inner().unwrap());
-        let show = |r: Result<Archive, Diagnostic>| match r {
-            Ok(a) => format!(
-                "{:?} {:?}",
-                a.members.iter().map(|m| (&m.name, m.size, &m.data)).collect::<Vec<_>>(),
-                a.problems
-            ),
-            Err(d) => format!("{d:?}"),
-        };
-        let limits = Limits::default();
-        let same = |bytes: &[u8], what: &str| {
-            assert_eq!(
-                show(read_tar_bytes(bytes, &limits, true)),
-                show(read_tar_bytes(bytes, &limits, false)),
-                "{what}"
-            );
-        };
-        same(&sdist, "as written");
-        assert!(read_tar_whole(&sdist, tar_limit(sdist.len() as u64, &limits), &limits).is_some());
-        for at in 0..sdist.len() {
-            let mut bad = sdist.clone();
-            bad[at] ^= 0x41;
-            same(&bad, &format!("byte {at}"));
-        }
-        for cut in [10, 20, sdist.len() / 2, sdist.len() - 8, sdist.len() - 1] {
-            same(&sdist[..cut], &format!("cut at {cut}"));
-        }
-        let mut twice = sdist.clone();
-        twice.extend_from_slice(&sdist);
-        same(&twice, "two gzip members");
     }
 
     #[test]
