@@ -918,6 +918,11 @@ mod tests {
                 show(read_zip_members(&zip, Format::Wheel, &limits, true)),
                 show(read_zip_members(&zip, Format::Wheel, &limits, false))
             );
+            // And the whole read is what reads them: the comparison above is not of a path
+            // never taken.
+            let (_, mut z, listed) = zip_listing(io::Cursor::new(&zip[..]), Format::Wheel, &limits).unwrap();
+            let mut s = Scratch::default();
+            assert!(listed.iter().all(|l| read_whole(&zip, &mut z, l, &limits, true, &mut s).is_some()));
         }
     }
 
