@@ -243,6 +243,23 @@ def test_tag_pattern_and_a_tag_that_is_not_pep440(cw_venv, repo):
 # --------------------------------------------------------------------------- version --check, editable
 
 
+def acme_init_diff(old: str, new: str) -> list[str]:
+    """The lines of the demo's `__init__.py` diff when its `__version__` goes from old to new."""
+    comment = "  # kept in step with project.version (stamped into the artifacts)"
+    return [
+        "--- a/src/acme/__init__.py",
+        "+++ b/src/acme/__init__.py",
+        "@@ -2,6 +2,6 @@",
+        " ",
+        " from acme.client import Client",
+        " ",
+        f'-__version__ = "{old}"{comment}',
+        f'+__version__ = "{new}"{comment}',
+        " ",
+        ' __all__ = ["Client", "__version__"]',
+    ]
+
+
 def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
     tree = copy_tree(ACME, tmp_path / "acme")
     proc = cw(cw_venv, "version", tree, "--check")
@@ -252,19 +269,9 @@ def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
     proc = cw(cw_venv, "version", "--check", cwd=tree, check=False)
     assert proc.returncode == 1
     assert proc.stdout == "1.4.0\n"
-    comment = "  # kept in step with project.version (stamped into the artifacts)"
     assert proc.stderr == stream(
         "error: src/acme/__init__.py:5:16: `__version__` disagrees with the version 1.4.0",
-        "--- a/src/acme/__init__.py",
-        "+++ b/src/acme/__init__.py",
-        "@@ -2,6 +2,6 @@",
-        " ",
-        " from acme.client import Client",
-        " ",
-        f'-__version__ = "1.3.9"{comment}',
-        f'+__version__ = "1.4.0"{comment}',
-        " ",
-        ' __all__ = ["Client", "__version__"]',
+        *acme_init_diff("1.3.9", "1.4.0"),
         "1 stamp target(s) out of step with the version 1.4.0: edit them to match; "
         "`cartwheel bump` keeps them in step from then on",
     )
@@ -501,7 +508,6 @@ def test_bump_dry_run_prints_diffs_and_writes_nothing(cw_venv, tmp_path):
     before = snapshot(tree)
     proc = cw(cw_venv, "bump", "rc", tree, "--dry-run", env={"SOURCE_DATE_EPOCH": EPOCH})
     assert snapshot(tree) == before
-    comment = "  # kept in step with project.version (stamped into the artifacts)"
     assert proc.stdout == stream(
         "--- a/pyproject.toml",
         "+++ b/pyproject.toml",
@@ -514,16 +520,7 @@ def test_bump_dry_run_prints_diffs_and_writes_nothing(cw_venv, tmp_path):
         ' description = "Acme database SDK (cartwheel\'s demo project)"',
         ' readme = "README.md"',
         ' requires-python = ">=3.9"',
-        "--- a/src/acme/__init__.py",
-        "+++ b/src/acme/__init__.py",
-        "@@ -2,6 +2,6 @@",
-        " ",
-        " from acme.client import Client",
-        " ",
-        f'-__version__ = "1.4.0"{comment}',
-        f'+__version__ = "1.4.1rc1"{comment}',
-        " ",
-        ' __all__ = ["Client", "__version__"]',
+        *acme_init_diff("1.4.0", "1.4.1rc1"),
         "--- a/CHANGELOG.md",
         "+++ b/CHANGELOG.md",
         "@@ -7,6 +7,8 @@",
