@@ -328,9 +328,12 @@ fn version(path: &Path, check: bool) -> cartwheel_core::Result<i32> {
         Some(t) => format!(" (of tag `{t}`, the release this tree was last bumped to)"),
         None => String::new(),
     };
+    let (stale, them) = match tree.stale.len() {
+        1 => ("1 stamp target is".to_string(), "it"),
+        n => (format!("{n} stamp targets are"), "them"),
+    };
     say(&format!(
-        "{} stamp target(s) out of step with the version {}{from_tag}: edit them to match; `cartwheel bump` keeps them in step from then on",
-        tree.stale.len(),
+        "{stale} out of step with the version {}{from_tag}: edit {them} to match; `cartwheel bump` keeps {them} in step from then on",
         tree.expected
     ));
     Ok(FAILURE)

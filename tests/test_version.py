@@ -205,7 +205,7 @@ def test_shallow_clone_and_missing_git_fail_clearly(cw_venv, repo, tmp_path):
     assert proc.returncode == 1
     assert normalised(proc.stderr, tmp_path) == stream(
         'error: <tmp>/bare/pyproject.toml:13:10: version source "git": `<tmp>/bare` is not in a git repository '
-        "(fatal: not a git repository (or any of the parent directories): .git) (key `tool.cartwheel.version.source`)",
+        "(key `tool.cartwheel.version.source`)",
         *SOURCE_GIT,
         "   = help: build from the git checkout or from an sdist (which records the version in PKG-INFO); "
         "a tree copied without `.git` has no version",
@@ -272,8 +272,8 @@ def test_version_check_prints_a_diff_per_stale_file(cw_venv, tmp_path):
     assert proc.stderr == stream(
         "error: src/acme/__init__.py:5:16: `__version__` disagrees with the version 1.4.0",
         *acme_init_diff("1.3.9", "1.4.0"),
-        "1 stamp target(s) out of step with the version 1.4.0: edit them to match; "
-        "`cartwheel bump` keeps them in step from then on",
+        "1 stamp target is out of step with the version 1.4.0: edit it to match; "
+        "`cartwheel bump` keeps it in step from then on",
     )
     # Without --check the version is printed and the status is 0.
     assert cw(cw_venv, "version", tree).stdout == "1.4.0\n"
@@ -308,7 +308,7 @@ def test_version_check_lists_every_stale_file(cw_venv, repo):
         "-__version_info__ = (1, 2, 2)",
         '+__version__ = "1.2.3"',
         "+__version_info__ = (1, 2, 3)",
-        "2 stamp target(s) out of step with the version 1.2.3 (of tag `v1.2.3`, the release this tree was last bumped to): "
+        "2 stamp targets are out of step with the version 1.2.3 (of tag `v1.2.3`, the release this tree was last bumped to): "
         "edit them to match; `cartwheel bump` keeps them in step from then on",
     )
 
@@ -580,8 +580,7 @@ def test_bump_that_cannot_write_a_file_changes_nothing(cw_venv, tmp_path):
     assert proc.returncode == 1
     assert normalised(proc.stderr, tmp_path) == stream(
         *empty_unreleased(f"<tmp>/acme/{name}", "1.4.1", 8),
-        f"error: cannot write `<tmp>/acme/{name}`: File name too long (os error 36) "
-        f'at path "<tmp>/acme/.{name}.<random>.tmp"',
+        f"error: cannot write `<tmp>/acme/{name}`: File name too long (os error 36)",
     )
     assert snapshot(tree) == before  # no file changed, no temporary file left
     assert proc.stdout == ""
@@ -672,8 +671,8 @@ BAD = {
             "  |",
             "2 | __version__ = v",
             "  | ^^^^^^^^^^^^^^^",
-            '  = help: write `__version__ = "X.Y.Z"`, or use [tool.cartwheel.version] source = "file" '
-            '(with a `pattern`) or "git"',
+            '  = help: write `__version__ = "X.Y.Z"`, or set `source = "file"` (with a `pattern`) '
+            'or `source = "git"` in `[tool.cartwheel.version]`',
         ),
     ),
 }

@@ -225,18 +225,27 @@ fn lookup(
             return from_pkg_info(project, warnings).map(|v| Lookup::Found(GitVersion::unpacked(v)))
         }
         Outcome::Missing(e) => {
-            return unavailable(config_error(format!("version source \"git\" needs the `git` command, which cannot be run: {e}"))
-                .help("install git, or build from an sdist (it records the version in PKG-INFO)")
-                )
+            return unavailable(
+                config_error(format!(
+                    "version source \"git\" needs the `git` command, which cannot be run: {e}"
+                ))
+                .help("install git, or build from an sdist (it records the version in PKG-INFO)"),
+            )
         }
         Outcome::Failed(msg) => {
+            // git's own words, unless they only say the same thing again.
+            let said = msg.lines().next().unwrap_or_default();
+            let said = if said.starts_with("fatal: not a git repository") {
+                String::new()
+            } else {
+                format!(" (git: {said})")
+            };
             return unavailable(config_error(format!(
-                "version source \"git\": `{}` is not in a git repository ({})",
-                root.display(),
-                msg.lines().next().unwrap_or_default()
+                "version source \"git\": `{}` is not in a git repository{said}",
+                root.display()
             ))
             .help("build from the git checkout or from an sdist (which records the version in PKG-INFO); a tree copied without `.git` has no version")
-            )
+            );
         }
         Outcome::Ok(_) => {}
     }

@@ -42,7 +42,7 @@ pub fn resolve(
             let init = module_file(project, selection)?;
             let text = fs_err::read_to_string(project.root.join(&init))?;
             let file = SourceFile::new(super::shown_path(project, &init), text.as_str());
-            let (value, span) = python_literal(&file, &["__version__"], "write `__version__ = \"X.Y.Z\"`, or use [tool.cartwheel.version] source = \"file\" (with a `pattern`) or \"git\"")?;
+            let (value, span) = python_literal(&file, &["__version__"], "write `__version__ = \"X.Y.Z\"`, or set `source = \"file\"` (with a `pattern`) or `source = \"git\"` in `[tool.cartwheel.version]`")?;
             Ok(Located::new(parse_written(&value, &file, Some(span), warnings)?, None))
         }
         VersionSource::File { path, pattern } => {

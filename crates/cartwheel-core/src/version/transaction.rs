@@ -246,7 +246,11 @@ fn stage(e: &FileEdit) -> std::io::Result<NamedTempFile> {
     let dir = e.path.parent().unwrap_or(std::path::Path::new("."));
     let name = e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let wrap = |err: std::io::Error| {
-        std::io::Error::new(err.kind(), format!("cannot write `{}`: {err}", e.path.display()))
+        // tempfile's error names the temporary file too (`... at path ".x.md.AbC12.tmp"`; its
+        // error type is private): the system's reason alone, about the file the user knows.
+        let text = err.to_string();
+        let reason = text.rsplit_once(" at path \"").map_or(text.as_str(), |(reason, _)| reason);
+        std::io::Error::new(err.kind(), format!("cannot write `{}`: {reason}", e.path.display()))
     };
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
