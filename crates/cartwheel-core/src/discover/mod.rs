@@ -393,15 +393,16 @@ fn refuse_secrets(
     let list = found.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
     Some(Box::new(
         Diagnostic::error(format!(
-            "refusing to package {list}: it looks like a secret (a private key, credentials, .env)"
+            "refusing to package {list}: {} (a private key, credentials, .env)",
+            if found.len() == 1 { "it looks like a secret" } else { "they look like secrets" }
         ))
         .at(&SourceFile::new(*first, ""), None)
-        .help(if origin == Origin::Git {
-            "add it to `exclude` in [tool.cartwheel] (and `git rm --cached` it), \
-             or list it explicitly in `include` if it is meant to ship (a test fixture)"
-        } else {
-            "add it to `exclude` in [tool.cartwheel], or list it explicitly in `include` \
-             if it is meant to ship (a test fixture)"
+        .help({
+            let (it, they_are) = if found.len() == 1 { ("it", "it is") } else { ("them", "they are") };
+            let untrack = if origin == Origin::Git { format!(" (and `git rm --cached` {it})") } else { String::new() };
+            format!(
+                "add {it} to `exclude` in `[tool.cartwheel]`{untrack}, or list {it} explicitly in `include` if {they_are} meant to ship (a test fixture)"
+            )
         }),
     ))
 }
@@ -481,7 +482,11 @@ fn check_sdist_builds_the_wheel<'e>(
         project
             .error_at(message, span)
             .key("tool.cartwheel.sdist-exclude")
-            .help("the wheel built from the sdist would lack them; drop the pattern or add the files to `wheel-exclude` too"),
+            .help(if mine.len() == 1 {
+                "the wheel built from the sdist would lack it; drop the pattern or add the file to `wheel-exclude` too"
+            } else {
+                "the wheel built from the sdist would lack them; drop the pattern or add the files to `wheel-exclude` too"
+            }),
     ))
 }
 
@@ -1034,7 +1039,9 @@ fn warn_test_keys(project: &Project, rules: &Rules<'_>, rels: &[&str], warnings:
     let list = keys.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
     warnings.push(
         Diagnostic::warning(format!(
-            "packaging {list}: it looks like a private key, taken as test data because it lies under a test or example folder"
+            "packaging {list}: {}, taken as test data because {} under a test or example folder",
+            if keys.len() == 1 { "it looks like a private key" } else { "they look like private keys" },
+            if keys.len() == 1 { "it lies" } else { "they lie" }
         ))
         .at(&SourceFile::new(*first, ""), None)
         .help("if a key is real, remove it (and replace it); list test keys in `include` to say they are meant to ship"),

@@ -167,7 +167,7 @@ fn probe(
                         format!("both `{package_rel}/{init_name}` and `{package_rel}.py` exist; {why}"),
                         span,
                     )
-                    .key("tool.cartwheel.module")
+                    .key(if w.explicit { "tool.cartwheel.module" } else { "project.name" })
                     .help(format!("remove or rename `{package_rel}.py`")),
             ));
         }
@@ -195,7 +195,11 @@ fn namespace_root(project: &Project, m: &Module, w: &Wanted) -> Diagnostic {
     subs.sort();
     let holding = match subs.len() {
         0 => String::new(),
-        n => format!(" with its {n} sub-package(s) ({})", subs.join(", ")),
+        1 => format!(" with its sub-package `{}`", subs[0]),
+        n => format!(
+            " with its {n} sub-packages {}",
+            subs.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        ),
     };
     Diagnostic::warning(format!(
         "`{}/` has no `__init__.py`: module `{}` is taken as a PEP 420 namespace package and ships whole{holding}",
@@ -245,7 +249,10 @@ fn not_found(project: &Project, w: &Wanted, source_rel: &str) -> Error {
     } else if is_stubs(&w.name) {
         format!("cannot find the stub-only package `{}` (PEP 561: named after the project)", w.name)
     } else {
-        format!("cannot find the import package `{}` (the project name with `-` → `_`)", w.name)
+        // Said only where the name was changed: `acme` found nowhere needs no explaining.
+        let changed = project.name.value.contains(['-', '.']);
+        let how = if changed { " (the project name with `-` → `_`)" } else { "" };
+        format!("cannot find the import package `{}`{how}", w.name)
     };
     let message = format!("{what}; looked for {}", looked.join(", "));
     let mut help = match found.first() {

@@ -526,8 +526,15 @@ fn resolve_link(
     let real_path = Path::new(real);
     if target_rel.is_empty() || real_path.starts_with(&target_rel) || chain.iter().any(|c| c == &target_rel) {
         return Err(Box::new(
-            Diagnostic::error(format!("symlink loop: `{shown}` points to `{target_rel}`, which contains it"))
-                .help("remove the link or point it at a folder that does not contain it"),
+            Diagnostic::error(format!(
+                "symlink loop: `{shown}` points to {}, which contains it",
+                if target_rel.is_empty() {
+                    "the project folder".to_string()
+                } else {
+                    format!("`{target_rel}`")
+                }
+            ))
+            .help("remove the link or point it at a folder that does not contain it"),
         ));
     }
     chain.push(target_rel.clone());
