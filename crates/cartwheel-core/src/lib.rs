@@ -41,4 +41,19 @@ pub(crate) mod testing {
         }
         dir
     }
+
+    /// `text` with the folder `dir` written `<project>`, as no two runs share it.
+    pub fn anonymised(text: &str, dir: &std::path::Path) -> String {
+        let mut text = text.to_string();
+        // Canonical first: it may end with the raw path (`/private/var/...` on macOS).
+        if let Ok(canonical) = std::fs::canonicalize(dir) {
+            text = text.replace(&canonical.display().to_string(), "<project>");
+        }
+        text.replace(&dir.display().to_string(), "<project>")
+    }
+
+    /// Each rendered message under a `--- label` line, for one snapshot per test.
+    pub fn labelled(messages: &[(&str, String)]) -> String {
+        messages.iter().map(|(label, text)| format!("--- {label}\n{text}")).collect::<Vec<_>>().join("\n\n")
+    }
 }

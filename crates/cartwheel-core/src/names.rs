@@ -443,22 +443,35 @@ impl FromStr for SdistFilename {
 mod tests {
     use super::*;
 
+    /// Each requirement under a `---` line quoting it, over the error that refuses it.
+    fn refusals(requirements: &[&str]) -> String {
+        let refused = |r: &&str| format!("--- {r:?}\n{}", parse_requirement(r).unwrap_err());
+        requirements.iter().map(refused).collect::<Vec<_>>().join("\n\n")
+    }
+
     #[test]
     fn deep_markers_are_refused_not_recursed() {
         let deep = format!("a ; {}python_version > '3'{}", "(".repeat(5000), ")".repeat(5000));
-        assert!(parse_requirement(&deep).unwrap_err().contains("nested 5000 deep"));
+        assert_eq!(parse_requirement(&deep).unwrap_err(), "parentheses nested 5000 deep (at most 64)");
         assert!(parse_requirement("a ; ((python_version > '3'))").is_ok());
-        for bad in ["foo-==1", "foo. >=1", "foo_[x]", "foo-; python_version > '3'", "  a.@ https://x.org"] {
-            assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
-        }
+        insta::assert_snapshot!(refusals(&[
+            "foo-==1",
+            "foo. >=1",
+            "foo_[x]",
+            "foo-; python_version > '3'",
+            "  a.@ https://x.org"
+        ]));
     }
 
     #[test]
     fn extras_pep508_rs_panics_on_are_refused() {
         // Fuzz finding (metadata target): pep508_rs 0.9 panicked on an extra ending in `.`.
-        for bad in ["a[b,c.]>=1", "a [c-]", "a[ c_ , d]", "a[c.];python_version>'3'"] {
-            assert!(parse_requirement(bad).unwrap_err().contains("must end with a letter or digit"), "{bad}");
-        }
+        insta::assert_snapshot!(refusals(&[
+            "a[b,c.]>=1",
+            "a [c-]",
+            "a[ c_ , d]",
+            "a[c.];python_version>'3'"
+        ]));
         assert!(parse_requirement("a[b.c, d-e]>=1").is_ok());
         assert!(parse_requirement("a[]").is_ok());
         assert!(parse_requirement("a[.b]").is_err());
@@ -468,19 +481,13 @@ mod tests {
     fn non_ascii_in_a_marker_is_refused() {
         // Fuzz findings (metadata target): pep508_rs sliced `\u{feff}` in two after a marker,
         // then inside an unterminated quoted string.
-        let found =
-            "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}: mDymic: license-filds; a, b";
-        assert!(parse_requirement(found).unwrap_err().contains("markers are ASCII"), "{found}");
-        for found in [
+        insta::assert_snapshot!(refusals(&[
+            "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}: mDymic: license-filds; a, b",
             "comrak>=0.0.13; extra == \"m\u{feff}Dyn.13ps://x.org",
             "comrak>text/x-rstx]ra == \"m\u{feff}Dyn.13; extra == \"m\u{feff}Dym md",
             "a; platform_release == '\u{e9}' and nonsense",
-        ] {
-            assert!(parse_requirement(found).unwrap_err().contains("holds `"), "{found}");
-        }
-        assert!(parse_requirement("a; extra == \"x\" \u{e9}")
-            .unwrap_err()
-            .contains("holds `\u{e9}`: PEP 508 markers are ASCII"));
+            "a; extra == \"x\" \u{e9}",
+        ]));
         assert!(parse_requirement("a; platform_release == '\u{e9}'").is_err());
         assert!(parse_requirement("a @ https://x.org/\u{e9};x.whl").is_ok());
         assert!(parse_requirement("a @ https://x.org/\u{e9}.whl ; os_name == 'nt'").is_ok());
@@ -490,13 +497,7 @@ mod tests {
     fn an_error_inside_a_multibyte_character_is_rendered() {
         // Fuzz finding (metadata target): pep508_rs's Display sliced inside `©`.
         let e = parse_requirement("a[ pyright © 2014, The Python Packaging Authority.").unwrap_err();
-        assert!(
-            e.starts_with(
-                "Expected either `,` (separating extras) or `]` (ending the extras section), found `©`"
-            ),
-            "{e}"
-        );
-        assert!(e.ends_with("\n           ^"), "{e:?}");
+        insta::assert_snapshot!(e);
     }
 
     #[test]

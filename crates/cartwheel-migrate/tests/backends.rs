@@ -20,6 +20,27 @@ fn run(files: &MemTree, setup_py: Option<serde_json::Value>, remove_old: bool) -
     (out.pyproject, findings.join("\n"))
 }
 
+/// Each rendered text under a `--- label` line, for one snapshot per test.
+fn labelled<L: std::fmt::Display>(texts: &[(L, String)]) -> String {
+    texts.iter().map(|(label, text)| format!("--- {label}\n{text}")).collect::<Vec<_>>().join("\n\n")
+}
+
+/// The pyproject.toml migrate writes for `files` and its findings, for one snapshot.
+fn migrated(files: &MemTree, setup_py: Option<serde_json::Value>) -> String {
+    migrated_case("", files, setup_py)
+}
+
+/// [`migrated`], its labels led by `case` where a snapshot holds several projects.
+fn migrated_case(case: &str, files: &MemTree, setup_py: Option<serde_json::Value>) -> String {
+    let (out, findings) = run(files, setup_py, false);
+    let findings = if findings.is_empty() { "(none)".to_string() } else { findings };
+    let lead = if case.is_empty() { String::new() } else { format!("{case}: ") };
+    labelled(&[
+        (format!("{lead}pyproject.toml"), out.trim_end().to_string()),
+        (format!("{lead}findings"), findings),
+    ])
+}
+
 const POETRY: &str = r#"# The acme project.
 [tool.poetry]
 name = "acme-sdk"
@@ -75,8 +96,7 @@ fn poetry_core_1() {
 fn poetry_remove_old_and_second_run() {
     let files = MemTree::new(&[("pyproject.toml", POETRY), ("src/acme/__init__.py", "")]);
     let (py, _) = run(&files, None, true);
-    assert!(!py.contains("[tool.poetry"), "{py}");
-    assert!(py.contains("[tool.black]\nline-length = 100"), "{py}");
+    insta::assert_snapshot!("poetry_remove_old", py);
     // The second run finds a cartwheel project and changes nothing.
     let again = MemTree::new(&[("pyproject.toml", &py), ("src/acme/__init__.py", "")]);
     let (py2, findings) = run(&again, None, false);
@@ -235,11 +255,7 @@ fn hatchling_version_path() {
         ("src/acme/__init__.py", ""),
         ("src/acme/__about__.py", "__version__ = '1.0'\n"),
     ]);
-    let (out, _) = run(&files, None, false);
-    assert!(
-        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"src/acme/__about__.py\"\n"),
-        "{out}"
-    );
+    insta::assert_snapshot!("hatchling_version_path", migrated(&files, None));
 }
 
 #[test]
@@ -321,8 +337,7 @@ data = { scripts = "bin" }
 fn poetry_namespace_root_becomes_its_dotted_packages() {
     let py = "[project]\nname = \"acme-core\"\nversion = \"1.0\"\n\n[tool.poetry]\npackages = [{ include = \"acme\", from = \"src\" }]\n\n[build-system]\nrequires = [\"poetry-core\"]\nbuild-backend = \"poetry.core.masonry.api\"\n";
     let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/core/__init__.py", "")]);
-    let (out, _) = run(&files, None, false);
-    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme.core\"\n"), "{out}");
+    insta::assert_snapshot!("poetry_namespace_root", migrated(&files, None));
 }
 
 #[test]
@@ -334,12 +349,7 @@ fn flit_version_re_exported_from_a_sibling() {
         ("acme/__init__.py", init),
         ("acme/_meta.py", "__version__ = \"0.12.1\"\n"),
     ]);
-    let (out, findings) = run(&files, None, false);
-    assert!(
-        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"acme/_meta.py\"\n"),
-        "{out}"
-    );
-    assert_eq!(findings, "");
+    insta::assert_snapshot!("flit_version_re_exported", migrated(&files, None));
 }
 
 #[test]
@@ -360,7 +370,16 @@ fn check_wheel_contents_ignores_become_check_ignore() {
     // Only checks cartwheel does not run: nothing to carry.
     let py = "[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[tool.check-wheel-contents]\nignore = [\"W201\"]\n";
     let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
-    assert!(!run(&files, None, false).0.contains("check-ignore"));
+    assert_eq!(
+        run(&files, None, false),
+        (
+            py.replace(
+                "\"hatchling\"]\nbuild-backend = \"hatchling.build\"",
+                "\"cartwheel>=0.1\"]\nbuild-backend = \"cartwheel\""
+            ),
+            String::new()
+        )
+    );
 }
 
 #[test]
@@ -385,13 +404,11 @@ fn poetry_default_package_without_init_is_named() {
         ("src/acme/factory.py", ""),
         ("src/acme/console/__init__.py", ""),
     ]);
-    let (out, findings) = run(&files, None, false);
-    assert!(out.ends_with("[tool.cartwheel]\nmodule = \"acme\"\n"), "{out}");
-    assert_eq!(findings, "unused: pyproject.toml [tool.poetry]");
+    let without_init = migrated_case("without __init__.py", &files, None);
     // With `__init__.py` the convention finds it: nothing to write.
     let files = MemTree::new(&[("pyproject.toml", py), ("src/acme/__init__.py", "")]);
-    let (out, _) = run(&files, None, false);
-    assert!(!out.contains("[tool.cartwheel]"), "{out}");
+    let with_init = migrated_case("with __init__.py", &files, None);
+    insta::assert_snapshot!("poetry_default_package", format!("{without_init}\n\n{with_init}"));
 }
 
 #[test]
@@ -419,7 +436,7 @@ build-backend = "poetry.core.masonry.api"
 "#;
     let files = MemTree::new(&[("pyproject.toml", py), ("acme/__init__.py", "")]);
     let (out, findings) = run(&files, None, false);
-    assert!(out.contains("dependencies = [\n    \"internal>=2.0,<3.0\",\n    \"beta>=1.0\",\n]"), "{out}");
+    insta::assert_snapshot!("poetry_source_prereleases", out);
     assert_eq!(
         findings,
         "untranslatable: pyproject.toml:11:11: `tool.poetry.dependencies.sibling`: `sibling` is a path dependency (`../sibling`): PEP 508 has no relative file references
@@ -447,15 +464,9 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
         ("acme/sub/table.csv", ""),
         ("acme/scripts/tool.py", ""),
     ]);
-    let (out, _) = run(&files, None, false);
     // setup.cfg's default is `include_package_data = False`: only package_data's files and the
     // packages' modules go in the wheel (a .py in a folder without __init__.py is data).
-    assert!(
-        out.ends_with(
-            "[tool.cartwheel]\nwheel-exclude = [\n    \"/acme/notes.txt\",\n    \"/acme/scripts/tool.py\",\n    \"/acme/sub/table.csv\",\n    \"/acme/templates/page.css\",\n]\n"
-        ),
-        "{out}"
-    );
+    let cfg_default = migrated_case("setup.cfg, default", &files, None);
     let with = cfg.replace("packages = find:\n", "packages = find:\ninclude_package_data = True\n");
     let files = MemTree(
         files
@@ -464,8 +475,7 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
             .map(|(k, v)| (k.clone(), if k == "setup.cfg" { with.clone() } else { v }))
             .collect(),
     );
-    let (out, _) = run(&files, None, false);
-    assert!(!out.contains("wheel-exclude"), "{out}");
+    let cfg_with = migrated_case("setup.cfg, include_package_data = True", &files, None);
     // A pyproject-configured project includes package data unless told not to.
     let py = "[build-system]\nrequires = [\"setuptools\"]\nbuild-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\n\n[tool.setuptools]\npackages = [\"acme\"]\ninclude-package-data = false\n\n[tool.setuptools.package-data]\nacme = [\"*.json\"]\n";
     let files = MemTree::new(&[
@@ -474,15 +484,17 @@ fn setuptools_without_include_package_data_ships_only_package_data() {
         ("acme/data.json", "{}"),
         ("acme/notes.txt", ""),
     ]);
-    let (out, _) = run(&files, None, false);
-    assert!(out.ends_with("[tool.cartwheel]\nwheel-exclude = [\"/acme/notes.txt\"]\n"), "{out}");
+    let toml_without = migrated_case("pyproject.toml, include-package-data = false", &files, None);
     let files = MemTree::new(&[
         ("pyproject.toml", &py.replace("include-package-data = false\n", "")),
         ("acme/__init__.py", ""),
         ("acme/notes.txt", ""),
     ]);
-    let (out, _) = run(&files, None, false);
-    assert!(!out.contains("wheel-exclude"), "{out}");
+    let toml_default = migrated_case("pyproject.toml, default", &files, None);
+    insta::assert_snapshot!(
+        "setuptools_package_data",
+        [cfg_default, cfg_with, toml_without, toml_default].join("\n\n")
+    );
 }
 
 #[test]
@@ -513,10 +525,7 @@ version = "1.0"
         ("docs/intro.md", ""),
     ]);
     let (out, findings) = run(&files, None, false);
-    assert!(
-        out.ends_with("[tool.cartwheel]\ndata = { \"schemas/v1.json\" = \"purelib/acme/schemas/v1.json\" }\ninclude = [\"/src/acme/_generated.py\"]\nsdist-include = [\"/CHANGES\"]\n"),
-        "{out}"
-    );
+    insta::assert_snapshot!("hatch_force_include", out);
     assert_eq!(
         findings,
         "untranslatable: pyproject.toml:12:23: `tool.hatch.build.targets.wheel.force-include`: `../shared/LICENSE` is outside the project
@@ -540,12 +549,7 @@ fn setuptools_attr_version_re_exported_from_a_sibling() {
         ),
         ("src/acme/acme.py", "__version__ = \"1.9.0\"\n"),
     ]);
-    let (out, findings) = run(&files, None, false);
-    assert!(
-        out.ends_with("[tool.cartwheel.version]\nsource = \"file\"\npath = \"src/acme/acme.py\"\n"),
-        "{out}"
-    );
-    assert!(!findings.contains("untranslatable"), "{findings}");
+    insta::assert_snapshot!("setuptools_attr_version_re_exported", migrated(&files, None));
 }
 
 #[test]
@@ -563,14 +567,7 @@ fn setup_py_requirement_string_is_one_requirement_a_line() {
         "computed": {},
         "star": [],
     });
-    let (out, findings) = run(&files, Some(setup_py), false);
-    assert!(
-        out.ends_with(
-            "dependencies = ['backports.functools-lru-cache>=1.2.1;python_version < \"3.2\"']\n\n[project.optional-dependencies]\ncli = [\n    \"click>=8\",\n    'rich; python_version >= \"3.8\"',\n]\n"
-        ),
-        "{out}"
-    );
-    assert!(!findings.contains("untranslatable"), "{findings}");
+    insta::assert_snapshot!("setup_py_requirement_string", migrated(&files, Some(setup_py)));
 }
 
 #[test]
@@ -591,12 +588,7 @@ fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
         "note: setup.py:5:18: `cmdclass`: `cmdclass` adds setup.py commands (`update`) that no build runs\nunused: setup.py"
     );
     let (_, findings) = run(&files, Some(json(&["update", "build_py"])), false);
-    assert!(
-        findings.starts_with(
-            "untranslatable: setup.py:5:18: `cmdclass`: `cmdclass` is computed by setup.py (`{...}`)"
-        ),
-        "{findings}"
-    );
+    insta::assert_snapshot!("setup_py_cmdclass_build_py", findings);
 }
 
 #[test]
@@ -617,17 +609,15 @@ fn entry_points_that_cannot_be_read_are_untranslatable() {
     };
     let findings = |entry_points: &str| {
         let files = MemTree::new(&[("setup.cfg", &cfg(entry_points)), ("acme/__init__.py", "")]);
-        let (_, findings) = run(&files, None, false);
-        findings.lines().filter(|l| l.contains("entry_points")).map(str::to_string).collect::<Vec<_>>()
+        run(&files, None, false).1
     };
-    assert_eq!(
-        findings("file: entry_points.cfg"),
-        ["untranslatable: setup.cfg:7:1: `entry_points`: `file: entry_points.cfg` cannot be read"]
-    );
     // Before, text that did not parse was dropped without a word (the script went missing).
-    assert_eq!(
-        findings("\n    acme = acme.cli:main"),
-        ["untranslatable: setup.cfg:7:1: `entry_points`: the entry points text is not INI text (line 2: a key before any [section])"]
+    insta::assert_snapshot!(
+        "entry_points_unreadable",
+        labelled(&[
+            ("file:", findings("file: entry_points.cfg")),
+            ("not INI text", findings("\n    acme = acme.cli:main")),
+        ])
     );
 }
 
@@ -638,36 +628,29 @@ fn a_version_only_in_a_docstring_is_not_a_literal() {
     let init = "\"\"\"Acme.\n\n__version__ = \"9.9\"\n\"\"\"\n__version__ = compute()\n";
     let files = MemTree::new(&[("setup.cfg", cfg), ("acme/__init__.py", init)]);
     let (_, findings) = run(&files, None, false);
-    assert_eq!(
-        findings.lines().next().unwrap(),
-        "untranslatable: setup.cfg:3:1: `version`: `attr: acme.__version__` is not a string literal assigned at the top level of acme/__init__.py or acme.py"
-    );
+    insta::assert_snapshot!("version_only_in_a_docstring", findings);
 }
 
 #[test]
 fn what_has_no_cartwheel_form_is_located() {
-    let first = |files: &[(&str, &str)]| {
-        let (_, findings) = run(&MemTree::new(files), None, false);
-        findings.lines().find(|l| l.starts_with("untranslatable")).map(str::to_string).unwrap_or_default()
-    };
+    let findings = |files: &[(&str, &str)]| run(&MemTree::new(files), None, false).1;
     let cfg = "[metadata]\nname = acme\nversion = 1.0\n\n[options]\npackages = find:\nfoo_bar = 1\n";
-    assert_eq!(
-        first(&[("setup.cfg", cfg), ("acme/__init__.py", "")]),
-        "untranslatable: setup.cfg:7:1: `foo_bar`: setup option `foo_bar` has no cartwheel equivalent"
-    );
     let manifest = "include README.md\nrecursive-includ docs *.txt\n";
-    assert_eq!(
-        first(&[
-            ("setup.cfg", cfg.replace("foo_bar = 1\n", "").as_str()),
-            ("MANIFEST.in", manifest),
-            ("acme/__init__.py", "")
-        ]),
-        "untranslatable: MANIFEST.in:2:1: `recursive-includ`: unknown MANIFEST.in command `recursive-includ`"
-    );
     let py = "[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[project]\nname = \"acme\"\nversion = \"1.0\"\nfoo = 1\n";
-    assert_eq!(
-        first(&[("pyproject.toml", py), ("acme/__init__.py", "")]),
-        "untranslatable: pyproject.toml:8:7: `project.foo`: `foo` is not a `[project]` key (PEP 621); cartwheel refuses unknown keys"
+    insta::assert_snapshot!(
+        "untranslatable_located",
+        labelled(&[
+            ("setup.cfg option", findings(&[("setup.cfg", cfg), ("acme/__init__.py", "")])),
+            (
+                "MANIFEST.in command",
+                findings(&[
+                    ("setup.cfg", cfg.replace("foo_bar = 1\n", "").as_str()),
+                    ("MANIFEST.in", manifest),
+                    ("acme/__init__.py", ""),
+                ]),
+            ),
+            ("[project] key", findings(&[("pyproject.toml", py), ("acme/__init__.py", "")])),
+        ])
     );
 }
 
@@ -675,6 +658,7 @@ fn what_has_no_cartwheel_form_is_located() {
 fn pep_794_import_names_are_kept() {
     // hatchling and setuptools both copy `[project]` as written: the keys must stay, unreported.
     let project = "[project]\nname = \"acme\"\nversion = \"1.0\"\nimport-names = [\"acme.sdk\", \"_acme_c ; private\"]\nimport-namespaces = [\"acme\"]\n";
+    let mut each = Vec::new();
     for backend in ["hatchling.build", "setuptools.build_meta"] {
         let requires = backend.split('.').next().unwrap();
         let py = format!(
@@ -685,13 +669,7 @@ fn pep_794_import_names_are_kept() {
             ("acme/sdk/__init__.py", ""),
             ("_acme_c.py", ""),
         ]);
-        let (out, findings) = run(&files, None, false);
-        assert!(
-            out.contains(
-                "import-names = [\"acme.sdk\", \"_acme_c ; private\"]\nimport-namespaces = [\"acme\"]\n"
-            ),
-            "{backend}: {out}"
-        );
-        assert!(!findings.contains("import-name"), "{backend}: {findings}");
+        each.push(migrated_case(backend, &files, None));
     }
+    insta::assert_snapshot!("pep_794_import_names", each.join("\n\n"));
 }

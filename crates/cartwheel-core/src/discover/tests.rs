@@ -7,6 +7,7 @@ use super::*;
 use crate::diagnostic::Severity;
 use crate::names::ModuleName;
 use crate::project::Readme;
+use crate::testing::labelled;
 
 const TOML: &str = r#"[project]
 name = "acme"
@@ -106,17 +107,7 @@ fn paths(entries: &[FileEntry]) -> Vec<&str> {
 
 /// `d` as the user sees it, the folder `dir` written `<project>`, as no two runs share it.
 fn shown(d: &Diagnostic, dir: &Path) -> String {
-    let mut text = d.to_string();
-    // Canonical first: it may end with the raw path (`/private/var/...` on macOS).
-    if let Ok(canonical) = std::fs::canonicalize(dir) {
-        text = text.replace(&canonical.display().to_string(), "<project>");
-    }
-    text.replace(&dir.display().to_string(), "<project>")
-}
-
-/// Each rendered finding under a `--- label` line, for one snapshot per test.
-fn labelled(findings: &[(&str, String)]) -> String {
-    findings.iter().map(|(label, text)| format!("--- {label}\n{text}")).collect::<Vec<_>>().join("\n\n")
+    crate::testing::anonymised(&d.to_string(), dir)
 }
 
 #[test]

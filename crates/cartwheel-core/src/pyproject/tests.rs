@@ -3,6 +3,7 @@
 use super::*;
 use crate::diagnostic::Severity;
 use crate::project::{CheckLevel, VersionSource};
+use crate::testing::anonymised;
 
 /// Write `toml` (and `files`) into a fresh folder and load it.
 pub(super) fn load_with(
@@ -36,11 +37,6 @@ pub(super) fn warnings(extra: &str) -> Vec<String> {
 
 /// Three lines, so a tested key written next sits on line 4.
 pub(super) const HEAD: &str = "[project]\nname = \"acme-sdk\"\nversion = \"1.0\"\n";
-
-/// `text` with the temporary folder `dir` written `<project>`, as no two runs share it.
-fn anonymised(text: &str, dir: &Path) -> String {
-    text.replace(&dir.display().to_string(), "<project>")
-}
 
 /// What loading `toml` beside `files` prints: the error, else the warnings.
 fn printed(toml: &str, files: &[(&str, &[u8])]) -> String {

@@ -6,6 +6,7 @@ use std::process::Command;
 use super::bump::{self, Options, Part};
 use super::*;
 use crate::discover;
+use crate::testing::{anonymised, labelled};
 
 /// Project `acme` 1.0 (version in pyproject.toml) with `files`.
 fn acme_1_0(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -19,23 +20,18 @@ fn tree(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// The version `root` resolves to, with the rendered warnings, or the rendered error.
 fn version_of(root: &Path) -> Result<(String, Vec<String>), String> {
+    let shown = |d: &dyn std::fmt::Display| anonymised(&d.to_string(), root);
     let mut warnings = Vec::new();
-    let project = crate::pyproject::load(root, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
-    let selection = discover::select(&project, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
-    let v = resolve(&project, &selection, &mut warnings).map_err(|e| e.diagnostic().to_string())?;
-    Ok((v.version.value.to_string(), warnings.iter().map(ToString::to_string).collect()))
+    let project = crate::pyproject::load(root, &mut warnings).map_err(|e| shown(&e.diagnostic()))?;
+    let selection = discover::select(&project, &mut warnings).map_err(|e| shown(&e.diagnostic()))?;
+    let v = resolve(&project, &selection, &mut warnings).map_err(|e| shown(&e.diagnostic()))?;
+    Ok((v.version.value.to_string(), warnings.iter().map(|w| shown(w)).collect()))
 }
 
 fn err_of(root: &Path) -> String {
     match version_of(root) {
         Ok(v) => panic!("expected an error, got {v:?}"),
         Err(e) => e,
-    }
-}
-
-fn has(out: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(out.contains(p), "missing {p:?} in:\n{out}");
     }
 }
 
@@ -61,47 +57,33 @@ fn file_source_plain_python_and_pattern() {
     );
     let (v, w) = version_of(dir.path()).unwrap();
     assert_eq!(v, "1.0.0rc1");
-    has(&w.join("\n"), &["version.txt:2:10: version `1.0.0-rc.1` is normalised to `1.0.0rc1`"]);
+    insta::assert_snapshot!(w.join("\n"));
 }
 
 #[test]
 fn file_source_errors_are_located() {
     let init = ("acme/__init__.py", "");
-    let dir = tree(&file_source("path = \"VERSION\"\n"), &[init]);
-    has(
-        &err_of(dir.path()),
-        &["pyproject.toml:6:8: version file `VERSION` does not exist", "(key `tool.cartwheel.version.path`)"],
-    );
-    let dir = tree(&file_source("path = \"VERSION\"\n"), &[("VERSION", "  \n"), init]);
-    has(&err_of(dir.path()), &["version file `VERSION` is empty"]);
-    let dir = tree(&file_source("path = \"VERSION\"\n"), &[("VERSION", "1.0.x\n"), init]);
-    has(&err_of(dir.path()), &["VERSION:1:1: invalid version `1.0.x`"]);
-    let dir = tree(
-        &file_source("path = \"VERSION\"\npattern = 'v=(?P<version>\\d+)'\n"),
-        &[("VERSION", "1.0\n"), init],
-    );
-    has(
-        &err_of(dir.path()),
-        &[
-            "pyproject.toml:7:11: the pattern matches no version in `VERSION`",
-            "(key `tool.cartwheel.version.pattern`)",
-        ],
-    );
-    let dir = tree(&file_source("path = \"v.py\"\n"), &[("v.py", "VERSION = get()\n"), init]);
-    has(&err_of(dir.path()), &["v.py:1:1: `VERSION` is computed, not a string literal", "`pattern`"]);
+    let error = |extra: &str, files: &[(&str, &str)]| err_of(tree(&file_source(extra), files).path());
+    insta::assert_snapshot!(labelled(&[
+        ("missing", error("path = \"VERSION\"\n", &[init])),
+        ("empty", error("path = \"VERSION\"\n", &[("VERSION", "  \n"), init])),
+        ("invalid", error("path = \"VERSION\"\n", &[("VERSION", "1.0.x\n"), init])),
+        (
+            "pattern matching nothing",
+            error("path = \"VERSION\"\npattern = 'v=(?P<version>\\d+)'\n", &[("VERSION", "1.0\n"), init]),
+        ),
+        ("computed", error("path = \"v.py\"\n", &[("v.py", "VERSION = get()\n"), init])),
+    ]));
 }
 
 #[test]
 fn module_source_computed_names_the_alternatives() {
     let dir = tree(DYN, &[("acme/__init__.py", "from ._v import v\n__version__ = v\n")]);
-    has(
-        &err_of(dir.path()),
-        &["acme/__init__.py:2:1: `__version__` is computed", "source = \"file\"", "\"git\""],
-    );
+    let computed = err_of(dir.path());
     let dir = tree(DYN, &[("acme/__init__.py", "__version__ = '1.0-RC1'\n")]);
     let (v, w) = version_of(dir.path()).unwrap();
     assert_eq!(v, "1.0rc1");
-    has(&w.join("\n"), &["acme/__init__.py:1:16: version `1.0-RC1` is normalised to `1.0rc1`"]);
+    insta::assert_snapshot!(labelled(&[("computed", computed), ("normalised", w.join("\n"))]));
 }
 
 // --------------------------------------------------------------------------- stamps
@@ -136,7 +118,7 @@ fn explicit_stamp_target_without_literal_is_named() {
         .unwrap_err()
         .diagnostic()
         .to_string();
-    has(&e, &["pyproject.toml:5:30: stamp target `acme/other.py` has no top-level `__version__ = \"...\"` string literal", "(key `tool.cartwheel.version.stamp`)"]);
+    insta::assert_snapshot!(anonymised(&e, dir.path()));
 }
 
 // --------------------------------------------------------------------------- git
@@ -219,10 +201,7 @@ fn describe_output_and_versions_past_a_tag() {
 fn git_tags_commits_and_dirty_trees() {
     let dir = git_project("");
     let root = dir.path();
-    has(
-        &err_of(root),
-        &["no tag named like `v1.2.3` or `1.2.3` is reachable from HEAD", "git tag -a v0.1.0"],
-    );
+    let untagged = err_of(root);
     git(root, &["tag", "-a", "v1.2.3", "-m", "r"]);
     git(root, &["tag", "nightly"]);
     assert_eq!(version_of(root).unwrap().0, "1.2.3");
@@ -243,34 +222,31 @@ fn git_tags_commits_and_dirty_trees() {
     assert_eq!(version_of(root).unwrap().0, "1.3.0");
     commit(root, "c.txt", "c");
     git(root, &["tag", "v1.4.0-final"]);
-    has(
-        &err_of(root),
-        &[
-            "tag `v1.4.0-final` (the newest tag reachable from HEAD) is not a PEP 440 version",
-            "(key `tool.cartwheel.version.source`)",
-            "tag-pattern",
-        ],
-    );
+    insta::assert_snapshot!(labelled(&[("no tag", untagged), ("newest tag not a version", err_of(root))]));
 }
 
 #[test]
 fn git_state_errors_point_at_the_source_key() {
-    let at_source = ["pyproject.toml:5:10: version source \"git\"", "source = \"git\"\n  |          ^^^^^"];
     let dir = git_project("");
     let root = dir.path();
-    has(&err_of(root), &at_source);
+    let untagged = err_of(root);
     git(root, &["tag", "v1.0-x"]);
-    has(&err_of(root), &["pyproject.toml:5:10: tag `v1.0-x`", "^^^^^"]);
+    let not_a_version = err_of(root);
     git(root, &["tag", "-d", "v1.0-x"]);
     git(root, &["tag", "v1.0"]);
     commit(root, "a.txt", "a");
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", root.display());
     git(clone.path(), &["clone", "-q", "--depth", "1", &url, "c"]);
-    has(&err_of(&clone.path().join("c")), &["this is a shallow clone", at_source[1]]);
+    let shallow = err_of(&clone.path().join("c"));
     let plain =
         tree(&format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n"), &[("acme/__init__.py", "")]);
-    has(&err_of(plain.path()), &["is not in a git repository", at_source[1]]);
+    insta::assert_snapshot!(labelled(&[
+        ("no tag", untagged),
+        ("tag not a version", not_a_version),
+        ("shallow clone", shallow),
+        ("no repository", err_of(plain.path())),
+    ]));
 }
 
 /// The stale stamp targets of `root`'s tree, by path, and the version they should hold.
@@ -321,20 +297,14 @@ fn tag_pattern_selects_tags() {
     git(plain.path(), &["tag", "v1.2.3"]);
     git(plain.path(), &["tag", "1.9.0"]);
     assert_eq!(version_of(plain.path()).unwrap(), ("1.2.3".to_string(), vec![]));
-    has(
-        &err_of(root),
-        &["pyproject.toml:6:15: tag `acme-2.1-x`", "(key `tool.cartwheel.version.tag-pattern`)"],
-    );
+    insta::assert_snapshot!(err_of(root));
 }
 
 #[test]
 fn no_git_uses_pkg_info_or_fails_clearly() {
     let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\n");
     let dir = tree(&toml, &[("acme/__init__.py", "")]);
-    has(
-        &err_of(dir.path()),
-        &["is not in a git repository", "(key `tool.cartwheel.version.source`)", "sdist"],
-    );
+    let no_repository = err_of(dir.path());
     let dir = tree(
         &toml,
         &[
@@ -344,7 +314,10 @@ fn no_git_uses_pkg_info_or_fails_clearly() {
     );
     assert_eq!(version_of(dir.path()).unwrap().0, "1.2.4.dev2+gabc1234");
     let dir = tree(&toml, &[("acme/__init__.py", ""), ("PKG-INFO", "Name: acme\n")]);
-    has(&err_of(dir.path()), &["PKG-INFO: PKG-INFO has no `Version:` field"]);
+    insta::assert_snapshot!(labelled(&[
+        ("no repository", no_repository),
+        ("PKG-INFO without a version", err_of(dir.path())),
+    ]));
 }
 
 // --------------------------------------------------------------------------- bump
@@ -363,9 +336,10 @@ fn opts(part: &str) -> Options {
 /// Plan a bump of `root`; the edits by path, rendered.
 fn plan_of(root: &Path, o: &Options) -> Result<bump::Plan, String> {
     let mut w = Vec::new();
-    let project = crate::pyproject::load(root, &mut w).map_err(|e| e.diagnostic().to_string())?;
+    let shown = |e: crate::Error| anonymised(&e.diagnostic().to_string(), root);
+    let project = crate::pyproject::load(root, &mut w).map_err(shown)?;
     let selection = discover::select(&project, &mut w).unwrap();
-    bump::plan(&project, &selection, o, "2026-11-24", &mut w).map_err(|e| e.diagnostic().to_string())
+    bump::plan(&project, &selection, o, "2026-11-24", &mut w).map_err(shown)
 }
 
 const ODD_PYPROJECT: &str = "# Acme's project file\r\n[project]\r\nname = \"acme\"   # the dist name\r\nversion = '1.4.0'  # bumped by cartwheel\r\nauthors = [{ name = \"A\", email = \"a@example.com\" }]\r\nurls = { Home = \"https://example.com\" }\r\n\r\n[tool.cartwheel]\r\nmodule = \"acme\"\r\n";
@@ -413,7 +387,7 @@ fn module_file_and_changelog_edits() {
         &[("acme/__init__.py", "from ._v import V as __version__\n"), ("acme/_v.py", "V = \"0.9\"  # here\n")],
     );
     let e = plan_of(dir.path(), &opts("minor")).unwrap_err();
-    has(&e, &["pyproject.toml:8:13: changelog `docs/CHANGES.md` does not exist", "--no-changelog"]);
+    insta::assert_snapshot!(e);
     let plan = plan_of(dir.path(), &Options { no_changelog: true, ..opts("minor") }).unwrap();
     assert_eq!(plan.edits.len(), 1);
     assert_eq!(plan.edits[0].new, "V = \"0.10\"  # here\n");
@@ -443,11 +417,12 @@ fn bump_writes_all_or_reports_nothing_changed() {
     let init = fs_err::read_to_string(dir.path().join("acme/__init__.py")).unwrap();
     assert_eq!(init, "__version__ = \"1.5.0\"\n");
     // --commit outside git: refused before anything is written, by a dry run too.
-    for dry_run in [false, true] {
-        let e =
-            bump::run(dir.path(), &Options { commit: true, dry_run, ..opts("minor") }, &mut w).unwrap_err();
-        has(&e.to_diagnostic().to_string(), &["`--commit` and `--tag` need a git repository"]);
-    }
+    let refused = |dry_run| {
+        let e = bump::run(dir.path(), &Options { commit: true, dry_run, ..opts("minor") }, &mut Vec::new())
+            .unwrap_err();
+        anonymised(&e.to_diagnostic().to_string(), dir.path())
+    };
+    insta::assert_snapshot!(labelled(&[("--commit", refused(false)), ("--commit --dry-run", refused(true))]));
     assert_eq!(version_of(dir.path()).unwrap().0, "1.5.0");
 }
 
@@ -461,8 +436,8 @@ fn bump_commit_and_tag_in_git() {
     git_init(root, &["-A"]);
     fs_err::write(root.join("acme/__init__.py"), "__version__ = \"0.1.16\"\nx = 1\n").unwrap();
     let mut w = Vec::new();
-    let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["uncommitted changes", "\n M acme/__init__.py"]);
+    let shown = |e: crate::Error| anonymised(&e.to_diagnostic().to_string(), root);
+    let dirty = shown(bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err());
     git(root, &["checkout", "-q", "--", "."]);
     let done = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap();
     assert!(done.committed);
@@ -470,17 +445,21 @@ fn bump_commit_and_tag_in_git() {
     assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.1.16 → 0.2.0");
     assert_eq!(git(root, &["describe", "--exact-match"]), "v0.2.0");
     assert_eq!(git(root, &["cat-file", "-t", "v0.2.0"]), "tag");
-    let e = bump::run(root, &Options { tag: true, ..opts("0.2.0") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["the version is already 0.2.0"]);
+    let same = shown(bump::run(root, &Options { tag: true, ..opts("0.2.0") }, &mut w).unwrap_err());
     // A tag git cannot make (signing fails): the commit stands, and the error says so.
     git(root, &["config", "tag.gpgSign", "true"]);
     git(root, &["config", "gpg.program", "false"]);
-    let e = bump::run(root, &Options { tag: true, ..opts("0.2.1") }, &mut w).unwrap_err();
-    has(
-        &e.to_diagnostic().to_string(),
-        &["`git tag -a v0.2.1", "the bump is committed, only the tag `v0.2.1` is missing"],
-    );
+    let unsigned = shown(bump::run(root, &Options { tag: true, ..opts("0.2.1") }, &mut w).unwrap_err());
+    // What git prints when signing fails differs between git versions; the rest is cartwheel's.
+    let (command, rest) = unsigned.split_once(" failed: ").unwrap();
+    let (_, outcome) = rest.rsplit_once("; the bump is committed").unwrap();
+    let unsigned = format!("{command} failed: <git's message>; the bump is committed{outcome}");
     assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.2.0 → 0.2.1");
+    insta::assert_snapshot!(labelled(&[
+        ("uncommitted changes", dirty),
+        ("same version", same),
+        ("tag refused", unsigned),
+    ]));
 }
 
 #[test]
@@ -490,7 +469,7 @@ fn first_release_of_a_git_project() {
     let mut w = Vec::new();
     // A part needs a current version to move on from; the error says how to start.
     let e = bump::run(root, &Options { tag: true, ..opts("minor") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["no tag named like `v1.2.3`", "cartwheel bump 0.1.0 --tag"]);
+    insta::assert_snapshot!(anonymised(&e.to_diagnostic().to_string(), root));
     let plan = plan_of(root, &opts("0.1.0")).unwrap();
     assert_eq!((plan.old.as_ref(), plan.change(true).as_str()), (None, "0.1.0 (first release)"));
     let done = bump::run(root, &Options { tag: true, ..opts("0.1.0") }, &mut w).unwrap();
@@ -519,14 +498,7 @@ fn the_new_tag_follows_the_project_tag_style() {
     let dir = git_project("tag-pattern = '^(?P<version>\\d+\\.\\d+\\.\\d+)$'\n");
     assert_eq!(tag_of(dir.path(), "0.1.0").unwrap(), "0.1.0");
     git(dir.path(), &["tag", "0.1.0"]);
-    has(
-        &tag_of(dir.path(), "rc").unwrap_err(),
-        &[
-            "pyproject.toml:6:15: the new tag `0.1.1rc1` would not match tag-pattern",
-            "(key `tool.cartwheel.version.tag-pattern`)",
-            "widen the pattern",
-        ],
-    );
+    insta::assert_snapshot!(tag_of(dir.path(), "rc").unwrap_err());
     // Another version source: the style of the repository's tags.
     let dir = acme_1_0(&[("acme/__init__.py", "")]);
     assert_eq!(tag_of(dir.path(), "minor").unwrap(), "v1.1");
@@ -551,7 +523,7 @@ fn a_refused_commit_undoes_the_bump() {
     let status = git(root, &["status", "--porcelain"]);
     let mut w = Vec::new();
     let e = bump::run(root, &Options { commit: true, ..opts("minor") }, &mut w).unwrap_err();
-    has(&e.to_diagnostic().to_string(), &["hook says no", "the bump was undone: no file was changed"]);
+    insta::assert_snapshot!(anonymised(&e.to_diagnostic().to_string(), root));
     let after =
         ["pyproject.toml", "acme/__init__.py", "CHANGELOG.md"].map(|f| fs_err::read(root.join(f)).unwrap());
     assert_eq!(before, after);
@@ -566,9 +538,13 @@ fn commit_takes_the_file_a_symlink_points_to() {
     std::os::unix::fs::symlink("docs/changes.md", root.join("CHANGELOG.md")).unwrap();
     git_init(root, &["-A"]);
     let mut w = Vec::new();
+    let before = crate::changelog::today().unwrap();
     bump::run(root, &Options { commit: true, ..opts("minor") }, &mut w).unwrap();
+    let after = crate::changelog::today().unwrap();
     assert_eq!(git(root, &["status", "--porcelain"]), "", "everything the bump changed is committed");
-    assert!(git(root, &["show", "HEAD:docs/changes.md"]).contains("## [1.1] - "));
+    // Both days: the bump may have run across midnight.
+    let committed = git(root, &["show", "HEAD:docs/changes.md"]);
+    insta::assert_snapshot!(committed.replace(&before, "<today>").replace(&after, "<today>"));
 }
 
 #[test]
@@ -579,36 +555,29 @@ fn git_fallback_stands_in_when_git_has_no_answer() {
     let (v, warnings) = version_of(dir.path()).unwrap();
     assert_eq!(v, "0.0.0.dev0");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    has(
-        &warnings[0],
-        &[
-            "is not in a git repository",
-            "the version is the fallback, 0.0.0.dev0",
-            "(key `tool.cartwheel.version.fallback`)",
-        ],
-    );
+    let no_repository = warnings[0].clone();
     // A repository before its first tag.
     git_init(dir.path(), &["-A"]);
     let (v, warnings) = version_of(dir.path()).unwrap();
     assert_eq!(v, "0.0.0.dev0");
-    has(
-        &warnings[0],
-        &["no tag named like `v1.2.3` or `1.2.3` is reachable from HEAD: the version is the fallback"],
-    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let untagged = warnings[0].clone();
     // Once tagged, git answers: no fallback, no warning.
     git(dir.path(), &["tag", "v1.4.0"]);
     assert_eq!(version_of(dir.path()).unwrap(), ("1.4.0".to_string(), vec![]));
     // A tag that is not a version is a mistake, not a missing answer: still an error.
     let dir = git_project("fallback = \"0.0.0\"\n");
     git(dir.path(), &["tag", "v1.x"]);
-    has(&err_of(dir.path()), &["tag `v1.x`", "is not a PEP 440 version"]);
+    let not_a_version = err_of(dir.path());
     // Only for source = "git", and only a version in its normal form.
     let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"module\"\nfallback = \"0.0.0\"\n");
-    let e = err_of(tree(&toml, &[("acme/__init__.py", "__version__ = '1.0'\n")]).path());
-    has(&e, &["`fallback` only applies to source = \"git\"", "(key `tool.cartwheel.version.fallback`)"]);
+    let not_git = err_of(tree(&toml, &[("acme/__init__.py", "__version__ = '1.0'\n")]).path());
     let toml = format!("{DYN}[tool.cartwheel.version]\nsource = \"git\"\nfallback = \"1.0-dev\"\n");
-    has(
-        &err_of(tree(&toml, &[("acme/__init__.py", "")]).path()),
-        &["write `1.0.dev0`: it is what the artifacts carry"],
-    );
+    insta::assert_snapshot!(labelled(&[
+        ("no repository", no_repository),
+        ("no tag", untagged),
+        ("tag not a version", not_a_version),
+        ("not source = \"git\"", not_git),
+        ("not normalised", err_of(tree(&toml, &[("acme/__init__.py", "")]).path())),
+    ]));
 }
