@@ -451,8 +451,8 @@ def test_bump_git_source_commits_and_tags(cw_venv, repo, tmp_path):
         *empty_unreleased("<tmp>/repo/CHANGELOG.md", "1.3.1", 5),
         "error: the work tree has uncommitted changes; `--commit` and `--tag` record only the bump",
         "  = help: commit or stash them first:",
-        " M src/git_version/__init__.py",
-        " M src/git_version/_meta.py",
+        "           M src/git_version/__init__.py",
+        "           M src/git_version/_meta.py",
     )
     assert snapshot(repo) == snap
 

@@ -256,6 +256,8 @@ impl fmt::Display for Diagnostic {
             gutter = render_snippet(f, file, span.clone())?;
         }
         if let Some(help) = &self.help {
+            // Lines after the first line up under its text, as rustc lays out a long note.
+            let help = help.replace('\n', &format!("\n{:width$}", "", width = gutter + 9));
             write!(f, "\n{:gutter$} = help: {help}", "")?;
         }
         Ok(())

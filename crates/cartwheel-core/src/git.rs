@@ -56,6 +56,18 @@ pub fn run(root: &Path, args: &[&str]) -> Outcome {
     }
 }
 
+/// `git ARGS` as a shell line a user can copy: an argument with spaces or quotes is quoted.
+pub fn command_line(args: &[&str]) -> String {
+    let quoted = args.iter().map(|a| {
+        if !a.is_empty() && a.chars().all(|c| c.is_alphanumeric() || "-_./=:@+,%^~".contains(c)) {
+            (*a).to_string()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    });
+    std::iter::once("git".to_string()).chain(quoted).collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +85,15 @@ mod tests {
         for var in vars.lines().filter(|v| !v.starts_with("GIT_CONFIG")) {
             assert!(removed.iter().any(|r| r == var), "{var} reaches git");
         }
+    }
+
+    #[test]
+    fn command_lines_can_be_copied() {
+        assert_eq!(
+            command_line(&["tag", "-a", "v1.0", "-m", "Release 1.0"]),
+            "git tag -a v1.0 -m 'Release 1.0'"
+        );
+        assert_eq!(command_line(&["commit", "-m", "it's"]), "git commit -m 'it'\\''s'");
+        assert_eq!(command_line(&["log", "-1", "--format=%s", ""]), "git log -1 --format=%s ''");
     }
 }

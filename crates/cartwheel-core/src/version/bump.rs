@@ -402,8 +402,12 @@ pub fn changelog_path(project: &Project) -> Result<Option<String>, Error> {
 fn git_ok(root: &Path, args: &[&str]) -> Result<String, Error> {
     match git::run(root, args) {
         Outcome::Ok(s) => Ok(s),
+        // git's words go in the help, whole and as git wrote them: they are often several
+        // lines, and the message goes on to say what became of the bump.
         Outcome::Failed(msg) => {
-            Err(Diagnostic::error(format!("`git {}` failed: {msg}", args.join(" "))).into())
+            let d = Diagnostic::error(format!("`{}` failed", git::command_line(args)));
+            let said = msg.trim_end();
+            Err(if said.is_empty() { d } else { d.help(format!("git said:\n{said}")) }.into())
         }
         Outcome::Missing(e) => Err(Diagnostic::error(format!("cannot run git: {e}")).into()),
     }
@@ -520,11 +524,19 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
     }
     let committed = commit && !plan.edits.is_empty();
     if let Some(t) = &plan.tag {
-        git_ok(root, &["tag", "-a", t, "-m", &format!("Release {}", plan.new)]).map_err(|e| {
+        let message = format!("Release {}", plan.new);
+        let args = ["tag", "-a", t.as_str(), "-m", message.as_str()];
+        git_ok(root, &args).map_err(|e| {
             // The files are written (and committed): the user must know only the tag is missing.
             let d = e.diagnostic();
             let state = if committed { "the bump is committed" } else { "the files are as they were" };
-            Diagnostic { message: format!("{}; {state}, only the tag `{t}` is missing", d.message), ..d }
+            let retry = format!("once that is fixed, tag it: `{}`", git::command_line(&args));
+            let help = Some(d.help.map_or(retry.clone(), |h| format!("{h}\n{retry}")));
+            Diagnostic {
+                message: format!("{}; {state}, only the tag `{t}` is missing", d.message),
+                help,
+                ..d
+            }
         })?;
     }
     Ok(Bumped { plan, committed, git_source })

@@ -302,7 +302,7 @@ fn tag_config_error(project: &Project, tag_pattern: Option<&Located<String>>, ms
 /// `git ARGS` in the project's root; a failure is an error naming the command.
 fn run_ok(project: &Project, args: &[&str]) -> Result<String, Error> {
     let fail = |why: String| -> Error {
-        project.version_source_error(format!("`git {}` failed: {why}", args.join(" "))).into()
+        project.version_source_error(format!("`{}` failed: {why}", crate::git::command_line(args))).into()
     };
     match git::run(&project.root, args) {
         Outcome::Ok(s) => Ok(s),
@@ -367,5 +367,8 @@ fn from_pkg_info(project: &Project, warnings: &mut Vec<Diagnostic>) -> Result<Ve
         }
         offset += line.len();
     }
-    Err(Diagnostic::error("PKG-INFO has no `Version:` field").at(&file, None).into())
+    Err(Diagnostic::error("no `Version:` field in the headers")
+        .at(&file, None)
+        .help("this tree has no .git, so its version can only come from an sdist's PKG-INFO; build from the git checkout")
+        .into())
 }

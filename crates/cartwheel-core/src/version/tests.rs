@@ -451,9 +451,11 @@ fn bump_commit_and_tag_in_git() {
     git(root, &["config", "gpg.program", "false"]);
     let unsigned = shown(bump::run(root, &Options { tag: true, ..opts("0.2.1") }, &mut w).unwrap_err());
     // What git prints when signing fails differs between git versions; the rest is cartwheel's.
-    let (command, rest) = unsigned.split_once(" failed: ").unwrap();
-    let (_, outcome) = rest.rsplit_once("; the bump is committed").unwrap();
-    let unsigned = format!("{command} failed: <git's message>; the bump is committed{outcome}");
+    let (head, rest) = unsigned.split_once("git said:\n").unwrap();
+    let retry = rest.find("once that is fixed").unwrap();
+    let indent = rest[..retry].rfind('\n').map_or(0, |n| n + 1);
+    let pad = &rest[indent..retry];
+    let unsigned = format!("{head}git said:\n{pad}<git's message>\n{}", &rest[indent..]);
     assert_eq!(git(root, &["log", "-1", "--format=%s"]), "Bump version: 0.2.0 → 0.2.1");
     insta::assert_snapshot!(labelled(&[
         ("uncommitted changes", dirty),
