@@ -134,7 +134,7 @@ impl Build {
         let ours = self.wheel_filename().dist_info_dir();
         let differs = |what: String| -> cartwheel_core::Error {
             Diagnostic::error(format!(
-                "the metadata prepared in `{}` differs from this build's ({what}): the project changed \
+                "the metadata prepared in `{}` is not this build's: {what}; the project changed \
                  between prepare_metadata_for_build_wheel and build_wheel",
                 dir.display()
             ))
@@ -152,14 +152,16 @@ impl Build {
                 .find(|(n, _)| n.ends_with(".dist-info"))
         };
         match prepared {
-            Some((name, _)) if name != ours => Err(differs(format!("`{name}`, now `{ours}`"))),
+            Some((name, _)) if name != ours => {
+                Err(differs(format!("it is `{name}`, the wheel's is `{ours}`")))
+            }
             Some((_, path)) => {
                 let text =
                     fs_err::read_to_string(path.join("METADATA")).map_err(cartwheel_archive::Error::from)?;
                 if text == self.metadata.render(false) {
                     Ok(())
                 } else {
-                    Err(differs("METADATA".into()))
+                    Err(differs("its METADATA differs".into()))
                 }
             }
             None => Err(Diagnostic::error(format!(

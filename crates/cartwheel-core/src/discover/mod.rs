@@ -429,8 +429,11 @@ fn warn_stale_globs(
         }
     }
     if all_globs.iter().any(|g| g.unused().next().is_some()) {
-        let (_, disk) = ctx.disk()?;
-        for rel in disk.files.keys() {
+        let (listing, disk) = ctx.disk()?;
+        // A link that leaves the project or loops, and a name that is not UTF-8, are there to
+        // be excluded (their errors say so): the glob that does it is not stale.
+        let refused = disk.errors.iter().map(|(rel, _)| rel).chain(&listing.bad_names);
+        for rel in disk.files.keys().chain(refused) {
             all_globs.iter().for_each(|g| g.mark(rel));
         }
     }
@@ -899,7 +902,7 @@ fn select_licenses(
                     let on_disk = disk.files.keys().chain(disk.errors.iter().map(|(rel, _)| rel));
                     let help = match on_disk.filter(|rel| is_match(rel)).min() {
                         Some(rel) if exclude.hits(rel) => format!(
-                            "`{rel}` exists but is excluded by `exclude` in [tool.cartwheel]; \
+                            "`{rel}` exists but is excluded by `exclude` in `[tool.cartwheel]`; \
                              PEP 639 requires every pattern to match"
                         ),
                         Some(rel) if origin == Origin::Git => {
@@ -907,7 +910,7 @@ fn select_licenses(
                         }
                         Some(rel) => format!(
                             "`{rel}` exists but is ignored (.gitignore or .git/info/exclude): \
-                             stop ignoring it, or add it to `include` in [tool.cartwheel]"
+                             stop ignoring it, or add it to `include` in `[tool.cartwheel]`"
                         ),
                         None => "PEP 639 requires every pattern to match; fix or remove it".to_string(),
                     };
@@ -1200,7 +1203,7 @@ fn non_utf8(lossy: &str) -> Error {
     invalid(
         Diagnostic::error(format!("file name is not valid UTF-8: `{lossy}`"))
             .at(&SourceFile::new(lossy, ""), None)
-            .help("rename the file (wheels and sdists store UTF-8 names), or add it to `exclude`"),
+            .help("rename the file (wheels and sdists store UTF-8 names), or add it to `exclude` in `[tool.cartwheel]`"),
     )
 }
 

@@ -26,7 +26,7 @@ const RESERVED: [&str; 22] = [
 /// Characters Windows forbids in file names (besides control characters and `\` and `/`).
 const FORBIDDEN: [char; 7] = ['<', '>', ':', '"', '|', '?', '*'];
 
-const HELP: &str = "rename it, or add it to `exclude` in [tool.cartwheel]";
+const HELP: &str = "rename it, or add it to `exclude` in `[tool.cartwheel]`";
 
 /// Check the names of the wheel's and the sdist's files; returns the warnings, or the first
 /// error.
@@ -44,8 +44,10 @@ fn check_names(
         c.starts_with("Operating System :: Microsoft :: Windows") || c == "Operating System :: OS Independent"
     });
     let mut warnings = Vec::new();
+    // A file is in both artifacts: one warning for it, not one per artifact.
+    let mut warned = std::collections::HashSet::new();
     for e in wheel.iter().copied().chain(sdist) {
-        if plainly_fine(&e.archive_path) {
+        if plainly_fine(&e.archive_path) || warned.contains(e.rel_path.as_str()) {
             continue;
         }
         for component in e.archive_path.split('/') {
@@ -65,6 +67,7 @@ fn check_names(
                         )));
                     }
                     warnings.push(Diagnostic::warning(d).help(HELP));
+                    warned.insert(e.rel_path.as_str());
                 }
             }
         }
@@ -84,7 +87,7 @@ fn check_names(
                     "`{}` and `{}` differ only by case: installed on macOS or Windows, one overwrites the other",
                     a.rel_path, b.rel_path
                 ))
-                .help("rename one of them, or add it to `exclude` in [tool.cartwheel]"));
+                .help("rename one of them, or add it to `exclude` in `[tool.cartwheel]`"));
             }
         }
     }

@@ -570,7 +570,7 @@ pub(super) fn link_target(root_canon: &Path, abs: &Path, shown: &str) -> Result<
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Box::new(
                 Diagnostic::error(format!("broken symlink: `{shown}` -> `{written}` does not exist"))
-                    .help("remove the link, or add it to `exclude` in [tool.cartwheel]"),
+                    .help("remove the link, or add it to `exclude` in `[tool.cartwheel]`"),
             ));
         }
         Err(e) => {
@@ -585,7 +585,7 @@ pub(super) fn link_target(root_canon: &Path, abs: &Path, shown: &str) -> Result<
                 "symlink `{shown}` points outside the project, to `{}`",
                 target.display()
             ))
-            .help("copy the file into the project, or add the link to `exclude` in [tool.cartwheel]"),
+            .help("copy the file into the project, or add the link to `exclude` in `[tool.cartwheel]`"),
         ));
     }
     Ok(target)
