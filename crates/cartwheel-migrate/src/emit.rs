@@ -302,6 +302,7 @@ fn build_system(doc: &mut DocumentMut, options: &Options) {
 
 fn remove_path(doc: &mut DocumentMut, path: &[String]) {
     let Some((last, parents)) = path.split_last() else { return };
+    let first = first_table(doc);
     let mut table: &mut dyn toml_edit::TableLike = doc.as_table_mut();
     for p in parents {
         match table.get_mut(p).and_then(Item::as_table_like_mut) {
@@ -309,7 +310,50 @@ fn remove_path(doc: &mut DocumentMut, path: &[String]) {
             None => return,
         }
     }
-    table.remove(last);
+    let Some(Item::Table(removed)) = table.remove(last) else { return };
+    // What stands above the file's first table is the file's opening (`# The acme project.`),
+    // not that table's: it stays, above the table that now comes first.
+    if first.is_some_and(|(_, p)| p == path) {
+        let opening = removed.decor().prefix().and_then(|p| p.as_str()).unwrap_or_default().to_string();
+        if let Some((_, next)) = first_table(doc) {
+            if let Some(t) = table_at(doc, &next) {
+                let rest = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or_default();
+                let rest =
+                    if opening.trim().is_empty() { rest.trim_start_matches(['\n', '\r']) } else { rest };
+                let prefix = format!("{}{rest}", opening.trim_start_matches(['\n', '\r']));
+                t.decor_mut().set_prefix(prefix);
+            }
+        }
+    }
+}
+
+/// The position and key path of the document's first written table header.
+fn first_table(doc: &DocumentMut) -> Option<(isize, Vec<String>)> {
+    fn visit(t: &Table, path: &mut Vec<String>, best: &mut Option<(isize, Vec<String>)>) {
+        for (k, item) in t.iter() {
+            let Item::Table(sub) = item else { continue };
+            path.push(k.to_string());
+            if let Some(p) = sub.position().filter(|_| !sub.is_implicit()) {
+                if best.as_ref().is_none_or(|(b, _)| p < *b) {
+                    *best = Some((p, path.clone()));
+                }
+            }
+            visit(sub, path, best);
+            path.pop();
+        }
+    }
+    let mut best = None;
+    visit(doc.as_table(), &mut Vec::new(), &mut best);
+    best
+}
+
+/// The table at `path`, if every step is a table.
+fn table_at<'d>(doc: &'d mut DocumentMut, path: &[String]) -> Option<&'d mut Table> {
+    let mut t = doc.as_table_mut();
+    for k in path {
+        t = t.get_mut(k)?.as_table_mut()?;
+    }
+    Some(t)
 }
 
 /// A TOML array of strings, one per line when there are several.
@@ -402,6 +446,27 @@ mod tests {
                 "`foo; os_name == \"é\"` is not a PEP 508 requirement: the marker holds `é`: PEP 508 markers are ASCII, quoted strings included",
                 &format!("`{deep}` is not a PEP 508 requirement: parentheses nested 65 deep (at most 64)"),
             ]
+        );
+    }
+
+    #[test]
+    fn the_files_opening_outlives_its_first_table() {
+        let removed = |text: &str, path: &[&str]| {
+            let mut doc: DocumentMut = text.parse().unwrap();
+            remove_path(&mut doc, &path.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+            doc.to_string()
+        };
+        // The opening comment moves to the table that now comes first.
+        assert_eq!(
+            removed("# Acme.\n[tool.poetry]\nname = \"a\"\n\n[tool.black]\nx = 1\n", &["tool", "poetry"]),
+            "# Acme.\n\n[tool.black]\nx = 1\n"
+        );
+        // With no opening, the file does not start with a blank line.
+        assert_eq!(removed("[tool.poetry]\nname = \"a\"\n\n[project]\n", &["tool", "poetry"]), "[project]\n");
+        // A comment above a later table is that table's, and goes with it.
+        assert_eq!(
+            removed("[project]\n\n# Poetry's.\n[tool.poetry]\nname = \"a\"\n", &["tool", "poetry"]),
+            "[project]\n"
         );
     }
 }
