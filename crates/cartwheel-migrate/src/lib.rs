@@ -169,10 +169,13 @@ impl std::fmt::Display for Finding {
             Kind::Repaired => "repaired",
             Kind::Note => "note",
         };
+        // The key leads unless the message already begins by naming it.
+        let key = format!("`{}`", self.key);
+        let lead = if self.message.starts_with(&key) { String::new() } else { format!("{key}: ") };
         if self.line > 0 {
-            write!(f, "{kind}: {}:{}:{}: `{}`: {}", self.file, self.line, self.col, self.key, self.message)?;
+            write!(f, "{kind}: {}:{}:{}: {lead}{}", self.file, self.line, self.col, self.message)?;
         } else {
-            write!(f, "{kind}: {}: `{}`: {}", self.file, self.key, self.message)?;
+            write!(f, "{kind}: {}: {lead}{}", self.file, self.message)?;
         }
         if !self.fix.is_empty() {
             write!(f, "\n  fix: {}", self.fix)?;

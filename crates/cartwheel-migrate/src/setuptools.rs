@@ -718,7 +718,7 @@ fn metadata(opts: &Opts, tree: &dyn Tree, t: &mut Target, scm: bool, py: Option<
         t.find(o.finding(
             Kind::Untranslatable,
             k,
-            format!("setup option `{k}` has no cartwheel equivalent"),
+            "a setup option with no cartwheel equivalent".to_string(),
             "remove it, or keep setuptools for what it does",
         ));
     }
@@ -1255,7 +1255,7 @@ fn manifest(text: &str, t: &mut Target) {
                 i + 1,
                 1,
                 other,
-                format!("unknown MANIFEST.in command `{other}`"),
+                "not a MANIFEST.in command".to_string(),
                 "write `tool.cartwheel.sdist-include` / `sdist-exclude` globs by hand",
             )),
         }

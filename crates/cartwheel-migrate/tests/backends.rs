@@ -585,7 +585,7 @@ fn setup_py_cmdclass_of_commands_no_build_runs_is_a_note() {
     let (_, findings) = run(&files, Some(json(&["update"])), false);
     assert_eq!(
         findings,
-        "note: setup.py:5:18: `cmdclass`: `cmdclass` adds setup.py commands (`update`) that no build runs\nunused: setup.py"
+        "note: setup.py:5:18: `cmdclass` adds setup.py commands (`update`) that no build runs\nunused: setup.py"
     );
     let (_, findings) = run(&files, Some(json(&["update", "build_py"])), false);
     insta::assert_snapshot!("setup_py_cmdclass_build_py", findings);
