@@ -953,11 +953,35 @@ mod tests {
 
     #[test]
     fn links() {
-        let msg = |f, n, t| link_problem(f, n, Some(t)).message;
-        assert!(msg(Format::TarGz, "p-1/a", "/etc/passwd").contains("outside"));
-        assert!(msg(Format::TarGz, "p-1/a", "../../x").contains("outside"));
-        assert!(msg(Format::TarGz, "p-1/docs/a", "../README").contains("inside the sdist"));
-        assert!(msg(Format::Wheel, "p/a", "b").contains("installers"));
+        for (format, name, target, shown) in [
+            (
+                Format::TarGz,
+                "p-1/a",
+                "/etc/passwd",
+                "error: [A004] p-1/a: link to `/etc/passwd` points outside the sdist's top folder",
+            ),
+            (
+                Format::TarGz,
+                "p-1/a",
+                "../../x",
+                "error: [A004] p-1/a: link to `../../x` points outside the sdist's top folder",
+            ),
+            (
+                Format::TarGz,
+                "p-1/docs/a",
+                "../README",
+                "warning: [A004] p-1/docs/a: link to `../README` inside the sdist: ship the file itself, some \
+                 tools do not extract links",
+            ),
+            (
+                Format::Wheel,
+                "p/a",
+                "b",
+                "error: [A004] p/a: symbolic link: installers do not restore links from wheels",
+            ),
+        ] {
+            assert_eq!(link_problem(format, name, Some(target)).to_string(), shown, "{name} -> {target}");
+        }
     }
 
     #[test]

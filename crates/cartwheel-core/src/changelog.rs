@@ -361,7 +361,7 @@ mod tests {
             "# C\n\n```\n## [Unreleased]\n```\n## [Unreleased]\n\n## [1.5.0] - 2026-11-24\n## [1.0.0]\n"
         );
         assert_eq!(w.len(), 1);
-        assert!(w[0].to_string().contains("CHANGELOG.md:6:1: the Unreleased section is empty"), "{}", w[0]);
+        insta::assert_snapshot!(w[0].to_string());
         // Only empty sub-headings, and the link definitions of a last section: still empty.
         let (_, w) = run(
             "# C\n\n## [Unreleased]\n\n### Added\n\n### Fixed\n\n[Unreleased]: https://x/compare/v1...HEAD\n",
@@ -376,7 +376,7 @@ mod tests {
         let mut w = Vec::new();
         let file = SourceFile::new("CHANGELOG.md", "## [Unreleased]\n\n## [1.5.0] - 2026-01-01\n");
         let e = release(&file, "1.5.0", "2026-11-24", &mut w).unwrap_err().to_string();
-        assert!(e.contains("CHANGELOG.md:3:1: the changelog already has a section for 1.5.0"), "{e}");
+        insta::assert_snapshot!(e);
     }
 
     #[test]

@@ -332,11 +332,13 @@ mod tests {
         let start = file.text.find("\"1.0.x\"").unwrap();
         let d = Diagnostic::error("invalid version").at(&file, Some(start..start + 7)).key("project.version");
         let out = d.to_string();
-        assert!(
-            out.starts_with("error: pyproject.toml:3:11: invalid version (key `project.version`)"),
-            "{out}"
+        assert_eq!(
+            out,
+            "error: pyproject.toml:3:11: invalid version (key `project.version`)\n  \
+             |\n\
+             3 | version = \"1.0.x\"\n  \
+             |           ^^^^^^^"
         );
-        assert!(out.contains("\n  |\n3 | version = \"1.0.x\"\n  |           ^^^^^^^"), "{out}");
     }
 
     #[test]

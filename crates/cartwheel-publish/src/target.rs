@@ -326,6 +326,11 @@ mod tests {
         );
         let e = parse_url("repository URL", "https://u:hunter2@h/").unwrap_err().to_string();
         assert!(!e.contains("hunter2"), "{e}");
+        assert_eq!(
+            e,
+            "repository URL `https://***@h/` holds credentials: give them with --username/--password, the \
+             environment or the .pypirc"
+        );
     }
 
     #[test]

@@ -94,8 +94,12 @@ impl Store {
             Err(e) => return Err(e.to_string()),
         };
         serde_json::from_str(&text).map(Some).map_err(|e| {
+            // serde_json ends its message with the place, which leads ours already.
+            let why = e.to_string();
+            let place = format!(" at line {} column {}", e.line(), e.column());
+            let why = why.strip_suffix(&place).unwrap_or(&why);
             format!(
-                "{}:{}:{}: not a release state ({e}); remove the folder `{}` once you know where the release stands",
+                "{}:{}:{}: not a release state ({why}); remove the folder `{}` once you know where the release stands",
                 path.display(),
                 e.line(),
                 e.column(),
@@ -181,7 +185,11 @@ mod tests {
         fs_err::create_dir_all(store.dir()).unwrap();
         fs_err::write(store.file(), "{\n  \"name\": 3\n}").unwrap();
         let e = store.load().unwrap_err();
-        assert!(e.contains("state.json:2:"), "{e}");
-        assert!(e.contains("remove the folder"), "{e}");
+        // The words in parentheses are serde_json's (as Cargo.lock pins it).
+        assert_eq!(
+            e.replace(&git.path().display().to_string(), "<git>"),
+            "<git>/cartwheel-release/state.json:2:11: not a release state (invalid type: integer `3`, expected a \
+             string); remove the folder `<git>/cartwheel-release` once you know where the release stands"
+        );
     }
 }

@@ -625,7 +625,11 @@ mod tests {
 
         p.optional_dependencies.insert("test_suite".into(), vec![]);
         let e = Metadata::from_project(&p, &v("1"), &[]).unwrap_err();
-        assert!(e.to_string().contains("listed twice"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "error: extra `test_suite` is listed twice (extra names are compared normalised: `test-suite`) \
+             (key `project.optional-dependencies`)"
+        );
     }
 
     #[test]

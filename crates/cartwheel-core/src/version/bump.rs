@@ -612,8 +612,14 @@ mod tests {
         assert_eq!(bump("1.1+abc", "1.1+abc").unwrap_err(), "the version is already 1.1+abc");
         assert_eq!(bump("1.1+abc", "1.0").unwrap_err(), "1.0 is lower than the current version 1.1");
         assert_eq!(bump("1.2.3", "1.0").unwrap_err(), "1.0 is lower than the current version 1.2.3");
-        assert!(bump("1.0rc1", "post").unwrap_err().contains("not a final release"));
-        assert!(bump("1.0", "pre").unwrap_err().contains("not a pre-release"));
+        assert_eq!(
+            bump("1.0rc1", "post").unwrap_err(),
+            "1.0rc1 is not a final release, so it cannot have a post-release"
+        );
+        assert_eq!(
+            bump("1.0", "pre").unwrap_err(),
+            "1.0 is not a pre-release, so `pre` has nothing to continue"
+        );
         let max = u64::MAX;
         for (from, part) in
             [(format!("{max}"), "major"), (format!("1.0rc{max}"), "rc"), (format!("1.0.dev{max}"), "dev")]
