@@ -19,59 +19,29 @@ class Case:
     name: str
     needle: str | None  # offending text in pyproject.toml the position must point into
     key: str | None  # regex for the `(key `...`)` part
-    message: tuple[str, ...]  # regexes the message must match (case-insensitive)
-    anywhere: str | None = None  # regex the whole rendered diagnostic must match (help lines)
 
 
+# The whole text of each diagnostic is tests/snapshots/errors/<name>.txt.
 CASES = [
-    Case("wrong_type", '"fast, small"', r"project\.keywords", (r"array|list|sequence",)),
-    Case("bad_name", '"bad name!"', r"project\.name", (r"name", r"invalid|not a valid|must")),
-    Case("bad_version", '"1.0.x"', r"project\.version", (r"version", r"invalid|not a valid")),
-    Case(
-        "bad_requirement",
-        '"requests >= 2.0,, < 3"',
-        r"project\.dependencies(\[1\])?",
-        (r"requirement|dependenc|specifier",),
-    ),
-    Case("bad_spdx", '"MIT OR Bogus-License-9.9"', r"project\.license", (r"Bogus-License-9\.9|spdx|license",)),
-    Case("missing_readme", '"READ_ME.md"', r"project\.readme", (r"READ_ME\.md|not found|does not exist|no such",)),
+    Case("wrong_type", '"fast, small"', r"project\.keywords"),
+    Case("bad_name", '"bad name!"', r"project\.name"),
+    Case("bad_version", '"1.0.x"', r"project\.version"),
+    Case("bad_requirement", '"requests >= 2.0,, < 3"', r"project\.dependencies(\[1\])?"),
+    Case("bad_spdx", '"MIT OR Bogus-License-9.9"', r"project\.license"),
+    Case("missing_readme", '"READ_ME.md"', r"project\.readme"),
     # Linux: the other spelling is named; macOS and Windows open it, and the build is refused
     # there too (with the on-disk spelling), so a project builds the same everywhere.
-    Case(
-        "readme_case",
-        '"readme.md"',
-        r"project\.readme",
-        (r"readme\.md", r"not found"),
-        anywhere=r"did you mean `README\.md`\? file names are case-sensitive",
-    ),
-    Case(
-        "missing_license_file",
-        '"COPYING*"',
-        r"project\.license-files(\[1\])?",
-        (r"COPYING\*", r"match"),
-    ),
-    Case(
-        "unknown_key",
-        "modul",
-        r"tool\.cartwheel(\.modul)?",
-        (r"unknown|unexpected", r"\bmodul\b"),
-        anywhere=r"did you mean `?module\b",
-    ),
-    Case("module_not_found", '"nothere"', r"tool\.cartwheel\.module", (r"nothere", r"not found|cannot find|no ")),
-    Case("symlink_escape", None, None, (r"leak\.txt", r"symlink|link|outside|escape")),
+    Case("readme_case", '"readme.md"', r"project\.readme"),
+    Case("missing_license_file", '"COPYING*"', r"project\.license-files(\[1\])?"),
+    Case("unknown_key", "modul", r"tool\.cartwheel(\.modul)?"),
+    Case("module_not_found", '"nothere"', r"tool\.cartwheel\.module"),
+    Case("symlink_escape", None, None),
     # PEP 794: a listed name must be importable from the wheel; no name in both lists.
-    Case(
-        "import_name_not_in_wheel",
-        '"broken_import_name_not_in_whee"',
-        r"project\.import-names",
-        (r"broken_import_name_not_in_whee", r"not in the wheel"),
-        anywhere=r"the wheel ships `broken_import_name_not_in_wheel`",
-    ),
+    Case("import_name_not_in_wheel", '"broken_import_name_not_in_whee"', r"project\.import-names"),
     Case(
         "import_names_ambiguous",
         'import-namespaces = ["broken_import_names_ambiguous"]',
         r"project\.import-namespaces",
-        (r"in both `import-names` and `import-namespaces`",),
     ),
 ]
 IDS = [c.name for c in CASES]
@@ -101,15 +71,11 @@ def _line_col(text: str, needle: str) -> tuple[int, int, int]:
     return line, col, col + len(needle) - 1
 
 
-def check_diagnostic(case: Case, rendered: str, tree: Path) -> None:
-    """The rendered diagnostic: position, message, key, then the source line with a caret."""
-    if case.anywhere:
-        assert re.search(case.anywhere, rendered, re.IGNORECASE), f"{case.anywhere!r} not in:\n{rendered}"
+def check_diagnostic(case: Case, rendered: str, tree: Path, expected: str) -> None:
+    """The rendered diagnostic is `expected` exactly (the temporary folder written `<tmp>`), and
+    its position, key, source line and caret agree with where the case's needle is."""
+    assert rendered.replace(str(tree.parent), "<tmp>") == expected
     if case.needle is None:
-        first = next((ln for ln in rendered.splitlines() if ln.startswith("error:")), None)
-        assert first is not None, rendered
-        for pat in case.message:
-            assert re.search(pat, first, re.IGNORECASE), f"message does not match {pat!r}:\n{rendered}"
         return
     m = HEAD.search(rendered)
     assert m, f"no `error: pyproject.toml:LINE:COL: message` line in:\n{rendered}"
@@ -117,8 +83,6 @@ def check_diagnostic(case: Case, rendered: str, tree: Path) -> None:
     line, first_col, last_col = _line_col(text, case.needle)
     assert int(m["line"]) == line, f"line {m['line']} != {line}:\n{rendered}"
     assert first_col <= int(m["col"]) <= last_col, f"column {m['col']} not within {first_col}..{last_col}:\n{rendered}"
-    for pat in case.message:
-        assert re.search(pat, m["msg"], re.IGNORECASE), f"message {m['msg']!r} does not match {pat!r}"
     assert m["key"] is not None and re.fullmatch(case.key, m["key"]), f"key {m['key']!r} !~ {case.key}"
     # The offending line, then a caret under the reported column.
     src_line = text.splitlines()[line - 1]
@@ -143,8 +107,7 @@ def test_cli_error(case, cw_venv, tmp_path):
     assert proc.returncode == 1, f"exit status {proc.returncode}\n{proc.stderr}"
     assert list(out.iterdir()) == [], "a failed build left files in the output dir"
     assert snapshot(tree) == before
-    check_diagnostic(case, proc.stderr, tree)
-    assert "Traceback" not in proc.stderr and "panicked" not in proc.stderr
+    check_diagnostic(case, proc.stderr, tree, snapshot_text(case.name, proc.stderr, tmp_path))
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -181,7 +144,9 @@ def test_hook_raises_cartwheel_error(case, hook, cw_venv, tmp_path):
     assert "error" in result, f"{hook} succeeded on a broken project: {result}"
     assert result["type"] == "CartwheelError"
     assert list(out.iterdir()) == []
-    check_diagnostic(case, result["error"], tree)
+    # The hook runs in the project's folder: its pyproject.toml is named relative to it.
+    expected = snapshot_text(case.name).replace("error: <tmp>/proj/pyproject.toml:", "error: pyproject.toml:")
+    check_diagnostic(case, result["error"] + "\n", tree, expected)
 
 
 def test_cartwheel_error_is_an_exception(cw_venv):
@@ -213,8 +178,8 @@ def test_hostile_marker_nesting_is_an_error_not_a_crash(cw_venv, tmp_path):
     out = tmp_path / "out"
     res = cli_build(cw_venv, tree, out, check=False)
     assert res.returncode == 1, (res.returncode, res.stderr[-500:])
-    assert "pyproject.toml:4:17: invalid requirement: parentheses nested 5000 deep" in res.stderr
-    assert len(res.stderr) < 2000, "the snippet of a huge line is windowed"
+    # The snippet of the huge line is windowed.
+    assert res.stderr.replace(str(tmp_path), "<tmp>") == snapshot_text("hostile_marker_nesting", res.stderr, tmp_path)
     assert not out.exists() or list(out.iterdir()) == []
 
 
@@ -231,7 +196,11 @@ def test_secret_only_in_the_sdist_blocks_the_sdist_not_the_wheel(cw_venv, tmp_pa
     assert ok.returncode == 0 and len(list((tmp_path / "w").glob("*.whl"))) == 1
     res = cli_build(cw_venv, tree, tmp_path / "s", "--sdist", check=False)
     assert res.returncode == 1
-    assert "error: tests/.env: refusing to package `tests/.env`" in res.stderr
+    assert res.stderr == (
+        "error: tests/.env: refusing to package `tests/.env`: it looks like a secret (a private key, credentials, "
+        ".env)\n  = help: add it to `exclude` in `[tool.cartwheel]`, or list it explicitly in `include` if it is "
+        "meant to ship (a test fixture)\n"
+    )
     assert not (tmp_path / "s").exists() or list((tmp_path / "s").iterdir()) == []
     # Both at once: all or nothing.
     res = cli_build(cw_venv, tree, tmp_path / "both", check=False)
@@ -242,16 +211,22 @@ def test_secret_only_in_the_sdist_blocks_the_sdist_not_the_wheel(cw_venv, tmp_pa
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "errors"
 
 
+def snapshot_text(name: str, text: str | None = None, tmp_path: Path | None = None) -> str:
+    """tests/snapshots/errors/<name>.txt. Given the `text` a run printed, with
+    `CARTWHEEL_UPDATE_SNAPSHOTS=1`, first rewrites the file with it (`tmp_path` written `<tmp>`)."""
+    expected = SNAPSHOTS / f"{name}.txt"
+    if text is not None and os.environ.get("CARTWHEEL_UPDATE_SNAPSHOTS") == "1":
+        assert tmp_path is not None
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(text.replace(str(tmp_path), "<tmp>"))
+    return expected.read_text()
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_cli_error_text_is_exact(case, cw_venv, tmp_path):
     """The whole of what the user reads (message, position, source line, caret, key, help) is
-    the contract: compared with tests/snapshots/errors/<case>.txt, the project's folder written
-    `<project>`. `CARTWHEEL_UPDATE_SNAPSHOTS=1` rewrites the files (review the diff)."""
+    the contract: compared with tests/snapshots/errors/<case>.txt, the temporary folder written
+    `<tmp>`. `CARTWHEEL_UPDATE_SNAPSHOTS=1` rewrites the files (review the diff)."""
     tree = _prepare(case, tmp_path)
     proc = cli_build(cw_venv, tree, tmp_path / "out", check=False)
-    text = proc.stderr.replace(str(tmp_path), "<tmp>")
-    expected = SNAPSHOTS / f"{case.name}.txt"
-    if os.environ.get("CARTWHEEL_UPDATE_SNAPSHOTS") == "1":
-        expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_text(text)
-    assert text == expected.read_text()
+    assert proc.stderr.replace(str(tmp_path), "<tmp>") == snapshot_text(case.name, proc.stderr, tmp_path)

@@ -16,6 +16,7 @@ import email.parser
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -64,6 +65,50 @@ def publish(venv: Venv, *args: str, cwd: Path, env: dict[str, str] | None = None
 
 def lines(text: str) -> list[str]:
     return text.splitlines()
+
+
+def size(path: Path) -> str:
+    """A file's size as publish shows it."""
+    return human(path.stat().st_size)
+
+
+def shown(text: str, tmp: Path | None = None) -> str:
+    """`text` with what changes from run to run as placeholders: the port of a local server
+    `<port>`, a retry's delay and a request's duration `<secs>`, a multipart boundary
+    `<boundary>`, a body's length `<n>`, and the folder `tmp` `<tmp>`."""
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
+    text = re.sub(r"trying again in \d+\.\d s", "trying again in <secs> s", text)
+    text = re.sub(r"^(< .*) \(\d+\.\d\d s\)$", r"\1 (<secs> s)", text, flags=re.MULTILINE)
+    text = re.sub(r"boundary=[0-9a-f]+$", "boundary=<boundary>", text, flags=re.MULTILINE)
+    text = re.sub(r"content-length: \d+$", "content-length: <n>", text, flags=re.MULTILINE)
+    return text if tmp is None else text.replace(str(tmp), "<tmp>")
+
+
+def answered(text: str) -> str:
+    """`text` with a real index's own words (pypiserver's, devpi's) after the status code written
+    `<answer>`: they are that server's, not cartwheel's."""
+    return re.sub(r"(?<=\): (?:403|409) ).*?(?=: the index| \(the index)", "<answer>", text)
+
+
+def posted(answer: str = "200 OK") -> str:
+    """What -v shows of an upload request to a local index and its answer."""
+    return (
+        "> POST http://127.0.0.1:<port>/legacy/\n"
+        ">   content-type: multipart/form-data; boundary=<boundary>\n"
+        ">   authorization: Basic ***\n"
+        ">   content-length: <n>\n"
+        f"< {answer} (<secs> s)\n"
+    )
+
+
+SIMPLE = "http://127.0.0.1:<port>/simple/pub-demo/"
+
+
+def skipped(sizes: dict[str, str], simple: str) -> str:
+    """What --skip-existing says of files the index already has."""
+    return "".join(
+        f"Skipped {n} ({sizes[n]}): already on the index with the same sha256 (not sent); at {simple}\n" for n in sizes
+    )
 
 
 PYPROJECT = BUILD_SYSTEM + """\
@@ -238,20 +283,25 @@ def test_verbose_shows_requests_without_secrets(cw_venv, work):
             env={"CARTWHEEL_TOKEN": TOKEN},
         )
         assert proc.returncode == 0, proc.stderr
-        out = lines(proc.stderr)
-        assert out[0] == "Credentials: user `__token__` from CARTWHEEL_* environment variables"
-        assert out[1] == f"> POST {index.upload_url}"
-        assert ">   authorization: Basic ***" in out
-        assert any(ln.startswith("< 200 OK (") for ln in out)
+        assert shown(proc.stderr) == (
+            "Credentials: user `__token__` from CARTWHEEL_* environment variables\n"
+            + posted()
+            + f"Uploaded {WHEEL} ({size(work / 'dist' / WHEEL)}): 200 OK; now at {SIMPLE}\n"
+        )
 
 
 def test_token_on_command_line_warns(cw_venv, work):
     with Index({"__token__": TOKEN}) as index:
         proc = publish(cw_venv, "--repository-url", index.upload_url, "--token", TOKEN, "-v", cwd=work)
         assert proc.returncode == 0, proc.stderr
-        assert lines(proc.stderr)[0] == (
+        assert shown(proc.stderr) == (
             "warning: a token on the command line can be read by other users (process list, shell history): "
-            "set CARTWHEEL_TOKEN in the environment instead"
+            "set CARTWHEEL_TOKEN in the environment instead\n"
+            "Credentials: user `__token__` from the command line\n"
+            + posted()
+            + f"Uploaded {WHEEL} ({size(work / 'dist' / WHEEL)}): 200 OK; now at {SIMPLE}\n"
+            + posted()
+            + f"Uploaded {SDIST} ({size(work / 'dist' / SDIST)}): 200 OK; now at {SIMPLE}\n"
         )
 
 
@@ -296,19 +346,24 @@ def test_the_projects_check_ignore_applies_to_what_it_publishes(cw_venv, tmp_pat
     for alias in ("UTC", "Zulu"):
         (tree / "src" / "pub_demo" / alias).write_text("zone data\n")
     build(cw_venv, tree)
-    warning = f"warning: {Path('dist') / WHEEL}: [W002] pub_demo/UTC, pub_demo/Zulu: Wheel contains duplicate files"
+    warning = "warning: {}: [W002] pub_demo/UTC, pub_demo/Zulu: Wheel contains duplicate files\n"
+    dry_run = (
+        f"Would upload {WHEEL} ({size(tree / 'dist' / WHEEL)}) to http://127.0.0.1:<port>/legacy/\n"
+        f"Would upload {SDIST} ({size(tree / 'dist' / SDIST)}) to http://127.0.0.1:<port>/legacy/\n"
+        "Dry run: nothing was sent\n"
+    )
     with Index({"alice": PASSWORD}) as index:
         noisy = publish(cw_venv, *creds(index), "--dry-run", cwd=tree, env=ENV)
         assert noisy.returncode == 0, noisy.stderr
-        assert lines(noisy.stderr)[0] == warning
+        assert shown(noisy.stderr) == warning.format(f"dist/{WHEEL}") + dry_run
         with (tree / "pyproject.toml").open("a") as f:
             f.write('\n[tool.cartwheel]\ncheck-ignore = ["W002"]\n')
         quiet = publish(cw_venv, *creds(index), "--dry-run", cwd=tree, env=ENV)
         assert quiet.returncode == 0, quiet.stderr
-        assert "W002" not in quiet.stderr and lines(quiet.stderr)[-1] == "Dry run: nothing was sent"
+        assert shown(quiet.stderr) == dry_run
         # Elsewhere (no cartwheel project in the working folder) the same files warn again.
         elsewhere = publish(cw_venv, *creds(index), "--dry-run", str(tree / "dist"), cwd=tmp_path, env=ENV)
-        assert "[W002] pub_demo/UTC, pub_demo/Zulu" in elsewhere.stderr, elsewhere.stderr
+        assert shown(elsewhere.stderr, tmp_path) == warning.format(f"<tmp>/pub_demo/dist/{WHEEL}") + dry_run
         assert index.requests == []
 
 
@@ -321,10 +376,14 @@ def test_an_invalid_check_ignore_stops_the_upload_located(cw_venv, tmp_path):
     with Index({"alice": PASSWORD}) as index:
         proc = publish(cw_venv, *creds(index), cwd=tree, env=ENV)
         assert proc.returncode == 2, proc.stderr
-        assert proc.stderr.startswith(
+        assert proc.stderr == (
             f"error: pyproject.toml:{line}:17: `M004` is not a warning of `cartwheel check`: only warnings "
             "can be ignored (key `tool.cartwheel.check-ignore`)\n"
-        ), proc.stderr
+            "   |\n"
+            f'{line} | check-ignore = ["M004"]\n'
+            "   |                 ^^^^^^\n"
+            '   = help: errors are what PyPI, pip or twine refuse; `check = "warn"` builds anyway\n'
+        )
         assert index.requests == []
 
 
@@ -362,8 +421,11 @@ def test_conflict_409_same_bytes_is_skipped(cw_venv, work):
         assert proc.returncode == 0, proc.stderr
         proc = publish(cw_venv, *creds(index), f"dist/{SDIST}", cwd=work, env=ENV)
         assert proc.returncode == 1
-        assert lines(proc.stderr)[-1].startswith(f"Failed {SDIST} (")
-        assert "409 File already exists." in proc.stderr and "the index holds a different" in proc.stderr
+        assert proc.stderr == (
+            f"Failed {SDIST} ({size(work / 'dist' / SDIST)}): 409 File already exists. See "
+            "http://127.0.0.1/help/#file-name-reuse for more information.: the index holds a different "
+            f"{SDIST} (sha256 {hashlib.sha256(b'other bytes').hexdigest()}, this file's is {sha(work / 'dist' / SDIST)})\n"
+        )
 
 
 def test_skip_existing_decides_by_hash(cw_venv, work, other_bytes):
@@ -401,12 +463,12 @@ def test_retries_5xx_and_dropped_connections(cw_venv, work):
         proc = publish(cw_venv, *creds(index), f"dist/{WHEEL}", cwd=work, env=ENV)
         assert proc.returncode == 0, proc.stderr
         assert len(index.uploads()) == 3
-        out = lines(proc.stderr)
-        assert len(out) == 3
-        assert out[0].startswith(f"warning: {WHEEL}: 503 Injected fault; trying again in ")
-        assert out[0].endswith(" s (try 2)")
-        assert out[1].startswith(f"warning: {WHEEL}: ") and out[1].endswith(" s (try 3)")
-        assert out[2].startswith(f"Uploaded {WHEEL} (")
+        assert shown(proc.stderr) == (
+            f"warning: {WHEEL}: 503 Injected fault; trying again in <secs> s (try 2)\n"
+            f"warning: {WHEEL}: http://127.0.0.1:<port>/legacy/: Network Error: Unexpected EOF; trying again in "
+            "<secs> s (try 3)\n"
+            f"Uploaded {WHEEL} ({size(work / 'dist' / WHEEL)}): 200 OK; now at {SIMPLE}\n"
+        )
 
 
 def test_gives_up_after_three_tries(cw_venv, work):
@@ -418,13 +480,13 @@ def test_gives_up_after_three_tries(cw_venv, work):
         assert time.monotonic() - started >= 1.5
         assert proc.returncode == 1
         assert len(index.uploads()) == 3
-        out = lines(proc.stderr)
-        assert (
-            out[-2]
-            == f"Failed {WHEEL} ({human((work / 'dist' / WHEEL).stat().st_size)}): 503 Injected fault (after 3 tries)"
-        )
         # The sdist is not sent after the wheel failed.
-        assert out[-1] == f"Failed {SDIST} ({human((work / 'dist' / SDIST).stat().st_size)}): not sent: {WHEEL} failed"
+        assert shown(proc.stderr) == (
+            f"warning: {WHEEL}: 500 Injected fault; trying again in <secs> s (try 2)\n"
+            f"warning: {WHEEL}: 502 Injected fault; trying again in <secs> s (try 3)\n"
+            f"Failed {WHEEL} ({size(work / 'dist' / WHEEL)}): 503 Injected fault (after 3 tries)\n"
+            f"Failed {SDIST} ({size(work / 'dist' / SDIST)}): not sent: {WHEEL} failed\n"
+        )
 
 
 def test_4xx_is_never_retried(cw_venv, work):
@@ -446,8 +508,15 @@ def test_hanging_index_times_out(cw_venv, work):
         assert time.monotonic() - started < 20
         assert proc.returncode == 1
         assert len(index.uploads()) == 3
-        last = lines(proc.stderr)[-1]
-        assert last.startswith(f"Failed {WHEEL} (") and "timed out" in last and last.endswith("(after 3 tries)")
+        cause = (
+            "timed out: http://127.0.0.1:<port>/legacy/: Network Error: Network Error: Error encountered in the "
+            "status line: timed out reading response"
+        )
+        assert shown(proc.stderr) == (
+            f"warning: {WHEEL}: {cause}; trying again in <secs> s (try 2)\n"
+            f"warning: {WHEEL}: {cause}; trying again in <secs> s (try 3)\n"
+            f"Failed {WHEEL} ({size(work / 'dist' / WHEEL)}): {cause} (after 3 tries)\n"
+        )
 
 
 def test_redirect_is_refused_with_the_url(cw_venv, work):
@@ -477,9 +546,11 @@ def test_no_request_before_a_failed_check(cw_venv, work):
         proc = publish(cw_venv, *creds(index), cwd=work, env=ENV)
         assert proc.returncode == 1
         assert index.requests == []
-        out = lines(proc.stderr)
-        assert out[0] == "Checking dist/pub_demo-1.0-py3-none-any.whl: FAILED"
-        assert out[-1] == "error: nothing was uploaded: every file must pass `cartwheel check` first"
+        assert proc.stderr == (
+            "Checking dist/pub_demo-1.0-py3-none-any.whl: FAILED\n"
+            "  error[A001] pub_demo-1.0.dist-info/RECORD: member cannot be read: corrupt deflate stream\n"
+            "error: nothing was uploaded: every file must pass `cartwheel check` first\n"
+        )
 
 
 def test_not_a_dist_and_missing_file(cw_venv, work):
@@ -550,11 +621,16 @@ def test_wrong_credentials(cw_venv, work):
     with Index({"alice": "the-right-one"}) as index:
         proc = publish(cw_venv, *creds(index), "-v", cwd=work, env=ENV)
         assert proc.returncode == 1
-        out = lines(proc.stderr)
-        assert out[-2] == (
-            f"Failed {WHEEL} ({human((work / 'dist' / WHEEL).stat().st_size)}): 403 Invalid or non-existent authentication "
-            "information. See http://127.0.0.1/help/#invalid-auth for more information. (the index refused the credentials: "
-            "user `alice` from CARTWHEEL_* environment variables)"
+        refused = (
+            "403 Invalid or non-existent authentication information. See http://127.0.0.1/help/#invalid-auth for "
+            "more information."
+        )
+        assert shown(proc.stderr) == (
+            "Credentials: user `alice` from CARTWHEEL_* environment variables\n"
+            + posted(refused)
+            + f"Failed {WHEEL} ({size(work / 'dist' / WHEEL)}): {refused} (the index refused the credentials: "
+            "user `alice` from CARTWHEEL_* environment variables)\n"
+            f"Failed {SDIST} ({size(work / 'dist' / SDIST)}): not sent: {WHEEL} failed\n"
         )
         assert len(index.uploads()) == 1
 
@@ -585,7 +661,10 @@ def test_trusted_publishing_github(cw_venv, work):
     with Index() as index:
         proc = publish(cw_venv, "--repository-url", index.upload_url, f"dist/{WHEEL}", cwd=work, env=oidc_env(index))
         assert proc.returncode == 0, proc.stderr
-        assert lines(proc.stderr)[0] == f"Trusted publishing: minted a short-lived upload token at {index.url}"
+        assert shown(proc.stderr) == (
+            "Trusted publishing: minted a short-lived upload token at http://127.0.0.1:<port>\n"
+            f"Uploaded {WHEEL} ({size(work / 'dist' / WHEEL)}): 200 OK; now at {SIMPLE}\n"
+        )
         paths = [(r.method, r.path) for r in index.requests]
         assert paths == [
             ("GET", "/_/oidc/audience"),
@@ -648,10 +727,8 @@ def test_pypiserver_upload_then_install(cw_venv, work, pypiserver, tmp_path):
     url, packages = pypiserver
     proc = publish(cw_venv, "--repository-url", f"{url}/", "-u", "alice", cwd=work, env=ENV)
     assert proc.returncode == 0, proc.stderr
-    simple = f"{url}/simple/pub-demo/"
-    out = lines(proc.stderr)
-    assert [ln.split(" (")[0] for ln in out] == [f"Uploaded {WHEEL}", f"Uploaded {SDIST}"]
-    assert all(ln.endswith(f"; now at {simple}") for ln in out)
+    sizes = {n: size(work / "dist" / n) for n in (WHEEL, SDIST)}
+    assert shown(proc.stderr) == "".join(f"Uploaded {n} ({sizes[n]}): 200 OK; now at {SIMPLE}\n" for n in sizes)
     assert sorted(p.name for p in packages.iterdir()) == sorted([WHEEL, SDIST])
     served_and_installs(f"{url}/simple/", work, tmp_path)
     import urllib.request
@@ -661,12 +738,14 @@ def test_pypiserver_upload_then_install(cw_venv, work, pypiserver, tmp_path):
     # pypiserver refuses a re-upload (409): the same bytes, so it is settled as already there.
     again = publish(cw_venv, "--repository-url", f"{url}/", "-u", "alice", cwd=work, env=ENV)
     assert again.returncode == 0, again.stderr
-    assert [ln.split(" (")[0] for ln in lines(again.stderr)] == [f"Skipped {WHEEL}", f"Skipped {SDIST}"]
-    assert "the index already has these exact bytes (same sha256)" in again.stderr
+    assert answered(shown(again.stderr)) == "".join(
+        f"Skipped {n} ({sizes[n]}): 409 <answer>: the index already has these exact bytes (same sha256); at {SIMPLE}\n"
+        for n in sizes
+    )
     # --skip-existing asks first and sends nothing.
     skip = publish(cw_venv, "--repository-url", f"{url}/", "-u", "alice", "--skip-existing", cwd=work, env=ENV)
     assert skip.returncode == 0, skip.stderr
-    assert all("already on the index with the same sha256 (not sent)" in ln for ln in lines(skip.stderr))
+    assert shown(skip.stderr) == skipped(sizes, SIMPLE)
 
 
 def test_pypiserver_wrong_password(cw_venv, work, pypiserver):
@@ -675,8 +754,11 @@ def test_pypiserver_wrong_password(cw_venv, work, pypiserver):
         cw_venv, "--repository-url", f"{url}/", "-u", "alice", cwd=work, env={"CARTWHEEL_PASSWORD": "nope" + PASSWORD}
     )
     assert proc.returncode == 1
-    assert lines(proc.stderr)[0].startswith(f"Failed {WHEEL} (")
-    assert "(the index refused the credentials: user `alice` from CARTWHEEL_* environment variables)" in proc.stderr
+    assert answered(proc.stderr) == (
+        f"Failed {WHEEL} ({size(work / 'dist' / WHEEL)}): 403 <answer> (the index refused the credentials: user "
+        "`alice` from CARTWHEEL_* environment variables)\n"
+        f"Failed {SDIST} ({size(work / 'dist' / SDIST)}): not sent: {WHEEL} failed\n"
+    )
     assert list(packages.iterdir()) == []
 
 
@@ -726,21 +808,21 @@ def test_devpi_upload_then_install(cw_venv, work, devpi, tmp_path, other_bytes):
     args = ["--repository-url", f"{devpi}/alice/dev/", "--check-url", f"{devpi}/alice/dev/+simple/", "-u", "alice"]
     proc = publish(cw_venv, *args, cwd=work, env=ENV)
     assert proc.returncode == 0, proc.stderr
-    simple = f"{devpi}/alice/dev/+simple/pub-demo/"
-    assert [ln.split(" (")[0] for ln in lines(proc.stderr)] == [f"Uploaded {WHEEL}", f"Uploaded {SDIST}"]
-    assert all(ln.endswith(f": 200 OK; now at {simple}") for ln in lines(proc.stderr))
+    simple = "http://127.0.0.1:<port>/alice/dev/+simple/pub-demo/"
+    sizes = {n: size(work / "dist" / n) for n in (WHEEL, SDIST)}
+    assert shown(proc.stderr) == "".join(f"Uploaded {n} ({sizes[n]}): 200 OK; now at {simple}\n" for n in sizes)
     served_and_installs(f"{devpi}/alice/dev/+simple/", work, tmp_path)
     # --skip-existing: asked through --check-url, nothing sent.
     skip = publish(cw_venv, *args, "--skip-existing", cwd=work, env=ENV)
     assert skip.returncode == 0, skip.stderr
-    assert [ln.split(" (")[0] for ln in lines(skip.stderr)] == [f"Skipped {WHEEL}", f"Skipped {SDIST}"]
+    assert shown(skip.stderr) == skipped(sizes, simple)
     # Other bytes under the same name: devpi answers 409, and the hashes differ.
     other = other_bytes / "dist" / WHEEL
     proc = publish(cw_venv, *args, str(other), cwd=work, env=ENV)
     assert proc.returncode == 1
-    assert lines(proc.stderr)[0].startswith(f"Failed {WHEEL} ({human(other.stat().st_size)}): 409 ")
-    assert lines(proc.stderr)[0].endswith(
-        f"the index holds a different {WHEEL} (sha256 {sha(work / 'dist' / WHEEL)}, this file's is {sha(other)})"
+    assert answered(proc.stderr) == (
+        f"Failed {WHEEL} ({size(other)}): 409 <answer>: the index holds a different {WHEEL} "
+        f"(sha256 {sha(work / 'dist' / WHEEL)}, this file's is {sha(other)})\n"
     )
 
 
@@ -785,8 +867,15 @@ def test_https_with_ssl_cert_file(cw_venv, work, tls_files):
         # The test CA is in no store: refused (a network error, so retried, then failed).
         proc = publish(cw_venv, *creds(index), f"dist/{WHEEL}", cwd=work, env=ENV)
         assert proc.returncode == 1
-        assert lines(proc.stderr)[-1].startswith(f"Failed {WHEEL} (")
-        assert "UnknownIssuer" in proc.stderr
+        cause = (
+            "https://127.0.0.1:<port>/legacy/: Connection Failed: tls connection init failed: invalid peer "
+            "certificate: UnknownIssuer"
+        )
+        assert shown(proc.stderr) == (
+            f"warning: {WHEEL}: {cause}; trying again in <secs> s (try 2)\n"
+            f"warning: {WHEEL}: {cause}; trying again in <secs> s (try 3)\n"
+            f"Failed {WHEEL} ({size(work / 'dist' / WHEEL)}): {cause} (after 3 tries)\n"
+        )
         assert index.files == {}
         for var in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
             index.files.clear()
@@ -882,8 +971,17 @@ def test_trusted_publishing_verbose_hides_every_token(cw_venv, work):
             cw_venv, "--repository-url", index.upload_url, "-v", f"dist/{WHEEL}", cwd=work, env=oidc_env(index)
         )
         assert proc.returncode == 0, proc.stderr
-        out = lines(proc.stderr)
-        assert f"> GET {index.url}/_github/token?api-version=2.0&audience=testindex" in out
-        assert ">   authorization: bearer ***" in out
-        assert ">   authorization: Basic ***" in out
-        assert "Credentials: user `__token__` from trusted publishing" in out
+        assert shown(proc.stderr) == (
+            "> GET http://127.0.0.1:<port>/_/oidc/audience\n"
+            "< 200 OK (<secs> s)\n"
+            "> GET http://127.0.0.1:<port>/_github/token?api-version=2.0&audience=testindex\n"
+            ">   authorization: bearer ***\n"
+            "< 200 OK (<secs> s)\n"
+            "> POST http://127.0.0.1:<port>/_/oidc/mint-token\n"
+            ">   content-type: application/json\n"
+            "< 200 OK (<secs> s)\n"
+            "Trusted publishing: minted a short-lived upload token at http://127.0.0.1:<port>\n"
+            "Credentials: user `__token__` from trusted publishing\n"
+            + posted()
+            + f"Uploaded {WHEEL} ({size(work / 'dist' / WHEEL)}): 200 OK; now at {SIMPLE}\n"
+        )
