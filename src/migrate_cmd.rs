@@ -161,7 +161,10 @@ fn run_inner(flags: &Flags) -> Result<i32, String> {
             print_json(&outcome, false, None, start);
         } else {
             let n = outcome.findings.iter().filter(|f| f.kind == Kind::Untranslatable).count();
-            say(&format!("{n} item(s) cannot be translated: nothing written (fix them by hand, or --force to write the rest)"));
+            let items = cartwheel_core::diagnostic::count(n, "item cannot", "items cannot");
+            say(&format!(
+                "{items} be translated: nothing written (fix them by hand, or --force to write the rest)"
+            ));
         }
         return Ok(1);
     }

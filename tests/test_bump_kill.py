@@ -59,7 +59,7 @@ def test_a_bump_killed_between_renames_is_finished_by_the_next_command(renamed, 
     proc = run([cw_venv.python, "-m", "cartwheel", "version", tree])
     if renamed == 0:
         assert proc.stderr == (
-            "warning: an interrupted `cartwheel bump` (1.4.0 → 2.0.0) had changed no file; nothing was changed\n"
+            "warning: an interrupted `cartwheel bump` (1.4.0 → 2.0.0) had not changed any file yet: there is nothing to undo\n"
         )
         assert (proc.stdout.strip(), snapshot(tree)) == ("1.4.0", before)
     else:

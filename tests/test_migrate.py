@@ -211,7 +211,7 @@ def test_an_untranslatable_item_stops_the_write(cw_venv: Venv, tmp_path: Path) -
     assert proc.stderr == (
         "untranslatable: setup.py:5:13: `version`: the version is computed by setup.py (`get_version()`)\n"
         "  fix: write `project.version`, or assign `__version__` as a string literal in the package's __init__.py\n"
-        "1 item(s) cannot be translated: nothing written (fix them by hand, or --force to write the rest)\n"
+        "1 item cannot be translated: nothing written (fix them by hand, or --force to write the rest)\n"
     )
     assert not (tree / "pyproject.toml").exists()
     forced = migrate(cw_venv, tree, "--no-verify", "--force")
@@ -238,10 +238,10 @@ def test_artifacts_that_differ_stop_the_write(cw_venv: Venv, tmp_path: Path) -> 
         "Verification: original backend <secs>s (acme-1.0.tar.gz, acme-1.0-py3-none-any.whl), "
         "cartwheel <secs>s (acme-1.0.tar.gz, acme-1.0-py3-none-any.whl)\n"
         "  DIFFERS wheel: acme/data.json only in cartwheel's wheel\n"
-        "  expected sdist: 4 *.egg-info file(s) only in the original sdist (written by setuptools)\n"
-        "  expected sdist: 2 file(s) only in cartwheel's sdist: acme/data.json, pyproject.toml (cartwheel's sdist "
+        "  expected sdist: 4 *.egg-info files only in the original sdist (written by setuptools)\n"
+        "  expected sdist: 2 files only in cartwheel's sdist: acme/data.json, pyproject.toml (cartwheel's sdist "
         "holds the project's files; list any that must stay out in `tool.cartwheel.sdist-exclude`)\n"
-        "Verification: 1 unexplained difference(s)\n"
+        "Verification: 1 unexplained difference\n"
         "the artifacts differ: nothing written (--force writes anyway)\n"
     )
     assert not (tree / "pyproject.toml").exists()

@@ -322,6 +322,11 @@ pub fn render_all(diags: &[Diagnostic]) -> String {
     diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n\n")
 }
 
+/// `n` with the noun that agrees with it: `count(1, "file", "files")` is `1 file`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use cartwheel_core::diagnostic::count;
 use cartwheel_migrate::Outcome;
 use serde::Serialize;
 
@@ -74,7 +75,10 @@ impl Report {
         if n == 0 {
             out.push_str("\nVerification: no unexplained difference");
         } else {
-            out.push_str(&format!("\nVerification: {n} unexplained difference(s)"));
+            out.push_str(&format!(
+                "\nVerification: {}",
+                count(n, "unexplained difference", "unexplained differences")
+            ));
         }
         out
     }
@@ -691,7 +695,7 @@ fn compare_sdists(a: &BTreeSet<String>, b: &BTreeSet<String>, outcome: &Outcome,
     if egg_info > 0 {
         diffs.push(diff(
             "sdist",
-            format!("{egg_info} *.egg-info file(s) only in the original sdist"),
+            format!("{} only in the original sdist", count(egg_info, "*.egg-info file", "*.egg-info files")),
             Some("written by setuptools"),
         ));
     }
@@ -718,7 +722,7 @@ fn compare_sdists(a: &BTreeSet<String>, b: &BTreeSet<String>, outcome: &Outcome,
         let more = if extra.len() > 8 { format!(" and {} more", extra.len() - 8) } else { String::new() };
         diffs.push(diff(
             "sdist",
-            format!("{} file(s) only in cartwheel's sdist: {}{more}", extra.len(), shown.join(", ")),
+            format!("{} only in cartwheel's sdist: {}{more}", count(extra.len(), "file", "files"), shown.join(", ")),
             Some("cartwheel's sdist holds the project's files; list any that must stay out in `tool.cartwheel.sdist-exclude`"),
         ));
     }

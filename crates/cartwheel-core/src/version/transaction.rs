@@ -198,7 +198,7 @@ pub fn recover(dir: &Path) -> std::io::Result<Option<String>> {
     }
     let message = if done == 0 {
         format!(
-            "an interrupted `cartwheel bump` ({}) had changed no file; nothing was changed",
+            "an interrupted `cartwheel bump` ({}) had not changed any file yet: there is nothing to undo",
             journal.change
         )
     } else {
@@ -372,7 +372,7 @@ mod tests {
         let message = recover(dir.path()).unwrap().unwrap();
         assert_eq!(
             message,
-            "an interrupted `cartwheel bump` (1.0 → 2.0) had changed no file; nothing was changed"
+            "an interrupted `cartwheel bump` (1.0 → 2.0) had not changed any file yet: there is nothing to undo"
         );
         for e in &edits {
             assert_eq!(std::fs::read(&e.path).unwrap(), e.old);
