@@ -328,10 +328,9 @@ fn version(path: &Path, check: bool) -> cartwheel_core::Result<i32> {
         Some(t) => format!(" (of tag `{t}`, the release this tree was last bumped to)"),
         None => String::new(),
     };
-    let (stale, them) = match tree.stale.len() {
-        1 => ("1 stamp target is".to_string(), "it"),
-        n => (format!("{n} stamp targets are"), "them"),
-    };
+    let n = tree.stale.len();
+    let stale = cartwheel_core::diagnostic::count(n, "stamp target is", "stamp targets are");
+    let them = if n == 1 { "it" } else { "them" };
     say(&format!(
         "{stale} out of step with the version {}{from_tag}: edit {them} to match; `cartwheel bump` keeps {them} in step from then on",
         tree.expected

@@ -10,6 +10,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use cartwheel_archive::inflate::Inflater;
+use cartwheel_core::record::{record_form, record_hash};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -216,10 +217,7 @@ fn consume(
             k.extend_from_slice(&buf[..n]);
         }
     }
-    use base64::Engine;
-    let hash = hasher
-        .map(|h| format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(h.finalize())));
-    Ok((total, hash, kept))
+    Ok((total, hasher.map(|h| record_form(h.finalize())), kept))
 }
 
 /// Zips up to this size are read into memory and their members inflated and hashed in
@@ -337,11 +335,7 @@ fn read_whole(
     if crc32fast::hash(data) != crc {
         return None;
     }
-    use base64::Engine;
-    let hash = hash.then(|| {
-        let digest = Sha256::digest(data);
-        format!("sha256={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest))
-    });
+    let hash = hash.then(|| record_hash(data));
     let keep = wanted(&l.member.name) && l.member.size <= limits.kept_bytes;
     Some(Some(Ok((size as u64, hash, keep.then(|| data.to_vec())))))
 }

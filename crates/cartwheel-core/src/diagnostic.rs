@@ -332,6 +332,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0, "file", "files"), "0 files");
+        assert_eq!(count(1, "file", "files"), "1 file");
+        assert_eq!(count(2, "check", "checks"), "2 checks");
+    }
+
+    #[test]
     fn renders_caret_under_span() {
         let file = SourceFile::new("pyproject.toml", "[project]\nname = \"x\"\nversion = \"1.0.x\"\n");
         let start = file.text.find("\"1.0.x\"").unwrap();

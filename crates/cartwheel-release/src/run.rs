@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cartwheel_core::diagnostic::Diagnostic;
+use cartwheel_core::diagnostic::{count, Diagnostic};
 use cartwheel_core::version::bump::{self, Part};
 use cartwheel_publish::dist::Dist;
 use cartwheel_publish::http::Client;
@@ -851,7 +851,7 @@ impl Run<'_, '_> {
                 ));
             }
         }
-        Ok(format!("{} passed", plural(checks.len(), "check")))
+        Ok(format!("{} passed", count(checks.len(), "check", "checks")))
     }
 
     // ------------------------------------------------------------------ 2. bump
@@ -953,7 +953,7 @@ impl Run<'_, '_> {
         }
         let n = dists.len();
         self.ctx_mut().dists = dists;
-        Ok(format!("{} pass `cartwheel check --strict`", plural(n, "file")))
+        Ok(format!("{} pass `cartwheel check --strict`", count(n, "file", "files")))
     }
 
     // ------------------------------------------------------------------ 5. smoke
@@ -1096,7 +1096,10 @@ impl Run<'_, '_> {
             }
             if missing.is_empty() {
                 let page = simple::project_url(&target.check_url, &name).map_err(|e| e.to_string())?;
-                return Ok(format!("{page} serves {} with the sha256 built", plural(want.len(), "file")));
+                return Ok(format!(
+                    "{page} serves {} with the sha256 built",
+                    count(want.len(), "file", "files")
+                ));
             }
             if Instant::now() >= deadline {
                 return Err(format!(
@@ -1512,14 +1515,6 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
 }
 
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 /// The test knob: die as a power cut would, right after a step's state was saved.
 fn kill_self() {
     #[cfg(unix)]
@@ -1725,11 +1720,5 @@ mod tests {
         );
         let dist = describe(wheel, true, &["W002".to_string()]).unwrap();
         assert_eq!(dist.filename, "zones-1.0-py3-none-any.whl");
-    }
-
-    #[test]
-    fn plurals() {
-        assert_eq!(plural(1, "file"), "1 file");
-        assert_eq!(plural(2, "check"), "2 checks");
     }
 }

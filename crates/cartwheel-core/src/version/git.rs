@@ -302,7 +302,7 @@ fn tag_config_error(project: &Project, tag_pattern: Option<&Located<String>>, ms
 /// `git ARGS` in the project's root; a failure is an error naming the command.
 fn run_ok(project: &Project, args: &[&str]) -> Result<String, Error> {
     let fail = |why: String| -> Error {
-        project.version_source_error(format!("`{}` failed: {why}", crate::git::command_line(args))).into()
+        project.version_source_error(format!("`{}` failed: {why}", git::command_line(args))).into()
     };
     match git::run(&project.root, args) {
         Outcome::Ok(s) => Ok(s),
