@@ -546,6 +546,24 @@ pub fn run(project_dir: &Path, opts: &Options, warnings: &mut Vec<Diagnostic>) -
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_git_failure_shows_the_command_and_what_git_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let git = |args: &[&str]| git_ok(root, args).map_err(|e| e.diagnostic().to_string());
+        git(&["init", "-q"]).unwrap();
+        // Silent: no help to add.
+        assert_eq!(
+            git(&["rev-parse", "--verify", "-q", "no such"]).unwrap_err(),
+            "error: `git rev-parse --verify -q 'no such'` failed"
+        );
+        let said = git(&["tag", "-a", "v1", "-m", "Release 1"]).unwrap_err();
+        let (head, rest) = said.split_once('\n').unwrap();
+        assert_eq!(head, "error: `git tag -a v1 -m 'Release 1'` failed");
+        // git's words (they vary by version) follow, under the help's first line.
+        assert!(rest.starts_with("  = help: git said:\n          "), "{said}");
+    }
+
     fn bump(from: &str, part: &str) -> Result<String, String> {
         let v = Version::from_str(from).unwrap();
         let p: Part = part.parse()?;
